@@ -1,0 +1,1 @@
+"""The OCR word-repair engine."""
