@@ -10,7 +10,7 @@ KEEP = {
          18143, 18574, 18756, 18793, 19405, 19514, 20264, 20274, 20535, 20538, 20834, 22610,
          22788, 22793, 22821, 23021, 23074, 23204, 23514, 23684, 24137, 24359, 24459, 24624,
          24760, 25403, 25661],
- "004": [31, 39, 104, 161, 260, 685, 948, 1005, 1097, 1199, 1238, 1267, 1272, 1359],
+ "004": [31, 39, 104, 161, 260, 685, 948, 1005, 1097, 1185, 1199, 1238, 1267, 1272, 1359],
 }
 RANGE = {"000": [10994, 11456, 18607, 19121], "004": [125, 801]}
 DASH = {"004": [576, 600, 601]}
@@ -28,7 +28,7 @@ NOTES = {
  ("000", 7371): "number + word compound, not a range",
  ("000", 12496): "place name Verkhne-Uralsk",
  ("004", 31): "British text; ambiguous counter-revolution / counterrevolution",
- ("004", 1185): "ambiguous: reorganisation (usual) / re-organisation",
+ ("004", 1185): "relabelled join->keep: the chapter writes re-organisation inline (raw line 142)",
  ("004", 1221): "soft break inside compound non-Bolshevism",
  ("004", 125): "OCR damaged 1920",
  ("004", 837): "name Orzhonikidze",
