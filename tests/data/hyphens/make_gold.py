@@ -1,5 +1,22 @@
-# one-off: writes tests/data/hyphens/gold.tsv from hand labels (read case by case)
+"""One-off: writes tests/data/hyphens/gold.tsv from the hand labels below.
+
+Every line whose last non-space character is ``-`` in raw/000 and raw/004 is an item; each was
+labelled by reading its sentence (run from the repository root).
+"""
 import csv, re
+
+
+def _items():
+    for short, stem in DOCS.items():
+        lines = open(f"raw/{stem}.txt", encoding="utf-8").read().split("\n")
+        for i, line in enumerate(lines):
+            if re.search(r"-\s*$", line):
+                j = i + 1
+                while j < len(lines) and not lines[j].strip():
+                    j += 1
+                yield short, str(i + 1), str(j - i - 1), line.split()[-1], lines[j].split()[0]
+
+
 DOCS = {"000": "000_e92deb61302e6195", "004": "004_991c9ea7373520bf"}
 KEEP = {
  "000": [182, 341, 824, 1782, 2508, 2755, 3000, 3205, 3272, 3473, 4067, 4162, 5141, 5202,
@@ -35,8 +52,7 @@ NOTES = {
  ("004", 924): "name Ordzhonikidze",
 }
 rows = []
-for line in open("/tmp/hy/items.tsv", encoding="utf-8"):
-    d, n, gap, left, right = line.rstrip("\n").split("\t")
+for d, n, gap, left, right in _items():
     n = int(n)
     label = ("keep" if n in KEEP.get(d, []) else "range" if n in RANGE.get(d, [])
              else "dash" if n in DASH.get(d, []) else "join")
