@@ -92,6 +92,43 @@ def run_stage_on_seeds() -> None:
               f"stats {res.stats}, {dt * 1000:.0f} ms")
 
 
+def stage_vs_gold(items: list[dict[str, str]]) -> dict:
+    """Run the stage on each raw seed and compare its edit at every gold hyphen with the label.
+
+    A dash or a hyphen left alone has no edit; ``left`` counts gold items the stage left
+    alone across blank lines (an unremoved page break), which are not counted as errors
+    of the decision but reported separately.
+    """
+    ctx = SimpleNamespace(options=dict(hyphens.DEFAULTS), resources={}, meta={}, spans=[], doc_id="")
+    by_doc: dict[str, list[dict[str, str]]] = {}
+    for it in items:
+        by_doc.setdefault(it["doc"], []).append(it)
+    agree = left = 0
+    disagreements = []
+    for stem, its in by_doc.items():
+        text = (RAW / f"{stem}.txt").read_text(encoding="utf-8")
+        res = hyphens.run(text, ctx)
+        line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        import bisect
+        label_at = {}
+        for e in res.edits:
+            line = bisect.bisect_right(line_starts, e.start)
+            label_at[line] = {"joined soft hyphen": "join", "kept compound hyphen": "keep",
+                              "number range": "range"}[e.reason]
+        flagged_lines = {bisect.bisect_right(line_starts, f.start) for f in res.flags
+                         if f.reason.startswith("hyphen before blank lines")}
+        for it in its:
+            line = int(it["line"])
+            got = label_at.get(line, "dash")
+            if line in flagged_lines:
+                left += 1
+            elif got == it["label"]:
+                agree += 1
+            else:
+                disagreements.append((stem[:3], line, it["left"], it["right"], it["label"], got))
+    return {"agree": agree, "left": left, "n": len(items), "disagreements": disagreements}
+
+
 def bln600_pairs(limit_rows: int | None = None) -> list[tuple[str, str, str]]:
     """(left, right, label) for ``word- word`` in BLN600 OCR whose reading the ground truth shows."""
     import sys
@@ -148,6 +185,11 @@ def main() -> None:
     print("  confusion (gold -> decided):", dict(sorted(r["confusion"].items())))
     for e in r["errors"]:
         print("  error:", *e)
+    sv = stage_vs_gold(items)
+    print(f"stage on raw 000/004 vs gold: {sv['agree']}/{sv['n']} agree, {sv['left']} left alone "
+          f"across blank lines (page breaks furniture has not removed), {len(sv['disagreements'])} differ")
+    for d in sv["disagreements"]:
+        print("  differs:", *d)
     print("stage on the raw seeds:")
     run_stage_on_seeds()
     evaluate_bln600()

@@ -75,6 +75,7 @@ LINE_END_HYPHEN = re.compile(
 )
 LEADING_PUNCT = re.compile(r"^[^\w]+")
 ALNUM_RUN = re.compile(r"^[^\W_]+")
+TRAILING_WORD = re.compile(r"[^\W_]+$")
 #: inline words: every run of letters and digits (``Stalin’s`` -> ``stalin``, ``s``).
 ALNUM_RUNS = re.compile(r"[^\W_]+")
 #: inline hyphenated tokens, whole (``comrades-in-arms``).
@@ -150,7 +151,7 @@ class LineEndHyphen:
 def find_line_end_hyphens(text: str) -> list[LineEndHyphen]:
     """Every hyphen that ends a line and is followed by more text.
 
-    >>> [(h.token, h.right) for h in find_line_end_hyphens("a biog- \nraphy and x -\ny")]
+    >>> [(h.token, h.right) for h in find_line_end_hyphens("a biog- \\nraphy and x -\\ny")]
     [('biog', 'raphy'), ('', 'y')]
     """
     out = []
@@ -269,7 +270,7 @@ def _split_left(token: str) -> tuple[str, str, str]:
     m = LEADING_PUNCT.match(token)
     punct = m.group() if m else ""
     word = token[len(punct):]
-    last = re.split(r"[-\u2010]", word)[-1] if word else ""
+    last = HYPHEN_SPLIT.split(word)[-1] if word else ""
     return punct, word, last
 
 
@@ -331,6 +332,8 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
         return made("dash", 0.95, "no word before the hyphen")
     if NUMBER.match(last) or right[0].isdigit():
         return made("keep", 0.9, "digits on one side (number compound)")
+    # the word itself: "powers—”card" -> "card"
+    last = TRAILING_WORD.search(last).group()
 
     lo_last, lo_right = _norm(last), _norm(right)
     joined = lo_last + lo_right
@@ -395,6 +398,8 @@ def run(text: str, ctx) -> StageResult:
         return StageResult()
     resources = getattr(ctx, "resources", None) or {}
     doc = DocEvidence.from_inline(_inline_text(text, found), corpus=resources.get("token_counts"))
+    options = {k: opts[k] for k in ("word_count", "rare_joined_count", "doc_ratio",
+                                    "prefix_closed_types", "flag_below")}
     edits: list[Edit] = []
     flags: list[Flag] = []
     stats: Counter = Counter()
@@ -402,10 +407,10 @@ def run(text: str, ctx) -> StageResult:
         if h.blank_lines > opts["max_blank_lines"]:
             stats["left_after_many_blank_lines"] += 1
             continue
-        d = decide(h.token, h.right, doc,
-                   word_count=opts["word_count"], rare_joined_count=opts["rare_joined_count"],
-                   doc_ratio=opts["doc_ratio"], prefix_closed_types=opts["prefix_closed_types"],
-                   flag_below=opts["flag_below"], hyphen=h.hyphen_char)
+        # Across blank lines only the document-independent evidence counts: the
+        # document's counts change once this stage has joined other hyphens, and a
+        # second run must not decide what the first one left alone.
+        d = decide(h.token, h.right, None if h.blank_lines else doc, hyphen=h.hyphen_char, **options)
         if d.label in ("dash", "leave"):
             stats[d.label] += 1
             continue
