@@ -362,6 +362,10 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
     if right[0].isupper() and not (last.isupper() and right.isupper() and len(right) > 1):
         return made("keep", 0.9, "capitalised right part", **ev)
 
+    # typesetters never leave one letter at a line end or carry one over: X-ray, T-shirt
+    if len(lo_last) == 1 or len(lo_right) == 1:
+        return made("keep", 0.85, "one-letter part", **ev)
+
     # 4. the general frequency list
     ev.update(dict_joined=f_joined, dict_left=f_left, dict_right=f_right, dict_bigram=f_pair)
     both_words = (f_left >= word_count and f_right >= word_count
