@@ -85,6 +85,10 @@ POSSESSIVE = re.compile(r"[’'][^\W\d_]{1,2}$")
 DIGITS = re.compile(r"\d")
 NUMBER = re.compile(r"^\d[\d,.]*$")
 
+#: English prefixes that are written closed, hardly ever with a hyphen (unlike self-,
+#: ex-, non-, anti-, in- of in-depth): a line-end break after them is a soft hyphen.
+CLOSED_PREFIXES = frozenset({"dis", "mis", "un", "be"})
+
 REASON_JOIN = "joined soft hyphen"
 REASON_KEEP = "kept compound hyphen"
 REASON_RANGE = "number range"
@@ -370,8 +374,10 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
     ev.update(dict_joined=f_joined, dict_left=f_left, dict_right=f_right, dict_bigram=f_pair)
     both_words = (f_left >= word_count and f_right >= word_count
                   and len(lo_last) >= 2 and len(lo_right) >= 2)
+    if lo_last in CLOSED_PREFIXES and f_right:
+        return made("join", 0.9 if f_joined else 0.7, f"prefix {lo_last}- is written closed in English", **ev)
     if f_joined:
-        if both_words and f_pair > 2 * f_joined:
+        if both_words and min(len(lo_last), len(lo_right)) >= 3 and f_pair > 2 * f_joined:
             return made("keep", 0.7, "the two words are commoner than the closed form", flag=True, **ev)
         if both_words and len(lo_last) >= 3 and f_joined < rare_joined_count:
             return made("keep", 0.55, "closed form rare, both parts ordinary words", flag=True, **ev)
@@ -387,8 +393,10 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
         if both_words and len(closed) >= prefix_closed_types and hyph == 0:
             return made("join", 0.7, "document writes this prefix closed", flag=True, **ev)
         return made("keep", 0.85 if len(lo_last) > 3 else 0.6, "both parts are words, joined form unknown", **ev)
-    # 6. an unknown word split in two (a part is no word at all)
-
+    # 6. a part that is no word at all: an unknown word split in two, unless an
+    # unknown name stands before an ordinary word (Jewin street)
+    if f_right >= word_count and len(lo_right) >= 4:
+        return made("keep", 0.5, "unknown left part before an ordinary word", flag=True, **ev)
     return made("join", 0.6, "unknown word split across the line", flag=True, **ev)
 
 
