@@ -41,8 +41,8 @@ def doc_evidence(stem: str) -> hyphens.DocEvidence:
     return hyphens.DocEvidence.from_text((RAW / f"{stem}.txt").read_text(encoding="utf-8"))
 
 
-def decide_item(item: dict[str, str]) -> hyphens.Decision:
-    return hyphens.decide(item["left"][:-1], item["right"], doc_evidence(item["doc"]))
+def decide_item(item: dict[str, str], **options) -> hyphens.Decision:
+    return hyphens.decide(item["left"][:-1], item["right"], doc_evidence(item["doc"]), **options)
 
 
 def always_join(item: dict[str, str]) -> str:
@@ -57,14 +57,14 @@ def dictionary_rule(item: dict[str, str]) -> str:
     return item["left"][:-1] + item["right"] if joined in unigrams() else item["left"] + item["right"]
 
 
-def evaluate(items: list[dict[str, str]]) -> dict:
+def evaluate(items: list[dict[str, str]], **options) -> dict:
     """Accuracy of decide() and the baselines on gold items (by the resulting text)."""
     n = len(items)
     ok = flagged = flagged_ok = 0
     errors = []
     confusion: Counter = Counter()
     for it in items:
-        d = decide_item(it)
+        d = decide_item(it, **options)
         right = d.result == it["result"]
         ok += right
         flagged += d.flag
@@ -149,7 +149,7 @@ def bln600_pairs(limit_rows: int | None = None) -> list[tuple[str, str, str]]:
     return out
 
 
-def evaluate_bln600() -> None:
+def evaluate_bln600(**options) -> None:
     if not BLN600.exists():
         print("  BLN600 not available")
         return
@@ -159,7 +159,7 @@ def evaluate_bln600() -> None:
     join_all = dict_ok = 0
     uni = unigrams()
     for a, b, label in pairs:
-        d = hyphens.decide(a, b, empty)
+        d = hyphens.decide(a, b, empty, **options)
         ok += d.label == label
         flagged += d.flag
         join_all += label == "join"
@@ -183,6 +183,10 @@ def main() -> None:
         print(f"  {doc}: decide {sub['accuracy']:.4f} ({sub['correct']}/{sub['n']}), flagged {sub['flagged']}, "
               f"always-join {sub['always_join']:.4f}, dictionary {sub['dictionary']:.4f}")
     print("  confusion (gold -> decided):", dict(sorted(r["confusion"].items())))
+    ab = evaluate(items, use_wordfreq=False)
+    print(f"  ablation, symspell list only (use_wordfreq=False): {ab['accuracy']:.4f} ({ab['correct']}/{ab['n']}), "
+          f"flagged {ab['flagged']}, compounds joined {ab['confusion'][('keep', 'join')]} "
+          f"(with wordfreq: {r['confusion'][('keep', 'join')]})")
     for e in r["errors"]:
         print("  error:", *e)
     sv = stage_vs_gold(items)
@@ -193,3 +197,5 @@ def main() -> None:
     print("stage on the raw seeds:")
     run_stage_on_seeds()
     evaluate_bln600()
+    print("  ablation, symspell list only:")
+    evaluate_bln600(use_wordfreq=False)

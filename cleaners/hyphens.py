@@ -60,6 +60,8 @@ DEFAULTS: dict[str, Any] = {
     "max_blank_lines": 4,
     # Decisions with a confidence below this are flagged for review.
     "flag_below": 0.75,
+    # Fill symspell's gaps (honored, ex, browed) from wordfreq's larger list.
+    "use_wordfreq": True,
 }
 
 # --- resources: regexes -------------------------------------------------------------
@@ -107,7 +109,7 @@ def _wordfreq_en() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1 << 16)
-def english_count(word: str) -> int:
+def english_count(word: str, use_wordfreq: bool = True) -> int:
     """How common ``word`` (lowercase) is in general English, on symspell's count scale.
 
     symspell's 82k list lacks many ordinary words (``honored``, ``ex``, ``browed``);
@@ -120,7 +122,7 @@ def english_count(word: str) -> int:
     """
     uni = unigrams()
     count = uni.get(word, 0)
-    wf = _wordfreq_en()
+    wf = _wordfreq_en() if use_wordfreq else None
     if wf and word in wf:
         count = max(count, int(wf[word] * uni["the"] / wf["the"]))
     return count
@@ -293,6 +295,7 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
            doc_ratio: float = DEFAULTS["doc_ratio"],
            prefix_closed_types: int = DEFAULTS["prefix_closed_types"],
            flag_below: float = DEFAULTS["flag_below"],
+           use_wordfreq: bool = DEFAULTS["use_wordfreq"],
            hyphen: str = "-") -> Decision:
     """Decide one line-end hyphen between ``left_token`` (without its hyphen) and ``right_token``.
 
@@ -343,7 +346,7 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
     joined = lo_last + lo_right
     if not (lo_last.isalpha() and lo_right.isalpha()):
         return made("keep", 0.6, "part is not alphabetic", flag=True)
-    f_joined, f_left, f_right = english_count(joined), english_count(lo_last), english_count(lo_right)
+    f_joined, f_left, f_right = (english_count(w, use_wordfreq) for w in (joined, lo_last, lo_right))
     f_pair = bigrams().get((lo_last, lo_right), 0)
     ev = {"joined": joined, "hyphenated": f"{lo_last}-{lo_right}"}
 
@@ -379,7 +382,7 @@ def decide(left_token: str, right_token: str, doc: DocEvidence | None = None, *,
     if f_joined:
         if both_words and min(len(lo_last), len(lo_right)) >= 3 and f_pair > 2 * f_joined:
             return made("keep", 0.7, "the two words are commoner than the closed form", flag=True, **ev)
-        if both_words and len(lo_last) >= 3 and f_joined < rare_joined_count:
+        if both_words and f_joined < rare_joined_count:
             return made("keep", 0.55, "closed form rare, both parts ordinary words", flag=True, **ev)
         conf = 0.8 if both_words else 0.95
         return made("join", conf, "joined form is a dictionary word", **ev)
@@ -411,7 +414,7 @@ def run(text: str, ctx) -> StageResult:
     resources = getattr(ctx, "resources", None) or {}
     doc = DocEvidence.from_inline(_inline_text(text, found), corpus=resources.get("token_counts"))
     options = {k: opts[k] for k in ("word_count", "rare_joined_count", "doc_ratio",
-                                    "prefix_closed_types", "flag_below")}
+                                    "prefix_closed_types", "flag_below", "use_wordfreq")}
     edits: list[Edit] = []
     flags: list[Flag] = []
     stats: Counter = Counter()
