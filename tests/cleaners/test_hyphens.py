@@ -133,3 +133,21 @@ def test_no_crash_content_kept_idempotent(text):
     for e in res.edits:
         assert ONLY_BREAK.match(e.before)
     assert apply_edits(out, hyphens.run(out, ctx()).edits) == out
+
+
+KNOWN_FAILURES = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failure: the safe direction (hyphen kept, flagged)")
+@pytest.mark.parametrize("case", KNOWN_FAILURES, ids=[c["name"] for c in KNOWN_FAILURES])
+def test_known_failures(case):
+    assert clean(case["before"]) == case["after"]
+
+
+@pytest.mark.parametrize("case", KNOWN_FAILURES, ids=[c["name"] for c in KNOWN_FAILURES])
+def test_known_failures_keep_the_hyphen_and_go_to_review(case):
+    res = hyphens.run(case["before"], ctx())
+    out = apply_edits(case["before"], res.edits)
+    assert "-" in out and "\n" not in out
+    candidates = [c["text"] for f in res.flags for c in f.candidates]
+    assert any(c in case["after"] for c in candidates), candidates
