@@ -66,14 +66,15 @@ DEFAULTS: dict[str, Any] = {
 
 # --- resources: regexes -------------------------------------------------------------
 
-HYPHENS = "-\u2010\u00ad"  # hyphen-minus, Unicode hyphen, soft hyphen
+#: hyphen-minus, Unicode hyphen, non-breaking hyphen, soft hyphen
+HYPHENS = "-\u2010\u2011\u00ad"
 SOFT_HYPHEN = "\u00ad"
 
 #: a hyphen ending a line, the line break (possibly with blank lines) and a look at
 #: the first token of the next non-blank line; the token before the hyphen is found
 #: by scanning back (a regex starting at every position is ~20x slower).
 LINE_END_HYPHEN = re.compile(
-    r"(?P<hyphen>[-\u2010\u00ad])[ \t]*(?P<breaks>\n(?:[ \t]*\n)*)[ \t]*(?=(?P<right>\S+))"
+    rf"(?P<hyphen>[{HYPHENS}])[ \t]*(?P<breaks>\n(?:[ \t]*\n)*)[ \t]*(?=(?P<right>\S+))"
 )
 LEADING_PUNCT = re.compile(r"^[^\w]+")
 ALNUM_RUN = re.compile(r"^[^\W_]+")
@@ -81,8 +82,8 @@ TRAILING_WORD = re.compile(r"[^\W_]+$")
 #: inline words: every run of letters and digits (``Stalin’s`` -> ``stalin``, ``s``).
 ALNUM_RUNS = re.compile(r"[^\W_]+")
 #: inline hyphenated tokens, whole (``comrades-in-arms``).
-HYPHENATED_TOKEN = re.compile(r"[^\W_]+(?:[’'][^\W\d_]+)?(?:[-\u2010][^\W_]+(?:[’'][^\W\d_]+)?)+")
-HYPHEN_SPLIT = re.compile(r"[-\u2010]")
+HYPHENATED_TOKEN = re.compile(r"[^\W_]+(?:[’'][^\W\d_]+)?(?:[-\u2010\u2011][^\W_]+(?:[’'][^\W\d_]+)?)+")
+HYPHEN_SPLIT = re.compile(r"[-\u2010\u2011]")
 POSSESSIVE = re.compile(r"[’'][^\W\d_]{1,2}$")
 DIGITS = re.compile(r"\d")
 NUMBER = re.compile(r"^\d[\d,.]*$")
@@ -195,7 +196,7 @@ class DocEvidence:
         words = Counter(ALNUM_RUNS.findall(inline))
         pairs: Counter = Counter()
         for tok in inline.split():
-            if "-" in tok or "\u2010" in tok:
+            if "-" in tok or "\u2010" in tok or "\u2011" in tok:
                 for hyphenated in HYPHENATED_TOKEN.findall(tok):
                     segs = [_norm(s) for s in HYPHEN_SPLIT.split(hyphenated)]
                     pairs.update(zip(segs, segs[1:]))

@@ -117,7 +117,7 @@ def test_decide_directly():
 
 # -- no crash, content kept, idempotent, on arbitrary text ------------------------
 
-ALPHABET = st.sampled_from(list("abcdeinorstuAEKLRST19- \n\u00ad\u2010.,\u201c\u2014'(") + ["tion", "ing", "re", "-\n", " -\n", "- \n\n\n"])
+ALPHABET = st.sampled_from(list("abcdeinorstuAEKLRST19- \n\u00ad\u2010\u2011.,\u201c\u2014'(") + ["tion", "ing", "re", "-\n", " -\n", "- \n\n\n"])
 
 
 def _content(text: str) -> str:
