@@ -183,6 +183,10 @@ def main() -> None:
         print(f"  {doc}: decide {sub['accuracy']:.4f} ({sub['correct']}/{sub['n']}), flagged {sub['flagged']}, "
               f"always-join {sub['always_join']:.4f}, dictionary {sub['dictionary']:.4f}")
     print("  confusion (gold -> decided):", dict(sorted(r["confusion"].items())))
+    no_ctx = sum(hyphens.decide(it["left"][:-1], it["right"], hyphens.DocEvidence()).result == it["result"]
+                 for it in items)
+    print(f"  ablation, no document context (dictionary and shape only): {no_ctx / len(items):.4f} "
+          f"({no_ctx}/{len(items)})")
     ab = evaluate(items, use_wordfreq=False)
     print(f"  ablation, symspell list only (use_wordfreq=False): {ab['accuracy']:.4f} ({ab['correct']}/{ab['n']}), "
           f"flagged {ab['flagged']}, compounds joined {ab['confusion'][('keep', 'join')]} "
