@@ -57,6 +57,7 @@ NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 BRACKET_NOTE = re.compile(r"^[\[{](\d{1,3})[\]}]\s*\S")
 SMALL_WORDS = frozenset("a an the of and or to in on for at by from with as his her its their our "
                         "my your is was de la le von van".split())
+TITLE_CONTINUES = ("–", "—", ":", "-")
 JOIN_WORDS = frozenset("of the and to a an in for on with at by from or".split())
 
 
@@ -224,8 +225,14 @@ def run(text: str, ctx) -> StageResult:
             continue  # ... and the text after does not run on from it
         if k == "chapter number" and not (gap_before and gap_after):
             continue
-        if k == "title" and p is not None and not (ends_sentence(strip[p]) or p in kind):
-            continue  # "To clever, fiery Polya" / "From Oddball Osip": an inscription, not a title
+        if k == "title":
+            if p is not None and not (ends_sentence(strip[p]) or p in kind):
+                continue  # "To clever, fiery Polya" / "From Oddball Osip": an inscription, not a title
+            # on its own, or a title wrapped after a dash or colon ("Stalin –" / "An Appraisal ...")
+            if not gap_before and not strip[p].endswith(TITLE_CONTINUES):
+                continue
+            if not gap_after and not strip[i].endswith(TITLE_CONTINUES):
+                continue
         kind[i] = "heading"
         group[i] = i
         labels[i] = k
@@ -361,7 +368,11 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
         return all(fit_margin(strip[a], strip[b], width) >= 8 for a, b in zip(u, u[1:]))
 
     def accept(block: list[int]) -> None:
-        if len(block) < options["min_verse_lines"]:
+        need = options["min_verse_lines"]
+        before = prv.get(block[0]) if block else None
+        if before is not None and strip[before].endswith(":") and before not in kind:
+            need = 2  # "A rousing song rings out:" announces a short quotation in verse
+        if len(block) < need:
             return
         open_lines = sum(1 for i in block if not ends_sentence(strip[i]))
         if open_lines * 2 < len(block):
