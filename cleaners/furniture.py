@@ -42,6 +42,8 @@ DEFAULTS: dict = {
 
 # --- resources -------------------------------------------------------------
 PAGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# a running header carrying its folio: "258 Lenin: A Political Life", "Testament to a Revolution 259"
+FRAMED_FOLIO = re.compile(r"^\s*(\d{1,4})\s+\D.*$|^.*\D\s(\d{1,4})\s*$")
 DIGITS = re.compile(r"\d+")
 NON_WORD = re.compile(r"[\W_]+")
 LETTER = re.compile(r"[^\W\d_]")
@@ -140,13 +142,32 @@ class Furniture:
     boundaries: int = 0
 
 
-def learn_page_numbers(lines: list[str], *, min_pages: int, min_lines_per_page: int) -> dict[int, int]:
-    """Number-only lines forming the longest chain of increasing folios, if it looks like one.
+def folio_candidates(lines: list[str], *, min_pages: int, max_chars: int) -> list[tuple[int, int]]:
+    """(line, value) of lines that may carry a folio.
+
+    A bare number, or a short line that starts or ends with a number and whose
+    remaining text recurs (``258 Lenin: A Political Life``): a line of prose that
+    happens to start with a number does not recur.
+    """
+    bare, framed = [], []
+    for i, l in enumerate(lines):
+        if (m := PAGE_NUMBER.match(l)):
+            bare.append((i, int(m.group(1))))
+        elif len(l) <= max_chars and (m := FRAMED_FOLIO.match(l)):
+            framed.append((i, int(m.group(1) or m.group(2)), header_key(l)))
+    keys = Counter(k for _, _, k in framed if k)
+    framed_ok = [(i, v) for i, v, k in framed if k and keys[k] >= min_pages]
+    return sorted(bare + framed_ok)
+
+
+def learn_page_numbers(lines: list[str], *, min_pages: int, min_lines_per_page: int,
+                       max_chars: int = 80) -> dict[int, int]:
+    """Folio lines forming the longest chain of increasing numbers, if it looks like one.
 
     A chain step climbs by 1 to 3; most steps must be +1 and the pages must be
     long enough in lines that the numbers are not a numbered list or table.
     """
-    cands = [(i, int(m.group(1))) for i, l in enumerate(lines) if (m := PAGE_NUMBER.match(l))]
+    cands = folio_candidates(lines, min_pages=min_pages, max_chars=max_chars)
     if len(cands) < min_pages:
         return {}
     best_len = [1] * len(cands)
@@ -167,9 +188,12 @@ def learn_page_numbers(lines: list[str], *, min_pages: int, min_lines_per_page: 
     steps = [(b[1] - a[1], b[0] - a[0]) for a, b in zip(chain, chain[1:])]
     if sum(1 for dv, _ in steps if dv == 1) < 0.7 * len(steps):
         return {}
-    per_page = median(dl / dv for dv, dl in steps)
+    per_step = [dl / dv for dv, dl in steps]
+    per_page = median(per_step)
     if per_page < min_lines_per_page:
         return {}
+    if sum(1 for x in per_step if 0.5 * per_page <= x <= 1.5 * per_page) < 0.5 * len(per_step):
+        return {}  # pages are about the same length; chapters and dated entries are not
     return dict(chain)
 
 
@@ -235,7 +259,8 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
     blank = [not l.strip() for l in lines]
     f = Furniture()
     f.page_numbers = learn_page_numbers(lines, min_pages=options["min_pages"],
-                                        min_lines_per_page=options["min_lines_per_page"])
+                                        min_lines_per_page=options["min_lines_per_page"],
+                                        max_chars=options["max_header_chars"])
     width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i]])
     sig, runs, run_evidence = (None, [], {}) if width > options["max_wrapped_width"] else learn_break_runs(
         lines, blank, min_pages=options["min_pages"],
@@ -313,7 +338,8 @@ def run(text: str, ctx) -> StageResult:
     starts = line_starts(text)
     n = len(lines)
     blank = [not l.strip() for l in lines]
-    furniture = {i: "page number" for i in f.page_numbers}
+    furniture = {i: "page number" if PAGE_NUMBER.match(lines[i]) else "running header with page number"
+                 for i in f.page_numbers}
     for i in f.header_lines:
         furniture[i] = "running header"
     break_blank = set()
@@ -405,7 +431,7 @@ def evidence_summary(learned: dict[str, Any]) -> dict[str, Any]:
 
 
 def _furniture_edit(text: str, s: int, e: int, kind: str, k: int, f: Furniture, lines: list[str]) -> Edit:
-    if kind == "page number":
+    if kind in ("page number", "running header with page number"):
         vals = sorted(f.page_numbers.values())
         ev = {"page": f.page_numbers[k], "sequence": f"{vals[0]}-{vals[-1]}", "pages": len(vals)}
     else:
@@ -424,7 +450,7 @@ def _opening_title(text: str, lines: list[str], starts: list[int], blank: list[b
     if not f.headers:
         return [], []
     first = [i for i in range(min(len(lines), 12)) if not blank[i]][:2]
-    if not first or first[0] in f.header_lines:
+    if not first or first[0] in f.header_lines or first[0] in f.page_numbers:
         return [], []
     for take in (first[:1], first[:2]):
         if take and take[-1] in f.header_lines:

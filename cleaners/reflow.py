@@ -147,16 +147,19 @@ def detect_layout(lines: list[str], blank: list[bool], options: dict[str, Any]) 
     n = len(text_idx)
     lengths = [len(lines[i].strip()) for i in text_idx]
     width = typical_width(lengths)
-    run_on = sum(1 for i in text_idx if i + 1 < len(lines) and not blank[i + 1])
-    open_end = sum(1 for i in text_idx if not ends_sentence(lines[i].strip()))
+    # judged on full lines (those reaching the text block's right edge): in wrapped text
+    # they run straight on into the next line and stop mid-sentence
+    full = [i for i in text_idx if len(lines[i].strip()) >= 0.75 * width]
+    run_on = sum(1 for i in full if i + 1 < len(lines) and not blank[i + 1])
+    open_end = sum(1 for i in full if not ends_sentence(lines[i].strip()))
     # blank runs between two text lines (not the trailing newline)
     runs = sum(1 for a, b in zip(text_idx, text_idx[1:]) if b > a + 1)
-    evidence = {"text_lines": n, "width_p90": width,
-                "run_on_share": round(run_on / n, 3) if n else 0.0,
-                "open_end_share": round(open_end / n, 3) if n else 0.0,
+    evidence = {"text_lines": n, "width_p90": width, "full_lines": len(full),
+                "run_on_share": round(run_on / len(full), 3) if full else 0.0,
+                "open_end_share": round(open_end / len(full), 3) if full else 0.0,
                 "blank_runs": runs}
-    wrapped = (n >= 3 and width <= options["max_wrapped_width"]
-               and run_on >= options["min_run_on_share"] * n and open_end >= 0.3 * n)
+    wrapped = (n >= 3 and len(full) >= 2 and width <= options["max_wrapped_width"]
+               and run_on >= options["min_run_on_share"] * len(full) and open_end >= 0.3 * len(full))
     evidence["layout"] = "wrapped" if wrapped else "paragraphs"
     evidence["blank_line_paragraphs"] = runs >= max(3, 0.05 * n)
     return evidence
@@ -306,7 +309,7 @@ def run(text: str, ctx) -> StageResult:
                 gaps.append(Gap(i, j, JOIN, "wrapped line", 0.9))
         else:
             gaps.append(Gap(i, j, JOIN, "wrapped line", 0.95 if margin < 0 else 0.8))
-            if margin >= 12 and not HYPHEN_END.search(p) and not starts_lowercase(q) and not p.endswith(","):
+            if margin >= 0.2 * width and not HYPHEN_END.search(p) and not starts_lowercase(q) and not p.endswith(","):
                 flags.append(_flag(text, starts, lines, i, "short line that does not end a sentence: joined",
                                    0.5, candidates=[{"text": " ", "action": "join"},
                                                     {"text": "\n\n", "action": "paragraph break"}]))

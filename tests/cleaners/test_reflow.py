@@ -131,3 +131,18 @@ def test_never_crashes_and_never_touches_words(lines):
     for s in result.spans:
         assert 0 <= s.start < s.end <= len(out)
     assert result.meta["layout"] in ("wrapped", "paragraphs")
+
+
+KNOWN = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures, see tests/data/reflow/known_failures.json")
+@pytest.mark.parametrize("case", KNOWN, ids=[k["why"][:50] for k in KNOWN])
+def test_known_failures(case):
+    out, result = reflow(case["before"])
+    if "expected" in case:
+        assert out == case["expected"]
+    if "expected_headings" in case:
+        assert [out[s.start:s.end] for s in result.spans if s.kind == "heading"] == case["expected_headings"]
+    if "expected_verse" in case:
+        assert [out[s.start:s.end] for s in result.spans if s.kind == "verse"] == case["expected_verse"]
