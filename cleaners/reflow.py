@@ -57,6 +57,7 @@ NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 BRACKET_NOTE = re.compile(r"^[\[{](\d{1,3})[\]}]\s*\S")
 SMALL_WORDS = frozenset("a an the of and or to in on for at by from with as his her its their our "
                         "my your is was de la le von van".split())
+WORD_HYPHEN_END = re.compile(r"[^\W\d_][-‐]$")  # "self-" but not a dash "word -"
 TITLE_CONTINUES = ("–", "—", ":", "-")
 JOIN_WORDS = frozenset("of the and to a an in for on with at by from or".split())
 
@@ -423,7 +424,13 @@ def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap],
         gap_text = text[end_i:start_j]
         ev = {"layout": layout}
         if g.sep == JOIN:
-            if gap_text != " ":
+            if WORD_HYPHEN_END.search(lines[i].rstrip()) and start_j > end_i:
+                # the hyphens stage left this line-end hyphen alone: keep it and add no space
+                # ("self- pitying" would be worse than "self-pitying")
+                edits.append(Edit.at(text, end_i, start_j, "", stage=STAGE,
+                                     reason=f"joined after a kept line-end hyphen: {g.reason}",
+                                     confidence=g.confidence * 0.9, evidence=ev))
+            elif gap_text != " ":
                 edits.append(Edit.at(text, end_i, start_j, " ", stage=STAGE, reason=f"joined: {g.reason}",
                                      confidence=g.confidence, evidence=ev))
         elif g.sep == LINE:

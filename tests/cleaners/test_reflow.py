@@ -127,7 +127,7 @@ def test_never_crashes_and_never_touches_words(lines):
     text = "\n".join(lines)
     result = run(text, Ctx())
     out = apply_edits(text, result.edits)
-    assert out.split() == text.split()  # only whitespace changes
+    assert "".join(out.split()) == "".join(text.split())  # only whitespace changes
     for s in result.spans:
         assert 0 <= s.start < s.end <= len(out)
     assert result.meta["layout"] in ("wrapped", "paragraphs")
@@ -146,3 +146,13 @@ def test_known_failures(case):
         assert [out[s.start:s.end] for s in result.spans if s.kind == "heading"] == case["expected_headings"]
     if "expected_verse" in case:
         assert [out[s.start:s.end] for s in result.spans if s.kind == "verse"] == case["expected_verse"]
+
+
+def test_a_line_end_hyphen_left_by_the_hyphens_stage_is_kept_without_a_space():
+    text = ("The council met in the church and argued until late in the self-\n"
+            "pitying evening about the dam, the mill and the road to the market -\n"
+            "and nobody listened to the miller, who argued on for the whole night\n"
+            "until the lamps went out.\n")
+    out, _ = reflow(text)
+    assert "the self-pitying evening" in out
+    assert "the market - and nobody" in out  # a dash keeps its space
