@@ -271,10 +271,14 @@ def run(text: str, ctx) -> StageResult:
 
     # decide every gap
     blank_paras = layout_ev["blank_line_paragraphs"]
+    note_starts = _note_entry_starts(strip, text_idx, group)
     gaps: list[Gap] = []
     for i, j in zip(text_idx, text_idx[1:]):
         adjacent = j == i + 1
         hi, hj = group.get(i), group.get(j)
+        if j in note_starts and hi is None and hj is None and i not in verse_lines:
+            gaps.append(Gap(i, j, PARA, "next note entry"))
+            continue
         if hi is not None or hj is not None:
             if hi is not None and hi == hj:
                 gaps.append(Gap(i, j, JOIN, "heading continues on the next line"))
@@ -318,12 +322,29 @@ def run(text: str, ctx) -> StageResult:
     edits = _edits(text, lines, starts, gaps, blank_paras, layout)
     given_roots = {g for i, g in group.items() if i in given_lines}
     spans = _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout, given_roots,
-                   labels)
+                   labels, note_starts)
     counts = Counter(g.reason.split(" (")[0] for g in gaps if not (g.sep == PARA and g.next > g.prev + 1))
     meta = {"layout": layout, "layout_evidence": layout_ev}
     stats = {"layout": layout, "headings": len({g for g in group.values()}),
              "verse_blocks": len(set(verse_lines.values())), **{k: v for k, v in counts.items()}}
     return StageResult(edits=edits, flags=flags, spans=spans, meta=meta, stats=stats)
+
+
+def _note_entry_starts(strip: list[str], text_idx: list[int], group: dict[int, int]) -> set[int]:
+    """Lines that start an entry of a notes section: after a ``Notes`` heading, the
+    lines opening with the next number in sequence (the first may be any number)."""
+    out: set[int] = set()
+    in_notes, expect = False, None
+    for i in text_idx:
+        if i in group:
+            in_notes, expect = bool(NOTES_HEADING.match(strip[i])), None
+            continue
+        if in_notes:
+            m = NOTE_ENTRY.match(strip[i])
+            if m and (expect is None or int(m.group(1)) == expect):
+                out.add(i)
+                expect = int(m.group(1)) + 1
+    return out
 
 
 def _line_of(starts: list[int], pos: int) -> int:
@@ -451,7 +472,7 @@ def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap],
 
 
 def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout,
-           given_roots=frozenset(), labels=None) -> list[Span]:
+           given_roots=frozenset(), labels=None, note_starts=frozenset()) -> list[Span]:
     """heading, verse and note spans, carried to this stage's output coordinates."""
     fwd = OffsetMapper(sorted(edits, key=lambda e: (e.start, e.end)))
     raw: list[tuple[str, int, int, str]] = []
@@ -474,7 +495,7 @@ def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layo
     for b, members in blocks.items():
         members.sort()
         raw.append(("verse", content(members[0])[0], content(members[-1])[1], ""))
-    raw.extend(_note_spans(strip, text_idx, group, content))
+    raw.extend(_note_spans(strip, text_idx, group, content, note_starts))
     out = []
     for k, a, b, label in raw:
         s, e = fwd(a, "left"), fwd(b, "right")
@@ -484,7 +505,7 @@ def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layo
     return out
 
 
-def _note_spans(strip, text_idx, group, content) -> list[tuple[str, int, int, str]]:
+def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> list[tuple[str, int, int, str]]:
     """Notes: ``[1] ...`` entries, a Notes heading's section, a closing run of numbered entries."""
     out = []
     # paragraphs: a note entry runs until the next blank line (or the next entry)
@@ -498,19 +519,24 @@ def _note_spans(strip, text_idx, group, content) -> list[tuple[str, int, int, st
         m = BRACKET_NOTE.match(strip[p[0]])
         if m:
             out.append(("note", content(p[0])[0], content(p[-1])[1], f"footnote {m.group(1)}"))
-    # a Notes heading: everything after it up to the next (non-notes) heading
-    for k, p in enumerate(paras):
-        if p[0] in group and NOTES_HEADING.match(strip[p[0]]):
-            end = k + 1
-            while end < len(paras) and paras[end][0] not in group:
-                end += 1
-            if end > k + 1:
-                out.append(("note", content(paras[k + 1][0])[0], content(paras[end - 1][-1])[1], "notes section"))
+    # a Notes heading: each entry runs to the next entry or the next heading
+    starts = sorted(note_starts)
+    for k, a in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else None
+        last = a
+        for i in text_idx:
+            if i <= a:
+                continue
+            if i == stop or i in group:
+                break
+            last = i
+        n = NOTE_ENTRY.match(strip[a]).group(1)
+        out.append(("note", content(a)[0], content(last)[1], f"note {n}"))
     # a run of entries numbered 1, 2, 3, ... with nothing else between
     k = 0
     while k < len(paras):
         m = NOTE_ENTRY.match(strip[paras[k][0]])
-        if m and m.group(1) == "1" and paras[k][0] not in group:
+        if m and m.group(1) == "1" and paras[k][0] not in group and paras[k][0] not in note_starts:
             run = [paras[k]]
             expect = 2
             r = k + 1

@@ -156,3 +156,29 @@ def test_a_line_end_hyphen_left_by_the_hyphens_stage_is_kept_without_a_space():
     out, _ = reflow(text)
     assert "the self-pitying evening" in out
     assert "the market - and nobody" in out  # a dash keeps its space
+
+
+def test_notes_section_in_wrapped_text_keeps_one_entry_per_paragraph_with_note_spans():
+    body = ("Lenin had a library of four hundred volumes and cinema facilities were \n"
+            "also installed, and a Rolls-Royce bought in London in 1921 by Foreign \n"
+            "Trade Commissar Lev Krasin was kept for him in the garage. But he still \n"
+            "resented the slackening of his grasp on decisions made in the party. \n")
+    notes = ("Notes \n"
+             "1 RTsKhIDNI, f. 2, op. 1, d. 24367, and the memoirs of his sister, who \n"
+             "was present at the time \n"
+             "2 See Glossary \n"
+             "3 Ibid., p. 45. \n")
+    out, result = reflow(body * 3 + notes)
+    assert result.meta["layout"] == "wrapped"
+    tail = out.split("Notes")[1]
+    assert tail == ("\n\n1 RTsKhIDNI, f. 2, op. 1, d. 24367, and the memoirs of his sister, who was present at the time"
+                    "\n\n2 See Glossary\n\n3 Ibid., p. 45. \n")
+    kinds = [(s.kind, out[s.start:s.end]) for s in result.spans]
+    assert ("heading", "Notes") in kinds
+    assert [k for k in kinds if k[0] == "note"] == [
+        ("note", "1 RTsKhIDNI, f. 2, op. 1, d. 24367, and the memoirs of his sister, who was present at the time"),
+        ("note", "2 See Glossary"), ("note", "3 Ibid., p. 45.")]
+    # numbering may start anywhere after a Notes heading (chapter 9's notes start at 101)
+    out, result = reflow(body * 3 + notes.replace("1 RTs", "101 RTs").replace("2 See", "102 See")
+                         .replace("3 Ibid", "103 Ibid"))
+    assert len([s for s in result.spans if s.kind == "note"]) == 3
