@@ -22,6 +22,7 @@ conservative and flagged.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -257,7 +258,7 @@ def run(text: str, ctx) -> StageResult:
         title_pair = (layout == "paragraphs" and q == i + 1 and labels.get(i) == "title"
                       and labels.get(q) == "title")
         # a chapter title glued to the chapter's last line runs on to the next caps line
-        glued = i - 1 in prv.values() and not blank[i - 1] if i else False
+        glued = i > 0 and not blank[i - 1]
         wraps = (strip[i].endswith(":") or glued or len(strip[i]) >= 0.75 * width)
         if (last_word in JOIN_WORDS and q - i <= 4) or title_pair or (
                 one_blank and caps_pair and wraps and not ends_sentence(strip[i])):
@@ -319,7 +320,7 @@ def run(text: str, ctx) -> StageResult:
                                    0.5, candidates=[{"text": " ", "action": "join"},
                                                     {"text": "\n\n", "action": "paragraph break"}]))
 
-    edits = _edits(text, lines, starts, gaps, blank_paras, layout)
+    edits = _edits(text, lines, starts, gaps, layout)
     given_roots = {g for i, g in group.items() if i in given_lines}
     spans = _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout, given_roots,
                    labels, note_starts)
@@ -348,7 +349,6 @@ def _note_entry_starts(strip: list[str], text_idx: list[int], group: dict[int, i
 
 
 def _line_of(starts: list[int], pos: int) -> int:
-    import bisect
     return bisect.bisect_right(starts, pos) - 1
 
 
@@ -434,8 +434,7 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
     return out
 
 
-def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap],
-           blank_paras: bool, layout: str) -> list[Edit]:
+def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap], layout: str) -> list[Edit]:
     """Turn the gap decisions into edits, touching only what must change."""
     edits: list[Edit] = []
     for g in gaps:
