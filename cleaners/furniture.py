@@ -320,10 +320,9 @@ def join_decision(prev: str, nxt: str, width: int) -> tuple[str, float, str]:
         return "\n", 0.95, "next line starts lowercase"
     if not ends_sentence(p) and not p.endswith(":"):
         return "\n", 0.9, "previous line does not end a sentence"
-    margin = fit_margin(p, q, width)
-    if margin >= 0:
-        return "\n\n", 0.85, f"short sentence-final line ({len(p)} of {width} chars): paragraph end"
-    return "\n", 0.7, f"full-width sentence-final line ({len(p)} of {width} chars): paragraph continues"
+    if fit_margin(p, q, width) >= 0:
+        return "\n\n", 0.85, "short sentence-final line before the break: paragraph end"
+    return "\n", 0.7, "full-width sentence-final line before the break: paragraph continues"
 
 
 def run(text: str, ctx) -> StageResult:
@@ -378,12 +377,14 @@ def run(text: str, ctx) -> StageResult:
             i = b
             continue
         sep, conf, why = join_decision(lines[prev_i], lines[next_i], width)
-        evidence = {"why": why, "page_break_lines": b - a,
-                    "furniture_lines": len(inner)}
+        evidence = {"why": why, "page_break_lines": b - a, "furniture_lines": len(inner),
+                    "line_before_chars": len(lines[prev_i].strip()), "text_width": width}
         if conf < 0.8:
             fa, fb = starts[prev_i], starts[next_i] + len(lines[next_i])
             flags.append(Flag(stage=STAGE, start=fa, end=fb, text=text[fa:fb], reason=why,
-                              candidates=[{"text": "\n", "action": "paragraph continues"},
+                              candidates=[{"text": "\n", "action": "paragraph continues",
+                                           "line_before_chars": len(lines[prev_i].strip()),
+                                           "text_width": width},
                                           {"text": "\n\n", "action": "paragraph break"}],
                               confidence=conf))
         placed_sep = False

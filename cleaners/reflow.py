@@ -310,7 +310,7 @@ def run(text: str, ctx) -> StageResult:
         margin = fit_margin(p, q, width)
         if ends_sentence(p) and not starts_lowercase(q):
             if margin >= options["paragraph_margin"]:
-                gaps.append(Gap(i, j, PARA, f"short sentence-final line ({len(p)} of {width} chars)", 0.85))
+                gaps.append(Gap(i, j, PARA, "short sentence-final line", 0.85))
             else:
                 gaps.append(Gap(i, j, JOIN, "wrapped line", 0.9))
         else:
