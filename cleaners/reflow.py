@@ -179,6 +179,7 @@ class Gap:
     sep: str  # JOIN, LINE or PARA
     reason: str
     confidence: float = 1.0
+    evidence: dict[str, Any] | None = None
 
 
 def run(text: str, ctx) -> StageResult:
@@ -310,7 +311,8 @@ def run(text: str, ctx) -> StageResult:
         margin = fit_margin(p, q, width)
         if ends_sentence(p) and not starts_lowercase(q):
             if margin >= options["paragraph_margin"]:
-                gaps.append(Gap(i, j, PARA, "short sentence-final line", 0.85))
+                gaps.append(Gap(i, j, PARA, "short sentence-final line", 0.85,
+                                {"line_chars": len(p), "text_width": width, "room_left": margin}))
             else:
                 gaps.append(Gap(i, j, JOIN, "wrapped line", 0.9))
         else:
@@ -442,7 +444,7 @@ def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap], layo
         end_i = starts[i] + len(lines[i].rstrip())
         start_j = starts[j] + (len(lines[j]) - len(lines[j].lstrip()))
         gap_text = text[end_i:start_j]
-        ev = {"layout": layout}
+        ev = {"layout": layout, **(g.evidence or {})}
         if g.sep == JOIN:
             if WORD_HYPHEN_END.search(lines[i].rstrip()) and start_j > end_i:
                 # the hyphens stage left this line-end hyphen alone: keep it and add no space
