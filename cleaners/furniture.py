@@ -41,7 +41,8 @@ DEFAULTS: dict = {
 }
 
 # --- resources -------------------------------------------------------------
-PAGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# a bare folio, maybe dressed: "256", "- 12 -", "[12]", "Page 12", "p. 12"
+PAGE_NUMBER = re.compile(r"^\s*(?:[-–—(\[]\s*)?(?:page\s+|p\.\s*)?(\d{1,4})(?:\s*[-–—)\]])?\s*$", re.IGNORECASE)
 # a running header carrying its folio: "258 Lenin: A Political Life", "Testament to a Revolution 259"
 FRAMED_FOLIO = re.compile(r"^\s*(\d{1,4})\s+\D.*$|^.*\D\s(\d{1,4})\s*$")
 DIGITS = re.compile(r"\d+")

@@ -147,3 +147,17 @@ def test_never_crashes_and_only_removes_furniture(lines):
         else:
             assert not e.before.strip() and not e.after.strip()  # page breaks: whitespace only
     assert len(out) <= len(text) + len(result.edits)
+
+
+KNOWN = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures, see tests/data/furniture/known_failures.json")
+@pytest.mark.parametrize("case", KNOWN, ids=[k["name"][:50] for k in KNOWN])
+def test_known_failures(case):
+    assert clean(case["before"]) == case["after"]
+
+
+def test_known_failure_is_flagged():
+    result = run(KNOWN[0]["before"], Ctx())
+    assert any(f.reason.startswith("full-width sentence-final line") for f in result.flags)
