@@ -48,9 +48,10 @@ FRAMED_FOLIO = re.compile(r"^\s*(\d{1,4})\s+\D.*$|^.*\D\s(\d{1,4})\s*$")
 DIGITS = re.compile(r"\d+")
 NON_WORD = re.compile(r"[\W_]+")
 LETTER = re.compile(r"[^\W\d_]")
-# a sentence ends in . ! ? or an ellipsis, maybe closed by quotes or brackets,
-# maybe followed by a footnote number ("staff.7", "Podolsk. 1")
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*(?:\s?\d{1,3})?$")
+# a sentence ends in . ! ? or an ellipsis, maybe closed by quotes or brackets, maybe
+# followed by a footnote number ("staff.7", "Podolsk. 1"), OCR-garbled ones included
+# ("exports.S4", "illness. '9": a 5 read as S, a 1 as a quote)
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*(?:\s?(?:['’‘]\s?|[A-Za-z])?\d{1,3})?$")
 # "F." "I." "St." at a line end is an initial or abbreviation, not a sentence end
 INITIAL_END = re.compile(r"(?:^|[\s(“\"'])(?:[A-Z]|St|Mr|Mrs|Dr|Prof|Gen|Col|Lt|Capt|Gov|Rev|cf|pp?|vol|no|ed|eds|viz|vs|ca)\.$")
 HYPHEN_END = re.compile(r"[-‐‑¬]$")
@@ -84,6 +85,8 @@ def ends_sentence(line: str) -> bool:
     (True, False)
     >>> ends_sentence("ready themselves"), ends_sentence("Would it be buried?")
     (False, True)
+    >>> ends_sentence("imports and exports.S4"), ends_sentence("about my illness. '9")
+    (True, True)
     """
     line = line.rstrip()
     if not SENTENCE_END.search(line):
