@@ -35,6 +35,8 @@ def test_before_after_table(case):
     assert out == case["after"]
     assert result.meta["layout"] == case["layout"]
     assert [[s.kind, out[s.start:s.end]] for s in result.spans] == case["spans"]
+    if "flags" in case:
+        assert [f.reason for f in result.flags] == case["flags"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"][:60] for c in CASES])
