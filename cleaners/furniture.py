@@ -36,7 +36,7 @@ DEFAULTS: dict = {
     "max_header_chars": 80,  # a running header is a short line
     "min_lines_per_page": 8,  # closer than this, numbers are a list, not folios
     "header_share": 0.6,  # share of a header's occurrences that must sit at page boundaries
-    "min_mid_sentence_share": 0.25,  # a blank run that is a page break often falls mid-sentence
+    "min_mid_sentence_share": 0.4,  # a blank run that is a page break often falls mid-sentence
     "max_wrapped_width": 150,  # blank-run page breaks only in hard-wrapped text
 }
 
@@ -55,6 +55,10 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*(?:\s?(?:['’‘]\s?|[A-Za
 # "F." "I." "St." at a line end is an initial or abbreviation, not a sentence end
 INITIAL_END = re.compile(r"(?:^|[\s(“\"'])(?:[A-Z]|St|Mr|Mrs|Dr|Prof|Gen|Col|Lt|Capt|Gov|Rev|cf|pp?|vol|no|ed|eds|viz|vs|ca)\.$")
 HYPHEN_END = re.compile(r"[-‐‑¬]$")
+# a word broken at the line end ("biog-", "Socialist-"), not a rule ("----") or a dash
+WORD_HYPHEN_END = re.compile(r"[^\W\d_][-‐‑¬]$")
+# sure signs that a line stops inside a sentence: a broken word, a comma or semicolon
+STRONG_MID_SENTENCE_END = re.compile(r"[^\W\d_][-‐‑¬]$|[,;]$")
 # a line that stops inside a sentence: after a letter, comma, semicolon or hyphen
 MID_SENTENCE_END = re.compile(r"[^\W\d_,;\-‐¬]$|[,;\-‐¬]$")
 FIRST_WORD = re.compile(r"\S+")
@@ -241,7 +245,7 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int,
     for sig, occ in runs.items():
         if len(occ) < min_pages:
             continue
-        mid = sum(1 for a, b in occ if MID_SENTENCE_END.search(lines[a - 1].rstrip())
+        mid = sum(1 for a, b in occ if STRONG_MID_SENTENCE_END.search(lines[a - 1].rstrip())
                   or starts_lowercase(lines[b].strip()))
         mid_share = mid / len(occ)
         gaps = [text_before[a2] - text_before[a1] for (a1, _), (a2, _) in zip(occ, occ[1:])]
@@ -318,7 +322,7 @@ def join_decision(prev: str, nxt: str, width: int) -> tuple[str, float, str]:
     sentence-final line most likely continues its paragraph on the next page.
     """
     p, q = prev.strip(), nxt.strip()
-    if HYPHEN_END.search(p):
+    if WORD_HYPHEN_END.search(p):
         return "\n", 0.95, "previous line ends with a hyphen"
     if starts_lowercase(q):
         return "\n", 0.95, "next line starts lowercase"

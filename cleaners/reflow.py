@@ -50,6 +50,7 @@ CHAPTER_WORD = re.compile(
     r"^(?:chapter|part|book|section|prologue|epilogue|preface|foreword|introduction|afterword|"
     r"appendix|conclusion|contents|notes|endnotes|footnotes|bibliography|acknowledg\w*)\b"
     r"(?:\s+(?:[ivxlcdm]+|\d{1,3}|[a-z]+))?\s*(?:[.:—–-].*)?$", re.IGNORECASE)
+RULE_LINE = re.compile(r"^[^\w\s]{3,}$|^(?:[*·•] ?){3,}$")  # "* * *", "----", "====": a separator
 NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes|notes and references|references)\s*$", re.IGNORECASE)
 NUMBER_LINE = re.compile(r"^\d{1,3}$")
 NUMBERED_TITLE = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
@@ -243,7 +244,7 @@ def run(text: str, ctx) -> StageResult:
         group[i] = i
         labels[i] = k
 
-        if k == "numbered heading" and layout == "wrapped":
+        if k == "numbered heading" and layout == "wrapped" and not (gap_before and gap_after):
             flags.append(_flag(text, starts, lines, i, "possible numbered heading kept as its own line",
                                0.6))
     # a heading that wraps: "THE FALL OF" / "“THE PARTY’S FAVORITE”", "INTRODUCTION:" / "AN ENIGMATIC STORY"
@@ -286,6 +287,9 @@ def run(text: str, ctx) -> StageResult:
                 gaps.append(Gap(i, j, JOIN, "heading continues on the next line"))
             else:
                 gaps.append(Gap(i, j, PARA, "heading on its own line"))
+            continue
+        if RULE_LINE.match(strip[i]) or RULE_LINE.match(strip[j]):
+            gaps.append(Gap(i, j, PARA, "separator line on its own"))
             continue
         vi, vj = i in verse_lines, j in verse_lines
         if vi and vj and verse_lines[i] == verse_lines[j]:

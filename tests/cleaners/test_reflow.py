@@ -184,3 +184,13 @@ def test_notes_section_in_wrapped_text_keeps_one_entry_per_paragraph_with_note_s
     out, result = reflow(body * 3 + notes.replace("1 RTs", "101 RTs").replace("2 See", "102 See")
                          .replace("3 Ibid", "103 Ibid"))
     assert len([s for s in result.spans if s.kind == "note"]) == 3
+
+
+def test_separator_lines_stay_on_their_own():
+    prose = ("The council met in the church and argued until late in the evening about \n"
+             "the dam and the mill and the road to the market town across the valley, \n"
+             "and nobody listened to the miller, who argued on for the whole night. \n")
+    out, _ = reflow("Mozilla Public License \n==================== \n\n" + prose + "\n* * *\n\n" + prose)
+    out = out.replace(" \n", "\n")  # trailing spaces are the whitespace stage's
+    assert out.startswith("Mozilla Public License\n\n====================\n\nThe council")
+    assert "\n\n* * *\n\n" in out
