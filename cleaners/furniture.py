@@ -262,6 +262,35 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int,
     return best[1], best[2], best[3]
 
 
+def _mid_sentence_share(lines: list[str], blank: list[bool], marks: dict[int, int], max_chars: int) -> float:
+    """Share of the marked lines that interrupt a sentence.
+
+    The text is read across each mark, skipping blank lines, other marks and
+    short lines that recur (probably headers): a break with a sure mid-sentence
+    sign (a broken word, a trailing comma, a lowercase start after it).
+    """
+    if not marks:
+        return 0.0
+    keys = Counter(header_key(l) for l in lines if l.strip() and len(l.strip()) <= max_chars)
+
+    def skip(j: int) -> bool:
+        s = lines[j].strip()
+        return blank[j] or j in marks or (len(s) <= max_chars and keys[header_key(s)] >= 3)
+
+    mid = 0
+    for i in marks:
+        a = i - 1
+        while a >= 0 and skip(a):
+            a -= 1
+        b = i + 1
+        while b < len(lines) and skip(b):
+            b += 1
+        if a >= 0 and b < len(lines) and (STRONG_MID_SENTENCE_END.search(lines[a].rstrip())
+                                          or starts_lowercase(lines[b].strip())):
+            mid += 1
+    return mid / len(marks)
+
+
 def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[str, Any]]:
     """Learn one document's page numbers, page-break runs and running headers."""
     blank = [not l.strip() for l in lines]
@@ -269,6 +298,9 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
     f.page_numbers = learn_page_numbers(lines, min_pages=options["min_pages"],
                                         min_lines_per_page=options["min_lines_per_page"],
                                         max_chars=options["max_header_chars"])
+    folio_mid = _mid_sentence_share(lines, blank, f.page_numbers, options["max_header_chars"])
+    if f.page_numbers and folio_mid < options["min_mid_sentence_share"]:
+        f.page_numbers = {}  # numbered headings ("SECTION 3", "17") stand between sentences, folios do not
     width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i]])
     sig, runs, run_evidence = (None, [], {}) if width > options["max_wrapped_width"] else learn_break_runs(
         lines, blank, min_pages=options["min_pages"],

@@ -113,6 +113,9 @@ neg = [
    "\n\n".join(f"{n}\n\nTITLE {n}\n\n" + "Some prose line that goes on.\nAnd another one here.\n" * 6 for n in (2, 7, 17, 20))),
   ("NEGATIVE: three blank lines as section breaks at sentence ends, irregular",
    "First section ends here.\n\n\n\nSecond section starts. It is long.\nIt goes on.\n\n\n\nThird.\n\n\n\n" + "Fourth section text. " * 3 + "\n"),
+  ("NEGATIVE: two blank lines before each section of a licence, one after a rule line '----'",
+   "".join(f"SECTION {n}\n\n" + "The licensee may copy and distribute the work\nin any medium, provided that the notice stays.\n" * 8
+           + ("----\n" if n == 2 else "") + "\n\n" for n in range(1, 6))),
   ("NEGATIVE: one paragraph per line", "A paragraph that is long enough to be a paragraph.\n\nAnother paragraph.\n\nA third.\n"),
   ("NEGATIVE: empty text", ""),
   ("NEGATIVE: a single line", "Just one line."),
