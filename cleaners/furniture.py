@@ -46,6 +46,7 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-–—(\[]\s*)?(?:page\s+|p\.\s*)?(\d{1,4})(
 # a running header carrying its folio: "258 Lenin: A Political Life", "Testament to a Revolution 259"
 FRAMED_FOLIO = re.compile(r"^\s*(\d{1,4})\s+\D.*$|^.*\D\s(\d{1,4})\s*$")
 DIGITS = re.compile(r"\d+")
+FORM_FEED_PREFIX = re.compile(r"[ \t]*\f[\f \t]*")
 NON_WORD = re.compile(r"[\W_]+")
 LETTER = re.compile(r"[^\W\d_]")
 # a sentence ends in . ! ? or an ellipsis, maybe closed by quotes or brackets, maybe
@@ -147,6 +148,7 @@ class Furniture:
     break_signature: tuple[str, ...] | None = None
     headers: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> evidence
     header_lines: dict[int, str] = field(default_factory=dict)  # line -> key
+    form_feeds: list[int] = field(default_factory=list)  # lines holding a form feed (pdftotext)
     boundaries: int = 0
 
 
@@ -161,7 +163,8 @@ def folio_candidates(lines: list[str], *, min_pages: int, max_chars: int) -> lis
     for i, l in enumerate(lines):
         if (m := PAGE_NUMBER.match(l)):
             bare.append((i, int(m.group(1))))
-        elif len(l) <= max_chars and (m := FRAMED_FOLIO.match(l)):
+        elif (len(l) <= max_chars and (t := l.strip()) and (t[0].isdigit() or t[-1].isdigit())
+              and (m := FRAMED_FOLIO.match(l))):
             framed.append((i, int(m.group(1) or m.group(2)), header_key(l)))
     keys = Counter(k for _, _, k in framed if k)
     framed_ok = [(i, v) for i, v, k in framed if k and keys[k] >= min_pages]
@@ -307,6 +310,7 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
         min_lines_per_page=options["min_lines_per_page"],
         min_mid_sentence_share=options["min_mid_sentence_share"])
     f.break_signature, f.break_runs = sig, runs
+    f.form_feeds = [i for i, l in enumerate(lines) if "\f" in l]
     # lines next to a page boundary, with the folio of the page they belong to (if known)
     zone: dict[int, int | None] = {}
     for i, v in f.page_numbers.items():
@@ -315,7 +319,11 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
     for a, b in runs:
         for j in _text_neighbours(lines, blank, a, -1, 2) + _text_neighbours(lines, blank, b - 1, 1, 2):
             zone.setdefault(j, None)
-    f.boundaries = len(f.page_numbers) + len(runs)
+    for i in f.form_feeds:  # a form feed starts a page: its own line may be the header
+        own = [] if blank[i] else [i]
+        for j in _text_neighbours(lines, blank, i, -1, 2) + own + _text_neighbours(lines, blank, i, 1, 2 - len(own)):
+            zone.setdefault(j, None)
+    f.boundaries = len(f.page_numbers) + len(runs) + len(f.form_feeds)
     if f.boundaries < options["min_pages"]:
         return f, {"page_numbers": {}, "page_breaks": run_evidence}
     zone_keys: dict[str, list[int]] = defaultdict(list)
@@ -328,9 +336,13 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
         k = header_key(s)
         if len(LETTER.findall(k)) >= 4:
             zone_keys[k].append(j)
+    need = max(options["min_pages"], int(0.15 * f.boundaries))
+    zone_keys = {k: where for k, where in zone_keys.items() if len(where) >= need}
     if zone_keys:
-        totals = Counter(header_key(l) for l in lines if l.strip() and len(l.strip()) <= options["max_header_chars"])
-        need = max(options["min_pages"], int(0.15 * f.boundaries))
+        # how often each candidate occurs anywhere (a refrain recurs away from page boundaries too)
+        firsts = {k.split()[0] for k in zone_keys}
+        totals = Counter(k for l in lines if len(l) <= options["max_header_chars"] + 8
+                         and any(w in l.casefold() for w in firsts) and (k := header_key(l)) in zone_keys)
         for k, where in zone_keys.items():
             if len(where) >= need and len(where) >= options["header_share"] * totals[k]:
                 parity = Counter("odd" if zone[j] % 2 else "even" for j in where if zone[j] is not None)
@@ -372,7 +384,7 @@ def run(text: str, ctx) -> StageResult:
     if len(lines) < 2 * options["min_pages"]:
         return StageResult(meta={"furniture": {"pages": 0}})
     f, learned = learn(lines, options)
-    if not f.page_numbers and not f.break_runs and not f.headers:
+    if not f.page_numbers and not f.break_runs and not f.headers and not f.form_feeds:
         return StageResult(meta={"furniture": {"pages": 0}}, stats={"pages": 0})
     starts = line_starts(text)
     n = len(lines)
@@ -381,9 +393,10 @@ def run(text: str, ctx) -> StageResult:
                  for i in f.page_numbers}
     for i in f.header_lines:
         furniture[i] = "running header"
-    break_blank = set()
+    break_blank = {i for i in f.form_feeds if blank[i]}
     for a, b in f.break_runs:
         break_blank.update(range(a, b))
+    page_starts = {i for i in f.form_feeds if not blank[i] and i not in furniture}  # "\fText"
     width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i] and i not in furniture])
     edits: list[Edit] = []
     flags: list[Flag] = []
@@ -395,17 +408,24 @@ def run(text: str, ctx) -> StageResult:
         return starts[a], min(starts[b], len(text))
 
     i = 0
+    done = 0  # lines before this are settled
     while i < n:
-        if i not in furniture and i not in break_blank:
+        if i in page_starts:
+            m = FORM_FEED_PREFIX.match(lines[i])
+            edits.append(Edit.at(text, starts[i], starts[i] + m.end(), "", stage=STAGE,
+                                 reason="removed: form feed (page break)", confidence=0.99))
+            stats["form feeds"] += 1
+        if i not in furniture and i not in break_blank and not (i in page_starts and i >= done):
             i += 1
             continue
         # a block: furniture lines, page-break blank runs and blank lines around them
         a = i
-        while a > 0 and blank[a - 1]:
+        while a > done and blank[a - 1]:
             a -= 1
         b = i
         while b < n and (b in furniture or blank[b]):
             b += 1
+        done = b + 1  # the boundary before line b is settled here
         prev_i, next_i = a - 1, b
         inner = [k for k in range(a, b) if k in furniture]
         at_edge = prev_i < 0 or next_i >= n
@@ -414,7 +434,7 @@ def run(text: str, ctx) -> StageResult:
                 s, e = delete_lines(k, k + 1)
                 edits.append(_furniture_edit(text, s, e, furniture[k], k, f, lines))
                 stats[furniture[k]] += 1
-            i = b
+            i = max(b, i + 1)
             continue
         sep, conf, why = join_decision(lines[prev_i], lines[next_i], width)
         evidence = {"why": why, "page_break_lines": b - a, "furniture_lines": len(inner),
@@ -456,7 +476,7 @@ def run(text: str, ctx) -> StageResult:
                                  confidence=conf, evidence=evidence))
         stats["page breaks"] += 1
         stats["rejoined mid-sentence" if sep == "\n" else "paragraph breaks"] += 1
-        i = b
+        i = max(b, i + 1)
     spans_out, more_flags = _opening_title(text, lines, starts, blank, f, edits)
     spans.extend(spans_out)
     flags.extend(more_flags)

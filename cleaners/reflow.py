@@ -77,6 +77,8 @@ def is_caps_heading(line: str, *, max_chars: int = 100) -> bool:
     s = line.strip()
     if not s or len(s) > max_chars or s[-1] in ",;" or starts_lowercase(s):
         return False
+    if not any(len(t) >= 3 and t.isupper() for t in s.split()):
+        return False  # needs one word of three capitals at least (cheap test first)
     words = WORD.findall(s)
     if not words:
         return False

@@ -103,6 +103,13 @@ cases.append({"name": "dressed folios ('- 202 -') are folios too", "before": b, 
 b, a = folio_doc(7)
 known_failures = [{"name": "a paragraph that ends on a full-width line right before a page break is "
                            "continued across the break (flagged for review)", "before": b, "after": a}]
+b, a = folio_doc(9)
+b = b.replace("\n A History", "\n\fA History").replace("\n The Mill Chapter", "\n\f The Mill Chapter")
+cases.append({"name": "form feeds (pdftotext) before each running header: removed with the header", "before": b, "after": a})
+lines = wrapped(paragraphs(10, 10))
+b = "".join(("\f" if k and k % 9 == 0 else "") + l + " \n" for k, (l, _) in enumerate(lines))
+a = "".join(("\n" if k and k % 9 == 0 and lines[k - 1][1] else "") + l + " \n" for k, (l, _) in enumerate(lines))
+cases.append({"name": "form feeds alone mark the pages: removed, paragraph ends kept", "before": b, "after": a})
 b, a = blank_doc(4)
 cases.append({"name": "page breaks as three empty lines (000): mid-paragraph joined, paragraph end keeps one blank line", "before": b, "after": a})
 
