@@ -396,7 +396,8 @@ def run(text: str, ctx) -> StageResult:
     break_blank = {i for i in f.form_feeds if blank[i]}
     for a, b in f.break_runs:
         break_blank.update(range(a, b))
-    page_starts = {i for i in f.form_feeds if not blank[i] and i not in furniture}  # "\fText"
+    page_starts = {i for i in f.form_feeds  # "\fText": the form feed opens the line
+                   if not blank[i] and i not in furniture and FORM_FEED_PREFIX.match(lines[i])}
     width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i] and i not in furniture])
     edits: list[Edit] = []
     flags: list[Flag] = []

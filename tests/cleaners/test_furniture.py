@@ -125,9 +125,10 @@ def test_seeds_without_furniture_get_no_edits(name):
 
 LINE = st.one_of(
     st.sampled_from(["", " ", "12", " 13 ", "Running Head ", " A Book Title", "end of a sentence.",
-                     "14 Running Head", "Book Title 15", "16 Running Head",
+                     "14 Running Head", "Book Title 15", "16 Running Head", "\f", "\fRunning Head ",
+                     "\fa line after a form feed",
                      "and a line that runs on", "Hyphen-", "lowercase start", "THE HEADING"]),
-    st.text(alphabet="ab .,-1\u00a0\t", max_size=30),
+    st.text(alphabet="ab .,-1\u00a0\t\f", max_size=30),
 )
 
 
@@ -142,6 +143,8 @@ def test_never_crashes_and_only_removes_furniture(lines):
             assert e.before.strip().isdigit()
         elif e.reason == "removed: running header with page number":
             assert re.search(r"\d", e.before)
+        elif e.reason == "removed: form feed (page break)":
+            assert not e.before.strip(" \t\f")
         elif e.reason == "removed: running header":
             assert header_key(e.before) == e.evidence["pattern"]
         else:
