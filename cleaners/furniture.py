@@ -358,12 +358,44 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
 
 # --- edits -------------------------------------------------------------------
 
-def join_decision(prev: str, nxt: str, width: int) -> tuple[str, float, str]:
+def full_line_paragraph_end_rate(lines: list[str], blank: list[bool], width: int,
+                                 skip: set[int]) -> tuple[float, int] | None:
+    """How often, in this document, a full-width sentence-final line ends its paragraph.
+
+    Only measurable where blank lines mark paragraphs: inside pages, a full line
+    ending a sentence is followed either by the next line of its paragraph or by
+    one blank line. ``None`` when there are fewer than 20 such lines.
+    """
+    ends = conts = 0
+    n = len(lines)
+    for i in range(n - 2):
+        if blank[i] or i in skip or not ends_sentence(lines[i].strip()):
+            continue
+        if not blank[i + 1]:
+            j, is_end = i + 1, False
+        elif not blank[i + 2] and i + 1 not in skip:
+            j, is_end = i + 2, True
+        else:
+            continue
+        if j in skip or fit_margin(lines[i].strip(), lines[j].strip(), width) >= 0:
+            continue
+        ends += is_end
+        conts += not is_end
+    single_gaps = sum(1 for i in range(1, n - 1) if blank[i] and not blank[i - 1] and not blank[i + 1])
+    if ends + conts < 20 or single_gaps < 20:
+        return None  # too few lines, or blank lines do not mark paragraphs here
+    return ends / (ends + conts), ends + conts
+
+
+def join_decision(prev: str, nxt: str, width: int, *, full_end_rate: float | None = None
+                  ) -> tuple[str, float, str]:
     """How to bring the two sides of a page break together: ``"\\n"`` or ``"\\n\\n"``.
 
     Returns (separator, confidence, why). Mid-sentence breaks are joined; a short
     sentence-final line before the break ends a paragraph; a full-width
-    sentence-final line most likely continues its paragraph on the next page.
+    sentence-final line most likely continues its paragraph on the next page,
+    unless this document's own full-width sentence-final lines mostly end their
+    paragraph (``full_end_rate``, measured where blank lines mark paragraphs).
     """
     p, q = prev.strip(), nxt.strip()
     if WORD_HYPHEN_END.search(p):
@@ -374,6 +406,8 @@ def join_decision(prev: str, nxt: str, width: int) -> tuple[str, float, str]:
         return "\n", 0.9, "previous line does not end a sentence"
     if fit_margin(p, q, width) >= 0:
         return "\n\n", 0.85, "short sentence-final line before the break: paragraph end"
+    if full_end_rate is not None and full_end_rate > 0.5:
+        return "\n\n", 0.6, "full-width sentence-final line before the break: paragraph end in this document"
     return "\n", 0.7, "full-width sentence-final line before the break: paragraph continues"
 
 
@@ -399,6 +433,7 @@ def run(text: str, ctx) -> StageResult:
     page_starts = {i for i in f.form_feeds  # "\fText": the form feed opens the line
                    if not blank[i] and i not in furniture and FORM_FEED_PREFIX.match(lines[i])}
     width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i] and i not in furniture])
+    full_rate = full_line_paragraph_end_rate(lines, blank, width, set(furniture) | break_blank)
     edits: list[Edit] = []
     flags: list[Flag] = []
     spans: list[Span] = []
@@ -437,10 +472,12 @@ def run(text: str, ctx) -> StageResult:
                 stats[furniture[k]] += 1
             i = max(b, i + 1)
             continue
-        sep, conf, why = join_decision(lines[prev_i], lines[next_i], width)
+        sep, conf, why = join_decision(lines[prev_i], lines[next_i], width,
+                                       full_end_rate=full_rate[0] if full_rate else None)
         evidence = {"why": why, "page_break_lines": b - a, "furniture_lines": len(inner),
                     "line_before_chars": len(lines[prev_i].strip()), "text_width": width}
         if conf < 0.8:
+            evidence["full_line_paragraph_end_rate"] = round(full_rate[0], 3) if full_rate else None
             fa, fb = starts[prev_i], starts[next_i] + len(lines[next_i])
             flags.append(Flag(stage=STAGE, start=fa, end=fb, text=text[fa:fb], reason=why,
                               candidates=[{"text": "\n", "action": "paragraph continues",
@@ -482,6 +519,8 @@ def run(text: str, ctx) -> StageResult:
     spans.extend(spans_out)
     flags.extend(more_flags)
     meta = {"furniture": {"pages": f.boundaries, "width": width, **evidence_summary(learned)}}
+    if full_rate:
+        meta["furniture"]["full_line_paragraph_end_rate"] = {"rate": round(full_rate[0], 3), "lines": full_rate[1]}
     return StageResult(edits=edits, flags=flags, spans=spans, meta=meta, stats=dict(stats))
 
 

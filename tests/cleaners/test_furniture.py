@@ -164,3 +164,19 @@ def test_known_failures(case):
 def test_known_failure_is_flagged():
     result = run(KNOWN[0]["before"], Ctx())
     assert any(f.reason.startswith("full-width sentence-final line") for f in result.flags)
+
+
+def test_full_width_paragraph_end_rate_is_learned_from_the_document():
+    from cleaners.furniture import full_line_paragraph_end_rate
+    para = ["the miller watched the river rise again", "and the council argued about it all day",
+            "until the whole village had gone to bed."]  # last line full width, ends a sentence
+    lines = []
+    for _ in range(25):
+        lines += para + [""]
+    blank = [not l for l in lines]
+    rate, n = full_line_paragraph_end_rate(lines, blank, 40, set())
+    assert rate == 1.0 and n == 24
+    assert join_decision("until the whole village had gone to bed.", "The next day", 40, full_end_rate=rate)[0] == "\n\n"
+    assert join_decision("until the whole village had gone to bed.", "The next day", 40)[0] == "\n"
+    # without blank lines between paragraphs (004) nothing can be learned
+    assert full_line_paragraph_end_rate([l for l in lines if l], [False] * 75, 40, set()) is None
