@@ -180,3 +180,21 @@ def test_full_width_paragraph_end_rate_is_learned_from_the_document():
     assert join_decision("until the whole village had gone to bed.", "The next day", 40)[0] == "\n"
     # without blank lines between paragraphs (004) nothing can be learned
     assert full_line_paragraph_end_rate([l for l in lines if l], [False] * 75, 40, set()) is None
+
+
+@pytest.mark.skipif(not (RAW / "004_991c9ea7373520bf.txt").exists(), reason="seed corpus not present")
+def test_seed_004_all_34_page_breaks_against_the_hand_table():
+    """seed_004_breaks.tsv: every page break of 004 read by hand (28 mid-sentence: join;
+    5 after a short sentence-final line: paragraph; 1 after a full-width one: either)."""
+    rows = [r.split("\t") for r in (DATA / "seed_004_breaks.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(rows) == 34 and sum(r[4] == "join" for r in rows) == 28
+    text = (RAW / "004_991c9ea7373520bf.txt").read_text(encoding="utf-8")
+    out = [l.strip() for l in apply_edits(text, run(text, Ctx()).edits).split("\n")]
+    for first, last, before, after, expected in rows:
+        k = out.index(before)
+        if expected == "join":
+            assert out[k + 1] == after, (first, before)
+        elif expected == "paragraph":
+            assert out[k + 1] == "" and out[k + 2] == after, (first, before)
+        else:
+            assert after in (out[k + 1], out[k + 2])
