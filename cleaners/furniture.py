@@ -38,6 +38,7 @@ DEFAULTS: dict = {
     "header_share": 0.6,  # share of a header's occurrences that must sit at page boundaries
     "min_mid_sentence_share": 0.4,  # a blank run that is a page break often falls mid-sentence
     "max_wrapped_width": 150,  # blank-run page breaks only in hard-wrapped text
+    "min_break_runs": 5,  # a blank run is weaker evidence than a folio: ask for more pages
 }
 
 # --- resources -------------------------------------------------------------
@@ -58,6 +59,8 @@ INITIAL_END = re.compile(r"(?:^|[\s(“\"'])(?:[A-Z]|St|Mr|Mrs|Dr|Prof|Gen|Col|L
 HYPHEN_END = re.compile(r"[-‐‑¬]$")
 # a word broken at the line end ("biog-", "Socialist-"), not a rule ("----") or a dash
 WORD_HYPHEN_END = re.compile(r"[^\W\d_][-‐‑¬]$")
+# prose running on in lowercase after a break (quotes and brackets allowed, not code: ``x``, _y)
+PROSE_LOWER_START = re.compile(r"[\"'“‘(\[]*[^\W\d_]")
 # sure signs that a line stops inside a sentence: a broken word, a comma or semicolon
 STRONG_MID_SENTENCE_END = re.compile(r"[^\W\d_][-‐‑¬]$|[,;]$")
 # a line that stops inside a sentence: after a letter, comma, semicolon or hyphen
@@ -107,6 +110,17 @@ def starts_lowercase(line: str) -> bool:
         if ch.isdigit():
             return False
     return False
+
+
+def prose_runs_on(line: str) -> bool:
+    """True if ``line`` starts with a lowercase letter (after quotes or a bracket): prose
+    running on. Stricter than :func:`starts_lowercase`: code (````x````, ``_y``) does not count.
+
+    >>> prose_runs_on("“the rest"), prose_runs_on("``_data`` is"), prose_runs_on("Éclair")
+    (True, False, False)
+    """
+    m = PROSE_LOWER_START.match(line.strip())
+    return bool(m) and m.group()[-1].islower()
 
 
 def typical_width(lengths: list[int]) -> int:
@@ -219,7 +233,7 @@ def _text_neighbours(lines: list[str], blank: list[bool], i: int, step: int, n: 
     return out
 
 
-def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int,
+def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int, min_runs: int,
                      min_lines_per_page: int, min_mid_sentence_share: float
                      ) -> tuple[tuple[str, ...] | None, list[tuple[int, int]], dict[str, Any]]:
     """The blank-line run shape that marks a page break in this document, if there is one.
@@ -246,10 +260,28 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int,
         text_before[k + 1] = text_before[k] + (not blank[k])
     best = None
     for sig, occ in runs.items():
-        if len(occ) < min_pages:
+        if len(occ) < min_runs:
             continue
-        mid = sum(1 for a, b in occ if STRONG_MID_SENTENCE_END.search(lines[a - 1].rstrip())
-                  or starts_lowercase(lines[b].strip()))
+        # read the text across each run, stepping over short lines that recur right
+        # beside the runs (running headers and footers sit there)
+        beside = Counter(header_key(lines[k]) for a, b in occ for k in (a - 1, b)
+                         if len(lines[k].strip()) <= 80)
+        recurring = {k for k, c in beside.items() if c >= min_pages and k}
+
+        def across(k: int, step: int) -> int:
+            hops = 0
+            while 0 <= k < n and (blank[k] or (hops < 2 and len(lines[k].strip()) <= 80
+                                               and header_key(lines[k]) in recurring)):
+                hops += not blank[k]
+                k += step
+            return k
+
+        mid = 0
+        for a, b in occ:
+            p, q = across(a - 1, -1), across(b, 1)
+            if 0 <= p and q < n and (STRONG_MID_SENTENCE_END.search(lines[p].rstrip())
+                                     or prose_runs_on(lines[q])):
+                mid += 1
         mid_share = mid / len(occ)
         gaps = [text_before[a2] - text_before[a1] for (a1, _), (a2, _) in zip(occ, occ[1:])]
         g = median(gaps)
@@ -289,7 +321,7 @@ def _mid_sentence_share(lines: list[str], blank: list[bool], marks: dict[int, in
         while b < len(lines) and skip(b):
             b += 1
         if a >= 0 and b < len(lines) and (STRONG_MID_SENTENCE_END.search(lines[a].rstrip())
-                                          or starts_lowercase(lines[b].strip())):
+                                          or prose_runs_on(lines[b])):
             mid += 1
     return mid / len(marks)
 
@@ -306,7 +338,7 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
         f.page_numbers = {}  # numbered headings ("SECTION 3", "17") stand between sentences, folios do not
     width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i]])
     sig, runs, run_evidence = (None, [], {}) if width > options["max_wrapped_width"] else learn_break_runs(
-        lines, blank, min_pages=options["min_pages"],
+        lines, blank, min_pages=options["min_pages"], min_runs=options["min_break_runs"],
         min_lines_per_page=options["min_lines_per_page"],
         min_mid_sentence_share=options["min_mid_sentence_share"])
     f.break_signature, f.break_runs = sig, runs

@@ -66,12 +66,14 @@ def folio_doc(seed, refrain=None, framed=False):
     return "\n".join(raw) + "\n", "\n".join(exp) + "\n"
 
 
-def blank_doc(seed):
+def blank_doc(seed, headers=False):
     lines = wrapped(paragraphs(seed, 14))
     raw, exp = [], []
     for k, (l, end) in enumerate(lines):
         if k and k % 12 == 0:
             raw += ["", "", ""]
+            if headers:
+                raw.append("THE RIVER AND THE MILL " if k % 24 else "A History of the Valley ")
             if lines[k - 1][1]:
                 exp.append("")
         elif k and lines[k - 1][1]:
@@ -112,6 +114,8 @@ a = "".join(("\n" if k and k % 9 == 0 and lines[k - 1][1] else "") + l + " \n" f
 cases.append({"name": "form feeds alone mark the pages: removed, paragraph ends kept", "before": b, "after": a})
 b, a = blank_doc(4)
 cases.append({"name": "page breaks as three empty lines (000): mid-paragraph joined, paragraph end keeps one blank line", "before": b, "after": a})
+b, a = blank_doc(11, headers=True)
+cases.append({"name": "page breaks as three empty lines with alternating running headers after them", "before": b, "after": a})
 
 
 neg = [
@@ -121,7 +125,7 @@ neg = [
   ("NEGATIVE: three blank lines as section breaks at sentence ends, irregular",
    "First section ends here.\n\n\n\nSecond section starts. It is long.\nIt goes on.\n\n\n\nThird.\n\n\n\n" + "Fourth section text. " * 3 + "\n"),
   ("NEGATIVE: two blank lines before each section of a licence, one after a rule line '----'",
-   "".join(f"SECTION {n}\n\n" + "The licensee may copy and distribute the work\nin any medium, provided that the notice stays.\n" * 8
+   "".join(f"SECTION {n}\n\n" + "\n".join(l for l, _ in wrapped(paragraphs(20 + n, 2))) + "\n"
            + ("----\n" if n == 2 else "") + "\n\n" for n in range(1, 6))),
   ("NEGATIVE: one paragraph per line", "A paragraph that is long enough to be a paragraph.\n\nAnother paragraph.\n\nA third.\n"),
   ("NEGATIVE: empty text", ""),
