@@ -50,6 +50,7 @@ CHAPTER_WORD = re.compile(
     r"^(?:chapter|part|book|section|prologue|epilogue|preface|foreword|introduction|afterword|"
     r"appendix|conclusion|contents|notes|endnotes|footnotes|bibliography|acknowledg\w*)\b"
     r"(?:\s+(?:[ivxlcdm]+|\d{1,3}|[a-z]+))?\s*(?:[.:—–-].*)?$", re.IGNORECASE)
+INDENT = re.compile(r"(?:\t| {2,})\S")  # a first-line indent
 RULE_LINE = re.compile(r"^[^\w\s]{3,}$|^(?:[*·•] ?){3,}$")  # "* * *", "----", "====": a separator
 NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes|notes and references|references)\s*$", re.IGNORECASE)
 NUMBER_LINE = re.compile(r"^\d{1,3}$")
@@ -277,6 +278,9 @@ def run(text: str, ctx) -> StageResult:
     # decide every gap
     blank_paras = layout_ev["blank_line_paragraphs"]
     note_starts = _note_entry_starts(strip, text_idx, group)
+    indented = _paragraph_indents(lines, strip, text_idx, prv) if layout == "wrapped" else set()
+    if indented:
+        layout_ev["indented_paragraph_starts"] = len(indented)
     gaps: list[Gap] = []
     for i, j in zip(text_idx, text_idx[1:]):
         adjacent = j == i + 1
@@ -313,7 +317,11 @@ def run(text: str, ctx) -> StageResult:
         if blank_paras:
             gaps.append(Gap(i, j, JOIN, "wrapped line (paragraphs are marked by blank lines)"))
             continue
-        # no blank lines at all: a short sentence-final line ends a paragraph
+        # no blank lines at all: an indented first line or a short sentence-final line
+        # ends the paragraph before it
+        if j in indented and ends_sentence(p):
+            gaps.append(Gap(i, j, PARA, "indented first line", 0.9))
+            continue
         margin = fit_margin(p, q, width)
         if ends_sentence(p) and not starts_lowercase(q):
             if margin >= options["paragraph_margin"]:
@@ -337,6 +345,21 @@ def run(text: str, ctx) -> StageResult:
     stats = {"layout": layout, "headings": len({g for g in group.values()}),
              "verse_blocks": len(set(verse_lines.values())), **{k: v for k, v in counts.items()}}
     return StageResult(edits=edits, flags=flags, spans=spans, meta=meta, stats=stats)
+
+
+def _paragraph_indents(lines: list[str], strip: list[str], text_idx: list[int],
+                       prv: dict[int, int]) -> set[int]:
+    """Indented lines, if this document indents the first line of its paragraphs.
+
+    Learned: a few indented lines (at least 3, at most half of all lines), nearly
+    all right after a sentence-final line. Indented verse or quotations, which
+    follow lines of any kind, do not qualify.
+    """
+    ind = {i for i in text_idx if INDENT.match(lines[i])}
+    if len(ind) < 3 or len(ind) > 0.5 * len(text_idx):
+        return set()
+    after_end = sum(1 for i in ind if i not in prv or ends_sentence(strip[prv[i]]))
+    return ind if after_end >= 0.8 * len(ind) else set()
 
 
 def _note_entry_starts(strip: list[str], text_idx: list[int], group: dict[int, int]) -> set[int]:

@@ -194,3 +194,16 @@ def test_separator_lines_stay_on_their_own():
     out = out.replace(" \n", "\n")  # trailing spaces are the whitespace stage's
     assert out.startswith("Mozilla Public License\n\n====================\n\nThe council")
     assert "\n\n* * *\n\n" in out
+
+
+def test_indented_first_lines_mark_paragraphs_when_the_document_uses_them():
+    para = ("  The council met in the church and argued until late in the evening \n"
+            "about the dam, the mill and the road to the market town across the \n"
+            "valley. Nobody listened to the miller, who argued on for the whole \n"
+            "night until the lamps went out and the last of them had gone home. \n")
+    out, result = reflow(para * 4)
+    assert out.count("\n\n") == 3 and result.meta["layout_evidence"]["indented_paragraph_starts"] == 4
+    # when indented lines also follow lines that run on (quotations, verse), indents are not learned
+    odd = para.replace("valley. Nobody", "  valley. Nobody")
+    out, result = reflow(odd * 4)
+    assert "across the valley. Nobody" in out and "indented_paragraph_starts" not in result.meta["layout_evidence"]
