@@ -424,6 +424,17 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
         return all(fit_margin(strip[a], strip[b], width) >= 8 for a, b in zip(u, u[1:]))
 
     def accept(block: list[int]) -> None:
+        # a line inside the block ending in a colon introduces what follows
+        # ("The last of them struck a tragic note:"): prose between two quotations
+        inner = [k for k in range(1, len(block) - 1) if strip[block[k]].endswith(":")]
+        if inner:
+            k = inner[0]
+            accept_one(block[:k])
+            accept(block[k + 1:])
+        else:
+            accept_one(block)
+
+    def accept_one(block: list[int]) -> None:
         need = options["min_verse_lines"]
         before = prv.get(block[0]) if block else None
         if before is not None and strip[before].endswith(":") and before not in kind:
