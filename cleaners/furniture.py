@@ -2,11 +2,13 @@
 
 Nothing here comes from a list of strings. Each document teaches its own furniture:
 
-* **page numbers** are number-only lines whose values climb by one (a page without
-  a folio may skip one or two) at a roughly regular spacing in lines;
+* **page numbers** are number-only lines (``256``, ``- 12 -``), or a recurring
+  header line carrying one, whose values climb by one (a page without a folio may
+  skip one or two) at a roughly regular spacing in lines, and which interrupt
+  sentences (numbered section headings stand between sentences);
 * **page breaks** with no folio are a run of blank lines with one exact shape that
   recurs at a regular spacing and often falls mid-sentence (a section break never
-  does);
+  does), or a form feed (pdftotext starts each page with one);
 * **running headers** are short lines that recur, normalised (digits stripped,
   case and spacing folded), right beside those page boundaries, usually
   alternating between even and odd pages. A refrain that repeats in the prose is
@@ -16,7 +18,8 @@ Furniture lines are removed as edits. The text on both sides of a page break is
 then brought back together: lines that are adjacent (``\\n``) when the break falls
 mid-sentence, so the `hyphens` stage can join a word split across the page, a
 paragraph break (``\\n\\n``) when the last line before the break is a short,
-sentence-final line.
+sentence-final line (a full-width one most likely continues its paragraph, unless
+the document's own blank-line paragraphs say otherwise).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ First the document's layout is measured (``meta["layout"]``):
   on into the next). Wrapped lines are joined with one space. Where a paragraph
   ends is read from the document itself: a blank line (when the document uses
   blank lines between paragraphs), or, when it has none, a sentence-final line
-  that stops short although the next word would have fitted.
+  that stops short although the next word would have fitted, or an indented
+  first line (when the document is learned to indent its paragraphs). Blank
+  lines inside a sentence (a lowercase continuation) are not paragraph ends.
 * ``paragraphs``: one paragraph per line already; paragraphs are only made sure
   to be separated by a blank line.
 
@@ -36,7 +38,7 @@ STAGE = "reflow"
 
 DEFAULTS: dict = {
     "max_wrapped_width": 150,  # wider than this, lines are paragraphs, not wrapped lines
-    "min_run_on_share": 0.5,  # share of text lines running straight into the next (wrapped)
+    "min_run_on_share": 0.5,  # share of full-width lines running straight into the next (wrapped)
     "max_heading_chars": 100,
     "min_verse_lines": 3,
     "max_list_line_chars": 80,  # paragraph layout: adjacent lines this short are a list/verse
