@@ -35,6 +35,19 @@ def _regex_stage(text, pattern, after, stage, reason, confidence=0.99):
                               for m in pattern.finditer(text)])
 
 
+def toy_reflow(text: str) -> StageResult:
+    """Join wrapped lines; a short all-capitals line is a heading: its own paragraph."""
+    edits = []
+    for m in WRAP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line = text[line_start:m.start()]
+        heading = line.isupper() and len(line) < 40
+        edits.append(Edit.at(text, m.start(), m.end(), "\n\n" if heading else " ", stage="reflow",
+                             reason="heading kept apart" if heading else "joined wrapped line",
+                             confidence=0.99, evidence={"line": line[-30:]}))
+    return StageResult(edits=edits)
+
+
 def toy_words(text: str) -> StageResult:
     edits, flags = [], []
     for m in TOKEN.finditer(text):
@@ -57,7 +70,7 @@ def toy_clean(stem: str, raw_text: str, extra_stages=()) -> DocState:
         ("unicode", lambda t: _regex_stage(t, NBSP, " ", "unicode", "NBSP to space")),
         ("furniture", lambda t: _regex_stage(t, PAGE_NUMBER, "", "furniture", "removed page number")),
         ("hyphens", lambda t: _regex_stage(t, SOFT_HYPHEN, "", "hyphens", "joined soft line-end hyphen", 0.9)),
-        ("reflow", lambda t: _regex_stage(t, WRAP, " ", "reflow", "joined wrapped line")),
+        ("reflow", toy_reflow),
         ("whitespace", lambda t: _regex_stage(t, DOUBLE_SPACE, " ", "whitespace", "doubled space")),
         ("words", toy_words),
         *extra_stages,
