@@ -288,9 +288,46 @@ def main(argv: Iterable[str] | None = None, out: TextIO | None = None) -> int:
                     help="decisions file for --flags (default: review/decisions.tsv if present)")
     ap.add_argument("-C", "--context", type=int, default=1, help="raw lines of context around a change")
     ap.add_argument("--color", "--colour", choices=["auto", "always", "never"], default="auto")
+    ap.add_argument("--pager", choices=["auto", "always", "never"], default="auto",
+                    help="page a document's diff through $PAGER (default less -RFX) when on a terminal")
     args = ap.parse_args(list(argv) if argv is not None else None)
     out = out or sys.stdout
-    colour = not args.tsv and (args.color == "always" or (args.color == "auto" and _is_terminal(out)))
+    on_terminal = _is_terminal(out)
+    colour = not args.tsv and (args.color == "always" or (args.color == "auto" and on_terminal))
+    pager = None
+    if (args.doc or args.flags) and not args.tsv and (args.pager == "always" or (args.pager == "auto" and on_terminal)):
+        pager = _start_pager()
+        if pager is not None:
+            out = io.TextIOWrapper(pager.stdin, encoding="utf-8", errors="replace")
+    try:
+        return _run(args, out, colour)
+    finally:
+        if pager is not None:
+            try:
+                out.close()
+            except BrokenPipeError:
+                pass
+            pager.wait()
+
+
+def _start_pager():
+    """The user's pager (like git: $PAGER, else ``less -RFX``), or None if there is none."""
+    import os
+    import shutil
+    import subprocess
+
+    cmd = os.environ.get("PAGER") or ("less -RFX" if shutil.which("less") else "")
+    if not cmd or cmd == "cat":
+        return None
+    env = dict(os.environ)
+    env.setdefault("LESS", "RFX")
+    try:
+        return subprocess.Popen(cmd, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return None
+
+
+def _run(args, out: TextIO, colour: bool) -> int:
     w = Writer(out, colour)
     clean_dir = Path(args.clean)
     if not clean_dir.is_dir():
@@ -323,12 +360,22 @@ def main(argv: Iterable[str] | None = None, out: TextIO | None = None) -> int:
         else:
             summary(list(iter_docs(clean_dir, raw_dir, stems)), w, sorted(stages, key=stage_order().index) if stages else None)
         w.flush()
-    except BrokenPipeError:  # `| head` closed the pipe: not an error
-        try:
-            sys.stdout = io.StringIO()
-        finally:
-            return 0
+    except BrokenPipeError:  # `| head` or the pager closed the pipe: not an error
+        _silence(out)
     return 0
+
+
+def _silence(out: TextIO) -> None:
+    """After a closed pipe, point the stream at /dev/null so the exit flush does not complain."""
+    import os
+
+    try:
+        fd = out.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _is_terminal(out: TextIO) -> bool:

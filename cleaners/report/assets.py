@@ -70,7 +70,8 @@ th,td{border:1px solid #e0e0e0;padding:.2rem .45rem;text-align:left;vertical-ali
 th{background:#f3f3f3;font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 th.st{border-bottom:3px solid var(--c)}
-td.txt{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-word;max-width:28rem}
+td.txt{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-word;max-width:28rem;min-width:7rem}
+.c del+ins,.c ins+del{margin-left:2px}
 code.tsv{font-size:.78rem;white-space:pre;color:#555}
 .legend td:first-child{white-space:nowrap}
 .problem{background:#fff4d6;border:1px solid #e5c36b;padding:.4rem .6rem;margin:.4rem 0}
@@ -116,7 +117,7 @@ function showChange(i){
     box.appendChild(el('div', 'muted', 'confidence ' + conf + ' \u00b7 raw ' + line + ':' + col));
     box.appendChild(el('div', 'ba', JSON.stringify(before) + ' \u2192 ' + JSON.stringify(after)));
     const ev = V[vi];
-    if (ev && Object.keys(ev).length) { box.appendChild(el('div', 'muted', 'evidence')); box.appendChild(el('pre', '', JSON.stringify(ev, null, 1))); }
+    if (ev && typeof ev === 'object' && Object.keys(ev).length) { box.appendChild(el('div', 'muted', 'evidence')); box.appendChild(el('pre', '', Object.entries(ev).map(([k, v]) => k + ': ' + (typeof v === 'string' ? v : JSON.stringify(v))).join('\n'))); }
     detail.appendChild(box);
   });
 }
@@ -139,6 +140,7 @@ function select(target, scroll){
   if (target.classList.contains('fl')) showFlag(+target.id.slice(1)); else showChange(+target.id.slice(1));
   cur = visible.indexOf(target); updatePos();
   if (scroll) { const d = target.closest('details'); if (d) d.open = true; target.scrollIntoView({block: 'center'}); }
+  history.replaceState(null, '', '#' + target.id);
 }
 function step(dir){
   if (!visible.length) return;
@@ -187,6 +189,12 @@ document.getElementById('doc').addEventListener('mouseleave', () => { tip.hidden
 function fitAside(){ const h = document.getElementById('bar').offsetHeight; detail.style.top = h + 'px'; detail.style.maxHeight = 'calc(100vh - ' + h + 'px)'; }
 fitAside(); addEventListener('resize', fitAside);
 applyFilter();
+function fromHash(){
+  const m = /^#([cf])(\d+)$/.exec(location.hash); if (!m) return;
+  const t = document.getElementById(m[1] + m[2]);
+  if (t) select(t, true); else if (m[1] === 'f' && flags[+m[2]]) showFlag(+m[2]);
+}
+fromHash(); addEventListener('hashchange', fromHash);
 window.scancleanReport = {visibleCount: () => visible.length, changeCount: () => els.length};
 })();
 """

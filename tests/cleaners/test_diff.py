@@ -214,3 +214,13 @@ def test_real_pipeline_outputs_are_read(tmp_path):
     for stem in raws:
         text = run_diff("--clean", str(tmp_path / "clean"), "--raw", str(DATA / "raw"), "--doc", stem)
         assert "does not reproduce" not in text
+
+
+def test_document_diff_can_go_through_a_pager(corpus, tmp_path, monkeypatch):
+    raw, clean = corpus
+    paged = tmp_path / "paged.txt"
+    monkeypatch.setenv("PAGER", f"cat > '{paged}'")
+    out = io.StringIO()
+    assert diff.main(["--clean", str(clean), "--doc", "alpha", "--pager", "always", "--color", "never"], out=out) == 0
+    assert out.getvalue() == ""
+    assert "[-lhe-]{+the+}" in paged.read_text(encoding="utf-8")
