@@ -356,14 +356,27 @@ def run(text: str, ctx) -> StageResult:
 
 
 def flag_row(doc_id: str, flag: dict[str, Any]) -> str:
-    """A ready-to-edit decisions line for one flag (decision ``?``: changes nothing yet)."""
+    r"""A ready-to-edit decisions line for one flag (decision ``?``: changes nothing yet).
+
+    The match pins the flagged text to its raw line and column; a flag without
+    a raw location matches its text, and one without text becomes a comment.
+
+    >>> flag_row("d", {"stage": "words", "text": "lhal", "reason": "t/l?",
+    ...                "raw": {"line": 3, "col": 7}, "candidates": [{"text": "that"}]})
+    'd\tlhal@3:7\t?\twords: t/l? | candidates: that'
+    """
     raw = flag.get("raw", {})
-    match = f"{escape(flag.get('text', ''))}@{raw.get('line', 0)}:{raw.get('col', 0)}"
+    text = flag.get("text", "")
+    line, col = raw.get("line", -1), raw.get("col", -1)
     cands = [str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in flag.get("candidates", [])]
     note = f"{flag.get('stage', '')}: {flag.get('reason', '')}"
     if cands:
         note += " | candidates: " + ", ".join(escape(c) for c in cands)
-    return "\t".join([doc_id, match, "?", note.replace("\t", " ")])
+    note = note.replace("\t", " ").replace("\n", " ")
+    if not text.strip():
+        return f"# {doc_id} {line}:{col} {note} (no text to match: decide with a re: row)"
+    match = escape(text) + (f"@{line}:{col}" if line >= 1 and col >= 0 else "")
+    return "\t".join([doc_id, match, "?", note])
 
 
 def pending_flags(doc_id: str, flags: Iterable[dict[str, Any]],

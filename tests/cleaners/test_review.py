@@ -165,3 +165,13 @@ def test_the_repository_decisions_file_parses():
     text = REPO_FILE.read_text(encoding="utf-8")
     assert text.startswith("#") and "\ndoc\tmatch\tdecision\tnote\n" in text
     review.parse_decisions(text, path=str(REPO_FILE))
+
+
+def test_flag_rows_for_flags_without_location_or_text():
+    no_loc = review.flag_row("d", {"stage": "reflow", "text": "WHY WAS HE So BOLD?", "reason": "heading?",
+                                   "raw": {"line": -1, "col": -1}})
+    (d,) = review.parse_decisions(no_loc)
+    assert d.kind == "text" and d.text == "WHY WAS HE So BOLD?"
+    empty = review.flag_row("d", {"stage": "reflow", "text": "", "reason": "paragraph break?",
+                                  "raw": {"line": 7, "col": 0}})
+    assert empty.startswith("# ") and review.parse_decisions(empty) == ()
