@@ -136,14 +136,18 @@ def hunks(doc: DocView, regions: list[Region], context: int) -> list[tuple[int, 
 def _labels(regions: list[Region], stages: set[str] | None, w: Writer) -> str:
     """``stage: reason`` for a line's changes, repeats counted."""
     seen: dict[tuple[str, str], int] = {}
+    confidence: dict[tuple[str, str], float] = {}
     for r in regions:
         for e in r.edits:
             if stages is None or e.stage in stages:
                 key = (e.stage, e.reason)
                 seen[key] = seen.get(key, 0) + 1
+                confidence[key] = e.confidence
     parts = []
     for (stage, reason), n in seen.items():
-        parts.append(w.style(stage, "bold " + stage_colour(stage)) + ": " + reason + (f" \u00d7{n}" if n > 1 else ""))
+        conf = confidence.get((stage, reason))
+        extra = f" \u00d7{n}" if n > 1 else (f" ({conf:.2f})" if conf is not None and conf < 1 else "")
+        parts.append(w.style(stage, "bold " + stage_colour(stage)) + ": " + reason + extra)
     return "; ".join(parts)
 
 
@@ -170,7 +174,8 @@ def doc_diff(doc: DocView, w: Writer, *, stages: set[str] | None = None, context
     for first, last, regs in hunks(doc, shown, context):
         if first > prev_end + 1:
             gap = first - prev_end - 1
-            w.line(w.style(f"@@ raw lines {first}-{last} @@  ({gap} unchanged lines before)", "bold blue"))
+            w.line(w.style(f"@@ raw lines {first}-{last} @@", "bold blue")
+                   + w.style(f"  (lines {prev_end + 1}-{first - 1} unchanged)" if gap > 1 else f"  (line {first - 1} unchanged)", "dim"))
         else:
             w.line(w.style(f"@@ raw lines {first}-{last} @@", "bold blue"))
         prev_end = last
@@ -201,12 +206,15 @@ def doc_diff(doc: DocView, w: Writer, *, stages: set[str] | None = None, context
             emit_unchanged(raw[pos:r.raw_start])
             colour = stage_colour(r.stage)
             before = raw[r.raw_start:r.raw_end]
-            after = _visible(clean[r.clean_start:r.clean_end].replace("\n", NEWLINE_MARK))
-            shown_before = _visible(before.replace("\n", NEWLINE_MARK))
-            if plain:
-                cur.append((f"[-{shown_before}-]" if before else "") + (f"{{+{after}+}}" if after else ""))
-            else:
-                cur.append(w.style(shown_before, f"strike {colour}") + w.style(after, f"bold underline {colour}"))
+            for old, new, kind in r.pieces(raw, clean):
+                shown_old = _visible(old.replace("\n", NEWLINE_MARK))
+                shown_new = _visible(new.replace("\n", NEWLINE_MARK))
+                if kind == "same":
+                    cur.append(shown_old)
+                elif plain:
+                    cur.append((f"[-{shown_old}-]" if old else "") + (f"{{+{shown_new}+}}" if new else ""))
+                else:
+                    cur.append(w.style(shown_old, f"strike {colour}") + w.style(shown_new, f"bold underline {colour}"))
             line_regions.append(r)
             breaks = before.count("\n")
             if breaks:

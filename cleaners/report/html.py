@@ -99,13 +99,14 @@ class _Emitter:
             if part:
                 self.out.append(esc(part))
 
-    def marked(self, text: str) -> str:
+    def marked(self, text: str, *, glyph: bool = True) -> str:
         """Escaped text inside a change or flag: raw newlines keep their line numbers."""
         parts = text.split("\n")
         pieces = [esc(parts[0])]
+        mark = f'<b class="nlg">{NEWLINE_GLYPH}</b>' if glyph else ""
         for part in parts[1:]:
             self.line += 1
-            pieces.append(f'<b class="nlg">{NEWLINE_GLYPH}</b>\n<i data-n="{self.line}"></i>{esc(part)}')
+            pieces.append(f'{mark}\n<i data-n="{self.line}"></i>{esc(part)}')
         return "".join(pieces)
 
     def finish(self) -> str:
@@ -197,7 +198,7 @@ def render_text(doc: DocView) -> str:
             if a < pos:
                 continue
             em.unchanged(raw[pos:a])
-            out.append(f'<mark class="fl" id="f{i}">{em.marked(raw[a:b])}</mark>')
+            out.append(f'<mark class="fl" id="f{i}">{em.marked(raw[a:b], glyph=False)}</mark>')
             pos = b
         if end > pos:
             em.unchanged(raw[pos:end])
@@ -205,15 +206,17 @@ def render_text(doc: DocView) -> str:
 
     for n, r in enumerate(doc.regions):
         unchanged_upto(r.raw_start)
-        before = raw[r.raw_start:r.raw_end]
-        after = clean[r.clean_start:r.clean_end]
         out.append(f'<span class="c s-{esc(r.stage)}" id="c{n}">')
-        ins = f"<ins>{_inserted(after)}</ins>" if after else ""
-        if before.endswith("\n"):
-            # the clean text first, so the raw line break ends the display line
-            out.append(ins + f"<del>{em.marked(before)}</del>")
-        else:
-            out.append((f"<del>{em.marked(before)}</del>" if before else "") + ins)
+        for before, after, kind in r.pieces(raw, clean):
+            if kind == "same":
+                out.append(em.marked(before, glyph=False))
+                continue
+            ins = f"<ins>{_inserted(after)}</ins>" if after else ""
+            if before.endswith("\n"):
+                # the clean text first, so the raw line break ends the display line
+                out.append(ins + f"<del>{em.marked(before)}</del>")
+            else:
+                out.append((f"<del>{em.marked(before)}</del>" if before else "") + ins)
         out.append("</span>")
         pos = r.raw_end
     unchanged_upto(len(raw))

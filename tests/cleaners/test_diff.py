@@ -127,9 +127,17 @@ def test_unchanged_stretches_are_collapsed(corpus):
     raw, clean = corpus
     out = run_diff("--clean", str(clean), "--doc", "long", "-C", "1")
     assert "[-lhe-]{+the+}" in out
-    assert "@@ raw lines 80-82 @@" in out  # 'lhe' is on raw line 81
+    assert "@@ raw lines 80-82 @@  (lines 1-79 unchanged)" in out  # 'lhe' is on raw line 81
     assert "Paragraph 10 says" not in out
     assert len(out.splitlines()) < 12
+
+
+def test_a_coarse_edit_is_shown_word_by_word(corpus):
+    raw, clean = corpus
+    out = run_diff("--clean", str(clean), "--doc", "unicode")
+    # one edit rewrote the line (and a later one touched it): only the changed words are marked
+    assert 'Caf\u00e9 [-\u201c-]{+"+}quoted[-\u201d \u00a0-]{+" +}text with NBSP' in out
+    assert "unicode: normalised quotes and spaces" in out
 
 
 def test_stage_filter_shows_only_that_stage(corpus):

@@ -18,7 +18,7 @@ from cleaners.decode import decode_bytes
 from cleaners.document import DocState, Edit, Flag, StageResult
 from cleaners.outputs import document_files
 
-NBSP = re.compile("\u00a0")
+CURLY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2019": "'"})
 PAGE_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,4}[ \t]*\n")
 SOFT_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n(?=[a-z])")
 WRAP = re.compile(r"(?<=\S)[ \t]*\n(?=[^\n])")
@@ -33,6 +33,18 @@ def _regex_stage(text, pattern, after, stage, reason, confidence=0.99):
     return StageResult(edits=[Edit.at(text, m.start(), m.end(), after, stage=stage, reason=reason,
                                       confidence=confidence, evidence={"pattern": pattern.pattern})
                               for m in pattern.finditer(text)])
+
+
+def toy_unicode(text: str) -> StageResult:
+    """One coarse edit per line that needs any fix (as a per-line ftfy pass would make)."""
+    edits, pos = [], 0
+    for line in text.split("\n"):
+        fixed = line.replace("\u00a0", " ").translate(CURLY)
+        if fixed != line:
+            edits.append(Edit.at(text, pos, pos + len(line), fixed, stage="unicode", reason="normalised quotes and spaces",
+                                 confidence=1.0, evidence={"fixes": sorted({c for c in line if c in "\u00a0\u201c\u201d\u2019"})}))
+        pos += len(line) + 1
+    return StageResult(edits=edits)
 
 
 def toy_reflow(text: str) -> StageResult:
@@ -67,7 +79,7 @@ def toy_words(text: str) -> StageResult:
 def toy_clean(stem: str, raw_text: str, extra_stages=()) -> DocState:
     state = DocState.from_raw(stem, raw_text)
     steps = [
-        ("unicode", lambda t: _regex_stage(t, NBSP, " ", "unicode", "NBSP to space")),
+        ("unicode", toy_unicode),
         ("furniture", lambda t: _regex_stage(t, PAGE_NUMBER, "", "furniture", "removed page number")),
         ("hyphens", lambda t: _regex_stage(t, SOFT_HYPHEN, "", "hyphens", "joined soft line-end hyphen", 0.9)),
         ("reflow", toy_reflow),
