@@ -343,7 +343,7 @@ def _run(args, out: TextIO, colour: bool) -> int:
         return 2
     stems = document_stems(clean_dir)
     if not stems:
-        print(f"no cleaned documents in {clean_dir}", file=sys.stderr)
+        print(f"no cleaned documents in {clean_dir} (run `make run` first)", file=sys.stderr)
         return 2
     if args.doc:
         try:

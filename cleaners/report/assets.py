@@ -1,5 +1,7 @@
 """The report's inline CSS and JavaScript (no CDN: every page is self-contained)."""
 
+import re
+
 # One colour per stage; the pages set --c from the stage class.
 STAGE_COLOURS = {
     "unicode": "#8e44ad", "boilerplate": "#6b7b8c", "furniture": "#2c6fbb", "hyphens": "#0f8b8d",
@@ -9,8 +11,13 @@ STAGE_COLOURS = {
 OTHER_COLOUR = "#555555"
 
 
+def css_name(stage: str) -> str:
+    """A stage name safe in a class attribute and a CSS selector."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", stage) or "_"
+
+
 def stage_css(stages) -> str:
-    return "".join(f".s-{s}{{--c:{STAGE_COLOURS.get(s, OTHER_COLOUR)}}}" for s in stages)
+    return "".join(f".s-{css_name(s)}{{--c:{STAGE_COLOURS.get(s, OTHER_COLOUR)}}}" for s in stages)
 
 
 CSS = r"""

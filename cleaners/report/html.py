@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from cleaners import review
-from cleaners.report.assets import CSS, DOC_JS, stage_css
+from cleaners.report.assets import CSS, DOC_JS, css_name, stage_css
 from cleaners.report.model import DocView, Region, stage_docs, stage_order
 
 CONTEXT_LINES = 2  # unchanged raw lines kept open around a change
@@ -206,7 +206,7 @@ def render_text(doc: DocView) -> str:
 
     for n, r in enumerate(doc.regions):
         unchanged_upto(r.raw_start)
-        out.append(f'<span class="c s-{esc(r.stage)}" id="c{n}">')
+        out.append(f'<span class="c s-{css_name(r.stage)}" id="c{n}">')
         for before, after, kind in r.pieces(raw, clean):
             if kind == "same":
                 out.append(em.marked(before, glyph=False))
@@ -277,7 +277,7 @@ def _flags_table(stem: str, flags: list[dict[str, Any]], link_prefix: str = "", 
         link = (f'<a href="{esc(href)}" data-flag="{n}">{f["line"]}:{f["col"]}</a>' if not link_prefix
                 else f'<a href="{esc(href)}">{f["line"]}:{f["col"]}</a>')
         rows.append(
-            f'<tr><td class="n">{link}</td><td class="s-{esc(f["stage"])}"><b style="color:var(--c)">{esc(f["stage"])}</b></td>'
+            f'<tr><td class="n">{link}</td><td class="s-{css_name(f["stage"])}"><b style="color:var(--c)">{esc(f["stage"])}</b></td>'
             f'<td class="txt">{esc(f["text"])}</td><td>{esc(f["reason"])}</td>'
             f'<td class="txt">{esc(", ".join(f["candidates"]))}</td>'
             f'<td>{esc(f["decision"]) if f["decision"] else "<span class=muted>pending</span>"}</td>'
@@ -296,7 +296,7 @@ def render_doc_page(doc: DocView, decisions=()) -> str:
     counts = doc.stage_counts()
     stages_here = data["all"]
     chips = "".join(
-        f'<label class="chip s-{esc(s)}" title="{esc(stage_docs().get(s, ""))}"><input type="checkbox" '
+        f'<label class="chip s-{css_name(s)}" title="{esc(stage_docs().get(s, ""))}"><input type="checkbox" '
         f'data-stage="{esc(s)}" checked> {esc(s)} <b>{counts.get(s, 0)}</b></label>' for s in stages_here)
     text_html = render_text(doc)
     problems = "".join(f'<div class="problem">{esc(p)}</div>' for p in doc.problems)
@@ -334,6 +334,15 @@ def render_doc_page(doc: DocView, decisions=()) -> str:
 # ---------------------------------------------------------------- index
 
 
+def _reason_table(by_reason: dict[tuple[str, str], list[int]]) -> str:
+    rows = "".join(
+        f'<tr><td class="s-{css_name(stage)}"><b style="color:var(--c)">{esc(stage)}</b></td><td>{esc(reason)}</td>'
+        f'<td class=n>{n:,}</td><td class=n>{p:,}</td></tr>'
+        for (stage, reason), (n, p) in sorted(by_reason.items(), key=lambda kv: (-kv[1][0], kv[0])))
+    return ('<table class="reasons"><tr><th>stage</th><th>reason</th><th class=n>flags</th><th class=n>pending</th></tr>'
+            + rows + "</table>")
+
+
 def render_index(docs: list[DocView], decisions=(), *, clean_dir: str = "", raw_dir: str = "",
                  flags_per_doc: int = 50) -> str:
     """The corpus page: documents, edits per stage, flags."""
@@ -343,14 +352,19 @@ def render_index(docs: list[DocView], decisions=(), *, clean_dir: str = "", raw_
     stages = [s for s in stage_order(seen) if s in seen]
     descriptions = stage_docs()
     head = ("<tr><th>document</th><th class=n>raw chars</th><th class=n>clean chars</th>"
-            + "".join(f'<th class="n st s-{esc(s)}">{esc(s)}</th>' for s in stages)
+            + "".join(f'<th class="n st s-{css_name(s)}">{esc(s)}</th>' for s in stages)
             + "<th class=n>edits</th><th class=n>flags</th><th class=n>pending</th><th>decoding</th></tr>")
     rows, totals = [], [0] * (len(stages) + 5)
     flag_sections = []
+    by_reason: dict[tuple[str, str], list[int]] = {}
     for d in docs:
         c = d.stage_counts()
         fl = _flags_data(d, decisions)
         pending = sum(1 for f in fl if not f["decision"])
+        for f in fl:
+            count = by_reason.setdefault((f["stage"], f["reason"]), [0, 0])
+            count[0] += 1
+            count[1] += not f["decision"]
         vals = [len(d.raw_text), len(d.clean_text)] + [c.get(s, 0) for s in stages] + [len(d.edits), len(fl), pending]
         totals = [t + v for t, v in zip(totals, vals)]
         dec = d.meta.get("decode", {})
@@ -364,7 +378,7 @@ def render_index(docs: list[DocView], decisions=(), *, clean_dir: str = "", raw_
                                  + _flags_table(d.stem, fl, link_prefix=doc_page_name(d.stem), limit=flags_per_doc))
     if len(docs) > 1:
         rows.append("<tr><th>total</th>" + "".join(f"<th class=n>{v:,}</th>" for v in totals) + "<th></th></tr>")
-    legend = "".join(f'<tr><td class="s-{esc(s)}"><b style="color:var(--c)">{esc(s)}</b></td><td>{esc(descriptions.get(s, ""))}</td></tr>'
+    legend = "".join(f'<tr><td class="s-{css_name(s)}"><b style="color:var(--c)">{esc(s)}</b></td><td>{esc(descriptions.get(s, ""))}</td></tr>'
                      for s in stage_order(seen))
     body = (
         f'<header id="bar"><h1>scanclean report</h1><span class="stat">{len(docs)} documents \u00b7 '
@@ -374,5 +388,6 @@ def render_index(docs: list[DocView], decisions=(), *, clean_dir: str = "", raw_
         f'<section id="flags"><h2>Flagged items</h2><p class="muted">What a stage was unsure of and left alone. '
         f'To decide, copy the line into review/decisions.tsv (or run '
         f'<code>python -m cleaners.diff --flags --tsv</code>) and replace <code>?</code> with a decision.</p>'
+        + (_reason_table(by_reason) if by_reason else "")
         + ("".join(flag_sections) or '<p class="muted">No flags.</p>') + "</section></main>")
     return page("scanclean report", body, stage_order(seen))

@@ -161,6 +161,7 @@ def test_index_lists_documents_stage_counts_and_flags(corpus):
     assert 'class="n st s-words"' in html and "joined wrapped line" not in html
     assert "Thai" in html and "pending" in html
     assert "alpha\tThai@8:24\t?" in html  # the ready-to-edit decisions line
+    assert re.search(r"<td>real-word error\?</td><td class=n>2</td><td class=n>2</td>", html)
 
 
 def test_answered_flags_are_marked_decided(corpus, tmp_path):
