@@ -264,7 +264,20 @@ def pick_stem(stems: list[str], wanted: str) -> str:
     raise KeyError(f"{wanted!r} is ambiguous: {', '.join(hits)}")
 
 
-def find_raw_file(raw_dir: Path, stem: str) -> Path | None:
+def manifest_raw_paths(clean_dir: Path) -> dict[str, str]:
+    """stem -> raw path relative to the raw folder, as the run recorded it in manifest.json."""
+    docs = read_manifest(clean_dir).get("documents") or {}
+    rows = docs.items() if isinstance(docs, dict) else ((d.get("doc_id", ""), d) for d in docs if isinstance(d, dict))
+    return {stem: row["raw_path"] for stem, row in rows
+            if stem and isinstance(row, dict) and isinstance(row.get("raw_path"), str) and row["raw_path"]}
+
+
+def find_raw_file(raw_dir: Path, stem: str, recorded: str | None = None) -> Path | None:
+    """The raw file of ``stem``: the path the run recorded, else ``<stem>.txt`` (or another suffix)."""
+    if recorded:
+        p = raw_dir / recorded
+        if p.is_file():
+            return p
     for suffix in RAW_SUFFIXES:
         p = raw_dir / f"{stem}{suffix}"
         if p.is_file():
@@ -273,15 +286,18 @@ def find_raw_file(raw_dir: Path, stem: str) -> Path | None:
     return hits[0] if hits else None
 
 
-def load_doc(clean_dir: str | Path, raw_dir: str | Path, stem: str) -> DocView:
+def load_doc(clean_dir: str | Path, raw_dir: str | Path, stem: str,
+             recorded: dict[str, str] | None = None) -> DocView:
     """Load one document's clean text, edit log, flags and meta, and its raw text."""
     clean_dir, raw_dir = Path(clean_dir), Path(raw_dir)
+    if recorded is None:
+        recorded = manifest_raw_paths(clean_dir)
     clean_text = (clean_dir / f"{stem}.txt").read_text(encoding="utf-8")
     edits = [Edit.from_json(d) for d in read_jsonl(clean_dir / "edits" / f"{stem}.jsonl")]
     flags = read_jsonl(clean_dir / "flags" / f"{stem}.jsonl")
     meta_path = clean_dir / "meta" / f"{stem}.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    raw_path = find_raw_file(raw_dir, stem)
+    raw_path = find_raw_file(raw_dir, stem, recorded.get(stem))
     problems = []
     if raw_path is None:
         problems.append(f"raw file for {stem} not found in {raw_dir}; showing the edit log only")
@@ -315,8 +331,9 @@ def iter_docs(clean_dir: str | Path, raw_dir: str | Path | None = None,
               stems: list[str] | None = None) -> Iterator[DocView]:
     clean_dir = Path(clean_dir)
     raw = resolve_raw_dir(clean_dir, raw_dir)
+    recorded = manifest_raw_paths(clean_dir)
     for stem in stems if stems is not None else document_stems(clean_dir):
-        yield load_doc(clean_dir, raw, stem)
+        yield load_doc(clean_dir, raw, stem, recorded)
 
 
 def stage_order(extra: list[str] | tuple[str, ...] = ()) -> list[str]:

@@ -232,3 +232,17 @@ def test_document_diff_can_go_through_a_pager(corpus, tmp_path, monkeypatch):
     assert diff.main(["--clean", str(clean), "--doc", "alpha", "--pager", "always", "--color", "never"], out=out) == 0
     assert out.getvalue() == ""
     assert "[-lhe-]{+the+}" in paged.read_text(encoding="utf-8")
+
+
+def test_raw_files_are_found_by_the_path_the_run_recorded(corpus, tmp_path):
+    raw, clean = corpus
+    (raw / "letters").mkdir()
+    (raw / "alpha.txt").rename(raw / "letters" / "Alpha May.TXT")
+    manifest = json.loads((clean / "manifest.json").read_text())
+    manifest["documents"] = {"alpha": {"raw_path": "letters/Alpha May.TXT"}}
+    (clean / "manifest.json").write_text(json.dumps(manifest))
+    doc = load_doc(clean, raw, "alpha")
+    assert doc.raw_path == raw / "letters" / "Alpha May.TXT" and not doc.problems
+    manifest["documents"] = [{"doc_id": "alpha", "raw_path": "letters/Alpha May.TXT"}]  # the list form
+    (clean / "manifest.json").write_text(json.dumps(manifest))
+    assert load_doc(clean, raw, "alpha").raw_path == raw / "letters" / "Alpha May.TXT"
