@@ -233,6 +233,21 @@ def doc_diff(doc: DocView, w: Writer, *, stages: set[str] | None = None, context
 # ---------------------------------------------------------------- flags
 
 
+def shorten(text: str, limit: int = 90) -> str:
+    """``text`` with newlines and tabs visible (``\\n``), cut in the middle when long.
+
+    >>> shorten("a\\nb")
+    'a\\\\nb'
+    >>> shorten("x" * 10, 6)
+    'xx\u2026xxx'
+    """
+    shown = review.escape(text)
+    if len(shown) <= limit:
+        return shown
+    head = (limit - 1) // 2
+    return shown[:head] + "\u2026" + shown[len(shown) - (limit - 1 - head):]
+
+
 def flags_listing(docs: list[DocView], w: Writer, decisions: tuple, *, tsv: bool,
                   stages: set[str] | None = None) -> int:
     """Print the flags (all, marked when answered) or, with ``tsv``, the pending ones as decision rows."""
@@ -240,30 +255,36 @@ def flags_listing(docs: list[DocView], w: Writer, decisions: tuple, *, tsv: bool
     if tsv:
         w.line("\t".join(review.HEADER))
     for d in docs:
-        flags = [f for f in d.flags if stages is None or f.get("stage") in stages]
+        flags = [f for f in d.flags_now() if stages is None or f.get("stage") in stages]
         if tsv:
             for f in review.pending_flags(d.stem, flags, decisions):
                 w.line(review.flag_row(d.stem, f))
                 n += 1
             continue
-        if not flags:
+        unmatched = d.review_stats().get("unmatched_rows") or []
+        if not flags and not unmatched:
             continue
         w.line(w.style(f"{d.stem}: {len(flags)} flags", "bold"))
         for f in flags:
             raw = f.get("raw", {})
             cands = ", ".join(
-                (f"{c.get('text')}" + (f" ({c['score']})" if "score" in c else "")) if isinstance(c, dict) else str(c)
-                for c in f.get("candidates", []))
+                shorten(str(c.get("text", "")), 30) + (f" ({c['score']})" if "score" in c else "")
+                if isinstance(c, dict) else shorten(str(c), 30) for c in f.get("candidates", []))
             answer = review.answering_decision(d.stem, f, decisions)
             status = ""
             if answer:
-                said = answer.action + (f" {answer.value}" if answer.value else "")
+                said = answer.action + (f" {review.escape(answer.value)}" if answer.value else "")
                 status = w.style(f"  [decided: {said}, {answer.path}:{answer.line}]", "green")
             w.line(f"  {raw.get('line', '?')}:{raw.get('col', '?')}  "
                    + w.style(f.get("stage", "?"), "bold " + stage_colour(f.get("stage", "")))
-                   + f"  {w.style(repr(f.get('text', '')), 'bold')}  {f.get('reason', '')}"
+                   + f"  {w.style(shorten(f.get('text', '')), 'bold')}  {f.get('reason', '')}"
                    + (f"  candidates: {cands}" if cands else "") + status)
+            if "now" in f:
+                w.line(w.style(f"      now: {shorten(f['now'])}", "dim"))
             n += 1
+        if unmatched:
+            w.line(w.style(f"  ! decisions that matched nothing in the last run: lines "
+                           f"{', '.join(map(str, unmatched))} of the decisions file", "yellow"))
     if not tsv and not n:
         w.line("no flags")
     return n

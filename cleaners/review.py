@@ -294,13 +294,13 @@ def flag_matches(d: Decision, flag: dict[str, Any], doc_id: str) -> bool:
     """Does decision ``d`` answer this flag (a ``Flag.to_json`` dict)?"""
     if not d.applies_to(doc_id):
         return False
-    text = flag.get("text", "")
+    texts = {flag.get("text", ""), flag.get("now", flag.get("text", ""))}
     if d.kind == "regex":
-        return d.pattern.fullmatch(text) is not None
+        return any(d.pattern.fullmatch(t) is not None for t in texts)
     if d.kind == "location":
         raw = flag.get("raw", {})
-        return d.text == text and (raw.get("line"), raw.get("col")) == (d.raw_line, d.raw_col)
-    return d.text == text
+        return d.text in texts and (raw.get("line"), raw.get("col")) == (d.raw_line, d.raw_col)
+    return d.text in texts
 
 
 # ---------------------------------------------------------------- the stage
@@ -358,25 +358,33 @@ def run(text: str, ctx) -> StageResult:
 def flag_row(doc_id: str, flag: dict[str, Any]) -> str:
     r"""A ready-to-edit decisions line for one flag (decision ``?``: changes nothing yet).
 
-    The match pins the flagged text to its raw line and column; a flag without
-    a raw location matches its text, and one without text becomes a comment.
+    The match is the flagged stretch as the review stage will see it (``now``,
+    when a stage changed it after flagging, else the flagged text), pinned to
+    its raw line and column. A flag without a raw location matches its text;
+    one without text becomes a comment.
 
     >>> flag_row("d", {"stage": "words", "text": "lhal", "reason": "t/l?",
     ...                "raw": {"line": 3, "col": 7}, "candidates": [{"text": "that"}]})
     'd\tlhal@3:7\t?\twords: t/l? | candidates: that'
     """
     raw = flag.get("raw", {})
-    text = flag.get("text", "")
+    text = flag.get("now", flag.get("text", ""))
     line, col = raw.get("line", -1), raw.get("col", -1)
-    cands = [str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in flag.get("candidates", [])]
     note = f"{flag.get('stage', '')}: {flag.get('reason', '')}"
+    cands = candidate_texts(flag)
     if cands:
         note += " | candidates: " + ", ".join(escape(c) for c in cands)
+    if "now" in flag:
+        note += " | flagged text was: " + escape(flag.get("text", ""))
     note = note.replace("\t", " ").replace("\n", " ")
     if not text.strip():
         return f"# {doc_id} {line}:{col} {note} (no text to match: decide with a re: row)"
     match = escape(text) + (f"@{line}:{col}" if line >= 1 and col >= 0 else "")
     return "\t".join([doc_id, match, "?", note])
+
+
+def candidate_texts(flag: dict[str, Any]) -> list[str]:
+    return [str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in flag.get("candidates", [])]
 
 
 def pending_flags(doc_id: str, flags: Iterable[dict[str, Any]],

@@ -255,12 +255,13 @@ def _changes_data(doc: DocView) -> dict[str, Any]:
 
 def _flags_data(doc: DocView, decisions) -> list[dict[str, Any]]:
     out = []
-    for f in doc.flags:
+    for f in doc.flags_now():
         raw = f.get("raw", {})
         answer = review.answering_decision(doc.stem, f, decisions)
         out.append({
             "stage": f.get("stage", ""), "text": f.get("text", ""), "reason": f.get("reason", ""),
-            "candidates": [str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in f.get("candidates", [])],
+            "now": f.get("now"),
+            "candidates": [review.escape(c) for c in review.candidate_texts(f)],
             "line": raw.get("line", -1), "col": raw.get("col", -1),
             "tsv": review.flag_row(doc.stem, f),
             "decision": (f"{answer.action} {answer.value}".strip() + f" ({answer.path}:{answer.line})") if answer else "",
@@ -278,7 +279,9 @@ def _flags_table(stem: str, flags: list[dict[str, Any]], link_prefix: str = "", 
                 else f'<a href="{esc(href)}">{f["line"]}:{f["col"]}</a>')
         rows.append(
             f'<tr><td class="n">{link}</td><td class="s-{css_name(f["stage"])}"><b style="color:var(--c)">{esc(f["stage"])}</b></td>'
-            f'<td class="txt">{esc(f["text"])}</td><td>{esc(f["reason"])}</td>'
+            f'<td class="txt">{esc(f["text"])}'
+            + (f'<div class="muted">now: {esc(f["now"])}</div>' if f.get("now") is not None else "")
+            + f'</td><td>{esc(f["reason"])}</td>'
             f'<td class="txt">{esc(", ".join(f["candidates"]))}</td>'
             f'<td>{esc(f["decision"]) if f["decision"] else "<span class=muted>pending</span>"}</td>'
             f'<td><code class="tsv">{esc(f["tsv"])}</code></td></tr>')
@@ -300,6 +303,10 @@ def render_doc_page(doc: DocView, decisions=()) -> str:
         f'data-stage="{esc(s)}" checked> {esc(s)} <b>{counts.get(s, 0)}</b></label>' for s in stages_here)
     text_html = render_text(doc)
     problems = "".join(f'<div class="problem">{esc(p)}</div>' for p in doc.problems)
+    unmatched = doc.review_stats().get("unmatched_rows") or []
+    if unmatched:
+        problems += (f'<div class="problem">Reviewer decisions that matched nothing in this document in the '
+                     f'last run: lines {esc(", ".join(map(str, unmatched)))} of the decisions file.</div>')
     pending = sum(1 for f in flags if not f["decision"])
     header = (
         f'<header id="bar"><a href="index.html">\u2190 all documents</a><h1>{esc(doc.stem)}</h1>'

@@ -13,6 +13,7 @@ so the 1.4 MB book with tens of thousands of edits takes well under a second.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import re
@@ -56,6 +57,7 @@ class Region:
 
 
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+WORDISH = re.compile(r"\w")
 REFINE_MIN = 16  # shorter regions are shown whole
 REFINE_MAX = 20_000  # longer ones too: a token diff of them would be slow
 
@@ -75,10 +77,13 @@ def word_pieces(before: str, after: str) -> list[tuple[str, str, str]]:
         return [(before, after, "change")]
     a, b = TOKEN.findall(before), TOKEN.findall(after)
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    ops = sm.get_opcodes()
     out: list[tuple[str, str, str]] = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
         x, y = "".join(a[i1:i2]), "".join(b[j1:j2])
         kind = "same" if op == "equal" else "change"
+        if kind == "same" and 0 < k < len(ops) - 1 and not WORDISH.search(x):
+            kind = "change"  # a lone space or comma between two changes is part of them
         if out and out[-1][2] == kind:
             out[-1] = (out[-1][0] + x, out[-1][1] + y, kind)
         else:
@@ -100,6 +105,7 @@ class DocView:
     problems: list[str] = field(default_factory=list)
     _regions: list[Region] | None = None
     _lines: LineIndex | None = None
+    _region_starts: list[int] | None = None
 
     @property
     def regions(self) -> list[Region]:
@@ -128,6 +134,46 @@ class DocView:
         for e in self.edits:
             counts[e.stage] = counts.get(e.stage, 0) + 1
         return counts
+
+    def raw_to_clean(self, pos: int, side: str = "left") -> int:
+        """Where raw offset ``pos`` is in the clean text (inside a change: its start, or end for ``right``)."""
+        regions = self.regions
+        if self._region_starts is None:
+            self._region_starts = [r.raw_start for r in regions]
+        k = bisect.bisect_right(self._region_starts, pos) - 1
+        if k < 0:
+            return pos
+        r = regions[k]
+        if pos < r.raw_end or (pos == r.raw_start == r.raw_end and side == "right"):
+            # inside a change: exact in its unchanged words, else the changed piece's edge
+            rp, cp = r.raw_start, r.clean_start
+            for before, after, kind in r.pieces(self.raw_text, self.clean_text):
+                if pos < rp + len(before) or (side == "left" and pos == rp and kind == "change"):
+                    if kind == "same":
+                        return cp + (pos - rp)
+                    return cp if side == "left" or pos == rp else cp + len(after)
+                rp += len(before)
+                cp += len(after)
+            return r.clean_start if side == "left" else r.clean_end
+        return r.clean_end + (pos - r.raw_end)
+
+    def flags_now(self) -> list[dict[str, Any]]:
+        """The flags, each with ``now``: its stretch as the clean text has it (as the review stage sees it)."""
+        out = []
+        for f in self.flags:
+            raw = f.get("raw", {})
+            a, b = raw.get("start", -1), raw.get("end", -1)
+            g = dict(f)
+            # only a flag on raw text as it was can be followed into the clean text
+            if 0 <= a < b <= len(self.raw_text) and self.raw_text[a:b] == f.get("text"):
+                now = self.clean_text[self.raw_to_clean(a, "left"):self.raw_to_clean(b, "right")]
+                if now != f.get("text", ""):
+                    g["now"] = now
+            out.append(g)
+        return out
+
+    def review_stats(self) -> dict[str, Any]:
+        return (self.meta.get("stats") or {}).get("review") or {}
 
 
 def build_regions(raw_text: str, edits: list[Edit]) -> tuple[list[Region], str]:

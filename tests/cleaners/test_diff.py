@@ -168,7 +168,8 @@ def test_flags_listing_and_tsv_round_trip(corpus, tmp_path):
 
     raw, clean = corpus
     listing = run_diff("--clean", str(clean), "--flags")
-    assert "'Thai'" in listing and "candidates: That (0.5), Thai (0.5)" in listing
+    assert "words  Thai  real-word error?  candidates: That (0.5), Thai (0.5)" in listing
+    assert "now:" not in listing  # the flagged words are still there as they were
     tsv = run_diff("--clean", str(clean), "--flags", "--tsv")
     rows = review.parse_decisions(tsv)
     assert {(r.doc, r.text, r.action) for r in rows} >= {("alpha", "Thai", "?"), ("unicode", "Thai", "?")}
@@ -246,3 +247,64 @@ def test_raw_files_are_found_by_the_path_the_run_recorded(corpus, tmp_path):
     manifest["documents"] = [{"doc_id": "alpha", "raw_path": "letters/Alpha May.TXT"}]  # the list form
     (clean / "manifest.json").write_text(json.dumps(manifest))
     assert load_doc(clean, raw, "alpha").raw_path == raw / "letters" / "Alpha May.TXT"
+
+
+def _write(clean_dir, stem, state):
+    fabricate.write_state(clean_dir, stem, state)
+
+
+def test_a_flag_on_text_its_stage_then_changed_is_offered_as_the_text_now(tmp_path):
+    """A layout flag's stretch was rewritten: the decisions line matches what the review stage will see."""
+    from cleaners import review
+    from cleaners.document import Flag
+
+    raw = "the end of a page. \n\n\n\nNext page goes on.\n"
+    state = DocState.from_raw("p", raw)
+    a = raw.index("\n\n\n\n")
+
+    def furniture(t):
+        return StageResult(
+            edits=[Edit.at(t, a, a + 4, "", stage="furniture", reason="page break inside a paragraph")],
+            flags=[Flag("furniture", 0, len(t) - 1, t[:-1], "paragraph continues?",
+                        candidates=[{"text": "\n"}, {"text": "\n\n"}])])
+    state.apply("furniture", furniture(state.text))
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "p.txt").write_text(raw, encoding="utf-8")
+    _write(tmp_path / "clean", "p", state)
+    doc = load_doc(tmp_path / "clean", tmp_path / "raw", "p")
+    (flag,) = doc.flags_now()
+    assert flag["now"] == "the end of a page. Next page goes on."
+    row = review.flag_row("p", flag)
+    assert row.startswith("p\tthe end of a page. Next page goes on.@1:0\t?\t")
+    assert "candidates: \\n, \\n\\n" in row
+    # the reviewer answers; the review stage finds the stretch in the text it gets
+    answered = row.replace("\t?\t", "\treplace the end of a page.\\n\\nNext page goes on.\t")
+    (d,) = review.parse_decisions(answered)
+    assert review.pending_flags("p", [flag], [d]) == []
+    hits = review.find_matches(state.text, d, raw_map=state.raw_map,
+                               lines=doc.raw_lines, raw_len=len(raw))
+    assert hits == [(0, len(state.text) - 1, "the end of a page.\n\nNext page goes on.")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=30), st.data())
+def test_raw_to_clean_is_exact_outside_changes_and_monotone(raw, data):
+    from cleaners.report.model import DocView
+
+    state = DocState.from_raw("d", raw)
+    for step in range(3):
+        t = state.text
+        cuts = sorted(data.draw(st.lists(st.integers(0, len(t)), max_size=6, unique=True)))
+        edits = [Edit.at(t, a, b, data.draw(st.text(alphabet="xy\n ", max_size=3)), stage=f"s{step}", reason="r")
+                 for a, b in zip(cuts[::2], cuts[1::2])]
+        state.apply(f"s{step}", StageResult(edits=edits))
+    doc = DocView("d", raw, state.text, state.edits, [], {}, None)
+    mapped = [doc.raw_to_clean(p) for p in range(len(raw) + 1)]
+    assert mapped == sorted(mapped) and all(0 <= m <= len(state.text) for m in mapped)
+    changed = [False] * (len(raw) + 1)
+    for r in doc.regions:
+        for p in range(r.raw_start, r.raw_end):
+            changed[p] = True
+    for p in range(len(raw)):
+        if not changed[p]:
+            assert state.text[mapped[p]] == raw[p]
