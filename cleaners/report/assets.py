@@ -63,7 +63,7 @@ details.gap>summary{font-family:system-ui,sans-serif;font-size:.8rem;color:#777;
 body.view-raw .c ins{display:none}
 body.view-raw .c del{text-decoration:none;color:inherit}
 body.view-raw .c del .nlg{display:none}
-body.view-clean .c del{display:none}
+body.view-clean .c del,body.view-clean i.dl{display:none}
 body.view-clean .c ins{border-bottom:none}
 body.view-clean .c.off ins{display:inline;background:none}
 body.view-clean .c ins .nlg{display:none}
@@ -124,7 +124,7 @@ function showChange(i){
     box.appendChild(el('div', 'muted', 'confidence ' + conf + ' \u00b7 raw ' + line + ':' + col));
     box.appendChild(el('div', 'ba', JSON.stringify(before) + ' \u2192 ' + JSON.stringify(after)));
     const ev = V[vi];
-    if (ev && typeof ev === 'object' && Object.keys(ev).length) { box.appendChild(el('div', 'muted', 'evidence')); box.appendChild(el('pre', '', Object.entries(ev).map(([k, v]) => k + ': ' + (typeof v === 'string' ? v : JSON.stringify(v))).join('\n'))); }
+    if (ev && typeof ev === 'object' && Object.keys(ev).length) { box.appendChild(el('div', 'muted', 'evidence')); box.appendChild(el('pre', '', Object.entries(ev).map(([k, v]) => k + ': ' + (typeof v === 'string' ? v : Array.isArray(v) ? '\n' + v.map(x => '  ' + JSON.stringify(x)).join('\n') : JSON.stringify(v))).join('\n'))); }
     detail.appendChild(box);
   });
 }

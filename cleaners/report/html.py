@@ -99,15 +99,35 @@ class _Emitter:
             if part:
                 self.out.append(esc(part))
 
-    def marked(self, text: str, *, glyph: bool = True) -> str:
-        """Escaped text inside a change or flag: raw newlines keep their line numbers."""
+    def marked(self, text: str, *, glyph: bool = True, trailing: bool = True) -> str:
+        """Escaped text inside a change or flag: raw newlines keep their line numbers.
+
+        With ``trailing=False`` a final newline gets no line number here: the
+        caller puts it after the change (see :meth:`after_change`).
+        """
         parts = text.split("\n")
         pieces = [esc(parts[0])]
         mark = f'<b class="nlg">{NEWLINE_GLYPH}</b>' if glyph else ""
-        for part in parts[1:]:
+        last = len(parts) - 1
+        for i, part in enumerate(parts[1:], 1):
             self.line += 1
-            pieces.append(f'{mark}\n<i data-n="{self.line}"></i>{esc(part)}')
+            self.chunk_lines += 1
+            number = "" if (i == last and not trailing) else f'<i data-n="{self.line}"></i>'
+            pieces.append(f'{mark}\n{number}{esc(part)}')
         return "".join(pieces)
+
+    def after_change(self, *, clean_breaks: bool) -> None:
+        """A change ended a raw line: maybe start a new chunk here, then number the next line.
+
+        Chunks end where the clean text breaks too, so the clean view is not cut
+        mid-paragraph (unless a chunk grows far too long without such a place).
+        """
+        if not self.in_gap and self.chunk_lines >= CHUNK_LINES and (
+                clean_breaks or self.chunk_lines >= 4 * CHUNK_LINES):
+            self.out.append('</div><div class="chunk">')
+            self.chunk_lines = 0
+        cls = "" if clean_breaks else ' class="dl"'  # no line starts here in the clean text
+        self.out.append(f'<i{cls} data-n="{self.line}"></i>')
 
     def finish(self) -> str:
         self.out.append("</div></details>" if self.in_gap else "</div>")
@@ -207,17 +227,22 @@ def render_text(doc: DocView) -> str:
     for n, r in enumerate(doc.regions):
         unchanged_upto(r.raw_start)
         out.append(f'<span class="c s-{css_name(r.stage)}" id="c{n}">')
-        for before, after, kind in r.pieces(raw, clean):
+        pieces = r.pieces(raw, clean)
+        ends_line = r.raw_end > r.raw_start and raw[r.raw_end - 1] == "\n"
+        for k, (before, after, kind) in enumerate(pieces):
+            trailing = not (ends_line and k == len(pieces) - 1)
             if kind == "same":
-                out.append(em.marked(before, glyph=False))
+                out.append(em.marked(before, glyph=False, trailing=trailing))
                 continue
             ins = f"<ins>{_inserted(after)}</ins>" if after else ""
             if before.endswith("\n"):
                 # the clean text first, so the raw line break ends the display line
-                out.append(ins + f"<del>{em.marked(before)}</del>")
+                out.append(ins + f"<del>{em.marked(before, trailing=trailing)}</del>")
             else:
-                out.append((f"<del>{em.marked(before)}</del>" if before else "") + ins)
+                out.append((f"<del>{em.marked(before, trailing=trailing)}</del>" if before else "") + ins)
         out.append("</span>")
+        if ends_line:
+            em.after_change(clean_breaks=clean[r.clean_end - 1:r.clean_end] == "\n")
         pos = r.raw_end
     unchanged_upto(len(raw))
     return em.finish()
