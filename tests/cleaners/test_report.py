@@ -180,3 +180,24 @@ def test_cli_writes_into_the_clean_folder(corpus, capsys):
     assert (clean / "report" / "alpha.html").exists()
     assert "wrote" in capsys.readouterr().out
     assert report_main(["--clean", str(clean / "nowhere")]) == 2
+
+
+def test_a_book_whose_every_line_end_changed_is_still_cut_into_lazy_chunks(tmp_path):
+    """Hard-wrapped text: every raw line end is a change, so chunks must also end after changes."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    para = "".join(f"wrapped line {i} of a long paragraph \n" for i in range(12))
+    (raw / "book.txt").write_text((para + "\n") * 60, encoding="utf-8")
+    fabricate.fabricate(raw, tmp_path / "clean")
+    index = build_report(tmp_path / "clean", raw)
+    html = (index.parent / "book.html").read_text(encoding="utf-8")
+    doc = load_doc(tmp_path / "clean", raw, "book")
+    assert len(doc.regions) > 600
+    chunks = html.split('<div class="chunk">')[1:]
+    assert len(chunks) >= 4
+    for chunk in chunks[:-1]:
+        text = re.sub(r"<[^>]+>", "", chunk.split("</div>")[0])
+        assert text.endswith("\n")  # a chunk ends where raw and clean both break the line
+    assert seen(html, "raw") == doc.raw_text
+    assert seen(html, "clean") == doc.clean_text
+    assert 'class="dl"' in html  # numbers of joined lines, hidden in the clean view
