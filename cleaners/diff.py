@@ -34,6 +34,10 @@ STAGE_COLOURS = {
 }
 NEWLINE_MARK = "\u23ce"  # ⏎
 TAB_MARK = "\u2192"  # →
+# control characters from the text must not drive the terminal: show them as symbols
+CONTROL_PICTURES = {c: 0x2400 + c for c in range(32) if c not in (9, 10)}
+CONTROL_PICTURES.update({0x7F: 0x2421, 9: TAB_MARK})
+CONTROL_PICTURES.update({c: 0xFFFD for c in range(0x80, 0xA0)})
 
 
 class Writer:
@@ -57,8 +61,13 @@ class Writer:
         if codes is None:
             from rich.style import Style
 
+            from rich.color import ColorSystem
+
+            system = {"standard": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT,
+                      "truecolor": ColorSystem.TRUECOLOR, "windows": ColorSystem.WINDOWS}.get(
+                self._console.color_system or "standard", ColorSystem.STANDARD)
             marker = "\x00"
-            rendered = Style.parse(style).render(marker, color_system=self._console._color_system)
+            rendered = Style.parse(style).render(marker, color_system=system)
             before, _, after = rendered.partition(marker)
             codes = self._ansi[style] = (before, after)
         return codes[0] + text + codes[1]
@@ -114,7 +123,12 @@ def summary(docs: list[DocView], w: Writer, stages: list[str] | None = None) -> 
 
 
 def _visible(text: str) -> str:
-    return text.replace("\t", TAB_MARK)
+    """Text safe to print: tabs and control characters (ESC, ...) as visible symbols.
+
+    >>> _visible("a\\tb\\x1b[31m")
+    'a\u2192b\u241b[31m'
+    """
+    return text.translate(CONTROL_PICTURES)
 
 
 def hunks(doc: DocView, regions: list[Region], context: int) -> list[tuple[int, int, list[Region]]]:
@@ -147,7 +161,7 @@ def _labels(regions: list[Region], stages: set[str] | None, w: Writer) -> str:
     for (stage, reason), n in seen.items():
         conf = confidence.get((stage, reason))
         extra = f" \u00d7{n}" if n > 1 else (f" ({conf:.2f})" if conf is not None and conf < 1 else "")
-        parts.append(w.style(stage, "bold " + stage_colour(stage)) + ": " + reason + extra)
+        parts.append(w.style(stage, "bold " + stage_colour(stage)) + ": " + _visible(reason) + extra)
     return "; ".join(parts)
 
 
@@ -241,7 +255,7 @@ def shorten(text: str, limit: int = 90) -> str:
     >>> shorten("x" * 10, 6)
     'xx\u2026xxx'
     """
-    shown = review.escape(text)
+    shown = _visible(review.escape(text))
     if len(shown) <= limit:
         return shown
     head = (limit - 1) // 2
@@ -277,7 +291,7 @@ def flags_listing(docs: list[DocView], w: Writer, decisions: tuple, *, tsv: bool
                 status = w.style(f"  [decided: {said}, {answer.path}:{answer.line}]", "green")
             w.line(f"  {raw.get('line', '?')}:{raw.get('col', '?')}  "
                    + w.style(f.get("stage", "?"), "bold " + stage_colour(f.get("stage", "")))
-                   + f"  {w.style(shorten(f.get('text', '')), 'bold')}  {f.get('reason', '')}"
+                   + f"  {w.style(shorten(f.get('text', '')), 'bold')}  {_visible(str(f.get('reason', '')))}"
                    + (f"  candidates: {cands}" if cands else "") + status)
             if "now" in f:
                 w.line(w.style(f"      now: {shorten(f['now'])}", "dim"))

@@ -20,7 +20,7 @@ from typing import Any
 
 from cleaners import review
 from cleaners.report.assets import CSS, DOC_JS, css_name, stage_css
-from cleaners.report.model import DocView, Region, stage_docs, stage_order
+from cleaners.report.model import DocView, stage_docs, stage_order
 
 CONTEXT_LINES = 2  # unchanged raw lines kept open around a change
 MIN_GAP_LINES = 4  # a shorter unchanged stretch is not worth folding

@@ -123,6 +123,14 @@ def test_doc_diff_shows_word_changes_with_stage_reason_and_raw_lines(corpus):
     assert "<script>window.__xss = 1</script>" in out  # text is text
 
 
+def test_control_characters_in_the_text_cannot_drive_the_terminal(corpus):
+    raw, clean = corpus
+    for colour in ("never", "always"):
+        out = run_diff("--clean", str(clean), "--doc", "control", "--color", colour, "-C", "0")
+        assert "\u241b[31mred" in out and "\u2407" in out
+        assert "\x1b[31mred" not in out and "\x07" not in out
+
+
 def test_unchanged_stretches_are_collapsed(corpus):
     raw, clean = corpus
     out = run_diff("--clean", str(clean), "--doc", "long", "-C", "1")
