@@ -175,3 +175,13 @@ def test_flag_rows_for_flags_without_location_or_text():
     empty = review.flag_row("d", {"stage": "reflow", "text": "", "reason": "paragraph break?",
                                   "raw": {"line": 7, "col": 0}})
     assert empty.startswith("# ") and review.parse_decisions(empty) == ()
+
+
+@pytest.mark.skipif("raw_map" not in StageContext.__dataclass_fields__,
+                    reason="the pipeline does not pass raw_text/raw_map to stages yet")
+def test_location_rows_through_the_pipeline(tmp_path):
+    raw = "lhal one\nand lhal two\n"
+    path = decisions_file(tmp_path, ["d1\tlhal@2:4\taccept that"])
+    states = clean_corpus_texts({"d1": raw.encode()}, Config(review_file=str(path)))
+    assert states["d1"].text == "lhal one\nand that two\n"
+    assert (states["d1"].edits[-1].raw_line, states["d1"].edits[-1].raw_col) == (2, 4)
