@@ -60,6 +60,7 @@ TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 WORDISH = re.compile(r"\w")
 REFINE_MIN = 16  # shorter regions are shown whole
 REFINE_MAX = 20_000  # longer ones too: a token diff of them would be slow
+REFINE_CELLS = 250_000  # and so are middles whose token alignment would cost more than this
 
 
 def word_pieces(before: str, after: str) -> list[tuple[str, str, str]]:
@@ -76,13 +77,30 @@ def word_pieces(before: str, after: str) -> list[tuple[str, str, str]]:
     if len(before) + len(after) < REFINE_MIN or not before or not after or len(before) + len(after) > REFINE_MAX:
         return [(before, after, "change")]
     a, b = TOKEN.findall(before), TOKEN.findall(after)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    ops = sm.get_opcodes()
+    # common words at both ends first: most coarse edits differ in one place
+    i, n = 0, min(len(a), len(b))
+    while i < n and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < n - i and a[len(a) - 1 - j] == b[len(b) - 1 - j]:
+        j += 1
+    mid_a, mid_b = a[i:len(a) - j], b[i:len(b) - j]
+    raw_ops: list[tuple[str, str, str]] = [("same", "".join(a[:i]), "".join(b[:i]))]
+    if len(mid_a) == len(mid_b):
+        # word for word (quotes, spaces, letters fixed in place): no alignment search needed
+        for x, y in zip(mid_a, mid_b):
+            raw_ops.append(("same" if x == y else "change", x, y))
+    elif len(mid_a) > 1 and len(mid_b) > 1 and len(mid_a) * len(mid_b) <= REFINE_CELLS:
+        sm = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            raw_ops.append(("same" if op == "equal" else "change", "".join(mid_a[i1:i2]), "".join(mid_b[j1:j2])))
+    else:
+        raw_ops.append(("change", "".join(mid_a), "".join(mid_b)))
+    raw_ops.append(("same", "".join(a[len(a) - j:]), "".join(b[len(b) - j:])))
+    raw_ops = [op for op in raw_ops if op[1] or op[2]]
     out: list[tuple[str, str, str]] = []
-    for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        x, y = "".join(a[i1:i2]), "".join(b[j1:j2])
-        kind = "same" if op == "equal" else "change"
-        if kind == "same" and 0 < k < len(ops) - 1 and not WORDISH.search(x):
+    for k, (kind, x, y) in enumerate(raw_ops):
+        if kind == "same" and 0 < k < len(raw_ops) - 1 and not WORDISH.search(x):
             kind = "change"  # a lone space or comma between two changes is part of them
         if out and out[-1][2] == kind:
             out[-1] = (out[-1][0] + x, out[-1][1] + y, kind)

@@ -316,3 +316,17 @@ def test_raw_to_clean_is_exact_outside_changes_and_monotone(raw, data):
     for p in range(len(raw)):
         if not changed[p]:
             assert state.text[mapped[p]] == raw[p]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .\n\u201c", max_size=40), st.text(alphabet="ab .\n\"", max_size=40))
+def test_word_pieces_cover_both_sides(before, after):
+    from cleaners.report.model import word_pieces
+
+    pieces = word_pieces(before, after)
+    assert "".join(p[0] for p in pieces) == before
+    assert "".join(p[1] for p in pieces) == after
+    for old, new, kind in pieces:
+        assert kind in ("same", "change")
+        if kind == "same":
+            assert old == new
