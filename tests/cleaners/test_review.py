@@ -185,3 +185,50 @@ def test_location_rows_through_the_pipeline(tmp_path):
     states = clean_corpus_texts({"d1": raw.encode()}, Config(review_file=str(path)))
     assert states["d1"].text == "lhal one\nand that two\n"
     assert (states["d1"].edits[-1].raw_line, states["d1"].edits[-1].raw_col) == (2, 4)
+
+
+def test_the_review_loop_end_to_end(tmp_path, monkeypatch):
+    """Run -> flags -> `diff --flags --tsv` -> the reviewer edits one word -> run again: applied, explained."""
+    import io
+
+    from cleaners import diff
+    from cleaners.document import Flag
+    from cleaners.outputs import document_files
+    from cleaners.words import repair
+
+    def unsure_words(text, ctx):  # stands in for the word engine: unsure about 'Thai'
+        i = text.find("Thai")
+        flags = [Flag("words", i, i + 4, "Thai", "real-word error?",
+                      candidates=[{"text": "That"}, {"text": "Thai"}])] if i >= 0 else []
+        return StageResult(flags=flags)
+
+    monkeypatch.setattr(repair, "run", unsure_words)
+    raw_dir, clean_dir = tmp_path / "raw", tmp_path / "clean"
+    raw_dir.mkdir()
+    raw = "First line.\nThai was what he said.\n"
+    (raw_dir / "doc.txt").write_text(raw, encoding="utf-8")
+
+    def run(config):
+        states = clean_corpus_texts({"doc": raw.encode()}, config)
+        for rel, data in document_files("doc", states["doc"]).items():
+            (clean_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            (clean_dir / rel).write_bytes(data)
+        return states["doc"]
+
+    run(Config())
+    out = io.StringIO()
+    diff.main(["--clean", str(clean_dir), "--raw", str(raw_dir), "--flags", "--tsv",
+               "--review-file", str(decisions_file(tmp_path, [], name="empty.tsv"))], out=out)
+    header, row = out.getvalue().splitlines()
+    assert row.startswith("doc\tThai@2:0\t?\t")
+    decisions = tmp_path / "decisions.tsv"
+    decisions.write_text(header + "\n" + row.replace("\t?\t", "\taccept That\t") + "\n", encoding="utf-8")
+
+    state = run(Config(review_file=str(decisions)))
+    assert state.text.splitlines()[1] == "That was what he said."
+    edit = state.edits[-1]
+    assert edit.stage == "review" and edit.reason.startswith("reviewer: accepted candidate 'That'")
+    assert edit.evidence["line"] == 2 and (edit.raw_line, edit.raw_col) == (2, 0)
+    listing = io.StringIO()
+    diff.main(["--clean", str(clean_dir), "--raw", str(raw_dir), "--doc", "doc"], out=listing)
+    assert "[-Thai-]{+That+}" in listing.getvalue() and "review: reviewer: accepted" in listing.getvalue()
