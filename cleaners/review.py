@@ -285,6 +285,8 @@ def find_matches(text: str, d: Decision, *, raw_map=None, lines: LineIndex | Non
             if m.end() > m.start():
                 out.append((m.start(), m.end(), m.expand(d.value) if d.value else ""))
         return out
+    if d.text not in text:  # a plain substring test first: most rows do not concern most texts
+        return []
     spans = _locate(text, d, raw_map, lines, raw_len) if d.kind == "location" else \
         [m.span() for m in _text_pattern(d.text).finditer(text)]
     return [(a, b, d.value) for a, b in spans]
