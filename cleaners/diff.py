@@ -173,8 +173,9 @@ def doc_diff(doc: DocView, w: Writer, *, stages: set[str] | None = None, context
     counts = doc.stage_counts()
     title = f"{doc.stem}: {len(doc.edits)} edits in {len(all_regions)} changes, {len(doc.flags)} flags"
     w.line(w.style(title, "bold"))
-    w.line("  " + ", ".join(w.style(s, stage_colour(s)) + f" {n}" for s, n in
-                            sorted(counts.items(), key=lambda kv: stage_order(list(counts)).index(kv[0]))))
+    order = stage_order(list(counts))
+    w.line("  " + (", ".join(w.style(s, stage_colour(s)) + f" {n}" for s, n in
+                             sorted(counts.items(), key=lambda kv: order.index(kv[0]))) or "no edits"))
     for p in doc.problems:
         w.line(w.style(f"! {p}", "bold yellow"))
     if stages is not None:
