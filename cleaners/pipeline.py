@@ -151,6 +151,8 @@ class StageContext:
     spans: list[Span]  # labelled stretches of the current text
     resources: dict[str, Any]  # corpus-level resources (e.g. "lexicon")
     config: Config
+    raw_text: str = ""  # the decoded raw document
+    raw_map: Any = None  # raw offset of each character of the text (DocState.raw_map), read-only
 
 
 def run_stages(state: DocState, phase: str, config: Config,
@@ -167,7 +169,8 @@ def run_stages(state: DocState, phase: str, config: Config,
             continue
         ctx = StageContext(doc_id=state.doc_id, options=config.options[spec.name],
                            meta=state.meta, spans=list(state.spans),
-                           resources=resources or {}, config=config)
+                           resources=resources or {}, config=config,
+                           raw_text=state.raw_text, raw_map=state.raw_map)
         t0 = time.perf_counter()
         result = spec.load()(state.text, ctx)
         state.apply(spec.name, result, lines)
