@@ -1,9 +1,392 @@
-"""Stage `dedup` (placeholder until its issue lands: changes nothing)."""
+"""Duplicates: a block scanned twice (stage ``dedup``) and near-duplicate segments.
 
-from cleaners.document import StageResult
+Two different jobs share the word tokens and normal form defined here:
 
-DEFAULTS: dict = {}
+* The stage ``run`` removes only one kind of duplicate from a document's
+  text: a block that was **scanned twice in a row**. It looks for a long run
+  of words repeated at a fixed lag whose first copy runs straight into the
+  second (a tandem repeat in word order, blind to paragraph breaks and page
+  gaps). In a rescan the first copy breaks off where the scanner restarted,
+  so the first copy is removed and the second copy, which reads on into the
+  rest of the text, is kept. The Edit's evidence points at the kept copy.
+  Long repeats that are *not* back to back are only flagged: a book may
+  repeat itself on purpose.
+* :class:`NearDuplicateIndex` finds exact and near-duplicate segments within
+  and across documents for the corpus files (:mod:`cleaners.corpus`); it
+  never edits a text. Candidates come from MinHash LSH (datasketch) over
+  content-word sets; every candidate is verified against the group's
+  representative by an order-aware word alignment ratio, and groups are
+  stars around a representative (no transitive closure, so no runaway
+  clusters). Short segments (headings, date lines) are never near
+  duplicates; translations of the same quotation share names but not word
+  order and fall well below the threshold (``python -m bench dedup``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import hashlib
+import unicodedata
+from array import array
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import regex
+import xxhash
+from datasketch import MinHash, MinHashLSH
+
+from cleaners.document import Edit, Flag, StageResult
+
+STAGE = "dedup"
+REASON_SCANNED_TWICE = "removed: scanned twice"
+
+DEFAULTS: dict = {
+    # scanned twice (this stage)
+    "min_repeat_words": 40,  # a shorter repeated run is a quotation or refrain, not a rescan
+    "anchor_words": 8,  # runs are found from an exact match of this many words
+    "max_lag_words": 20000,  # the second copy starts at most this many words after the first
+    "window_words": 12,  # tolerance for OCR differences between the two copies:
+    "window_mismatches": 3,  # at most this many differing words in any window
+    "max_seam_words": 2,  # words between the copies (a word cut off and glued to the restart)
+    # near duplicates (corpus files)
+    "near_min_words": 20,  # shorter segments (date lines, register entries) merge only when equal
+    "near_threshold": 0.55,  # word alignment ratio to call two segments near duplicates
+    "near_min_jaccard": 0.33,  # and content-word Jaccard (translations share names, not wording)
+    "num_perm": 96,
+    "bands": 32,
+    "rows": 3,
+    "seed": 1,
+}
+
+# -- resources -------------------------------------------------------------------------------
+
+WORD_RE = re.compile(r"[^\W_]+")  # letters and digits
+SPACE_RE = regex.compile(r"\s+")
+SENTENCE_END_RE = regex.compile(r"[.!?…][\"”’')\]]*\s*$")
+# Typographic variants folded before hashing: quotes, apostrophes, dashes, NBSP.
+FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                      "‚": "'", "`": "'", "´": "'", "—": "-", "–": "-", "‐": "-", "‑": "-",
+                      "\u00a0": " "})
+# OCR confusion classes folded for similarity only (l/1/I, h/b, c/e, 0/o, 5/s; rn/m):
+# two readings of the same scan must look alike to the detector.
+OCR_SKELETON = (("l", "i"), ("1", "i"), ("j", "i"), ("h", "b"), ("c", "e"), ("0", "o"), ("5", "s"))
+STOPWORD_COUNT = 150  # most frequent general English words: not evidence of shared content
 
 
-def run(text, ctx) -> StageResult:
-    return StageResult()
+def normalize_text(text: str) -> str:
+    """The normal form for exact duplicates and segment ids: NFKC, case, quotes, spaces.
+
+    >>> normalize_text("“The  END”\\n")
+    '"the end"'
+    """
+    return SPACE_RE.sub(" ", unicodedata.normalize("NFKC", text).translate(FOLD).casefold()).strip()
+
+
+def segment_id(text: str) -> str:
+    """Stable content id of a segment: hash of its normal form."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()[:20]
+
+
+def word_key(word: str) -> str:
+    """A word folded for similarity: case and OCR confusion classes.
+
+    >>> word_key("ahout") == word_key("about") and word_key("rnodern") == word_key("modern")
+    True
+    """
+    word = word.casefold().replace("rn", "m")
+    for a, b in OCR_SKELETON:
+        word = word.replace(a, b)
+    return word
+
+
+_HASH_CACHE: dict[str, int] = {}
+_HASH_CACHE_MAX = 1 << 20
+
+
+def word_hashes(text: str) -> array:
+    """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text)."""
+    cache = _HASH_CACHE
+    out = array("I")
+    for w in WORD_RE.findall(word_key(text)):
+        h = cache.get(w)
+        if h is None:
+            h = xxhash.xxh32_intdigest(w.encode())
+            if len(cache) < _HASH_CACHE_MAX:
+                cache[w] = h
+        out.append(h)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stopword_hashes() -> frozenset[int]:
+    from cleaners.frequencies import unigrams
+
+    words = sorted(unigrams().items(), key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
+    return frozenset(h for w, _ in words for h in word_hashes(w))
+
+
+def content_set(hashes: array) -> set[int]:
+    """The content words of a segment (general-English stopwords left out)."""
+    stop = _stopword_hashes()
+    return {h for h in hashes if h not in stop}
+
+
+def alignment_ratio(a: array, b: array) -> float:
+    """Order-aware similarity of two word sequences: 2 * matched words / total words.
+
+    >>> alignment_ratio(word_hashes("a b c d"), word_hashes("a b x d"))
+    0.75
+    """
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a.tolist(), b.tolist(), autojunk=False).ratio()
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+# -- a block scanned twice ---------------------------------------------------------------------
+
+@dataclass
+class Repeat:
+    """A run of words repeated at a fixed lag (char offsets into the text)."""
+
+    first_start: int
+    first_end: int
+    second_start: int
+    second_end: int
+    words: int  # words in each copy
+    mismatches: int  # differing words between the copies
+    gap_words: int  # words between the end of the first copy and the second
+
+    @property
+    def back_to_back(self) -> bool:
+        return self.gap_words == 0
+
+
+def _extend_repeat(keys: list[int], i: int, j: int, *, window: int, max_mismatch: int
+                   ) -> tuple[int, int, int, int]:
+    """Grow a match of ``keys[i:]`` and ``keys[j:]`` (``i < j``) both ways.
+
+    Backwards it needs exact words; forwards it tolerates substitutions (at most
+    ``max_mismatch`` in any ``window`` words) and never lets the first copy run
+    into the second. Returns ``(a, a_end, b, mismatches)`` in word indices.
+    """
+    a, b = i, j
+    while a > 0 and keys[a - 1] == keys[b - 1]:
+        a -= 1
+        b -= 1
+    p, q = a, b
+    last_good = a
+    recent: list[int] = []  # positions of recent mismatches
+    mismatches = 0
+    n = len(keys)
+    while q < n and p < b:
+        if keys[p] == keys[q]:
+            last_good = p + 1
+        else:
+            recent.append(p)
+            while recent and recent[0] <= p - window:
+                recent.pop(0)
+            if len(recent) > max_mismatch:
+                break
+            mismatches += 1
+        p += 1
+        q += 1
+    # Mismatches after the last matching word are not part of the run.
+    mismatches -= sum(1 for r in recent if r >= last_good)
+    return a, last_good, b, max(mismatches, 0)
+
+
+def _gram_hashes(keys: np.ndarray, k: int) -> np.ndarray:
+    """A 64-bit polynomial hash of every ``k``-word window (vectorised)."""
+    g = np.zeros(len(keys) - k + 1, dtype=np.uint64)
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            g = g * mult + keys[t:len(keys) - k + 1 + t]
+    return g
+
+
+def _word_spans(gaps: list[str], words: list[str]) -> np.ndarray:
+    """``(start, end)`` of every word, from the pieces of ``split`` and ``findall``."""
+    glen = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    wlen = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    starts = np.cumsum(glen[:-1]) + np.concatenate(([0], np.cumsum(wlen)[:-1]))
+    return np.stack([starts, starts + wlen], axis=1)
+
+
+def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
+                 max_lag_words: int = 20000, window_words: int = 12,
+                 window_mismatches: int = 3) -> list[Repeat]:
+    """Long runs of words that occur twice at a fixed lag, in text order.
+
+    Each ``anchor_words``-word window is paired with its previous occurrence
+    (one sort, no pairwise scan); a pair within ``max_lag_words`` is extended
+    both ways, and windows inside a found run are skipped.
+    """
+    gaps = WORD_RE.split(text)  # the text between words: n + 1 pieces
+    words = WORD_RE.findall(text)
+    n, k = len(words), anchor_words
+    if n < max(min_words, k) * 2:
+        return []
+    memo = {w: word_hashes(w)[0] for w in set(words)}
+    keys_np = np.fromiter((memo[w] for w in words), dtype=np.uint64, count=n)
+    grams = _gram_hashes(keys_np, k)
+    order = np.argsort(grams, kind="stable")
+    same = grams[order[1:]] == grams[order[:-1]]
+    later, earlier = order[1:][same], order[:-1][same]
+    lag = later - earlier
+    ok = (lag >= k) & (lag <= max_lag_words)
+    hits = sorted(zip(later[ok].tolist(), earlier[ok].tolist()))
+    if not hits:
+        return []
+    keys = keys_np.tolist()
+    spans: np.ndarray | None = None
+    out: list[Repeat] = []
+    resume = 0
+    for j, i in hits:
+        if j < resume:
+            continue
+        a, a_end, b, mism = _extend_repeat(keys, i, j, window=window_words,
+                                           max_mismatch=window_mismatches)
+        words_in_run = a_end - a
+        if words_in_run < min_words:
+            continue
+        if spans is None:
+            spans = _word_spans(gaps, words)
+        b_end = b + words_in_run
+        out.append(Repeat(first_start=int(spans[a, 0]), first_end=int(spans[a_end - 1, 1]),
+                          second_start=int(spans[b, 0]), second_end=int(spans[b_end - 1, 1]),
+                          words=words_in_run, mismatches=mism, gap_words=b - a_end))
+        resume = b_end
+    return out
+
+
+def run(text: str, ctx) -> StageResult:
+    """Remove the first copy of each block scanned twice in a row; flag other long repeats."""
+    opts = {**DEFAULTS, **(getattr(ctx, "options", None) or {})}
+    repeats = find_repeats(text, min_words=opts["min_repeat_words"],
+                           anchor_words=opts["anchor_words"],
+                           max_lag_words=opts["max_lag_words"],
+                           window_words=opts["window_words"],
+                           window_mismatches=opts["window_mismatches"])
+    edits: list[Edit] = []
+    flags: list[Flag] = []
+    removed_chars = 0
+    for r in repeats:
+        if r.gap_words <= opts["max_seam_words"]:
+            start, end = r.first_start, r.second_start
+            breaks_off = not SENTENCE_END_RE.search(text, r.first_start, r.first_end)
+            edits.append(Edit.at(
+                text, start, end, "", stage=STAGE, reason=REASON_SCANNED_TWICE,
+                confidence=0.99 if breaks_off and r.back_to_back else 0.9,
+                evidence={
+                    "kept_start": r.second_start, "kept_end": r.second_end,
+                    "kept_start_in_output": r.second_start - removed_chars - (end - start),
+                    "kept_head": text[r.second_start:r.second_start + 80],
+                    "words": r.words, "mismatches": r.mismatches, "seam_words": r.gap_words,
+                    "first_copy_breaks_off": breaks_off,
+                    "why": "the same words twice in a row; the first copy runs into the "
+                           "restart of the second, the second reads on into the text",
+                }))
+            removed_chars += end - start
+        else:
+            flags.append(Flag(
+                stage=STAGE, start=r.second_start, end=r.second_end,
+                text=text[r.second_start:r.second_start + 200],
+                reason="repeated passage, not back to back: left alone",
+                candidates=[{"text": "", "first_start": r.first_start, "first_end": r.first_end,
+                             "words": r.words, "gap_words": r.gap_words}],
+                confidence=0.5))
+    return StageResult(edits=edits, flags=flags,
+                       stats={"scanned_twice": len(edits), "removed_chars": removed_chars,
+                              "repeats_flagged": len(flags)})
+
+
+# -- near duplicates (corpus level) ------------------------------------------------------------
+
+@dataclass
+class _Entry:
+    key: Any
+    hashes: array
+    content: frozenset[int]
+
+
+@dataclass
+class NearDuplicateIndex:
+    """Streaming near-duplicate grouping of segments (star groups around representatives).
+
+    ``add(key, text)`` returns ``(representative_key, similarity)`` when the
+    segment is a near duplicate of an earlier representative, else ``None``
+    (the segment becomes a representative itself). Only representatives are
+    kept in the LSH index, with their word hashes (4 bytes a word) for
+    verification; nothing else about a segment is stored.
+    """
+
+    options: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.opts = {**DEFAULTS, **self.options}
+        o = self.opts
+        self.lsh = MinHashLSH(num_perm=o["num_perm"], params=(o["bands"], o["rows"]))
+        self._proto = MinHash(num_perm=o["num_perm"], seed=o["seed"], hashfunc=_identity)
+        self.reps: dict[Any, _Entry] = {}
+        self.candidates_checked = 0
+
+    def minhash(self, content: set[int]) -> MinHash:
+        m = self._proto.copy()
+        m.update_batch(sorted(content))
+        return m
+
+    def add(self, key: Any, text: str) -> tuple[Any, float] | None:
+        o = self.opts
+        hashes = word_hashes(text)
+        if len(hashes) < o["near_min_words"]:
+            return None
+        content = content_set(hashes)
+        if len(content) < 3:
+            return None
+        mh = self.minhash(content)
+        best: tuple[float, Any] | None = None
+        for cand in sorted(self.lsh.query(mh), key=_sort_key):
+            rep = self.reps[cand]
+            self.candidates_checked += 1
+            if jaccard(content, rep.content) < o["near_min_jaccard"]:
+                continue
+            sim = alignment_ratio(hashes, rep.hashes)
+            if sim >= o["near_threshold"] and (best is None or sim > best[0]):
+                best = (sim, cand)
+        if best is not None:
+            return best[1], round(best[0], 4)
+        self.reps[key] = _Entry(key, hashes, frozenset(content))
+        self.lsh.insert(key, mh, check_duplication=False)
+        return None
+
+
+def _identity(x: int) -> int:
+    return x
+
+
+def _sort_key(key: Any):
+    return (str(type(key)), key)
+
+
+def is_near_duplicate(a: str, b: str, *, options: dict | None = None) -> tuple[bool, float]:
+    """Verify one pair the way the index does (for tests and benchmarks)."""
+    o = {**DEFAULTS, **(options or {})}
+    ha, hb = word_hashes(a), word_hashes(b)
+    if min(len(ha), len(hb)) < o["near_min_words"]:
+        return False, 0.0
+    if jaccard(content_set(ha), content_set(hb)) < o["near_min_jaccard"]:
+        return False, 0.0
+    sim = alignment_ratio(ha, hb)
+    return sim >= o["near_threshold"], round(sim, 4)
+
+
+__all__ = ["DEFAULTS", "run", "find_repeats", "Repeat", "NearDuplicateIndex", "normalize_text",
+           "segment_id", "word_hashes", "alignment_ratio", "is_near_duplicate"]

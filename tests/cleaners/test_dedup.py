@@ -1,0 +1,85 @@
+"""Stage `dedup` (a block scanned twice) and the near-duplicate detector, as data."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners import dedup
+from cleaners.dedup import NearDuplicateIndex, find_repeats, is_near_duplicate, segment_id
+from cleaners.document import DocState, apply_edits, replay
+
+DATA = Path(__file__).parents[1] / "data" / "dedup"
+SCANNED = json.loads((DATA / "scanned_twice.json").read_text(encoding="utf-8"))
+NEAR = json.loads((DATA / "near_duplicates.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", SCANNED, ids=[c["name"][:50] for c in SCANNED])
+def test_scanned_twice_cases(case):
+    result = dedup.run(case["text"], None)
+    assert apply_edits(case["text"], result.edits) == case["expected"]
+    assert len(result.edits) == case["removed"]
+    assert len(result.flags) == case.get("flagged", 0)
+    for e in result.edits:
+        assert e.reason == "removed: scanned twice" and e.stage == "dedup" and e.after == ""
+        ev = e.evidence
+        # the evidence points at the kept copy, which begins like the removed one
+        assert case["text"][ev["kept_start"]:].startswith(ev["kept_head"])
+        assert case["expected"][ev["kept_start_in_output"]:].startswith(ev["kept_head"])
+
+
+@pytest.mark.parametrize("case", SCANNED, ids=[c["name"][:50] for c in SCANNED])
+def test_idempotent(case):
+    assert dedup.run(case["expected"], None).edits == []
+
+
+def test_seed_case_keeps_the_copy_that_reads_on():
+    case = SCANNED[0]
+    out = case["expected"]
+    assert "Kork, Uborevich, Blyukher" in out  # the complete copy reads on
+    assert "Kork, This speech" not in out  # the broken-off copy is gone
+    assert out.count("This speech added one lurid touch") == 1
+    assert "Reichswehr.” This speech added" in out
+
+
+def test_provenance_through_the_pipeline():
+    """Applied as a stage, raw + edit log still replays to the clean text."""
+    text = SCANNED[1]["text"]
+    state = DocState.from_raw("d", text)
+    state.apply("dedup", dedup.run(state.text, None))
+    assert state.text == SCANNED[1]["expected"]
+    assert replay(state.raw_text, state.edits) == state.text
+    assert state.edits[0].raw_line >= 1
+
+
+def test_invented_repeat_with_longer_gap_is_only_flagged():
+    block = " ".join(f"word{i}" for i in range(60))
+    text = f"Start. {block} middle part of the text goes here and more {block} end."
+    reps = find_repeats(text, min_words=40)
+    assert len(reps) == 1 and reps[0].gap_words > 2
+    result = dedup.run(text, None)
+    assert result.edits == [] and len(result.flags) == 1
+
+
+@pytest.mark.parametrize("case", NEAR, ids=[c["why"][:40] for c in NEAR])
+def test_near_duplicate_pairs(case):
+    assert is_near_duplicate(case["a"], case["b"])[0] is case["duplicate"], case["why"]
+
+
+def test_index_groups_are_stars_not_chains():
+    """A~B and B~C must not put C with A when A and C are not similar themselves."""
+    base = [f"w{i}" for i in range(60)]
+    a = " ".join(base)
+    b = " ".join(base[:40] + [f"x{i}" for i in range(20)])
+    c = " ".join(base[:20] + [f"x{i}" for i in range(20)] + [f"y{i}" for i in range(20)])
+    assert is_near_duplicate(a, b)[0] and is_near_duplicate(b, c)[0]
+    assert not is_near_duplicate(a, c)[0]
+    index = NearDuplicateIndex()
+    assert index.add("a", a) is None
+    assert index.add("b", b)[0] == "a"
+    assert index.add("c", c) is None  # c becomes its own representative
+
+
+def test_segment_id_ignores_case_quotes_and_spaces():
+    assert segment_id("“The  end,” he said.") == segment_id('"the end," He said.\n')
+    assert segment_id("The end.") != segment_id("The end!")
