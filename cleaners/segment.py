@@ -26,15 +26,34 @@ from cleaners.document import Span
 
 # -- resources -------------------------------------------------------------------------------
 
-# End punctuation, optional closing quotes/brackets, then whitespace; the lookahead is the
-# first character of the next sentence.
-BOUNDARY_RE = regex.compile(r"(?:\.(?: \.)+|[.!?…]+)[\"”’'»)\]]*(?=\s+(\S))")
-WORD_BEFORE_RE = regex.compile(r"(\S+)$")
+# End punctuation, optional closing quotes/brackets, an optional footnote marker glued to
+# them (``garden.2``, ``Stalin.[122]``, ``too.{198}``, ``oddities.”1``), then whitespace or
+# the end; group 1 is the first character of the next sentence.
+BOUNDARY_RE = regex.compile(
+    r"(?:\.(?: \.)+|[.!?…]+)[\"”’'»)\]]*(?P<marker>\d{1,3}|\[\d{1,4}\]|\{\d{1,4}\})?(?=\s+(\S))")
+# The word before the end punctuation: letters, digits, inner dots (``U.S.S.R``, ``—C``).
+WORD_BEFORE_RE = regex.compile(r"[\"“‘'(\[]*([\p{L}\p{N}'’.]*[\p{L}\p{N}])$")
 NEXT_WORD_RE = regex.compile(r"\s+[\"“‘'«(\[]*([\p{L}\p{N}][\p{L}\p{N}'’-]*)")
+NEXT_WORDS_RE = regex.compile(r"\s+[\"“‘'«(\[]*([\p{L}'’-]+)(?:\s+([\p{L}'’-]+))?(?:\s+([\p{L}'’-]+))?")
+# A footnote number standing after the full stop belongs to the sentence it follows:
+# "via Podolsk. 1 He had ...", "... two hours. 17" at the end of a paragraph.
+SPACED_MARKER_RE = regex.compile(r"\s+\d{1,3}(?=\s+[\"“‘'(\[]*\p{Lu}|\s*$)")
+# A signature after a note ("... expropriation.—C. M.", "(1878-1918). –C. M.").
+SIGNATURE_RE = regex.compile(r"\s*[—–-]\s*\p{Lu}\.")
+# A citation's imprint after its title: "Budapest, 1989, p. 479.", "London, 2007, p. 320."
+IMPRINT_RE = regex.compile(r"\s+\p{Lu}[\p{L} -]{1,30}, (?:1[5-9]|20)\d\d(?:, pp?\.|\.|,)")
 BLOCK_SEP_RE = regex.compile(r"\n[ \t]*\n\s*")
-INITIAL_RE = regex.compile(r"^[\"“‘'(\[]*\p{Lu}\.$")  # A.  J.
-DOTTED_ABBREV_RE = regex.compile(r"^[\"“‘'(\[]*(?:\p{L}{1,2}\.){2,}$")  # i.e.  U.S.S.R.  e.g.
+INITIAL_RE = regex.compile(r"^\p{Lu}$")  # A.  J.
+DOTTED_ABBREV_RE = regex.compile(r"^(?:\p{L}{1,2}\.)+\p{L}{1,2}$")  # i.e.  U.S.S.R.  e.g.
 OPENER_RE = regex.compile(r"[\p{Lu}\p{N}\"“‘'«(\[—–-]")
+
+# Verbs of a reporting clause after a quoted question or exclamation: no boundary in
+# "“When did I ever try to fool you?” Stalin said." (general English).
+REPORTING_VERBS = frozenset("""
+said says asked asks replied replies answered answers shouted shouts cried cries exclaimed
+whispered added adds continued wrote writes told tells insisted declared remarked retorted
+observed snapped yelled screamed called muttered murmured laughed protested demanded
+""".split())
 
 # Abbreviations after which a period does not end a sentence (lowercased, without the dot).
 # Titles before a name and reference words before a number; general English, not fitted.
@@ -53,6 +72,8 @@ AMBIGUOUS_ABBREVIATIONS = frozenset({"etc", "al", "ff", "cent", "ibid"})
 
 # Function words that commonly open an English sentence: after a dotted abbreviation
 # (``the U.S.S.R. The ...``) or ``etc.`` they tip the decision to a boundary.
+INDEFINITE_PRONOUNS = frozenset("nobody somebody someone everyone everybody anyone none nothing".split())
+
 SENTENCE_OPENERS = frozenset("""
 the a an he she it they we i you this that these those there then but and yet so in on at
 as after before when while if although though since for his her its their our my what who
@@ -77,40 +98,70 @@ class Segment:
 
 # -- sentences -------------------------------------------------------------------------------
 
-def _is_boundary(text: str, match: regex.Match) -> bool:
-    """Decide one candidate boundary (see the module docstring)."""
+def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int | None:
+    """Where the sentence ending at this candidate ends, or None if it does not end here."""
     punct_start = match.start()
-    nxt = match.group(1)
+    end = match.end()
+    nxt = match.group(2)
+    if match.group("marker") and punct_start and text[punct_start - 1].isdigit():
+        return None  # a decimal number (1.5 million), not a glued footnote marker
     if not OPENER_RE.match(nxt):
-        return False
-    nw = NEXT_WORD_RE.match(text, match.end())
+        return None
+    nw = NEXT_WORD_RE.match(text, end)
     next_word = nw.group(1) if nw else ""
     if next_word and next_word[0].islower():
-        return False  # “What?” he asked.   i.e. the
+        return None  # “What?” he asked.   i.e. the
     punct = match.group(0)
-    if punct[0] != ".":
-        return True  # ! ? …
-    if punct.startswith("..") or punct.startswith(". ."):
-        return bool(next_word)  # an ellipsis before a capitalised word
+    if SIGNATURE_RE.match(text, end):
+        return None
+    spaced = None if match.group("marker") else SPACED_MARKER_RE.match(text, end)
+    if punct[0] in "?!…" or punct.startswith("..") or punct.startswith(". ."):
+        if punct[0] in "?!" and _reporting_clause(text, end):
+            return None
+        if not next_word:
+            return None
+        return spaced.end() if spaced else end
     before = WORD_BEFORE_RE.search(text, max(0, punct_start - 64), punct_start)
     if not before:
-        return True
-    word = before.group(1) + "."
-    core = word.strip("\"“‘'([").rstrip(".").lower()
+        return spaced.end() if spaced else end
+    core = before.group(1)
+    lower = core.lower()
     opener = next_word.lower() in SENTENCE_OPENERS
-    if INITIAL_RE.match(word):
-        # A single capital: an initial (J. V. Stalin, A. Soils), unless a pronoun follows
-        # and the letter is the pronoun "I" or a roman numeral closing a name ("Nicholas I.").
-        return core == "i" and opener and next_word != "I"
-    if core in ABBREVIATIONS:
-        return False
-    if DOTTED_ABBREV_RE.match(word):
-        return opener and core.replace(".", "") not in {"ie", "eg", "cf"}
-    if core in AMBIGUOUS_ABBREVIATIONS:
-        return opener
+    if INITIAL_RE.match(core) or (core == "0" and _initial_before(text, before.start(1))):
+        # A single capital is an initial (J. V. Stalin, A. Soils; "L. 0." an OCR'd O.), unless
+        # it is the pronoun or a roman numeral closing a name and a pronoun follows.
+        return end if core == "I" and opener and next_word != "I" else None
+    if lower in ABBREVIATIONS:
+        return None
+    if DOTTED_ABBREV_RE.match(core):
+        if lower.replace(".", "") in {"ie", "eg", "cf"} or not opener:
+            return None
+        return end
+    if lower in AMBIGUOUS_ABBREVIATIONS and not opener:
+        return None
+    if spaced:
+        return spaced.end()
     if next_word[:1].isdigit() and (core.isdigit() or len(core) <= 3):
-        return False  # "No. 5", "1917. 3" (a list of numbers)
-    return True
+        return None  # "No. 5", "1917. 3" (a list of numbers)
+    if IMPRINT_RE.match(text, end) and ":" in text[sentence_start:punct_start]:
+        return None  # "Author: Title. Place, 1989, p. 479." is one citation
+    return end
+
+
+def _initial_before(text: str, pos: int) -> bool:
+    """Is the word before ``pos`` an initial ("L." in "L. 0. Darkevich")?"""
+    return bool(regex.search(r"(?:^|\s)\p{Lu}\.\s+$", text[max(0, pos - 6):pos]))
+
+
+def _reporting_clause(text: str, pos: int) -> bool:
+    """A name and a reporting verb follow a quoted question: "?” Stalin said", "?” Dan asked him"."""
+    m = NEXT_WORDS_RE.match(text, pos)
+    if not m or text[m.start(1) - 1] in "\"“‘'«([":
+        return False  # another quotation starts: “Right!” “Well said!”
+    first = m.group(1)
+    if first.lower() in SENTENCE_OPENERS or first.lower() in INDEFINITE_PRONOUNS:
+        return False  # “Why?” He said nothing.  -> a new sentence
+    return any((w or "").lower() in REPORTING_VERBS for w in (m.group(2), m.group(3)))
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -125,9 +176,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     out: list[tuple[int, int]] = []
     pos = 0
     for m in BOUNDARY_RE.finditer(chunk):
-        if _is_boundary(chunk, m):
-            out.append((pos, m.end()))
-            pos = m.end()
+        if m.start() < pos:
+            continue  # inside a footnote marker already given to the previous sentence
+        cut = _boundary_end(chunk, m, pos)
+        if cut is not None:
+            out.append((pos, cut))
+            pos = cut
     out.append((pos, len(chunk)))
     spans = []
     for a, b in out:
