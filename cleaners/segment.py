@@ -31,8 +31,6 @@ from cleaners.document import Span
 # the end; group 1 is the first character of the next sentence.
 BOUNDARY_RE = regex.compile(
     r"(?:\.(?: \.)+|[.!?…]+)[\"”’'»)\]]*(?P<marker>\d{1,3}|\[\d{1,4}\]|\{\d{1,4}\})?(?=\s+(\S))")
-# The word before the end punctuation: letters, digits, inner dots (``U.S.S.R``, ``—C``).
-WORD_BEFORE_RE = regex.compile(r"[\"“‘'(\[]*([\p{L}\p{N}'’.]*[\p{L}\p{N}])$")
 NEXT_WORD_RE = regex.compile(r"\s+[\"“‘'«(\[]*([\p{L}\p{N}][\p{L}\p{N}'’-]*)")
 NEXT_WORDS_RE = regex.compile(r"\s+[\"“‘'«(\[]*([\p{L}'’-]+)(?:\s+([\p{L}'’-]+))?(?:\s+([\p{L}'’-]+))?")
 # A footnote number standing after the full stop belongs to the sentence it follows:
@@ -121,13 +119,13 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
         if not next_word:
             return None
         return spaced.end() if spaced else end
-    before = WORD_BEFORE_RE.search(text, max(0, punct_start - 64), punct_start)
-    if not before:
+    word_start = _word_start(text, punct_start)
+    if word_start is None:
         return spaced.end() if spaced else end
-    core = before.group(1)
+    core = text[word_start:punct_start]
     lower = core.lower()
     opener = next_word.lower() in SENTENCE_OPENERS
-    if INITIAL_RE.match(core) or (core == "0" and _initial_before(text, before.start(1))):
+    if INITIAL_RE.match(core) or (core == "0" and _initial_before(text, word_start)):
         # A single capital is an initial (J. V. Stalin, A. Soils; "L. 0." an OCR'd O.), unless
         # it is the pronoun or a roman numeral closing a name and a pronoun follows.
         return end if core == "I" and opener and next_word != "I" else None
@@ -146,6 +144,18 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
     if IMPRINT_RE.match(text, end) and ":" in text[sentence_start:punct_start]:
         return None  # "Author: Title. Place, 1989, p. 479." is one citation
     return end
+
+
+def _word_start(text: str, pos: int) -> int | None:
+    """Start of the word ending at ``pos`` (letters, digits, inner dots and apostrophes)."""
+    i = pos
+    while i > 0 and pos - i < 64 and (text[i - 1].isalnum() or text[i - 1] in ".'’"):
+        i -= 1
+    while i < pos and not text[i].isalnum():
+        i += 1
+    if i == pos or not text[pos - 1].isalnum():
+        return None
+    return i
 
 
 def _initial_before(text: str, pos: int) -> bool:
