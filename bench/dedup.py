@@ -208,11 +208,9 @@ def main() -> None:
     origin = {k: o for k, _, o in items}
     index = NearDuplicateIndex()
     t = time.perf_counter()
-    links = []
     for key, text, _ in items:
-        hit = index.add(key, text)
-        if hit is not None:
-            links.append((key, hit[0], hit[1]))
+        index.add(key, text)
+    links = [(m, rep, sim) for rep, ms in index.groups() for m, sim in ms]
     dt = time.perf_counter() - t
     tp = sum(1 for a, b, _ in links if origin[a] == origin[b])
     fp = [(a, b, s) for a, b, s in links if origin[a] != origin[b]]

@@ -66,7 +66,7 @@ def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
     """
     opts = {**DEDUP_DEFAULTS, **(options or {})}
     records: dict[str, dict[str, Any]] = {}  # id -> record, insertion order = first occurrence
-    index = NearDuplicateIndex(options=opts)
+    index = NearDuplicateIndex(options=opts)  # signatures + word hashes only
     near_groups: dict[str, list[dict[str, Any]]] = {}  # representative id -> members
     scanned_twice: list[dict[str, Any]] = []
     manifest_docs: dict[str, Any] = {}
@@ -92,11 +92,7 @@ def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
                     "occurrences": [occ],
                 }
                 if seg.kind not in FORMULAIC_KINDS:
-                    hit = index.add(sid, seg_text)
-                    if hit is not None:
-                        rep_id, sim = hit
-                        rec["near_duplicate_of"] = {"id": rep_id, "similarity": sim}
-                        near_groups.setdefault(rep_id, []).append({"id": sid, "similarity": sim})
+                    index.add(sid, seg_text)
             else:
                 if seg_text != rec["text"]:
                     occ["text"] = seg_text  # same normal form, different case or quotes
@@ -134,6 +130,11 @@ def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
                                  if len(e.before) > len(e.after)),
             "flags": len(state.flags),
         }
+
+    for rep_id, members in index.groups():
+        for mid, sim in members:
+            records[mid]["near_duplicate_of"] = {"id": rep_id, "similarity": sim}
+            near_groups.setdefault(rep_id, []).append({"id": mid, "similarity": sim})
 
     duplicates: list[dict[str, Any]] = []
     for sid, rec in records.items():

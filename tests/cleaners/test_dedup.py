@@ -75,9 +75,16 @@ def test_index_groups_are_stars_not_chains():
     assert is_near_duplicate(a, b)[0] and is_near_duplicate(b, c)[0]
     assert not is_near_duplicate(a, c)[0]
     index = NearDuplicateIndex()
-    assert index.add("a", a) is None
-    assert index.add("b", b)[0] == "a"
-    assert index.add("c", c) is None  # c becomes its own representative
+    for key, text in (("a", a), ("b", b), ("c", c)):
+        assert index.add(key, text)
+    groups = index.groups()
+    assert [(rep, [m for m, _ in ms]) for rep, ms in groups] == [("a", ["b"])]  # c stands alone
+
+
+def test_index_skips_short_segments():
+    index = NearDuplicateIndex()
+    assert not index.add("d", "December 28, 1946.")
+    assert len(index) == 0 and index.groups() == []
 
 
 def test_segment_id_ignores_case_quotes_and_spaces():
