@@ -53,8 +53,8 @@ DEFAULTS: dict = {
     "max_seam_words": 2,  # words between the copies (a word cut off and glued to the restart)
     # near duplicates (corpus files)
     "near_min_words": 20,  # shorter segments (date lines, register entries) merge only when equal
-    "near_threshold": 0.55,  # word alignment ratio to call two segments near duplicates
-    "near_min_jaccard": 0.33,  # and content-word Jaccard (translations share names, not wording)
+    "near_threshold": 0.6,  # word alignment ratio to call two segments near duplicates
+    "near_min_jaccard": 0.38,  # and content-word Jaccard (translations share names, not wording)
     "num_perm": 96,
     "bands": 32,
     "rows": 3,

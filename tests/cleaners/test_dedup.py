@@ -90,3 +90,26 @@ def test_index_skips_short_segments():
 def test_segment_id_ignores_case_quotes_and_spaces():
     assert segment_id("“The  end,” he said.") == segment_id('"the end," He said.\n')
     assert segment_id("The end.") != segment_id("The end!")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(prefix=st.integers(0, 30), block=st.integers(45, 120), cut=st.floats(0.3, 0.95),
+       suffix=st.integers(0, 30), seed=st.integers(0, 10_000))
+def test_any_block_rescanned_from_its_start_is_removed_once(prefix, block, cut, suffix, seed):
+    """Invented documents: prefix + block[:k] + block + suffix -> prefix + block + suffix."""
+    words = [f"w{seed}x{i}" for i in range(prefix + block + suffix)]
+    pre, blk, suf = words[:prefix], words[prefix:prefix + block], words[prefix + block:]
+    k = max(40, int(block * cut))
+    if k >= block:
+        k = block - 1
+    text = " ".join(pre + blk[:k] + blk + suf) + "\n"
+    result = dedup.run(text, None)
+    if k < 40:
+        assert result.edits == []
+        return
+    out = apply_edits(text, result.edits)
+    assert out == " ".join(pre + blk + suf) + "\n"
+    assert dedup.run(out, None).edits == []
