@@ -113,3 +113,13 @@ def test_any_block_rescanned_from_its_start_is_removed_once(prefix, block, cut, 
     out = apply_edits(text, result.edits)
     assert out == " ".join(pre + blk + suf) + "\n"
     assert dedup.run(out, None).edits == []
+
+
+KNOWN_FAILURES = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures: see tests/data/dedup/known_failures.json")
+@pytest.mark.parametrize("case", KNOWN_FAILURES, ids=[c["name"][:40] for c in KNOWN_FAILURES])
+def test_known_failures(case):
+    result = dedup.run(case["text"], None)
+    assert apply_edits(case["text"], result.edits) == case["expected"]

@@ -62,3 +62,13 @@ def test_every_character_is_in_exactly_one_segment_or_whitespace():
     assert covered.replace(" ", "") == text.replace("\n", "").replace(" ", "")
     for s in segs:
         assert all(s.start <= a < b <= s.end for a, b in s.sentences)
+
+
+KNOWN_FAILURES = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures of the rule-based splitter")
+@pytest.mark.parametrize("case", KNOWN_FAILURES, ids=[c["why"][:40] for c in KNOWN_FAILURES])
+def test_known_failures(case):
+    text = case["text"]
+    assert [text[a:b] for a, b in split_sentences(text)] == case["sentences"]
