@@ -23,9 +23,11 @@ LSH band keys (see :class:`cleaners.dedup.NearDuplicateIndex`).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+from array import array
 from collections import Counter
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from cleaners.dedup import (DEFAULTS as DEDUP_DEFAULTS, REASON_SCANNED_TWICE, NearDuplicateIndex,
                             segment_id, WORD_RE)
@@ -56,18 +58,57 @@ def _is_formulaic(kind: str, text: str, min_words: int) -> bool:
     return kind in FORMULAIC_KINDS or len(WORD_RE.findall(text)) < min_words
 
 
-def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
+class _Record:
+    """One unique segment while the corpus is read (compact: serialised only at the end)."""
+
+    __slots__ = ("sid", "kind", "text", "sentences", "occurrences", "near")
+
+    def __init__(self, sid: str, kind: str, text: str, sentences: array):
+        self.sid, self.kind, self.text, self.sentences = sid, kind, text, sentences
+        # (doc, segment index, clean start, clean end, first raw line, last raw line, text if it differs)
+        self.occurrences: list[tuple] = []
+        self.near: tuple[str, float] | None = None
+
+    def places(self) -> list[dict[str, Any]]:
+        return [{"doc": o[0], "segment": o[1], "raw_lines": [o[4], o[5]]} for o in self.occurrences]
+
+    def to_json(self) -> dict[str, Any]:
+        occs = []
+        for doc, idx, a, b, l1, l2, alt in self.occurrences:
+            occ = {"doc": doc, "segment": idx, "clean": [a, b], "raw_lines": [l1, l2]}
+            if alt is not None:
+                occ["text"] = alt  # same normal form, different case or quotes
+            occs.append(occ)
+        s = self.sentences
+        rec = {"id": self.sid, "kind": self.kind, "text": self.text,
+               "sentences": [[s[k], s[k + 1]] for k in range(0, len(s), 2)], "occurrences": occs}
+        if self.near is not None:
+            rec["near_duplicate_of"] = {"id": self.near[0], "similarity": self.near[1]}
+        return rec
+
+
+def _jsonl(rows: Iterable[dict[str, Any]]) -> bytes:
+    buf = io.BytesIO()
+    for r in rows:
+        buf.write(_dumps(r).encode("utf-8"))
+        buf.write(b"\n")
+    return buf.getvalue()
+
+
+def corpus_files(docs: Mapping[str, DocState], *, raw_sha256: dict[str, str],
                  raw_paths: dict[str, str], config_digest: str, pipeline_version: str,
                  options: dict[str, Any] | None = None) -> dict[str, bytes]:
     """``corpus.jsonl``, ``manifest.json`` and ``duplicates.jsonl`` for finished documents.
 
-    ``options`` are the dedup stage's options (near-duplicate threshold, LSH
-    size); they default to :data:`cleaners.dedup.DEFAULTS`.
+    ``docs`` may be a lazy mapping: each document is read once, in stem order,
+    and not kept (only its unique segments' text and places are). ``options``
+    are the dedup stage's options (near-duplicate thresholds, LSH size); they
+    default to :data:`cleaners.dedup.DEFAULTS`.
     """
     opts = {**DEDUP_DEFAULTS, **(options or {})}
-    records: dict[str, dict[str, Any]] = {}  # id -> record, insertion order = first occurrence
+    records: dict[str, _Record] = {}  # insertion order = first occurrence
     index = NearDuplicateIndex(options=opts)  # signatures + word hashes only
-    near_groups: dict[str, list[dict[str, Any]]] = {}  # representative id -> members
+    near_groups: dict[str, list[tuple[str, float]]] = {}  # representative id -> members
     scanned_twice: list[dict[str, Any]] = []
     manifest_docs: dict[str, Any] = {}
     total_sentences = 0
@@ -82,21 +123,17 @@ def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
             seg_text = text[seg.start:seg.end]
             sid = segment_id(seg_text)
             n_sent += len(seg.sentences)
-            occ: dict[str, Any] = {"doc": stem, "segment": idx, "clean": [seg.start, seg.end],
-                                   "raw_lines": raw_line_span(state, lines, seg.start, seg.end)}
             rec = records.get(sid)
+            alt = None
             if rec is None:
-                rec = records[sid] = {
-                    "id": sid, "kind": seg.kind, "text": seg_text,
-                    "sentences": [[a - seg.start, b - seg.start] for a, b in seg.sentences],
-                    "occurrences": [occ],
-                }
+                rel = array("I", (x - seg.start for pair in seg.sentences for x in pair))
+                rec = records[sid] = _Record(sid, seg.kind, seg_text, rel)
                 if seg.kind not in FORMULAIC_KINDS:
                     index.add(sid, seg_text)
-            else:
-                if seg_text != rec["text"]:
-                    occ["text"] = seg_text  # same normal form, different case or quotes
-                rec["occurrences"].append(occ)
+            elif seg_text != rec.text:
+                alt = seg_text
+            rec.occurrences.append((stem, idx, seg.start, seg.end,
+                                    *raw_line_span(state, lines, seg.start, seg.end), alt))
         total_sentences += n_sent
 
         for e in state.edits:
@@ -116,12 +153,11 @@ def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
                     "words": ev.get("words"), "mismatches": ev.get("mismatches"),
                 })
 
-        clean_bytes = text.encode("utf-8")
         stage_edits = Counter(e.stage for e in state.edits)
         manifest_docs[stem] = {
             "raw_path": raw_paths.get(stem, ""),
             "raw_sha256": raw_sha256.get(stem, ""),
-            "clean_sha256": _sha256(clean_bytes),
+            "clean_sha256": _sha256(text.encode("utf-8")),
             "clean_chars": len(text),
             "segments": len(segs),
             "sentences": n_sent,
@@ -130,45 +166,40 @@ def corpus_files(docs: dict[str, DocState], *, raw_sha256: dict[str, str],
                                  if len(e.before) > len(e.after)),
             "flags": len(state.flags),
         }
+        del state, text, segs, lines
 
     for rep_id, members in index.groups():
         for mid, sim in members:
-            records[mid]["near_duplicate_of"] = {"id": rep_id, "similarity": sim}
-            near_groups.setdefault(rep_id, []).append({"id": mid, "similarity": sim})
+            records[mid].near = (rep_id, sim)
+            near_groups.setdefault(rep_id, []).append((mid, sim))
 
     duplicates: list[dict[str, Any]] = []
     for sid, rec in records.items():
-        occs = rec["occurrences"]
-        if len(occs) > 1 and not _is_formulaic(rec["kind"], rec["text"], opts["near_min_words"]):
-            docs_in = {o["doc"] for o in occs}
+        if len(rec.occurrences) > 1 and not _is_formulaic(rec.kind, rec.text, opts["near_min_words"]):
+            docs_in = {o[0] for o in rec.occurrences}
             duplicates.append({"type": "exact", "id": sid, "scope": "across" if len(docs_in) > 1 else "within",
-                               "similarity": 1.0, "head": rec["text"][:80],
-                               "occurrences": [{k: o[k] for k in ("doc", "segment", "raw_lines")} for o in occs]})
+                               "similarity": 1.0, "head": rec.text[:80], "occurrences": rec.places()})
     for rep_id, members in near_groups.items():
         rep = records[rep_id]
-        places = {o["doc"] for o in rep["occurrences"]}
+        places = {o[0] for o in rep.occurrences}
         member_rows = []
-        for m in members:
-            mrec = records[m["id"]]
-            places |= {o["doc"] for o in mrec["occurrences"]}
-            member_rows.append({"id": m["id"], "similarity": m["similarity"], "head": mrec["text"][:80],
-                                "occurrences": [{k: o[k] for k in ("doc", "segment", "raw_lines")}
-                                                for o in mrec["occurrences"]]})
+        for mid, sim in members:
+            mrec = records[mid]
+            places |= {o[0] for o in mrec.occurrences}
+            member_rows.append({"id": mid, "similarity": sim, "head": mrec.text[:80],
+                                "occurrences": mrec.places()})
         duplicates.append({"type": "near", "id": rep_id, "scope": "across" if len(places) > 1 else "within",
-                           "head": rep["text"][:80],
-                           "occurrences": [{k: o[k] for k in ("doc", "segment", "raw_lines")}
-                                           for o in rep["occurrences"]],
-                           "members": member_rows})
+                           "head": rep.text[:80], "occurrences": rep.places(), "members": member_rows})
     duplicates.extend(scanned_twice)
 
-    corpus_bytes = "".join(_dumps(r) + "\n" for r in records.values()).encode("utf-8")
-    duplicates_bytes = "".join(_dumps(r) + "\n" for r in duplicates).encode("utf-8")
+    corpus_bytes = _jsonl(r.to_json() for r in records.values())
+    duplicates_bytes = _jsonl(duplicates)
     manifest = {
         "pipeline_version": pipeline_version,
         "config_digest": config_digest,
         "documents": manifest_docs,
         "corpus": {
-            "documents": len(docs),
+            "documents": len(manifest_docs),
             "segments": sum(d["segments"] for d in manifest_docs.values()),
             "unique_segments": len(records),
             "sentences": total_sentences,

@@ -11,22 +11,25 @@ Two different jobs share the word tokens and normal form defined here:
   rest of the text, is kept. The Edit's evidence points at the kept copy.
   Long repeats that are *not* back to back are only flagged: a book may
   repeat itself on purpose.
-* :class:`NearDuplicateIndex` finds exact and near-duplicate segments within
-  and across documents for the corpus files (:mod:`cleaners.corpus`); it
-  never edits a text. Candidates come from MinHash LSH (datasketch) over
-  content-word sets; every candidate is verified against the group's
-  representative by an order-aware word alignment ratio, and groups are
-  stars around a representative (no transitive closure, so no runaway
-  clusters). Short segments (headings, date lines) are never near
-  duplicates; translations of the same quotation share names but not word
-  order and fall well below the threshold (``python -m bench dedup``).
+* :class:`NearDuplicateIndex` finds near-duplicate segments within and
+  across documents for the corpus files (:mod:`cleaners.corpus`; exact
+  duplicates are merged there by :func:`segment_id`); it never edits a text.
+  Candidates come from MinHash signatures (datasketch ``MinHash``) of
+  content-word sets, banded LSH-style; every candidate is verified against a
+  group's representative by content-word Jaccard and an order-aware word
+  alignment ratio, and groups are stars around a representative (no
+  transitive closure, so no runaway clusters). Short segments (headings,
+  date lines) are never near duplicates. Translations of the same quotation
+  share names but not wording: every cross-seed pair found by the benchmark
+  fell below the thresholds (``python -m bench dedup``); a close paraphrase
+  by another author is the known risk.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 import hashlib
+import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -65,7 +68,6 @@ DEFAULTS: dict = {
 # -- resources -------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[^\W_]+")  # letters and digits
-SPACE_RE = regex.compile(r"\s+")
 SENTENCE_END_RE = regex.compile(r"[.!?…][\"”’')\]]*\s*$")
 # Typographic variants folded before hashing: quotes, apostrophes, dashes, NBSP.
 FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"),
@@ -126,12 +128,16 @@ def word_hashes(text: str) -> array:
     return array("I", map(cache.__getitem__, words))
 
 
+def _word_hash(word: str) -> int:
+    return xxhash.xxh32_intdigest(word_key(word).encode())
+
+
 @lru_cache(maxsize=1)
 def _stopword_hashes() -> frozenset[int]:
     from cleaners.frequencies import unigrams
 
     words = sorted(unigrams().items(), key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
-    return frozenset(h for w, _ in words for h in word_hashes(w))
+    return frozenset(_word_hash(w) for w, _ in words)
 
 
 def content_set(hashes: array) -> set[int]:
@@ -239,7 +245,7 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     n, k = len(words), anchor_words
     if n < max(min_words, k) * 2:
         return []
-    memo = {w: word_hashes(w)[0] for w in set(words)}
+    memo = {w: _word_hash(w) for w in set(words)}
     keys_np = np.fromiter((memo[w] for w in words), dtype=np.uint64, count=n)
     grams = _gram_hashes(keys_np, k)
     order = np.argsort(grams, kind="stable")
