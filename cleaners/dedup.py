@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 import regex
 import xxhash
-from datasketch import MinHash
 
 from cleaners.document import Edit, Flag, StageResult
 
@@ -344,10 +343,15 @@ class NearDuplicateIndex:
         self.opts = o = {**DEFAULTS, **(options or {})}
         if o["bands"] * o["rows"] > o["num_perm"]:
             raise ValueError("bands * rows must not exceed num_perm")
-        self._minhash = MinHash(num_perm=o["num_perm"], seed=o["seed"], hashfunc=_identity)
+        # datasketch's affine32 permutations; signatures are computed for a batch of segments
+        # at once (one numpy pass) and equal datasketch's MinHash (tested).
+        from datasketch import MinHash  # imported here: it pulls in scipy (seconds), the stage needs none
+
+        self._perm_a, self._perm_b = MinHash(num_perm=o["num_perm"], seed=o["seed"]).permutations
         self.keys: list[Any] = []
         self._hashes: list[array] = []
         self._sigs = array("I")
+        self._pending: list[np.ndarray] = []
         self.candidates_checked = 0
         self.pairs_verified: list[tuple[int, int, float]] = []
 
@@ -362,21 +366,41 @@ class NearDuplicateIndex:
         content = content_set(hashes)
         if len(content) < 3:
             return False
-        m = self._minhash
-        m.clear()
-        m.update_batch(sorted(content))
-        self._sigs.extend(m.hashvalues.tolist())
+        self._pending.append(np.fromiter(content, dtype=np.uint32, count=len(content)))
         self._hashes.append(hashes)
         self.keys.append(key)
+        if len(self._pending) >= SIGNATURE_BATCH:
+            self._flush()
         return True
+
+    def _flush(self) -> None:
+        """MinHash signatures of the pending content sets, as datasketch computes them."""
+        if not self._pending:
+            return
+        sizes = np.fromiter(map(len, self._pending), dtype=np.int64, count=len(self._pending))
+        values = _fmix32(np.concatenate(self._pending))
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        sig = np.empty((len(sizes), len(self._perm_a)), dtype=np.uint32)
+        for c in range(0, len(self._perm_a), 16):  # 16 permutations at a time: bounded temporaries
+            a, b = self._perm_a[c:c + 16], self._perm_b[c:c + 16]
+            with np.errstate(over="ignore"):
+                permuted = values[:, None] * a + b
+            sig[:, c:c + 16] = np.minimum.reduceat(permuted, starts, axis=0)
+        self._sigs.frombytes(sig.tobytes())
+        self._pending = []
+
+    def signatures(self) -> np.ndarray:
+        """``(segments, num_perm)`` uint32 MinHash signatures."""
+        self._flush()
+        return np.frombuffer(self._sigs, dtype=np.uint32).reshape(len(self.keys), self.opts["num_perm"])
 
     def _candidate_pairs(self) -> np.ndarray:
         """Index pairs ``(i, j)``, ``i < j``, that collide in a band and look similar enough."""
         o = self.opts
-        n, perm = len(self.keys), o["num_perm"]
+        n = len(self.keys)
         if n < 2:
             return np.zeros((0, 2), dtype=np.int64)
-        sigs = np.frombuffer(self._sigs, dtype=np.uint32).reshape(n, perm)
+        sigs = self.signatures()
         mult = np.uint64(0x9E3779B97F4A7C15)
         min_est = o["near_min_jaccard"] * 0.6  # signature estimate, generous before exact checks
         kept = []
@@ -446,8 +470,19 @@ class NearDuplicateIndex:
         return [(self.keys[r], [(self.keys[m], sim) for m, sim in ms]) for r, ms in sorted(members.items())]
 
 
-def _identity(x: int) -> int:
-    return x
+SIGNATURE_BATCH = 2048  # segments whose signatures are computed in one numpy pass
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (the pre-mix datasketch's affine32 scheme applies)."""
+    h = h.astype(np.uint32)
+    with np.errstate(over="ignore"):
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    return h
 
 
 def is_near_duplicate(a: str, b: str, *, options: dict | None = None) -> tuple[bool, float]:

@@ -123,3 +123,19 @@ KNOWN_FAILURES = json.loads((DATA / "known_failures.json").read_text(encoding="u
 def test_known_failures(case):
     result = dedup.run(case["text"], None)
     assert apply_edits(case["text"], result.edits) == case["expected"]
+
+
+def test_batched_signatures_equal_datasketch_minhash():
+    from datasketch import MinHash
+
+    from cleaners.dedup import DEFAULTS, content_set, word_hashes
+
+    texts = [" ".join(f"w{i * 7 + j}" for j in range(25 + i)) for i in range(5)]
+    index = NearDuplicateIndex()
+    for k, t in enumerate(texts):
+        assert index.add(k, t)
+    sigs = index.signatures()
+    for k, t in enumerate(texts):
+        m = MinHash(num_perm=DEFAULTS["num_perm"], seed=DEFAULTS["seed"], hashfunc=lambda x: x)
+        m.update_batch(sorted(content_set(word_hashes(t))))
+        assert sigs[k].tolist() == m.hashvalues.tolist()
