@@ -31,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+from cleaners.document import DocState
 from cleaners.dedup import (NearDuplicateIndex, alignment_ratio, content_set, is_near_duplicate,
                             jaccard, normalize_text, word_hashes)
 from cleaners.corpus import corpus_files
@@ -222,6 +223,42 @@ def memory_at_scale(pool: list, n: int, rng: random.Random) -> None:
           f"100 MB of such segments -> ~{per_seg * 100e6 / (size / n) / 1e3:.0f} MB for the index")
 
 
+class _SyntheticCorpus(dict):
+    """A lazy mapping of ``n`` 1 MB documents recombined from the seeds' sentences."""
+
+    def __init__(self, n: int, sentences: list[str]):
+        super().__init__({f"s{i:04d}": None for i in range(n)})
+        self.sentences = sentences
+
+    def __getitem__(self, stem):
+        rng = random.Random(stem)
+        paras, total = [], 0
+        while total < 1_000_000:
+            p = " ".join(rng.sample(self.sentences, rng.randint(2, 9)))
+            paras.append(p)
+            total += len(p) + 2
+        return DocState.from_raw(stem, "\n\n".join(paras) + "\n")
+
+
+def corpus_memory(texts: dict[str, str], megabytes: int) -> None:
+    """Peak RSS and speed of ``corpus_files`` on a lazily generated corpus of ``megabytes``."""
+    sentences = [s for t in texts.values() for s in re.split(r"(?<=[.!?])\s+", t.replace("\n\n", " "))
+                 if len(s.split()) >= 4]
+
+    def rss_mb() -> float:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 1e6
+
+    base = rss_mb()
+    t = time.perf_counter()
+    files = corpus_files(_SyntheticCorpus(megabytes, sentences), raw_sha256={}, raw_paths={},
+                         config_digest="bench", pipeline_version="bench")
+    dt = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"corpus files at scale: {megabytes} MB lazily generated (recombined seed sentences, so "
+          f"duplicate-rich): {dt:.0f} s ({megabytes / dt:.2f} MB/s incl. generation), peak RSS {peak:.0f} MB "
+          f"(process base {base:.0f} MB), corpus.jsonl {len(files['corpus.jsonl']) / 1e6:.0f} MB")
+
+
 def main() -> None:
     rng = random.Random(SEED)
     t0 = time.perf_counter()
@@ -308,6 +345,7 @@ def main() -> None:
     for r in across[:5]:
         print(f"  ACROSS {r['type']}: {r['head']!r}")
     memory_at_scale(pool, 20000, rng)
+    corpus_memory(texts, int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20)
     print(f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
