@@ -222,12 +222,16 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _label_of(a: int, b: int, spans: Sequence[Span]) -> str:
-    """Kind of block ``[a, b)``: the labelled span covering most of it, else paragraph."""
+def _label_of(a: int, b: int, spans: Sequence[Span], first: int) -> str:
+    """Kind of block ``[a, b)``: the labelled span covering most of it, else paragraph.
+
+    ``spans`` are sorted by start and ``spans[first:]`` are those not ending before ``a``.
+    """
     best, best_cover = "paragraph", 0
-    for s in spans:
-        if s.kind not in ("heading", "verse", "note") or s.end <= a or s.start >= b:
-            continue
+    for k in range(first, len(spans)):
+        s = spans[k]
+        if s.start >= b:
+            break
         cover = min(b, s.end) - max(a, s.start)
         if cover * 2 >= (b - a) and cover > best_cover:
             best, best_cover = s.kind, cover
@@ -247,19 +251,21 @@ def segments(text: str, spans: Sequence[Span] = (), *, sentences: bool = True) -
                    key=lambda s: (s.start, s.end))
     notes = [s for s in spans if s.kind == "note"]
     out: list[Segment] = []
-    ni = 0
+    ni = si = 0
     for a, b in _blocks(text):
         a, b = _trim(text, a, b)
         if a >= b:
             continue
         while ni < len(notes) and notes[ni].end <= a:
             ni += 1
+        while si < len(spans) and spans[si].end <= a:
+            si += 1
         pieces: list[tuple[int, int, str | None]] = []
         cur = a
         j = ni
         while j < len(notes) and notes[j].start < b:
             ns, ne = max(notes[j].start, a), min(notes[j].end, b)
-            if ne - ns < (b - a) * 0.5 or ns > a or ne < b:  # a note inside the block
+            if ns > a or ne < b:  # a note inside the block, not the whole of it
                 if ns > cur:
                     pieces.append((cur, ns, None))
                 pieces.append((ns, ne, "note"))
@@ -271,7 +277,7 @@ def segments(text: str, spans: Sequence[Span] = (), *, sentences: bool = True) -
             pa, pb = _trim(text, pa, pb)
             if pa >= pb:
                 continue
-            kind = kind or _label_of(pa, pb, spans)
+            kind = kind or _label_of(pa, pb, spans, si)
             seg = Segment(kind, pa, pb)
             if sentences:
                 seg.sentences = [(pa, pb)] if kind == "heading" else split_sentences(text, pa, pb)
