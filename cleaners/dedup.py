@@ -55,7 +55,7 @@ DEFAULTS: dict = {
     "max_seam_words": 2,  # words between the copies (a word cut off and glued to the restart)
     # near duplicates (corpus files)
     "near_min_words": 20,  # shorter segments (date lines, register entries) merge only when equal
-    "near_threshold": 0.6,  # word alignment ratio to call two segments near duplicates
+    "near_threshold": 0.7,  # word alignment ratio to call two segments near duplicates
     "near_min_jaccard": 0.38,  # and content-word Jaccard (translations share names, not wording)
     "num_perm": 96,
     "bands": 32,
@@ -73,7 +73,8 @@ FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("�
         ("‚", "'"), ("`", "'"), ("´", "'"), ("—", "-"), ("–", "-"), ("‐", "-"), ("‑", "-"))
 # OCR confusion classes folded for similarity only (l/1/I, h/b, c/e, 0/o, 5/s; rn/m):
 # two readings of the same scan must look alike to the detector.
-OCR_SKELETON = (("l", "i"), ("1", "i"), ("j", "i"), ("h", "b"), ("c", "e"), ("0", "o"), ("5", "s"))
+OCR_SKELETON = (("cl", "d"), ("vv", "w"), ("l", "i"), ("t", "i"), ("1", "i"), ("j", "i"), ("h", "b"), ("c", "e"),
+                ("0", "o"), ("5", "s"))
 STOPWORD_COUNT = 150  # most frequent general English words: not evidence of shared content
 
 

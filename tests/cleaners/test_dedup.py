@@ -70,8 +70,9 @@ def test_index_groups_are_stars_not_chains():
     """A~B and B~C must not put C with A when A and C are not similar themselves."""
     base = [f"w{i}" for i in range(60)]
     a = " ".join(base)
-    b = " ".join(base[:40] + [f"x{i}" for i in range(20)])
-    c = " ".join(base[:20] + [f"x{i}" for i in range(20)] + [f"y{i}" for i in range(20)])
+    x = [f"x{i}" for i in range(12)]
+    b = " ".join(base[:48] + x)
+    c = " ".join(base[12:48] + x + [f"y{i}" for i in range(12)])
     assert is_near_duplicate(a, b)[0] and is_near_duplicate(b, c)[0]
     assert not is_near_duplicate(a, c)[0]
     index = NearDuplicateIndex()
@@ -139,3 +140,12 @@ def test_batched_signatures_equal_datasketch_minhash():
         m = MinHash(num_perm=DEFAULTS["num_perm"], seed=DEFAULTS["seed"], hashfunc=lambda x: x)
         m.update_batch(sorted(content_set(word_hashes(t))))
         assert sigs[k].tolist() == m.hashvalues.tolist()
+
+
+KNOWN_NEAR_FAILURES = json.loads((DATA / "known_failures_near.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures: see tests/data/dedup/known_failures_near.json")
+@pytest.mark.parametrize("case", KNOWN_NEAR_FAILURES, ids=[c["why"][:40] for c in KNOWN_NEAR_FAILURES])
+def test_known_near_duplicate_failures(case):
+    assert is_near_duplicate(case["a"], case["b"])[0] is case["duplicate"]
