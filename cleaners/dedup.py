@@ -252,7 +252,9 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     same = grams[order[1:]] == grams[order[:-1]]
     later, earlier = order[1:][same], order[:-1][same]
     lag = later - earlier
-    ok = (lag >= k) & (lag <= max_lag_words)
+    # A copy is at most `lag` words long, so a shorter lag cannot hold a long enough run (and
+    # skipping it keeps periodic text, e.g. a table's repeated short rows, linear).
+    ok = (lag >= max(k, min_words)) & (lag <= max_lag_words)
     hits = sorted(zip(later[ok].tolist(), earlier[ok].tolist()))
     if not hits:
         return []
@@ -289,8 +291,10 @@ def run(text: str, ctx) -> StageResult:
     edits: list[Edit] = []
     flags: list[Flag] = []
     removed_chars = 0
+    verse = [(sp.start, sp.end) for sp in (getattr(ctx, "spans", None) or []) if sp.kind == "verse"]
     for r in repeats:
-        if r.gap_words <= opts["max_seam_words"]:
+        in_verse = any(a < r.second_end and r.first_start < b for a, b in verse)
+        if r.gap_words <= opts["max_seam_words"] and not in_verse:
             start, end = r.first_start, r.second_start
             breaks_off = not SENTENCE_END_RE.search(text, r.first_start, r.first_end)
             edits.append(Edit.at(
@@ -310,7 +314,8 @@ def run(text: str, ctx) -> StageResult:
             flags.append(Flag(
                 stage=STAGE, start=r.second_start, end=r.second_end,
                 text=text[r.second_start:r.second_start + 200],
-                reason="repeated passage, not back to back: left alone",
+                reason=("repeated passage in verse (a refrain?): left alone" if in_verse
+                        else "repeated passage, not back to back: left alone"),
                 candidates=[{"text": "", "first_start": r.first_start, "first_end": r.first_end,
                              "words": r.words, "gap_words": r.gap_words}],
                 confidence=0.5))

@@ -149,3 +149,22 @@ KNOWN_NEAR_FAILURES = json.loads((DATA / "known_failures_near.json").read_text(e
 @pytest.mark.parametrize("case", KNOWN_NEAR_FAILURES, ids=[c["why"][:40] for c in KNOWN_NEAR_FAILURES])
 def test_known_near_duplicate_failures(case):
     assert is_near_duplicate(case["a"], case["b"])[0] is case["duplicate"]
+
+
+def test_refrain_in_verse_is_only_flagged():
+    from types import SimpleNamespace
+
+    from cleaners.document import Span
+
+    stanza = "\n".join(" ".join(f"r{line}w{i}" for i in range(7)) for line in range(7))
+    text = f"{stanza}\n{stanza}\n"
+    ctx = SimpleNamespace(options={}, spans=[Span("verse", 0, len(text) - 1)])
+    result = dedup.run(text, ctx)
+    assert result.edits == [] and len(result.flags) == 1
+    assert dedup.run(text, None).edits  # the same words outside verse would be a rescan
+
+
+def test_periodic_text_is_fast_and_left_alone():
+    row = "0 1 2 3 4 5"
+    text = "\n".join([row] * 5000)
+    assert dedup.run(text, None).edits == []
