@@ -62,6 +62,7 @@ vol vols pp p para paras no nos ch chap chaps sec fig figs pl art arts bk ed eds
 cf ibid ibid op cit loc viz vs v ca approx dept est
 jan feb mar apr jun jul aug sep sept oct nov dec
 co inc ltd bros corp
+wm thos jas chas geo robt jno benj edw saml
 """.split())
 
 # Words that may end a sentence as an abbreviation ("and so on, etc."): a boundary only
