@@ -35,10 +35,10 @@ import sys
 import time
 from pathlib import Path
 
+from cleaners.corpus import corpus_files
 from cleaners.dedup import (NearDuplicateIndex, alignment_ratio, content_set, is_near_duplicate,
                             jaccard, normalize_text, word_hashes)
 from cleaners.document import DocState
-from cleaners.corpus import corpus_files
 from cleaners.pipeline import clean_corpus_texts
 from cleaners.segment import segments, split_sentences
 
