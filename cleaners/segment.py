@@ -111,9 +111,9 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
     if next_word and next_word[0].islower():
         return None  # “What?” he asked.   i.e. the
     punct = match.group(0)
-    if SIGNATURE_RE.match(text, end):
+    if nxt in "—–-" and SIGNATURE_RE.match(text, end):
         return None
-    spaced = None if match.group("marker") else SPACED_MARKER_RE.match(text, end)
+    spaced = SPACED_MARKER_RE.match(text, end) if nxt.isdigit() and not match.group("marker") else None
     if punct[0] in "?!…" or punct.startswith("..") or punct.startswith(". ."):
         if punct[0] in "?!" and _reporting_clause(text, end):
             return None
@@ -142,7 +142,7 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
         return spaced.end()
     if next_word[:1].isdigit() and (core.isdigit() or len(core) <= 3):
         return None  # "No. 5", "1917. 3" (a list of numbers)
-    if IMPRINT_RE.match(text, end) and ":" in text[sentence_start:punct_start]:
+    if text.find(":", sentence_start, punct_start) >= 0 and IMPRINT_RE.match(text, end):
         return None  # "Author: Title. Place, 1989, p. 479." is one citation
     return end
 
