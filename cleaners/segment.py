@@ -43,6 +43,7 @@ IMPRINT_RE = regex.compile(r"\s+\p{Lu}[\p{L} -]{1,30}, (?:1[5-9]|20)\d\d(?:, pp?
 BLOCK_SEP_RE = regex.compile(r"\n[ \t]*\n\s*")
 INITIAL_RE = regex.compile(r"^\p{Lu}$")  # A.  J.
 DOTTED_ABBREV_RE = regex.compile(r"^(?:\p{L}{1,2}\.)+\p{L}{1,2}$")  # i.e.  U.S.S.R.  e.g.
+CLOSERS = "\"”’'»"  # closing quotes (not brackets: "[... James F.] Byrnes")
 OPENER_RE = regex.compile(r"[\p{Lu}\p{N}\"“‘'«(\[—–-]")
 
 # Verbs of a reporting clause after a quoted question or exclamation: no boundary in
@@ -120,6 +121,8 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
         if not next_word:
             return None
         return spaced.end() if spaced else end
+    if punct[-1] in CLOSERS:
+        return spaced.end() if spaced else end  # 'She said "No." Then ...': a quotation closed
     word_start = _word_start(text, punct_start)
     if word_start is None:
         return spaced.end() if spaced else end
