@@ -57,7 +57,8 @@ observed snapped yelled screamed called muttered murmured laughed protested dema
 # Abbreviations after which a period does not end a sentence (lowercased, without the dot).
 # Titles before a name and reference words before a number; general English, not fitted.
 ABBREVIATIONS = frozenset("""
-mr mrs ms messrs dr prof gen col lt capt cpt sgt maj adm cmdr rev fr hon st mt ft
+mr mrs ms messrs dr drs prof gen col lt capt cpt sgt maj adm cmdr rev fr hon st mt ft
+mm mme mdme mlle mons
 jr sr esq sen rep gov pres supt insp
 vol vols pp p para paras no nos ch chap chaps sec fig figs pl art arts bk ed eds trans comp
 cf ibid ibid op cit loc viz vs v ca approx dept est
