@@ -225,8 +225,10 @@ def run(text: str, ctx: Any) -> StageResult:
 
     def close() -> None:
         if any(lines[i][3] == "strong" for i in cluster):
-            for i in cluster:
+            for k, i in enumerate(cluster):
                 a, b, reason, strength = lines[i]
+                if k + 1 < len(cluster):  # blank lines inside the block go with it
+                    b = lines[cluster[k + 1]][0]
                 edits.append(Edit.at(text, a, b, "", stage=STAGE, reason=reason,
                                      confidence=0.97 if strength == "strong" else 0.85,
                                      evidence={"line": text[a:b].strip(), "strength": strength,

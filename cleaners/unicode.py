@@ -251,16 +251,31 @@ def _remove_joiners(token: str) -> str:
 
 
 def _fix_token(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
-    """All per-token fixes in order; returns (text, reasons, evidence)."""
+    """All per-token fixes, repeated until nothing changes; returns (text, reasons, evidence).
+
+    Repeating makes the stage idempotent when one fix exposes another (a
+    control character removed from the middle of a mojibake sequence).
+    """
     reasons: list[str] = []
     evidence: dict[str, Any] = {}
+    t = token
+    for _ in range(4):
+        fixed = _fix_token_once(t, opts, reasons, evidence)
+        if fixed == t:
+            break
+        t = fixed
+    return t, reasons, evidence
+
+
+def _fix_token_once(token: str, opts: dict[str, Any], reasons: list[str],
+                    evidence: dict[str, Any]) -> str:
     t = token
     if opts["ftfy"] and len(t) <= opts["max_ftfy_token"]:
         fixed, steps = fix_token_mojibake(t)
         if fixed != t:
             t = fixed
             reasons.append("mojibake")
-            evidence["ftfy"] = list(steps)
+            evidence.setdefault("ftfy", []).extend(steps)
     if opts["homoglyphs"] and CYRILLIC.search(t):
         fixed = re.sub(r"[^\W\d_]+", lambda m: fix_homoglyphs(m.group()), t)
         if fixed != t:
@@ -285,7 +300,7 @@ def _fix_token(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[s
     if opts["nfc"] and not unicodedata.is_normalized("NFC", t):
         t = unicodedata.normalize("NFC", t)
         reasons.append("nfc")
-    return t, reasons, evidence
+    return t
 
 
 def _trimmed_edit(text: str, start: int, end: int, after: str, **kw: Any) -> Edit:

@@ -1,0 +1,50 @@
+"""Stage `boilerplate`: before/after table (with negative cases), idempotence, robustness."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from cleaners import boilerplate as stage
+from cleaners.document import apply_edits, check_edits
+
+CASES = json.loads((Path(__file__).parents[1] / "data" / "boilerplate" / "cases.json").read_text("utf-8"))
+
+
+class Ctx:
+    def __init__(self, spans=()):
+        self.options = dict(stage.DEFAULTS)
+        self.spans = list(spans)
+        self.meta = {}
+
+
+def clean(text, spans=()):
+    result = stage.run(text, Ctx(spans))
+    return apply_edits(text, result.edits), result
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_table(case):
+    assert clean(case["before"])[0] == case["after"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_idempotent_on_table(case):
+    once = clean(case["before"])[0]
+    assert stage.run(once, Ctx()).edits == []
+
+
+def test_every_edit_has_reason_and_stage():
+    for case in CASES:
+        for e in clean(case["before"])[1].edits:
+            assert e.stage == "boilerplate" and e.reason and e.before == case["before"][e.start:e.end]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_never_crashes_and_edits_apply(text):
+    result = stage.run(text, Ctx())
+    check_edits(text, result.edits)
+    out = apply_edits(text, result.edits)
+    assert stage.run(out, Ctx()).edits == [] or "boilerplate" in ("notes",)
