@@ -206,6 +206,10 @@ def decode_bytes(data: bytes) -> Decoded:
     ...
     cleaners.decode.RefusedInput: refused: the document is empty or only whitespace (3 bytes); nothing to clean
     """
+    return _finish(_decode(data), len(data))
+
+
+def _decode(data: bytes) -> Decoded:
     _check_signature(data)
     for bom, enc in BOMS:
         if data.startswith(bom):

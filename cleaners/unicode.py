@@ -261,10 +261,12 @@ def _fix_token(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[s
     t = token
     for _ in range(4):
         fixed = _fix_token_once(t, opts, reasons, evidence)
+        if " " in fixed:  # a no-break space became a space: the pieces are tokens now
+            fixed = " ".join(_fix_token_once(p, opts, reasons, evidence) for p in fixed.split(" "))
         if fixed == t:
             break
         t = fixed
-    return t, reasons, evidence
+    return t, list(dict.fromkeys(reasons)), evidence
 
 
 def _fix_token_once(token: str, opts: dict[str, Any], reasons: list[str],
