@@ -6,22 +6,24 @@ Runs after reflow (one paragraph per line). Markers are found in four forms:
 * ``glued``: digits glued after sentence punctuation that follows a word:
   ``problems.10``, ``Pakaln;4``, ``riddles.”1``, ``life.2`` (end of paragraph);
 * ``spaced``: ``Podolsk. 1 He`` (sentence end, a small number, a capital);
+* ``after-year``: ``the controversies of 1923.217 Indeed`` (glued after a year's stop);
 * ``garbled``: an OCR-damaged marker, digits mixed with digit look-alikes
   (``eyes3s`` = 35, ``repeal.s8`` = 58, ``5°`` = 50 after ftfy repaired
-  ``5Â°``).
+  ``5Â°``, ``kaput' .2°2`` = 202).
 
 ``bracketed`` and ``glued`` markers are accepted on their form alone.
-``spaced`` and ``garbled`` markers are accepted only with *sequence
+``spaced``, ``after-year`` and ``garbled`` markers are accepted only with *sequence
 evidence*: note markers count up through a document, so a weak candidate is
 removed only when its number (for a garbled one: one of its readings) is one
 more than an accepted marker before it, or just below one after it (within
-``max_gap``). Everything else a candidate might be stays: dates
+``max_gap``), or when it belongs to a run of weak candidates that count up on
+their own between the accepted markers around them. Everything else a candidate might be stays: dates
 (``in 1917.``), numbers of the sentence (``page 10``, ``10 per cent``,
 ``Chapter 3``, ``$5``, ``2 December``), years in brackets (``[1917]``),
 bracketed editorial text (``[i.e., Moscow]``, ``[sic]``), abbreviations
 (``p.10``, ``No.5``), and the numbering of note texts themselves (a number at
-the start of a paragraph, and anything inside a ``note`` span). Garbled
-candidates that do not fit the sequence are flagged for review.
+the start of a paragraph, and anything inside a ``note`` span). Weak
+candidates that do not fit the sequence are flagged for review, not removed.
 """
 
 from __future__ import annotations
@@ -46,19 +48,23 @@ CLOSE_QUOTES = "'’”\""
 BRACKETED = re.compile(r"(?<![\d\[{])( ?)([\[{])(\d{1,3})([\]}])(?=[\s.,;:!?)\]”’\"'—–-]|$)")
 GLUED = re.compile(r"(?<=[^\W\d_]{2})([.,;:!?][" + CLOSE_QUOTES + r")]?|[" + CLOSE_QUOTES
                    + r")])(\d{1,3})(?=[\s)\]]|$)")
-SPACED = re.compile(r"(?<=[^\W\d_][.!?;])([" + CLOSE_QUOTES + r"]?)( \d{1,3})(?= [A-Z“\"‘'(])"
-                    r"|(?<=[^\W\d_][" + CLOSE_QUOTES + r"][.!?;])( \d{1,3})(?= [A-Z“\"‘'(])")
+Q = "[" + CLOSE_QUOTES + "]?"
+# The sentence end before a spaced marker is matched (group 1), the marker is group 2.
+SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( \d{1,3})(?= [A-Z“\"‘'(])")
 DIGIT_LOOKALIKES = {"s": "5", "S": "5", "o": "0", "O": "0", "°": "0", "l": "1", "I": "1",
                     "i": "1", "z": "2", "Z": "2", "B": "8", "g": "9", "b": "6"}
 LOOK = "".join(re.escape(c) for c in DIGIT_LOOKALIKES)
 MIXED = (r"(?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK + r"]*[" + LOOK + r"])")  # digits and look-alikes
-GARBLED_AFTER_PUNCT = re.compile(  # repeal.s8, exports.S4, Soviet.6s
-    r"(?<=[^\W\d_]{2})([.,;:!?])(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
+GARBLED_AFTER_PUNCT = re.compile(  # repeal.s8, exports.S4, Soviet.6s, profit'.s6
+    r"(?<=[^\W\d_]{2})(" + Q + r"[.,;:!?]" + Q + r")(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
+GARBLED_AFTER_SPACED_PUNCT = re.compile(  # kaput' .2°2 (OCR put a space before the stop)
+    r"(?<=[^\W\d_][" + CLOSE_QUOTES + r"] )([.,;:!?])(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
 GARBLED_AFTER_WORD = re.compile(  # eyes3s: must start with a real digit, the word may end in a look-alike
     r"(?<=[^\W\d_]{2})()(" + MIXED + r"\d[\d" + LOOK + r"]{1,2})(?=\s|$)")
 GARBLED_SPACED = re.compile(
-    r"(?<=[^\W\d_][.!?;])([" + CLOSE_QUOTES + r"]?)( (?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK
+    r"([^\W_]" + Q + r"[.!?;]" + Q + r")( (?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK
     + r"]*[" + LOOK + r"])[\d" + LOOK + r"]{1,3})(?= [A-Z“\"‘'(])")
+AFTER_YEAR = re.compile(r"(?<![\d.])(?:1\d{3}|20\d{2})[.,;:]([" + CLOSE_QUOTES + r"]?)(\d{1,3})(?=\s|$)")
 GLUED_DIGITS = re.compile(r"(?<=[a-z]{3})(\d{1,3})(?=[\s.,;:]|$)")
 ABBREVIATIONS = {"p", "pp", "no", "nos", "vol", "vols", "ch", "chap", "fig", "figs", "art",
                  "para", "sec", "sect", "op", "cf", "ibid", "n", "nn", "f", "ff", "ed", "eds",
@@ -127,13 +133,17 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
         found.append(Candidate(m.start(2), m.end(2), m.group(2), (int(m.group(2)),), "glued", True))
     if spaced:
         for m in SPACED.finditer(text):
-            g = m.group(2) or m.group(3)
-            a = m.start(2) if m.group(2) else m.start(3)
+            g, a = m.group(2), m.start(2)
             if _next_word(text, m.end()) in MONTHS or _prev_word(text, a - 1) in ABBREVIATIONS:
                 continue
             found.append(Candidate(a, a + len(g), g.strip(), (int(g),), "spaced", False))
+    if spaced:  # controversies of 1923.217 Indeed: a year, its stop, then the marker
+        for m in AFTER_YEAR.finditer(text):
+            found.append(Candidate(m.start(2), m.end(2), m.group(2), (int(m.group(2)),),
+                                   "after-year", False))
     if garbled:
-        for m in (*GARBLED_AFTER_PUNCT.finditer(text), *GARBLED_AFTER_WORD.finditer(text)):
+        for m in (*GARBLED_AFTER_PUNCT.finditer(text), *GARBLED_AFTER_SPACED_PUNCT.finditer(text),
+                  *GARBLED_AFTER_WORD.finditer(text)):
             readings = digit_readings(m.group(2))
             if readings:
                 found.append(Candidate(m.start(2), m.end(2), m.group(2), readings, "garbled", False))
@@ -158,16 +168,59 @@ def _fits(n: int, before: int | None, after: int | None, gap: int) -> bool:
     """Does ``n`` continue the accepted markers around it?
 
     An ``after`` not above ``before`` is an outlier or a restart and is ignored;
-    a small ``n`` may start a chapter's new numbering.
+    a small ``n`` may start a chapter's new numbering; a number squeezed between
+    close neighbours (``before < n < after``, at most ``3 * gap`` apart) fits.
 
     >>> _fits(50, 48, 51, 3), _fits(50, 48, 2, 3), _fits(1917, 5, 6, 3), _fits(1, 30, 2, 3)
     (True, True, False, True)
+    >>> _fits(187, 183, 189, 3), _fits(187, 150, 195, 3)
+    (True, False)
     """
+    if before is not None and after is not None and before < n < after <= before + 3 * gap:
+        return True
     if before is not None and before < n <= before + gap:
         return after is None or n < after or after <= before
     if after is not None and n < after <= n + gap:
         return before is None or before < n or n <= 2
     return False
+
+
+def _accept_runs(cands: list[Candidate], accepted: dict[int, int], gap: int, *,
+                 min_run: int = 3) -> bool:
+    """Accept runs of weak candidates that count up on their own (``126 127 128 130``).
+
+    A run of at least ``min_run`` consecutive weak candidates, each one to
+    ``gap`` above the one before, is its own sequence evidence, provided it sits
+    between the accepted markers around it (a note or two missed by OCR leaves
+    a gap the one-step test cannot bridge).
+
+    >>> cs = [Candidate(i, i + 1, str(n), (n,), "spaced", n in (122, 142)) for i, n in
+    ...       enumerate([122, 126, 127, 128, 130, 142])]
+    >>> acc = {0: 122, 5: 142}
+    >>> _accept_runs(cs, acc, 3), sorted(acc.values())
+    (True, [122, 126, 127, 128, 130, 142])
+    """
+    changed = False
+    i = 0
+    while i < len(cands):
+        if i in accepted:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(cands) and j + 1 not in accepted \
+                and 0 < cands[j + 1].numbers[0] - cands[j].numbers[0] <= gap:
+            j += 1
+        if j - i + 1 >= min_run:
+            before = next((accepted[k] for k in range(i - 1, -1, -1) if k in accepted), None)
+            after = next((accepted[k] for k in range(j + 1, len(cands)) if k in accepted), None)
+            first, last = cands[i].numbers[0], cands[j].numbers[0]
+            if (before is None or before < first) and \
+                    (after is None or last < after or (before is not None and after <= before)):
+                for k in range(i, j + 1):
+                    accepted[k] = cands[k].numbers[0]
+                changed = True
+        i = j + 1
+    return changed
 
 
 def run(text: str, ctx: Any) -> StageResult:
@@ -199,6 +252,7 @@ def run(text: str, ctx: Any) -> StageResult:
                     accepted[i] = n
                     changed = True
                     break
+        changed |= _accept_runs(cands, accepted, gap)
         if not changed:
             break
     edits: list[Edit] = []
@@ -215,8 +269,8 @@ def run(text: str, ctx: Any) -> StageResult:
                                  confidence=0.97 if c.strong else 0.85,
                                  evidence={"marker": c.marker, "number": accepted[i],
                                            "form": c.form, "previous_number": prev_n}))
-        elif c.form == "garbled" and not c.marker.isdigit():
-            flags.append(Flag(STAGE, c.start, c.end, text[c.start:c.end], "note-marker-garbled?",
+        else:  # a weak candidate without sequence evidence: left alone, shown to a reviewer
+            flags.append(Flag(STAGE, c.start, c.end, text[c.start:c.end], f"note-marker-{c.form}?",
                               candidates=[{"text": "", "readings": list(c.numbers),
                                            "previous_number": prev_n}], confidence=0.4))
     return StageResult(edits=edits, flags=flags, stats=stats)

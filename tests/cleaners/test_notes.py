@@ -62,3 +62,24 @@ def test_structured_text_edits_apply_and_are_idempotent(text):
     result = stage.run(text, Ctx())
     out = apply_edits(text, result.edits)
     assert stage.run(out, Ctx()).edits == []
+
+
+def test_note_spans_are_left_alone():
+    from cleaners.document import Span
+    text = "Body text.4 More.\n\n4 See the source.12 Also p.10.\n"
+    start = text.index("4 See")
+    out, result = clean(text, spans=[Span("note", start, len(text) - 1)])
+    assert out == "Body text. More.\n\n4 See the source.12 Also p.10.\n"
+
+
+def test_weak_candidates_without_sequence_are_flagged_not_removed():
+    text = "It ended badly. 7 People came home. It rained."
+    out, result = clean(text)
+    assert out == text
+    assert [f.reason for f in result.flags] == ["note-marker-spaced?"]
+
+
+def test_edits_carry_marker_and_number_as_evidence():
+    _, result = clean("problems.10 Next")
+    (e,) = result.edits
+    assert e.reason == "note-marker-glued" and e.evidence["marker"] == "10" and e.evidence["number"] == 10

@@ -62,3 +62,19 @@ def test_structured_text_edits_apply_and_are_idempotent(text):
     result = stage.run(text, Ctx())
     out = apply_edits(text, result.edits)
     assert stage.run(out, Ctx()).edits == []
+
+
+def test_verse_keeps_single_line_breaks():
+    from cleaners.document import Span
+    text = "Prose line.\nO mother mine,\nI go to war\n\n\nStanza two\nends here\nMore prose.\n"
+    verse = Span("verse", text.index("O mother"), text.index("ends here") + len("ends here"))
+    out, _ = clean(text, spans=[verse])
+    assert out == ("Prose line.\n\nO mother mine,\nI go to war\n\nStanza two\nends here\n\n"
+                   "More prose.\n")
+    assert stage.run(out, Ctx([Span("verse", out.index("O mother"),
+                                    out.index("ends here") + 9)])).edits == []
+
+
+def test_empty_and_blank_text():
+    assert clean("")[0] == ""
+    assert clean(" \n\n ")[0] == ""
