@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cleaners.document import Edit, Flag, StageResult
+from cleaners.document import Edit, Flag, LineIndex, StageResult
 
 STAGE = "notes"
 
@@ -107,9 +107,9 @@ def _next_word(text: str, pos: int) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _at_paragraph_start(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", 0, pos) + 1
-    return not text[line_start:pos].strip(" \t[{(")
+def _at_paragraph_start(text: str, pos: int, lines: LineIndex) -> bool:
+    col = lines.line_col(pos)[1]
+    return col <= 8 and not text[pos - col:pos].strip(" \t[{(")  # a note's own label
 
 
 def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> list[Candidate]:
@@ -201,6 +201,7 @@ def _accept_runs(cands: list[Candidate], accepted: dict[int, int], gap: int, *,
     (True, [122, 126, 127, 128, 130, 142])
     """
     changed = False
+    order = sorted(accepted)
     i = 0
     while i < len(cands):
         if i in accepted:
@@ -211,8 +212,9 @@ def _accept_runs(cands: list[Candidate], accepted: dict[int, int], gap: int, *,
                 and 0 < cands[j + 1].numbers[0] - cands[j].numbers[0] <= gap:
             j += 1
         if j - i + 1 >= min_run:
-            before = next((accepted[k] for k in range(i - 1, -1, -1) if k in accepted), None)
-            after = next((accepted[k] for k in range(j + 1, len(cands)) if k in accepted), None)
+            k = bisect.bisect_left(order, i)
+            before = accepted[order[k - 1]] if k else None
+            after = accepted[order[k]] if k < len(order) else None  # no accepted index in i..j
             first, last = cands[i].numbers[0], cands[j].numbers[0]
             if (before is None or before < first) and \
                     (after is None or last < after or (before is not None and after <= before)):
@@ -233,8 +235,9 @@ def run(text: str, ctx: Any) -> StageResult:
         i = bisect.bisect_right(note_starts, pos) - 1
         return i >= 0 and note_spans[i][0] <= pos < note_spans[i][1]
 
+    lines = LineIndex(text)
     cands = [c for c in find_candidates(text, spaced=opts["spaced"], garbled=opts["garbled"])
-             if not in_note(c.start) and not _at_paragraph_start(text, c.start)]
+             if not in_note(c.start) and not _at_paragraph_start(text, c.start, lines)]
     cands = [c for c in cands if not (c.form == "bracketed" and YEAR.fullmatch(c.marker[1:-1]))]
     accepted: dict[int, int] = {i: c.numbers[0] for i, c in enumerate(cands) if c.strong}
     gap = opts["max_gap"]

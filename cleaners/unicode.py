@@ -102,26 +102,20 @@ LATIN_LOOKALIKES = set("AaBCcEeHKMOoPpTXxy")
 # (misread as, really) code-page pairs: Cyrillic bytes shown through a Western/Central code page.
 SOURCE_CODEPAGES = ("cp1250", "cp1252", "latin-1", "cp1257", "mac_roman")
 TARGET_CODEPAGES = ("cp1251", "koi8-r", "iso8859-5", "cp866", "mac_cyrillic")
-WORD_GAP = re.compile(r"[ ,.:;()\-\u2013\u2014\"'«»„“”‘’/]{1,4}")
-
-
-def _codepage_chars(codepage: str) -> str:
-    """The characters ``codepage`` gives the bytes 0x80-0xFF (where Cyrillic sits elsewhere)."""
-    out = []
-    for b in range(0x80, 0x100):
-        try:
-            ch = bytes([b]).decode(codepage)
-        except UnicodeDecodeError:
-            continue
-        if ch.isprintable() and not ch.isspace() and ch not in "«»„“”‘’–—…•·°":
-            out.append(ch)
-    return "".join(out)
-
-
-@lru_cache(maxsize=None)
-def _candidate_word_re(codepage: str) -> re.Pattern[str]:
-    chars = re.escape(_codepage_chars(codepage))
-    return re.compile(rf"[A-Za-z{chars}]*[{chars}][A-Za-z{chars}]*")
+# What may stand between two tokens of one wrong-code-page run: spaces, punctuation,
+# and short words made only of Latin look-alikes (Russian "а", "о", "с" stay ASCII).
+RUN_GAP = re.compile(r"(?:[ ,.:;()\-\u2013\u2014\"'«»„“”‘’/]|(?<![^\W\d_])[AaBCcEeHKMOoPpTXxy]{1,2}(?![^\W\d_]))*")
+MAX_RUN_GAP = 8
+# Non-letters that a Western/Central code page shows for Cyrillic letter bytes (÷ = ч, ˙ = я).
+CODEPAGE_SYMBOLS = "".join(sorted({
+    ch for cp in ("cp1250", "cp1252", "latin-1", "cp1257", "mac_roman") for b in range(0xA0, 0x100)
+    for ch in [bytes([b]).decode(cp, errors="ignore")]
+    if ch and not ch.isalpha() and not ch.isspace() and ch.isprintable() and ch not in "\xad«»„“”‘’–—…•·°!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~"}))
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
+# A word as a wrong code page shows it: letters, those symbols, and invisible characters
+# (removed anyway; counting them in keeps the stage idempotent).
+CODEPAGE_WORD = re.compile(r"(?:[^\W\d_]|[" + re.escape(CODEPAGE_SYMBOLS) + r"]|" + INVISIBLE.pattern + r")+")
+MAX_RUN_CHARS = 5000
 
 
 # ---- fix functions ------------------------------------------------------------
@@ -180,7 +174,7 @@ def latin_implausibility(text: str) -> float:
     >>> round(latin_implausibility("áčëčňŕöč˙"), 2)
     1.0
     """
-    letters = [c for c in text if c.isalpha() or c in "˙÷×"]
+    letters = [c for c in text if c.isalpha() or c in CODEPAGE_SYMBOLS]
     return sum(1 for c in letters if not c.isascii()) / len(letters) if letters else 0.0
 
 
@@ -319,40 +313,76 @@ def _trimmed_edit(text: str, start: int, end: int, after: str, **kw: Any) -> Edi
 
 
 # ---- the stage --------------------------------------------------------------
-def _cyrillic_runs(text: str, opts: dict[str, Any]) -> tuple[list[Edit], list[Flag]]:
-    """Find runs of words that are Cyrillic read through a wrong code page."""
+def _tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of the whitespace-delimited tokens that hold a non-ASCII or control character."""
+    out: list[tuple[int, int]] = []
+    last_end = 0
+    for m in INTERESTING.finditer(text):
+        if m.start() < last_end:
+            continue
+        start = max(max(text.rfind(c, last_end, m.start()) for c in BREAKS) + 1, last_end)
+        nxt = TOKEN_END.search(text, m.end())
+        end = nxt.start() if nxt else len(text)
+        out.append((start, end))
+        last_end = end
+    return out
+
+
+def _runs(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Group neighbouring tokens (only spaces, punctuation, look-alike letters between)."""
+    runs: list[list[int]] = []
+    for a, b in tokens:
+        if runs and a - runs[-1][1] <= MAX_RUN_GAP and RUN_GAP.fullmatch(text, runs[-1][1], a):
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    return [(a, b) for a, b in runs]
+
+
+def _cyrillic_runs(text: str, tokens: list[tuple[int, int]],
+                   opts: dict[str, Any]) -> tuple[list[Edit], list[Flag]]:
+    """Runs of tokens that are Cyrillic read through a wrong code page: edits, or flags if short."""
     edits: list[Edit] = []
     flags: list[Flag] = []
-    if not INTERESTING.search(text):
-        return edits, flags
-    seen: list[tuple[int, int]] = []
-    for src in SOURCE_CODEPAGES:
-        words = [m for m in _candidate_word_re(src).finditer(text)
-                 if latin_implausibility(m.group()) >= 0.3]
-        runs: list[list[re.Match[str]]] = []
-        for m in words:
-            if runs and WORD_GAP.fullmatch(text, runs[-1][-1].end(), m.start()):
-                runs[-1].append(m)
-            else:
-                runs.append([m])
-        for run in runs:
-            a, b = run[0].start(), run[-1].end()
-            if any(a < y and x < b for x, y in seen):
-                continue
-            got = repair_cyrillic_codepage(text[a:b])
-            if got is None:
-                continue
-            fixed, ev = got
-            if ev["letters"] < opts["min_cyrillic_letters"]:
-                if ev["letters"] < 4:
-                    continue  # a lone accented letter ("à") is no evidence either way
-                flags.append(Flag(STAGE, a, b, text[a:b], "cyrillic-codepage?",
-                                  candidates=[{"text": fixed, **ev}], confidence=0.5))
-                continue
-            seen.append((a, b))
-            edits.append(Edit.at(text, a, b, fixed, stage=STAGE, reason="cyrillic-codepage",
-                                 confidence=0.95, evidence=ev))
+    for ra, rb in _runs(text, tokens):
+        for a, b in _implausible_word_runs(text, ra, rb):
+            edit_or_flag = _repair_run(text, a, b, opts)
+            if isinstance(edit_or_flag, Edit):
+                edits.append(edit_or_flag)
+            elif edit_or_flag is not None:
+                flags.append(edit_or_flag)
     return edits, flags
+
+
+def _implausible_word_runs(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Within ``text[a:b]``, runs of words with many non-ASCII letters, joined by small gaps."""
+    runs: list[list[int]] = []
+    for m in CODEPAGE_WORD.finditer(text, a, b):
+        if latin_implausibility(m.group()) < 0.3:
+            continue
+        if runs and m.start() - runs[-1][1] <= MAX_RUN_GAP and RUN_GAP.fullmatch(text, runs[-1][1], m.start()):
+            runs[-1][1] = m.end()
+        else:
+            runs.append([m.start(), m.end()])
+    return [(x, y) for x, y in runs]
+
+
+def _repair_run(text: str, a: int, b: int, opts: dict[str, Any]) -> Edit | Flag | None:
+    """The code-page repair of one run: an edit, a flag when the run is short, or None."""
+    run_text = INVISIBLE.sub("", text[a:b])
+    if len(run_text) < 2 or b - a > MAX_RUN_CHARS or latin_implausibility(run_text) < 0.55:
+        return None
+    got = repair_cyrillic_codepage(run_text)
+    if got is None:
+        return None
+    fixed, ev = got
+    if ev["letters"] < opts["min_cyrillic_letters"]:
+        if ev["letters"] >= 4:  # a lone accented letter ("à") is no evidence either way
+            return Flag(STAGE, a, b, text[a:b], "cyrillic-codepage?",
+                        candidates=[{"text": fixed, **ev}], confidence=0.5)
+        return None
+    return Edit.at(text, a, b, fixed, stage=STAGE, reason="cyrillic-codepage",
+                   confidence=0.95, evidence=ev)
 
 
 def run(text: str, ctx: Any) -> StageResult:
@@ -363,21 +393,14 @@ def run(text: str, ctx: Any) -> StageResult:
     for m in LINE_END.finditer(text):
         edits.append(Edit.at(text, m.start(), m.end(), "\n", stage=STAGE, reason="line-end",
                              evidence={"was": [f"U+{ord(c):04X}" for c in m.group()]}))
+    tokens = _tokens(text)
     taken: list[tuple[int, int]] = []
     if opts["cyrillic_codepages"]:
-        cyr_edits, flags = _cyrillic_runs(text, opts)
+        cyr_edits, flags = _cyrillic_runs(text, tokens, opts)
         edits.extend(cyr_edits)
         taken = sorted((e.start, e.end) for e in cyr_edits)
     ti = 0
-    last_end = 0
-    for m in INTERESTING.finditer(text):
-        if m.start() < last_end:
-            continue
-        start = max(text.rfind(c, last_end, m.start()) for c in BREAKS) + 1
-        start = max(start, last_end)
-        nxt = TOKEN_END.search(text, m.end())
-        end = nxt.start() if nxt else len(text)
-        last_end = end
+    for start, end in tokens:
         while ti < len(taken) and taken[ti][1] <= start:
             ti += 1
         if ti < len(taken) and taken[ti][0] < end:
