@@ -68,7 +68,9 @@ AFTER_YEAR = re.compile(r"(?<![\d.])(?:1\d{3}|20\d{2})[.,;:]([" + CLOSE_QUOTES +
 GLUED_DIGITS = re.compile(r"(?<=[a-z]{3})(\d{1,3})(?=[\s.,;:]|$)")
 ABBREVIATIONS = {"p", "pp", "no", "nos", "vol", "vols", "ch", "chap", "fig", "figs", "art",
                  "para", "sec", "sect", "op", "cf", "ibid", "n", "nn", "f", "ff", "ed", "eds",
-                 "v", "vv", "l", "ll", "col", "cols", "pl", "tab", "app", "no", "nr", "st"}
+                 "v", "vv", "l", "ll", "col", "cols", "pl", "tab", "app", "nr", "st", "pt", "bk",
+                 "ps", "fol", "fols", "ms", "mss", "tel", "jan", "feb", "mar", "apr", "jun", "jul",
+                 "aug", "sep", "sept", "oct", "nov", "dec", "ver", "rev", "ex"}
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
           "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

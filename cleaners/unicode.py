@@ -99,12 +99,16 @@ SOFT_AFTER_VOWEL = re.compile(r"[аеёиоуыэюя][ьъ]", re.IGNORECASE)
 # Latin letters that print like Cyrillic ones.
 LATIN_TO_CYRILLIC = str.maketrans("AaBCcEeHKMOoPpTXxy", "АаВСсЕеНКМОоРрТХху")
 LATIN_LOOKALIKES = set("AaBCcEeHKMOoPpTXxy")
+# General word lists (wordfreq) that decide whether a repaired run is made of real words.
+CYRILLIC_LANGUAGES = ("ru", "uk", "bg")
+MIN_ZIPF = 1.5  # a word seen at least ~ once in 30 million words
+MIN_KNOWN_SHARE = 0.6
 # (misread as, really) code-page pairs: Cyrillic bytes shown through a Western/Central code page.
 SOURCE_CODEPAGES = ("cp1250", "cp1252", "latin-1", "cp1257", "mac_roman")
 TARGET_CODEPAGES = ("cp1251", "koi8-r", "iso8859-5", "cp866", "mac_cyrillic")
 # What may stand between two tokens of one wrong-code-page run: spaces, punctuation,
 # and short words made only of Latin look-alikes (Russian "а", "о", "с" stay ASCII).
-RUN_GAP = re.compile(r"(?:[ ,.:;()\-\u2013\u2014\"'«»„“”‘’/]|(?<![^\W\d_])[AaBCcEeHKMOoPpTXxy]{1,2}(?![^\W\d_]))*")
+RUN_GAP = re.compile(r"(?:[ \u00a0\u202f\u2007,.:;()\-\u2013\u2014\"'«»„“”‘’/]|(?<![^\W\d_])[AaBCcEeHKMOoPpTXxy]{1,2}(?![^\W\d_]))*")
 MAX_RUN_GAP = 8
 # Non-letters that a Western/Central code page shows for Cyrillic letter bytes (÷ = ч, ˙ = я).
 CODEPAGE_SYMBOLS = "".join(sorted({
@@ -202,16 +206,36 @@ def repair_cyrillic_codepage(run: str) -> tuple[str, dict[str, Any]] | None:
             score = cyrillic_plausibility(out)
             if score["cyrillic"] < 0.9 or not 0.3 <= score["vowels"] <= 0.6 or score["bad_words"] > 0.15:
                 continue
-            key = (score["cyrillic"] - score["bad_words"], -TARGET_CODEPAGES.index(dst))
+            fixed = re.sub(r"[^\W\d_]+", lambda m: fix_homoglyphs(m.group()), out)
+            known = known_word_share(fixed)
+            key = (known, score["cyrillic"] - score["bad_words"], -TARGET_CODEPAGES.index(dst))
             if best is None or key > best[0]:
-                fixed = re.sub(r"[^\W\d_]+", lambda m: fix_homoglyphs(m.group()), out)
-                best = (key, fixed, {"source": src, "target": dst,
+                best = (key, fixed, {"source": src, "target": dst, "known_words": round(known, 3),
                                      **{k: round(v, 3) for k, v in score.items()}})
     if best is None:
         return None
     if latin_implausibility(run) < 0.55:
         return None
     return best[1], best[2]
+
+
+@lru_cache(maxsize=65536)
+def _word_zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loaded only when a candidate run needs it
+
+    return max(zipf_frequency(word, lang) for lang in CYRILLIC_LANGUAGES)
+
+
+def known_word_share(text: str) -> float:
+    """Share of the words of 3+ letters that a general word list of a Cyrillic language knows.
+
+    >>> known_word_share("Восточная Европа в документах"), known_word_share("Оебб Вбвб")
+    (1.0, 0.0)
+    """
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if _word_zipf(w.lower()) >= MIN_ZIPF) / len(words)
 
 
 @lru_cache(maxsize=65536)
@@ -369,14 +393,14 @@ def _implausible_word_runs(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 def _repair_run(text: str, a: int, b: int, opts: dict[str, Any]) -> Edit | Flag | None:
     """The code-page repair of one run: an edit, a flag when the run is short, or None."""
-    run_text = INVISIBLE.sub("", text[a:b])
+    run_text = NBSP.sub(" ", INVISIBLE.sub("", text[a:b]))
     if len(run_text) < 2 or b - a > MAX_RUN_CHARS or latin_implausibility(run_text) < 0.55:
         return None
     got = repair_cyrillic_codepage(run_text)
     if got is None:
         return None
     fixed, ev = got
-    if ev["letters"] < opts["min_cyrillic_letters"]:
+    if ev["letters"] < opts["min_cyrillic_letters"] or ev["known_words"] < MIN_KNOWN_SHARE:
         if ev["letters"] >= 4:  # a lone accented letter ("à") is no evidence either way
             return Flag(STAGE, a, b, text[a:b], "cyrillic-codepage?",
                         candidates=[{"text": fixed, **ev}], confidence=0.5)

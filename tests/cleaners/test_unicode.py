@@ -62,3 +62,12 @@ def test_structured_text_edits_apply_and_are_idempotent(text):
     result = stage.run(text, Ctx())
     out = apply_edits(text, result.edits)
     assert stage.run(out, Ctx()).edits == []
+
+
+KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_failures.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", KNOWN, ids=[c["name"] for c in KNOWN])
+def test_known_failures_still_fail(case):
+    """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
+    assert clean(case["before"])[0] != case["ideal"]
