@@ -45,12 +45,12 @@ DEFAULTS: dict[str, Any] = {
 
 # ---- resources --------------------------------------------------------------
 CLOSE_QUOTES = "'’”\""
-BRACKETED = re.compile(r"(?<![\d\[{])( ?)([\[{])(\d{1,3})([\]}])(?=[\s.,;:!?)\]”’\"'—–-]|$)")
+BRACKETED = re.compile(r"(?<![\d\[{])( ?)([\[{])([1-9]\d{0,2})([\]}])(?=[\s.,;:!?)\]”’\"'—–-]|$)")
 GLUED = re.compile(r"(?<=[^\W\d_]{2})([.,;:!?][" + CLOSE_QUOTES + r")]?|[" + CLOSE_QUOTES
-                   + r")])(\d{1,3})(?=[\s)\]]|$)")
+                   + r")])([1-9]\d{0,2})(?=\s|$|[)\]](?!\d))")
 Q = "[" + CLOSE_QUOTES + "]?"
 # The sentence end before a spaced marker is matched (group 1), the marker is group 2.
-SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( \d{1,3})(?= [A-Z“\"‘'(])")
+SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( [1-9]\d{0,2})(?= [A-Z“\"‘'(])")
 DIGIT_LOOKALIKES = {"s": "5", "S": "5", "o": "0", "O": "0", "°": "0", "l": "1", "I": "1",
                     "i": "1", "z": "2", "Z": "2", "B": "8", "g": "9", "b": "6"}
 LOOK = "".join(re.escape(c) for c in DIGIT_LOOKALIKES)
@@ -64,8 +64,8 @@ GARBLED_AFTER_WORD = re.compile(  # eyes3s: must start with a real digit, the wo
 GARBLED_SPACED = re.compile(
     r"([^\W_]" + Q + r"[.!?;]" + Q + r")( (?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK
     + r"]*[" + LOOK + r"])[\d" + LOOK + r"]{1,3})(?= [A-Z“\"‘'(])")
-AFTER_YEAR = re.compile(r"(?<![\d.])(?:1\d{3}|20\d{2})[.,;:]([" + CLOSE_QUOTES + r"]?)(\d{1,3})(?=\s|$)")
-GLUED_DIGITS = re.compile(r"(?<=[a-z]{3})(\d{1,3})(?=[\s.,;:]|$)")
+AFTER_YEAR = re.compile(r"(?<![\d.])(?:1\d{3}|20\d{2})[.,;:]([" + CLOSE_QUOTES + r"]?)([1-9]\d{0,2})(?=\s|$)")
+GLUED_DIGITS = re.compile(r"(?<=[a-z]{3})([1-9]\d{0,2})(?=[\s.,;:]|$)")
 ABBREVIATIONS = {"p", "pp", "no", "nos", "vol", "vols", "ch", "chap", "fig", "figs", "art",
                  "para", "sec", "sect", "op", "cf", "ibid", "n", "nn", "f", "ff", "ed", "eds",
                  "v", "vv", "l", "ll", "col", "cols", "pl", "tab", "app", "nr", "st", "pt", "bk",
