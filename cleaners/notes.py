@@ -9,7 +9,7 @@ Runs after reflow (one paragraph per line). Markers are found in four forms:
 * ``after-year``: ``the controversies of 1923.217 Indeed`` (glued after a year's stop);
 * ``garbled``: an OCR-damaged marker, digits mixed with digit look-alikes
   (``eyes3s`` = 35, ``repeal.s8`` = 58, ``5°`` = 50 after ftfy repaired
-  ``5Â°``, ``kaput' .2°2`` = 202).
+  ``5Â°``, ``kaput' .2°2`` = 202, ``notes. 1 4 On`` = 14 or 174, split).
 
 ``bracketed`` and ``glued`` markers are accepted on their form alone.
 ``spaced``, ``after-year`` and ``garbled`` markers are accepted only with *sequence
@@ -51,6 +51,8 @@ GLUED = re.compile(r"(?<=[^\W\d_]{2})([.,;:!?][" + CLOSE_QUOTES + r")]?|[" + CLO
 Q = "[" + CLOSE_QUOTES + "]?"
 # The sentence end before a spaced marker is matched (group 1), the marker is group 2.
 SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( [1-9]\d{0,2})(?= [A-Z“\"‘'(])")
+SPLIT_SPACED = re.compile(  # notes. 1 4 On: marker 14 or 174 split by OCR
+    r"([^\W_]" + Q + r"[.!?;]" + Q + r")( [1-9] \d{1,2})(?= [A-Z“\"‘'(])")
 DIGIT_LOOKALIKES = {"s": "5", "S": "5", "o": "0", "O": "0", "°": "0", "l": "1", "I": "1",
                     "i": "1", "z": "2", "Z": "2", "B": "8", "g": "9", "b": "6"}
 LOOK = "".join(re.escape(c) for c in DIGIT_LOOKALIKES)
@@ -95,7 +97,7 @@ def digit_readings(marker: str) -> tuple[int, ...]:
     >>> digit_readings("3s"), digit_readings("5°"), digit_readings("12")
     ((35,), (50,), (12,))
     """
-    digits = "".join(DIGIT_LOOKALIKES.get(c, c) for c in marker.strip())
+    digits = "".join(DIGIT_LOOKALIKES.get(c, c) for c in marker.replace(" ", ""))
     return (int(digits),) if digits.isdigit() else ()
 
 
@@ -139,6 +141,14 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
             if _next_word(text, m.end()) in MONTHS or _prev_word(text, a - 1) in ABBREVIATIONS:
                 continue
             found.append(Candidate(a, a + len(g), g.strip(), (int(g),), "spaced", False))
+        for m in SPLIT_SPACED.finditer(text):
+            g, a = m.group(2), m.start(2)
+            if _next_word(text, m.end()) not in MONTHS:
+                first, rest = g.split()
+                # the space may hide a lost digit (1 4 = 174): those readings come second
+                readings = (int(first + rest),) + (tuple(int(first + str(d) + rest) for d in range(10))
+                                                   if len(rest) == 1 else ())
+                found.append(Candidate(a, a + len(g), g.strip(), readings, "garbled", False))
     if spaced:  # controversies of 1923.217 Indeed: a year, its stop, then the marker
         for m in AFTER_YEAR.finditer(text):
             found.append(Candidate(m.start(2), m.end(2), m.group(2), (int(m.group(2)),),
