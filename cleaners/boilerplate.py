@@ -56,7 +56,8 @@ UI_WORDS = CHANNELS | {
     "navigation", "toggle", "close", "open", "loading", "on", "it", "this", "our", "via",
     "the", "for", "and", "your", "page", "get", "news", "updates", "now", "here", "click",
     "join", "free", "inbox", "leave", "a", "with", "friends", "friend", "save", "bookmark",
-    "buttons", "button", "views", "view", "all", "donate", "support",
+    "buttons", "button", "views", "view", "all", "donate", "support", "advertisement",
+    "sponsored", "accept", "settings", "consent", "website", "uses", "we", "use",
 }
 STRONG_WORDS = CHANNELS - {"print", "copy", "link", "line", "mail"} | {
     "share", "tweet", "subscribe", "unsubscribe", "newsletter", "signup", "login",

@@ -23,7 +23,8 @@ Fixes, in the order they win when they touch the same characters:
 * ``nbsp``: no-break spaces (U+00A0, U+202F, U+2007) become plain spaces.
 * ``control``: C0/C1 control characters (except tab, newline and form feed,
   which later stages read) are removed.
-* ``zero-width``: U+200B, U+2060, U+FEFF, soft hyphen U+00AD removed; ZWJ and
+* ``zero-width``: U+200B, U+2060, U+FEFF, soft hyphen U+00AD removed (a soft
+  hyphen at the end of a token is a hyphenation point the hyphens stage reads); ZWJ and
   ZWNJ are removed only next to Latin/Greek/Cyrillic text (scripts from
   Hebrew on, and emoji, need them).
 * ``nfc``: NFC normalisation.
@@ -87,7 +88,8 @@ INTERESTING = re.compile(r"[^\t\n\r\x20-\x7e\u2028\u2029\x85]+")
 TOKEN_END = re.compile(r"[ \t\n\r\u2028\u2029\x85]")
 NBSP = re.compile(r"[\u00a0\u202f\u2007]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
-ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+# A soft hyphen ending a token (a line-end hyphenation point) is left to the hyphens stage.
+ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]|\u00ad(?!\Z)")
 JOINERS = re.compile(r"[\u200c\u200d]")
 JOINER_SCRIPTS_FROM = 0x0590  # Hebrew and later scripts, and emoji, use ZWJ/ZWNJ
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
