@@ -89,6 +89,7 @@ class Candidate:
     numbers: tuple[int, ...]  # readings, best first
     form: str
     strong: bool
+    flag_if_unfit: bool = True  # show a reviewer a weak candidate the sequence does not support
 
 
 def digit_readings(marker: str) -> tuple[int, ...]:
@@ -149,8 +150,7 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
                 readings = (int(first + rest),) + (tuple(int(first + str(d) + rest) for d in range(10))
                                                    if len(rest) == 1 else ())
                 found.append(Candidate(a, a + len(g), g.strip(), readings, "garbled", False))
-    if spaced:  # controversies of 1923.217 Indeed: a year, its stop, then the marker
-        for m in AFTER_YEAR.finditer(text):
+        for m in AFTER_YEAR.finditer(text):  # controversies of 1923.217 Indeed
             found.append(Candidate(m.start(2), m.end(2), m.group(2), (int(m.group(2)),),
                                    "after-year", False))
     if garbled:
@@ -164,9 +164,9 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
             if readings and _next_word(text, m.end()) not in MONTHS:
                 found.append(Candidate(m.start(2), m.end(2), m.group(2).strip(), readings,
                                        "garbled", False))
-        for m in GLUED_DIGITS.finditer(text):
+        for m in GLUED_DIGITS.finditer(text):  # mp3, covid19: not worth a flag when unfit
             found.append(Candidate(m.start(1), m.end(1), m.group(1), (int(m.group(1)),),
-                                   "garbled", False))
+                                   "garbled", False, flag_if_unfit=False))
     found.sort(key=lambda c: (c.start, -c.end))
     out: list[Candidate] = []
     for c in found:  # first (longest) wins where forms overlap
@@ -284,7 +284,7 @@ def run(text: str, ctx: Any) -> StageResult:
                                  confidence=0.97 if c.strong else 0.85,
                                  evidence={"marker": c.marker, "number": accepted[i],
                                            "form": c.form, "previous_number": prev_n}))
-        else:  # a weak candidate without sequence evidence: left alone, shown to a reviewer
+        elif c.flag_if_unfit:  # a weak candidate without sequence evidence: left alone, shown
             flags.append(Flag(STAGE, c.start, c.end, text[c.start:c.end], f"note-marker-{c.form}?",
                               candidates=[{"text": "", "readings": list(c.numbers),
                                            "previous_number": prev_n}], confidence=0.4))
