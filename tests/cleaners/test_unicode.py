@@ -71,3 +71,19 @@ KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_fa
 def test_known_failures_still_fail(case):
     """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
     assert clean(case["before"])[0] != case["ideal"]
+
+
+def test_evidence_names_codepages_and_ftfy_steps():
+    _, result = clean("see: Peaáčëčňŕöč˙: ęaę ýňo áűëo. And 5Â° here")
+    by_reason = {e.reason: e for e in result.edits}
+    cyr = by_reason["cyrillic-codepage"]
+    assert (cyr.evidence["source"], cyr.evidence["target"]) == ("cp1250", "cp1251")
+    assert cyr.evidence["known_words"] >= 0.6 and cyr.evidence["cyrillic"] >= 0.9
+    assert by_reason["mojibake"].evidence["ftfy"] == ["encode:latin-1", "decode:utf-8"]
+
+
+def test_short_wrong_codepage_run_is_flagged_not_changed():
+    text = "the word áűëo here"  # "было": 4 letters, below min_cyrillic_letters
+    out, result = clean(text)
+    assert out == text
+    assert [f.reason for f in result.flags] == ["cyrillic-codepage?"]
