@@ -41,6 +41,7 @@ tokens longer than ``max_ftfy_token`` skip ftfy.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from functools import lru_cache
@@ -84,6 +85,10 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # ---- resources --------------------------------------------------------------
 LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 BREAKS = " \t\n\r\u2028\u2029\x85"  # token boundaries (line ends are fixed on their own)
+# A token holding a non-ASCII or control character; matching starts only at token starts,
+# so a 1 MB ASCII "word" costs one linear scan.
+INTERESTING_TOKEN = re.compile(r"(?<![^ \t\n\r\u2028\u2029\x85])[^ \t\n\r\u2028\u2029\x85]*?"
+                               r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
 INTERESTING = re.compile(r"[^\t\n\r\x20-\x7e\u2028\u2029\x85]+")
 TOKEN_END = re.compile(r"[ \t\n\r\u2028\u2029\x85]")
 NBSP = re.compile(r"[\u00a0\u202f\u2007]")
@@ -271,6 +276,22 @@ def _remove_joiners(token: str) -> str:
 
 
 def _fix_token(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
+    """:func:`_fix_token_uncached` through a cache (tokens repeat a lot in real text)."""
+    key = tuple(opts[k] for k in FIX_OPTIONS)
+    fixed, reasons, evidence = _fix_token_cached(token, key)
+    return fixed, list(reasons), copy.deepcopy(evidence)
+
+
+FIX_OPTIONS = ("ftfy", "homoglyphs", "nbsp", "controls", "nfc", "max_ftfy_token")
+
+
+@lru_cache(maxsize=65536)
+def _fix_token_cached(token: str, key: tuple[Any, ...]) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    fixed, reasons, evidence = _fix_token_uncached(token, dict(zip(FIX_OPTIONS, key)))
+    return fixed, tuple(reasons), evidence
+
+
+def _fix_token_uncached(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
     """All per-token fixes, repeated until nothing changes; returns (text, reasons, evidence).
 
     Repeating makes the stage idempotent when one fix exposes another (a
@@ -340,18 +361,12 @@ def _trimmed_edit(text: str, start: int, end: int, after: str, **kw: Any) -> Edi
 
 # ---- the stage --------------------------------------------------------------
 def _tokens(text: str) -> list[tuple[int, int]]:
-    """Spans of the whitespace-delimited tokens that hold a non-ASCII or control character."""
-    out: list[tuple[int, int]] = []
-    last_end = 0
-    for m in INTERESTING.finditer(text):
-        if m.start() < last_end:
-            continue
-        start = max(max(text.rfind(c, last_end, m.start()) for c in BREAKS) + 1, last_end)
-        nxt = TOKEN_END.search(text, m.end())
-        end = nxt.start() if nxt else len(text)
-        out.append((start, end))
-        last_end = end
-    return out
+    """Spans of the whitespace-delimited tokens that hold a non-ASCII or control character.
+
+    >>> _tokens("plain café “quoted” text")
+    [(6, 10), (11, 19)]
+    """
+    return [m.span() for m in INTERESTING_TOKEN.finditer(text)]
 
 
 def _runs(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
