@@ -84,13 +84,11 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 
 # ---- resources --------------------------------------------------------------
 LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-BREAKS = " \t\n\r\u2028\u2029\x85"  # token boundaries (line ends are fixed on their own)
-# A token holding a non-ASCII or control character; matching starts only at token starts,
+# A token (between spaces, tabs and line ends) holding a non-ASCII or control character;
+# matching starts only at token starts,
 # so a 1 MB ASCII "word" costs one linear scan.
 INTERESTING_TOKEN = re.compile(r"(?<![^ \t\n\r\u2028\u2029\x85])[^ \t\n\r\u2028\u2029\x85]*?"
                                r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
-INTERESTING = re.compile(r"[^\t\n\r\x20-\x7e\u2028\u2029\x85]+")
-TOKEN_END = re.compile(r"[ \t\n\r\u2028\u2029\x85]")
 NBSP = re.compile(r"[\u00a0\u202f\u2007]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
 # A soft hyphen ending a token (a line-end hyphenation point) is left to the hyphens stage.
