@@ -92,3 +92,21 @@ KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_fa
 def test_known_failures_still_fail(case):
     """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
     assert clean(case["before"])[0] != case["ideal"]
+
+
+SEEDS = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "seeds.json").read_text("utf-8"))
+RAW = Path(__file__).parents[2] / "raw"
+
+
+@pytest.mark.parametrize("doc", [k for k in SEEDS if not k.startswith("_")])
+def test_seed_counts_by_reason_and_idempotence(doc):
+    from collections import Counter
+
+    from cleaners import unicode as unicode_stage
+    (path,) = RAW.glob(f"{doc}_*.txt")
+    text = path.read_text("utf-8")
+    if stage is not unicode_stage:
+        text = apply_edits(text, unicode_stage.run(text, Ctx()).edits)
+    out, result = clean(text)
+    assert dict(Counter(e.reason for e in result.edits)) == SEEDS[doc]
+    assert stage.run(out, Ctx()).edits == []

@@ -87,3 +87,13 @@ KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_fa
 def test_known_failures_still_fail(case):
     """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
     assert clean(case["before"])[0] != case["ideal"]
+
+
+@pytest.mark.parametrize("doc", ["000", "004"])
+def test_seed_marginal_glyphs_and_idempotence(doc):
+    raw = Path(__file__).parents[2] / "raw"
+    (path,) = raw.glob(f"{doc}_*.txt")
+    out, result = clean(path.read_text("utf-8"))
+    glyphs = [e.evidence["glyph"] for e in result.edits if e.reason == "marginal-glyph"]
+    assert glyphs == (["i", "\\", "\\", "J"] if doc == "000" else [])
+    assert stage.run(out, Ctx()).edits == []
