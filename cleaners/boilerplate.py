@@ -59,7 +59,12 @@ UI_WORDS = CHANNELS | {
     "buttons", "button", "views", "view", "all", "donate", "support", "advertisement",
     "sponsored", "accept", "settings", "consent", "website", "uses", "we", "use",
 }
-STRONG_WORDS = CHANNELS - {"print", "copy", "link", "line", "mail"} | {
+# "Share" buttons in other languages, and the little words that go with them.
+SHARE_WORDS_OTHER = {"поделиться", "поширити", "partager", "teilen", "compartir", "condividi",
+                     "udostępnij", "sdílet", "dela", "delen", "partilhar", "paylaş"}
+SHARE_CONNECTORS = {"sur", "auf", "en", "su", "na", "в", "op", "no", "em", "på", "w"}
+UI_WORDS |= SHARE_WORDS_OTHER | SHARE_CONNECTORS
+STRONG_WORDS = CHANNELS - {"print", "copy", "link", "line", "mail"} | SHARE_WORDS_OTHER | {
     "share", "tweet", "subscribe", "unsubscribe", "newsletter", "signup", "login",
     "cookies", "navigation",
 }
@@ -197,7 +202,7 @@ def classify_line(line: str, *, max_words: int = 8, min_repeats: int = 3) -> tup
     words = set(_words(stripped))
     if words & {"newsletter", "newsletters", "subscribe", "unsubscribe", "signup"}:
         return "newsletter", strength
-    if words & ({"share", "shares", "sharing", "tweet", "pin"} | CHANNELS):
+    if words & ({"share", "shares", "sharing", "tweet", "pin"} | CHANNELS | SHARE_WORDS_OTHER):
         return "share-buttons", strength
     return "ui-block", strength
 
