@@ -1,7 +1,8 @@
 """Stage ``notes``: footnote reference markers removed from the running text.
 
-Runs after reflow (one paragraph per line). Markers are found in four forms:
+Runs after reflow (one paragraph per line). Markers are found in these forms:
 
+* ``superscript``: ``revolution.¹²``, ``Lenin³`` (not ``km²``, ``mc²``);
 * ``bracketed``: ``Solvychegodsk[117]``, ``again.{196}``, ``Okhrana [2] agent``;
 * ``glued``: digits glued after sentence punctuation that follows a word:
   ``problems.10``, ``Pakaln;4``, ``riddles.”1``, ``life.2`` (end of paragraph);
@@ -11,7 +12,7 @@ Runs after reflow (one paragraph per line). Markers are found in four forms:
   (``eyes3s`` = 35, ``repeal.s8`` = 58, ``5°`` = 50 after ftfy repaired
   ``5Â°``, ``kaput' .2°2`` = 202, ``notes. 1 4 On`` = 14 or 174, split).
 
-``bracketed`` and ``glued`` markers are accepted on their form alone.
+``superscript``, ``bracketed`` and ``glued`` markers are accepted on their form alone.
 ``spaced``, ``after-year`` and ``garbled`` markers are accepted only with *sequence
 evidence*: note markers count up through a document, so a weak candidate is
 removed only when its number (for a garbled one: one of its readings) is one
@@ -48,6 +49,9 @@ CLOSE_QUOTES = "'’”\""
 BRACKETED = re.compile(r"(?<![\d\[{])( ?)([\[{])([1-9]\d{0,2})([\]}])(?=[\s.,;:!?)\]”’\"'—–-]|$)")
 GLUED = re.compile(r"(?<=[^\W\d_]{2})([.,;:!?][" + CLOSE_QUOTES + r")]?|[" + CLOSE_QUOTES
                    + r")])([1-9]\d{0,2})(?=\s|$|[)\]](?!\d))")
+SUPERSCRIPT = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:!?)" + CLOSE_QUOTES + r"]))[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?![\w])")
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+UNITS = {"sqm", "sqft", "cm", "km", "mm", "mi", "ft", "yd", "m", "in", "sec", "min", "deg"}
 Q = "[" + CLOSE_QUOTES + "]?"
 # The sentence end before a spaced marker is matched (group 1), the marker is group 2.
 SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( [1-9]\d{0,2})(?= [A-Z“\"‘'(])")
@@ -132,6 +136,11 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
             else m.start(1)
         found.append(Candidate(a, m.end(), m.group(2) + m.group(3) + m.group(4), (number,),
                                "bracketed", True))
+    for m in SUPERSCRIPT.finditer(text):  # a superscript after a word or a stop (not km²)
+        if len(m.group()) > 3 or _prev_word(text, m.start()) in UNITS:
+            continue
+        number = int(m.group().translate(SUPERSCRIPT_DIGITS))
+        found.append(Candidate(m.start(), m.end(), m.group(), (number,), "superscript", True))
     for m in GLUED.finditer(text):
         if _prev_word(text, m.start(1)) in ABBREVIATIONS:
             continue

@@ -52,7 +52,7 @@ def test_never_crashes_and_edits_apply(text):
 
 # Text built from the characters the stage cares about, so its patterns fire often.
 STRUCTURED = st.text(alphabet=st.sampled_from(list(
-    "  \n\n\r\t.,;:!?'’”“\"[]{}()0123456789°sSoOlI aeiPoeRs Share on facebook Loading… "
+    "  \n\n\r\t.,;:!?'’”“\"[]{}()0123456789°¹²³⁰sSoOlI aeiPoeRs Share on facebook Loading… "
     "Ââ€œ\u00a0\u200b\u00ad\x07áčëňŕöč˙ęýűĺđ—–-|")), max_size=80)
 
 
