@@ -162,7 +162,7 @@ codecs.register_error("scanclean-cp1252", _mixed_handler)
 def _check_signature(data: bytes) -> None:
     name = _signature(data)
     if name:
-        raise RefusedInput("binary", f"refused: the file starts with the signature of a {name}, "
+        raise RefusedInput("binary", f"the file starts with the signature of a {name}, "
                            "not text; convert it to plain text (e.g. run OCR) first")
 
 
@@ -170,12 +170,12 @@ def _check_binary(data: bytes) -> None:
     n = len(data)
     nul = data.count(0)
     if nul > MAX_NUL_SHARE * n:
-        raise RefusedInput("binary", f"refused: {nul} NUL bytes in {n} bytes ({nul / n:.1%}); "
+        raise RefusedInput("binary", f"{nul} NUL bytes in {n} bytes ({nul / n:.1%}); "
                            "this looks like binary data, not UTF-8/UTF-16 text; check the file "
                            "type, or re-save it as UTF-8 text")
     controls = n - len(data.translate(None, CONTROL_BYTES))
     if controls > MAX_CONTROL_SHARE * n:
-        raise RefusedInput("binary", f"refused: {controls} control bytes in {n} bytes "
+        raise RefusedInput("binary", f"{controls} control bytes in {n} bytes "
                            f"({controls / n:.1%}); this looks like binary data, not text; "
                            "check the file type, or re-save it as UTF-8 text")
 
@@ -204,7 +204,7 @@ def decode_bytes(data: bytes) -> Decoded:
     >>> decode_bytes(b"  \\n")
     Traceback (most recent call last):
     ...
-    cleaners.decode.RefusedInput: refused: the document is empty or only whitespace (3 bytes); nothing to clean
+    cleaners.decode.RefusedInput: the document is empty or only whitespace (3 bytes); nothing to clean; check the scan or export that produced it
     """
     return _finish(_decode(data), len(data))
 
@@ -258,12 +258,12 @@ def _invalid_positions(data: bytes) -> list[int]:
 
 def _check_empty(data: bytes) -> None:
     if not data.translate(None, WHITESPACE_BYTES):
-        raise RefusedInput("empty", f"refused: the document is empty or only whitespace "
-                           f"({len(data)} bytes); nothing to clean")
+        raise RefusedInput("empty", f"the document is empty or only whitespace "
+                           f"({len(data)} bytes); nothing to clean; check the scan or export that produced it")
 
 
 def _finish(decoded: Decoded, n: int) -> Decoded:
     if not decoded.text.strip():
-        raise RefusedInput("empty", f"refused: the document is empty or only whitespace "
-                           f"({n} bytes); nothing to clean")
+        raise RefusedInput("empty", f"the document is empty or only whitespace "
+                           f"({n} bytes); nothing to clean; check the scan or export that produced it")
     return decoded
