@@ -47,16 +47,20 @@ DEFAULTS: dict[str, Any] = {
 # ---- resources --------------------------------------------------------------
 CLOSE_QUOTES = "'’”\""
 BRACKETED = re.compile(r"(?<![\d\[{])( ?)([\[{])([1-9]\d{0,2})([\]}])(?=[\s.,;:!?)\]”’\"'—–-]|$)")
-GLUED = re.compile(r"(?<=[^\W\d_]{2})([.,;:!?][" + CLOSE_QUOTES + r")]?|[" + CLOSE_QUOTES
-                   + r")])([1-9]\d{0,2})(?=\s|$|[)\]](?!\d))")
+CLOSERS = "[" + CLOSE_QUOTES + r")\]]"
+GLUED = re.compile(r"(?<=[^\W\d_]{2})(" + CLOSERS + r"?[.,;:!?]" + CLOSERS + r"?|" + CLOSERS
+                   + r")([1-9]\d{0,2})(?=\s|$|[)\]](?!\d))")
 SUPERSCRIPT = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:!?)" + CLOSE_QUOTES + r"]))[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?![\w])")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 UNITS = {"sqm", "sqft", "cm", "km", "mm", "mi", "ft", "yd", "m", "in", "sec", "min", "deg"}
 Q = "[" + CLOSE_QUOTES + "]?"
 # The sentence end before a spaced marker is matched (group 1), the marker is group 2.
-SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( [1-9]\d{0,2})(?= [A-Z“\"‘'(])")
+NEXT_SENTENCE = r"(?= +[A-Z“\"‘'(])"
+SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( +[1-9]\d{0,2})" + NEXT_SENTENCE)
+QUOTE_SPACED = re.compile(  # illness. '9 He: the closing quote pushed off by a space
+    r"([^\W_][.!?;] )([" + CLOSE_QUOTES + r"])([1-9]\d{0,2})" + NEXT_SENTENCE)
 SPLIT_SPACED = re.compile(  # notes. 1 4 On: marker 14 or 174 split by OCR
-    r"([^\W_]" + Q + r"[.!?;]" + Q + r")( [1-9] \d{1,2})(?= [A-Z“\"‘'(])")
+    r"([^\W_]" + Q + r"[.!?;]" + Q + r")( +[1-9] \d{1,2})" + NEXT_SENTENCE)
 DIGIT_LOOKALIKES = {"s": "5", "S": "5", "o": "0", "O": "0", "°": "0", "l": "1", "I": "1",
                     "i": "1", "z": "2", "Z": "2", "B": "8", "g": "9", "b": "6"}
 LOOK = "".join(re.escape(c) for c in DIGIT_LOOKALIKES)
@@ -64,12 +68,12 @@ MIXED = (r"(?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK + r"]*[" + LOOK + r"])")  # di
 GARBLED_AFTER_PUNCT = re.compile(  # repeal.s8, exports.S4, Soviet.6s, profit'.s6
     r"(?<=[^\W\d_]{2})(" + Q + r"[.,;:!?]" + Q + r")(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
 GARBLED_AFTER_SPACED_PUNCT = re.compile(  # kaput' .2°2 (OCR put a space before the stop)
-    r"(?<=[^\W\d_][" + CLOSE_QUOTES + r"] )([.,;:!?])(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
+    r"(?<=[^\W\d_][" + CLOSE_QUOTES + r"] )([.,;:!?])((?=[\d" + LOOK + r"]*\d)[\d" + LOOK + r"]{1,3})(?=\s|$)")
 GARBLED_AFTER_WORD = re.compile(  # eyes3s: must start with a real digit, the word may end in a look-alike
     r"(?<=[^\W\d_]{2})()(" + MIXED + r"\d[\d" + LOOK + r"]{1,2})(?=\s|$)")
 GARBLED_SPACED = re.compile(
     r"([^\W_]" + Q + r"[.!?;]" + Q + r")( (?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK
-    + r"]*[" + LOOK + r"])[\d" + LOOK + r"]{1,3})(?= [A-Z“\"‘'(])")
+    + r"]*[" + LOOK + r"])[\d" + LOOK + r"]{1,3})" + NEXT_SENTENCE)
 AFTER_YEAR = re.compile(r"(?<![\d.])(?:1\d{3}|20\d{2})[.,;:]([" + CLOSE_QUOTES + r"]?)([1-9]\d{0,2})(?=\s|$)")
 GLUED_DIGITS = re.compile(r"(?<=[a-z]{3})([1-9]\d{0,2})(?=[\s.,;:]|$)")
 ABBREVIATIONS = {"p", "pp", "no", "nos", "vol", "vols", "ch", "chap", "fig", "figs", "art",
@@ -151,6 +155,10 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
             if _next_word(text, m.end()) in MONTHS or _prev_word(text, a - 1) in ABBREVIATIONS:
                 continue
             found.append(Candidate(a, a + len(g), g.strip(), (int(g),), "spaced", False))
+        for m in QUOTE_SPACED.finditer(text):
+            if _next_word(text, m.end()) not in MONTHS:
+                found.append(Candidate(m.start(3), m.end(3), m.group(3), (int(m.group(3)),),
+                                       "spaced", False))
         for m in SPLIT_SPACED.finditer(text):
             g, a = m.group(2), m.start(2)
             if _next_word(text, m.end()) not in MONTHS:
