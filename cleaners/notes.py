@@ -45,34 +45,37 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # ---- resources --------------------------------------------------------------
+# A letter: \w without digits, "_" and the superscript/fraction digits \w also admits.
+LETTER = r"[^\W\d_⁰¹²³⁴⁵⁶⁷⁸⁹½¼¾⅓⅔]"
+ALNUM = r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹½¼¾⅓⅔]"
 CLOSE_QUOTES = "'’”\""
 BRACKETED = re.compile(r"(?<![\d\[{])( ?)([\[{])([1-9]\d{0,2})([\]}])(?=[\s.,;:!?)\]”’\"'—–-]|$)")
 CLOSERS = "[" + CLOSE_QUOTES + r")\]]"
-GLUED = re.compile(r"(?<=[^\W\d_]{2})(" + CLOSERS + r"?[.,;:!?]" + CLOSERS + r"?|" + CLOSERS
+GLUED = re.compile(r"(?<=" + LETTER + r"{2})(" + CLOSERS + r"?[.,;:!?]" + CLOSERS + r"?|" + CLOSERS
                    + r")([1-9]\d{0,2})(?=\s|$|[)\]](?!\d))")
-SUPERSCRIPT = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:!?)" + CLOSE_QUOTES + r"]))[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?![\w])")
+SUPERSCRIPT = re.compile(r"(?:(?<=" + LETTER + r"{3})|(?<=[.,;:!?)" + CLOSE_QUOTES + r"]))[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?!\w)(?![.,;:!?" + CLOSE_QUOTES + r")\]]*\d)")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 UNITS = {"sqm", "sqft", "cm", "km", "mm", "mi", "ft", "yd", "m", "in", "sec", "min", "deg"}
 Q = "[" + CLOSE_QUOTES + "]?"
 # The sentence end before a spaced marker is matched (group 1), the marker is group 2.
 NEXT_SENTENCE = r"(?= +[A-Z“\"‘'(])"
-SPACED = re.compile(r"([^\W_]" + Q + r"[.!?;]" + Q + r")( +[1-9]\d{0,2})" + NEXT_SENTENCE)
+SPACED = re.compile(r"(" + ALNUM + Q + r"[.!?;]" + Q + r")( +[1-9]\d{0,2})" + NEXT_SENTENCE)
 QUOTE_SPACED = re.compile(  # illness. '9 He: the closing quote pushed off by a space
-    r"([^\W_][.!?;] )([" + CLOSE_QUOTES + r"])([1-9]\d{0,2})" + NEXT_SENTENCE)
+    r"(" + ALNUM + r"[.!?;] )([" + CLOSE_QUOTES + r"])([1-9]\d{0,2})" + NEXT_SENTENCE)
 SPLIT_SPACED = re.compile(  # notes. 1 4 On: marker 14 or 174 split by OCR
-    r"([^\W_]" + Q + r"[.!?;]" + Q + r")( +[1-9] \d{1,2})" + NEXT_SENTENCE)
+    r"(" + ALNUM + Q + r"[.!?;]" + Q + r")( +[1-9] \d{1,2})" + NEXT_SENTENCE)
 DIGIT_LOOKALIKES = {"s": "5", "S": "5", "o": "0", "O": "0", "°": "0", "l": "1", "I": "1",
                     "i": "1", "z": "2", "Z": "2", "B": "8", "g": "9", "b": "6"}
 LOOK = "".join(re.escape(c) for c in DIGIT_LOOKALIKES)
 MIXED = (r"(?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK + r"]*[" + LOOK + r"])")  # digits and look-alikes
 GARBLED_AFTER_PUNCT = re.compile(  # repeal.s8, exports.S4, Soviet.6s, profit'.s6
-    r"(?<=[^\W\d_]{2})(" + Q + r"[.,;:!?]" + Q + r")(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
+    r"(?<=" + LETTER + r"{2})(" + Q + r"[.,;:!?]" + Q + r")(" + MIXED + r"[\d" + LOOK + r"]{2,3})(?=\s|$)")
 GARBLED_AFTER_SPACED_PUNCT = re.compile(  # kaput' .2°2 (OCR put a space before the stop)
-    r"(?<=[^\W\d_][" + CLOSE_QUOTES + r"] )([.,;:!?])((?=[\d" + LOOK + r"]*\d)[\d" + LOOK + r"]{1,3})(?=\s|$)")
+    r"(?<=" + LETTER + r"[" + CLOSE_QUOTES + r"] )([.,;:!?])((?=[\d" + LOOK + r"]*\d)[\d" + LOOK + r"]{1,3})(?=\s|$)")
 GARBLED_AFTER_WORD = re.compile(  # eyes3s: must start with a real digit, the word may end in a look-alike
-    r"(?<=[^\W\d_]{2})()(" + MIXED + r"\d[\d" + LOOK + r"]{1,2})(?=\s|$)")
+    r"(?<=" + LETTER + r"{2})()(" + MIXED + r"\d[\d" + LOOK + r"]{1,2})(?=\s|$)")
 GARBLED_SPACED = re.compile(
-    r"([^\W_]" + Q + r"[.!?;]" + Q + r")( (?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK
+    r"(" + ALNUM + Q + r"[.!?;]" + Q + r")( (?=[\d" + LOOK + r"]*\d)(?=[\d" + LOOK
     + r"]*[" + LOOK + r"])[\d" + LOOK + r"]{1,3})" + NEXT_SENTENCE)
 AFTER_YEAR = re.compile(r"(?<![\d.])(?:1\d{3}|20\d{2})[.,;:]([" + CLOSE_QUOTES + r"]?)([1-9]\d{0,2})(?=\s|$)")
 GLUED_DIGITS = re.compile(r"(?<=[a-z]{3})([1-9]\d{0,2})(?=[\s.,;:]|$)")
@@ -84,8 +87,8 @@ ABBREVIATIONS = {"p", "pp", "no", "nos", "vol", "vols", "ch", "chap", "fig", "fi
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
           "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
-PREV_WORD = re.compile(r"([^\W\d_]+)\W*$")
+NEXT_WORD = re.compile(r"\s*(" + LETTER + r"+)")
+PREV_WORD = re.compile(r"(" + LETTER + r"+)\W*$")
 YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 
 
