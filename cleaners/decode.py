@@ -74,6 +74,9 @@ WHITESPACE_BYTES = b" \t\n\r\x0b\x0c"
 
 MAX_NUL_SHARE = 0.001
 MAX_CONTROL_SHARE = 0.01
+# a short text with a few terminal escapes or a bell is still text: the share
+# rule alone would refuse it, so binary also needs this many control bytes
+MIN_CONTROL_BYTES = 16
 UTF16_NUL_SHARE = 0.3  # share of NULs at one parity that marks UTF-16
 SAMPLE = 1 << 16
 FALLBACK_POSITIONS = 10
@@ -174,7 +177,7 @@ def _check_binary(data: bytes) -> None:
                            "this looks like binary data, not UTF-8/UTF-16 text; check the file "
                            "type, or re-save it as UTF-8 text")
     controls = n - len(data.translate(None, CONTROL_BYTES))
-    if controls > MAX_CONTROL_SHARE * n:
+    if controls > MAX_CONTROL_SHARE * n and controls >= MIN_CONTROL_BYTES:
         raise RefusedInput("binary", f"{controls} control bytes in {n} bytes "
                            f"({controls / n:.1%}); this looks like binary data, not text; "
                            "check the file type, or re-save it as UTF-8 text")

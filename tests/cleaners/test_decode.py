@@ -72,3 +72,13 @@ def test_utf8_text_round_trips(text):
         assert decode_bytes(text.encode("utf-8")).text == text
     except RefusedInput as exc:  # text made mostly of control characters is refused as binary
         assert exc.kind == "binary"
+
+
+def test_short_text_with_a_few_terminal_escapes_is_text_not_binary():
+    data = b"An escape \x1b[31mred\x1b[0m and a bell \x07 in the scan.\n"
+    assert decode_bytes(data).text.startswith("An escape")
+
+
+def test_many_control_bytes_are_still_refused_as_binary():
+    with pytest.raises(RefusedInput):
+        decode_bytes(bytes(range(1, 9)) * 40 + b"some text")
