@@ -1,5 +1,162 @@
-"""Corpus lexicon (placeholder until the word-repair issue lands)."""
+"""The corpus lexicon: word forms the corpus itself vouches for.
+
+A form is *trusted* when it recurs in clean context (its neighbours are
+ordinary words) and is not a cheap OCR misreading of a much more common word.
+Trusted forms are never "corrected" (names, transliterations, rare words of
+the field: Dzhugashvili, RTsKhIDNI, kulakization) and are candidates for
+repairing their damaged variants (``Eeningrad`` -> ``Leningrad``). OCR errors
+recur too (``ihe`` dozens of times in one damaged book): dominance by a
+confusion neighbour (``the``) keeps them out.
+
+Counts are quantised to powers of two so that editing one document slightly
+usually leaves the lexicon, and its ``digest``, unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from cleaners.words.confusions import confusion_variants
+from cleaners.words.language import unigram_probs
+from cleaners.words.tokens import case_pattern, tokenize
+
+LEXICON_DEFAULTS = {
+    "unigrams": "wordfreq-large",
+    "trust_min_count": 2,  # clean-context occurrences a form needs to be trusted
+    "known_prob": 1e-6,  # general-list probability above which a neighbour is an ordinary word
+    "dominance_ratio": 8.0,  # a confusion neighbour this much more frequent marks a form as an error
+}
 
 
-def build_corpus_lexicon(layout_texts, *, options=None):
+def quantise(n: int) -> int:
+    """Largest power of two <= n (0 for 0).
+
+    >>> [quantise(n) for n in (0, 1, 3, 4, 1000)]
+    [0, 1, 2, 4, 512]
+    """
+    return 0 if n <= 0 else 1 << (n.bit_length() - 1)
+
+
+@dataclass
+class CorpusLexicon:
+    """Trusted corpus forms with quantised counts; picklable."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # lowercase key -> quantised count
+    surfaces: dict[str, str] = field(default_factory=dict)  # key -> usual spelling (case)
+    total: int = 0  # quantised number of word tokens
+    settings: dict = field(default_factory=dict)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = self.compute_digest()
+
+    def compute_digest(self) -> str:
+        h = hashlib.sha256()
+        h.update(repr(sorted(self.settings.items())).encode())
+        h.update(str(self.total).encode())
+        for k in sorted(self.counts):
+            h.update(f"{k}\t{self.counts[k]}\t{self.surfaces.get(k, k)}\n".encode())
+        return h.hexdigest()[:16]
+
+    def trusted(self, key: str) -> bool:
+        return key in self.counts
+
+    def prob(self, key: str) -> float:
+        c = self.counts.get(key)
+        if not c or not self.total:
+            return 0.0
+        return c / self.total
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
+def _settings(options: dict | None) -> dict:
+    s = dict(LEXICON_DEFAULTS)
+    for k in LEXICON_DEFAULTS:
+        if options and k in options:
+            s[k] = options[k]
+    return s
+
+
+def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
+                 ratio: float, known_prob: float) -> str | None:
+    """The common word ``surface`` is probably a misreading of, if any.
+
+    >>> is_dominated("ihe", 30, Counter({"the": 5000}), {"the": 0.05}, ratio=8, known_prob=1e-6)
+    'the'
+    """
+    variants = confusion_variants(surface, depth=2, max_cost=1.6)
+    if surface.lower() != surface:
+        variants.update(confusion_variants(surface.lower(), depth=2, max_cost=1.6))
+    for v in sorted(variants, key=lambda x: (variants[x], x)):
+        k = v.lower()
+        p = probs.get(k, 0.0)
+        if p >= known_prob * 10 or raw_counts.get(k, 0) >= ratio * count and (
+                p >= known_prob or raw_counts.get(k, 0) >= 10):
+            return k
     return None
+
+
+def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: dict | None = None) -> CorpusLexicon:
+    """Build the corpus lexicon from every document's layout output ``(doc_id, text)``.
+
+    >>> lex = build_corpus_lexicon([("a", "Koba met Koba and Koba. Eenin saw Lenin, Lenin and Lenin.")])
+    >>> lex.trusted("koba"), lex.trusted("eenin"), lex.trusted("lenin")
+    (True, False, True)
+    """
+    s = _settings(options)
+    probs = unigram_probs(s["unigrams"])
+    known_prob = s["known_prob"]
+    raw_counts: Counter = Counter()
+    clean_counts: Counter = Counter()
+    surface_counts: Counter = Counter()
+    total = 0
+    for _doc_id, text in layout_texts:
+        toks = tokenize(text)
+        total += len(toks)
+        keys = [t.key for t in toks]
+        ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
+        n = len(toks)
+        for i, t in enumerate(toks):
+            k = keys[i]
+            raw_counts[k] += 1
+            if not t.text.isalpha() and "'" not in k:
+                continue
+            surface_counts[(k, t.text)] += 1
+            left_ok = i == 0 or t.left_break or ordinary[i - 1]
+            right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
+            if left_ok and right_ok:
+                clean_counts[k] += 1
+    best_surface: dict[str, tuple[int, str]] = {}
+    for (k, surf), c in surface_counts.items():
+        cur = best_surface.get(k)
+        if cur is None or (c, surf) > cur:
+            best_surface[k] = (c, surf)
+    counts: dict[str, int] = {}
+    surfaces: dict[str, str] = {}
+    for k, c in clean_counts.items():
+        if c < s["trust_min_count"]:
+            continue
+        surf = best_surface[k][1]
+        if probs.get(k, 0.0) < known_prob and case_pattern(surf) != "upper":
+            if is_dominated(surf, raw_counts[k], raw_counts, probs,
+                            ratio=s["dominance_ratio"], known_prob=known_prob):
+                continue
+        counts[k] = quantise(raw_counts[k])
+        if surf != k:
+            surfaces[k] = surf
+    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), settings=s)
+
+
+def empty_lexicon() -> CorpusLexicon:
+    return CorpusLexicon(settings=_settings(None))
+
+
+def log2_bucket(n: int) -> int:
+    return int(math.log2(n)) if n > 0 else -1

@@ -1,9 +1,369 @@
-"""Stage `words` (placeholder until its issue lands: changes nothing)."""
+"""Stage `words`: repair OCR word errors with a confusion model and context.
 
-from cleaners.document import StageResult
+How a token is judged
+---------------------
+1. Tokens that must not be touched are skipped: user-protected words and
+   patterns, URLs and e-mails, numbers, roman numerals, ALL-CAPS acronyms,
+   mixed-case forms (``RTsKhIDNI``), and every form the corpus lexicon trusts
+   (it recurs in clean context: names, transliterations, rare real words).
+2. A *suspicious* token is one that is neither trusted nor a reasonably
+   frequent word of the general list. Its candidates are the known words
+   reachable by undoing OCR confusions (``lhal`` -> ``that``), by one generic
+   edit, or by splitting off a glued function word (``amatter``).
+3. The token as is and each candidate are scored by a noisy-channel model
+   (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
+   cost, and a prior that the word was misread at all which grows with the
+   density of suspicious tokens nearby (damage comes in bursts).
+4. Known words near repaired damage get a second look for *real-word* errors
+   (``bad`` -> ``had`` in ``he bad been``): only cheap confusions, only with
+   bigram evidence, and with an extra penalty.
+5. A repair is applied when its posterior reaches ``threshold``; a doubtful
+   one becomes a Flag with its candidates.
+"""
 
-DEFAULTS: dict = {}
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cleaners.document import Edit, Flag, StageResult
+from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon
+from cleaners.words.scoring import (LanguageModel, Reading, nonword_candidates,
+                                    realword_candidates, score_readings)
+from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
+                                   normalise_key, protected_spans, tokenize)
+
+STAGE = "words"
+
+DEFAULTS: dict[str, Any] = {
+    # decisions
+    "threshold": 0.95,  # posterior a repair needs to be applied
+    "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
+    "realword": True,  # also repair real-word errors near damage (bad -> had)
+    "realword_penalty": 1.5,  # extra log10 cost of changing a known word
+    "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
+    "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
+    "max_channel_cost": 3.5,
+    "base_error_rate": 0.002,  # prior that a token is misread, before local damage
+    "damage_window": 10,  # tokens each side used to measure local damage
+    "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
+    "oov_logp": -8.5,  # log10 probability of an unknown lowercase form
+    "name_logp": -7.0,  # ... of an unknown capitalised form inside a sentence
+    # protection
+    "protected_words": [],
+    "protected_patterns": [],
+    "protected_words_file": None,
+    # language resources
+    "unigrams": LEXICON_DEFAULTS["unigrams"],
+    "bigrams": "symspell",
+    # corpus lexicon
+    "trust_min_count": LEXICON_DEFAULTS["trust_min_count"],
+    "known_prob": LEXICON_DEFAULTS["known_prob"],
+    "dominance_ratio": LEXICON_DEFAULTS["dominance_ratio"],
+}
+
+SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 
 
-def run(text, ctx) -> StageResult:
-    return StageResult()
+def _options(options: dict | None) -> dict[str, Any]:
+    out = dict(DEFAULTS)
+    if options:
+        out.update(options)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _protected_words(words: tuple[str, ...], path: str | None) -> frozenset[str]:
+    out = {normalise_key(w) for w in words}
+    if path:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.add(normalise_key(line))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+_LM_CACHE: dict[tuple, LanguageModel] = {}
+
+
+def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageModel:
+    """One LanguageModel per (lexicon, resources) in this process (its caches are shared)."""
+    key = (lexicon.digest, opts["unigrams"], opts["bigrams"], opts["oov_logp"], opts["name_logp"],
+           opts["max_channel_cost"], opts["realword_min_prob"])
+    lm = _LM_CACHE.get(key)
+    if lm is None:
+        if len(_LM_CACHE) > 8:
+            _LM_CACHE.clear()
+        lm = LanguageModel(lexicon, unigrams=opts["unigrams"], bigrams=opts["bigrams"],
+                           oov_logp=opts["oov_logp"], name_logp=opts["name_logp"])
+        _LM_CACHE[key] = lm
+    return lm
+
+
+def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
+    """Word forms no repair touches whatever their context."""
+    if key in protected or len(w) < 2:
+        return True
+    if is_roman(w):
+        return True
+    pol = digit_policy(w)
+    if pol == "number":
+        return True
+    pat = case_pattern(w)
+    return pat in ("upper", "mixed")
+
+
+def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
+    if i == 0:
+        return True
+    before = text[tokens[i - 1].end:tokens[i].start]
+    return "\n" in before or bool(SENTENCE_END_RE.search(before))
+
+
+class _Decision:
+    __slots__ = ("index", "readings", "apply", "kind", "density")
+
+    def __init__(self, index: int, readings: list[Reading], apply: bool, kind: str, density: float):
+        self.index = index
+        self.readings = readings
+        self.apply = apply
+        self.kind = kind
+        self.density = density
+
+
+def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None
+                ) -> tuple[str, list[Edit], list[Flag]]:
+    """Repair ``text``; return ``(new_text, edits, flags)``.
+
+    >>> repair_text("It turned out lhal he had been there.")[0]
+    'It turned out that he had been there.'
+    """
+    from cleaners.document import apply_edits
+
+    result = repair(text, lexicon=lexicon, options=options)
+    return apply_edits(text, result.edits), result.edits, result.flags
+
+
+def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None) -> StageResult:
+    """The stage's work on one text, as a StageResult.
+
+    Damage is rare, so the text is screened line by line (a line is a
+    paragraph after the layout stages): only lines holding a suspicious word
+    form are examined, and a form is classified once per process.
+    """
+    opts = _options(options)
+    if lexicon is None:
+        lexicon = build_corpus_lexicon([("text", text)], options=opts)
+    lm = language_model(lexicon, opts)
+    protected = _protected_words(tuple(opts["protected_words"]), opts["protected_words_file"])
+    patterns = _compiled(tuple(opts["protected_patterns"]))
+    verdicts = _form_cache(lm, protected, opts["suspect_prob"])
+    edits: list[Edit] = []
+    flags: list[Flag] = []
+    stats = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
+    findall = WORD_RE.findall
+    pos = 0
+    for line in text.split("\n"):
+        words = findall(line)
+        stats["tokens"] += len(words)
+        hit = False
+        for wd in words:
+            v = verdicts.get(wd)
+            if v is None:
+                v = verdicts[wd] = _classify_form(wd, lm, protected, opts["suspect_prob"])
+            if v == SUSPICIOUS:
+                hit = True
+                break
+        if hit:
+            stats["lines_examined"] += 1
+            _repair_line(text, pos, line, lm, opts, protected, patterns, verdicts, edits, flags, stats)
+        pos += len(line) + 1
+    stats["repaired"] = len(edits)
+    stats["flagged"] = len(flags)
+    return StageResult(edits=edits, flags=flags, stats=stats)
+
+
+SKIP, KNOWN, SUSPICIOUS = 0, 1, 2
+_FORM_CACHES: dict[tuple, dict[str, int]] = {}
+
+
+def _form_cache(lm: LanguageModel, protected: frozenset[str], suspect_prob: float) -> dict[str, int]:
+    key = (id(lm), protected, suspect_prob)
+    cache = _FORM_CACHES.get(key)
+    if cache is None:
+        if len(_FORM_CACHES) > 16:
+            _FORM_CACHES.clear()
+        cache = _FORM_CACHES[key] = {}
+    return cache
+
+
+def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], suspect_prob: float) -> int:
+    """SKIP (never touched), KNOWN (ordinary or trusted) or SUSPICIOUS."""
+    key = normalise_key(word)
+    if _skippable(word, key, protected):
+        return SKIP
+    if lm.lex.trusted(key):
+        return KNOWN
+    lp = lm.logp(key)
+    if lp is None or lp < math.log10(suspect_prob):
+        return SUSPICIOUS
+    return KNOWN
+
+
+def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, protected,
+                 patterns, verdicts: dict[str, int], edits: list[Edit], flags: list[Flag],
+                 stats: dict) -> None:
+    """Judge every token of one line; append Edits and Flags (offsets in ``text``)."""
+    lexicon = lm.lex
+    tokens = tokenize(line)
+    n = len(tokens)
+    spans = protected_spans(line, patterns)
+    span_starts = [s for s, _ in spans]
+
+    keys = [t.key for t in tokens]
+    skip = [False] * n
+    suspicious = [False] * n
+    logps: list[float | None] = [None] * n
+    for i, t in enumerate(tokens):
+        v = verdicts.get(t.text)
+        if v is None:
+            v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts["suspect_prob"])
+        if v == SKIP:
+            skip[i] = True
+            continue
+        if spans:
+            j = bisect.bisect_right(span_starts, t.start) - 1
+            if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
+                skip[i] = True
+                continue
+        logps[i] = lm.logp(t.key)
+        suspicious[i] = v == SUSPICIOUS
+
+    # local damage: share of suspicious tokens in a window
+    w = opts["damage_window"]
+    prefix = [0]
+    for s in suspicious:
+        prefix.append(prefix[-1] + s)
+
+    def density(i: int) -> float:
+        lo, hi = max(0, i - w), min(n, i + w + 1)
+        return (prefix[hi] - prefix[lo]) / (2 * w + 1)
+
+    def error_logprior(i: int) -> float:
+        return math.log10(min(0.5, opts["base_error_rate"] + 0.5 * density(i)))
+
+    current = list(keys)
+
+    def context(i: int) -> tuple[str | None, str | None]:
+        left = current[i - 1] if i > 0 and not tokens[i].left_break else None
+        right = current[i + 1] if i + 1 < n and not tokens[i + 1].left_break else None
+        if left is not None and " " in left:
+            left = left.rsplit(" ", 1)[1]
+        if right is not None and " " in right:
+            right = right.split(" ", 1)[0]
+        return left, right
+
+    threshold = opts["threshold"]
+    decisions: dict[int, _Decision] = {}
+    cand_cache = lm.candidate_cache
+    susp_idx = [i for i in range(n) if suspicious[i]]
+    for _pass in range(2):
+        for i in susp_idx:
+            t = tokens[i]
+            cands = cand_cache.get(t.text)
+            if cands is None:
+                cands = nonword_candidates(lm, t.text, t.key, max_channel=opts["max_channel_cost"],
+                                           generic=logps[i] is None and t.text.islower())
+                cand_cache[t.text] = cands
+            if not cands:
+                continue
+            lp = logps[i]
+            if lp is None:
+                named = case_pattern(t.text) == "title" and not _sentence_start(line, tokens, i)
+                lp = opts["name_logp"] if named else opts["oov_logp"]
+            left, right = context(i)
+            readings = score_readings(
+                lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
+                asis_logp=lp, left=left, right=right, error_logprior=error_logprior(i))
+            best = readings[0]
+            apply = best.kind != "as-is" and best.posterior >= threshold
+            decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
+            current[i] = " ".join(best.keys) if apply else keys[i]
+
+    if opts["realword"]:
+        rw = opts["realword_window"]
+        near: set[int] = set()
+        for i, d in decisions.items():
+            if d.apply:
+                near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        for _pass in range(2):
+            for i in sorted(near):
+                if skip[i] or suspicious[i] or logps[i] is None:
+                    continue
+                t = tokens[i]
+                left, right = context(i)
+                if left is None and right is None:
+                    continue
+                cands = lm.realword_cache.get(t.text)
+                if cands is None:
+                    cands = lm.realword_cache[t.text] = realword_candidates(
+                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"])
+                if not cands:
+                    continue
+                readings = score_readings(
+                    lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                    [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
+                    left=left, right=right,
+                    error_logprior=error_logprior(i) - opts["realword_penalty"])
+                best = readings[0]
+                apply = (best.kind != "as-is" and best.posterior >= threshold
+                         and _has_bigram_support(lm, best.keys[0], left, right))
+                if best.kind == "as-is" and i not in decisions:
+                    continue
+                decisions[i] = _Decision(i, readings, apply, "real-word", density(i))
+                current[i] = best.keys[0] if apply else keys[i]
+
+    stats["suspicious"] += len(susp_idx)
+    for i in sorted(decisions):
+        d = decisions[i]
+        t = tokens[i]
+        best = d.readings[0]
+        left, right = context(i)
+        evidence = {
+            "kind": d.kind,
+            "candidates": [r.to_json() for r in d.readings[:5]],
+            "context": [left, right],
+            "damage": round(d.density, 3),
+        }
+        if d.apply:
+            edits.append(Edit.at(text, base + t.start, base + t.end, best.text, stage=STAGE,
+                                 reason=f"ocr {d.kind} repair ({best.kind})",
+                                 confidence=best.posterior, evidence=evidence))
+        else:
+            alt = [r for r in d.readings if r.kind != "as-is"]
+            if alt and alt[0].posterior >= opts["flag_threshold"]:
+                flags.append(Flag(stage=STAGE, start=base + t.start, end=base + t.end, text=t.text,
+                                  reason=f"uncertain ocr {d.kind} repair",
+                                  candidates=[r.to_json() for r in d.readings[:5]],
+                                  confidence=alt[0].posterior))
+
+
+
+def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: str | None) -> bool:
+    return (left is not None and (left, key) in lm.big) or (right is not None and (key, right) in lm.big)
+
+
+def run(text: str, ctx) -> StageResult:
+    """Pipeline entry point: repair ``text`` with the corpus lexicon from ``ctx.resources``."""
+    lexicon = (ctx.resources or {}).get("lexicon")
+    return repair(text, lexicon=lexicon, options=ctx.options)

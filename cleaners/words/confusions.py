@@ -1,0 +1,212 @@
+"""The OCR channel model: which misreadings are cheap, and how to undo them.
+
+Costs are in log10 units: a cost of 0.5 means "this misreading is about
+10**-0.5 as likely as reading the character right, given that the word was
+misread at all" (the prior that a word is misread at all is added by the
+scorer). An arbitrary substitution, insertion or deletion costs
+``GENERIC_COST``; the confusions below are what OCR engines are known to do
+(the shapes of ``t``/``l``/``i``/``I``/``1``, ``h``/``b``, ``rn``/``m``, long
+``s`` read as ``f``, ...). They are general, not fitted to any text.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+GENERIC_COST = 3.0
+CASE_ONLY_COST = 1.2
+STRAY_DIGIT_COST = 1.6  # a digit misread inside a word ("bro1ught")
+
+# (seen by the OCR, intended by the author, cost)
+CONFUSIONS: tuple[tuple[str, str, float], ...] = (
+    ("l", "t", 0.5), ("i", "t", 0.7), ("t", "l", 0.9), ("t", "i", 1.0),
+    ("l", "i", 0.7), ("i", "l", 0.7), ("I", "l", 0.5), ("l", "I", 0.5),
+    ("I", "t", 0.9), ("f", "t", 0.9), ("t", "f", 1.1), ("f", "s", 0.9),
+    ("1", "l", 0.6), ("1", "i", 0.8), ("1", "I", 0.6), ("1", "t", 1.0),
+    ("!", "l", 0.8), ("J", "l", 0.8), ("j", "i", 1.0), ("i", "j", 1.2),
+    ("E", "L", 0.5), ("L", "E", 0.9), ("R", "B", 0.5), ("B", "R", 0.8),
+    ("b", "h", 0.5), ("h", "b", 0.7), ("li", "h", 0.7), ("h", "li", 1.0),
+    ("rn", "m", 0.5), ("m", "rn", 0.8), ("in", "m", 1.0), ("ni", "m", 1.0),
+    ("m", "in", 1.1), ("m", "ni", 1.1), ("iu", "m", 1.1), ("nn", "m", 1.1),
+    ("cl", "d", 0.7), ("d", "cl", 1.0), ("ii", "u", 0.7), ("u", "ii", 1.0),
+    ("ü", "ii", 0.7), ("ii", "ü", 1.0), ("ti", "u", 1.2), ("n", "u", 1.0),
+    ("u", "n", 1.0), ("vv", "w", 0.5), ("w", "vv", 1.0), ("v", "y", 1.1),
+    ("y", "v", 1.1), ("0", "o", 0.5), ("0", "O", 0.5), ("5", "s", 0.7),
+    ("5", "S", 0.7), ("c", "e", 0.8), ("e", "c", 0.8), ("o", "e", 1.1),
+    ("e", "o", 1.1), ("a", "o", 1.2), ("o", "a", 1.2), ("c", "o", 1.2),
+    ("o", "c", 1.2), ("n", "h", 1.2), ("h", "n", 1.2), ("r", "t", 1.2),
+    ("t", "r", 1.2), ("s", "a", 1.3), ("a", "s", 1.3), ("ri", "n", 1.1),
+    ("H", "li", 1.2), ("tl", "d", 1.1), ("c", "t", 1.2), ("Q", "O", 1.0),
+    ("O", "Q", 1.2), ("G", "C", 1.0), ("C", "G", 1.0), ("P", "F", 1.0),
+    ("F", "P", 1.0), ("l", "f", 1.2), ("fi", "h", 1.2), ("k", "h", 1.2),
+    ("h", "k", 1.2),
+)
+
+_BY_SEEN: dict[str, list[tuple[str, float]]] = {}
+for _seen, _meant, _cost in CONFUSIONS:
+    _BY_SEEN.setdefault(_seen, []).append((_meant, _cost))
+_KEYS_BY_LEN: dict[int, frozenset[str]] = {
+    n: frozenset(k for k in _BY_SEEN if len(k) == n) for n in (1, 2)}
+_PAIR_COST: dict[tuple[str, str], float] = {(s, m): c for s, m, c in CONFUSIONS}
+
+
+def sub_cost(seen: str, meant: str) -> float:
+    """Cost of reading ``meant`` as ``seen`` (one character or a short group).
+
+    >>> sub_cost("l", "t") < sub_cost("x", "t")
+    True
+    """
+    if seen == meant:
+        return 0.0
+    c = _PAIR_COST.get((seen, meant))
+    if c is not None:
+        return c
+    if len(seen) == 1 and len(meant) == 1:
+        if seen.lower() == meant.lower():
+            return CASE_ONLY_COST
+        c = _PAIR_COST.get((seen.lower(), meant.lower()))
+        if c is not None:
+            return c + 0.3
+    return GENERIC_COST if len(seen) == len(meant) == 1 else 99.0
+
+
+@lru_cache(maxsize=200_000)
+def channel_cost(seen: str, meant: str) -> float:
+    """Weighted edit distance from the intended word to what the OCR printed.
+
+    Multi-character confusions (``rn``/``m``, ``cl``/``d``, ``li``/``h``) are
+    single operations.
+
+    >>> channel_cost("lhal", "that")
+    1.0
+    >>> channel_cost("rnen", "men")
+    0.5
+    >>> channel_cost("cat", "dog") > 6
+    True
+    """
+    n, m = len(seen), len(meant)
+    inf = 1e9
+    d = [[inf] * (m + 1) for _ in range(n + 1)]
+    d[0][0] = 0.0
+    for i in range(n + 1):
+        row = d[i]
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                continue
+            best = inf
+            if i and j:
+                a, b = seen[i - 1], meant[j - 1]
+                best = d[i - 1][j - 1] + (0.0 if a == b else sub_cost(a, b))
+                if i > 1 and j > 1 and a == meant[j - 2] and b == seen[i - 2]:
+                    best = min(best, d[i - 2][j - 2] + GENERIC_COST)
+            if i:
+                ch = seen[i - 1]
+                best = min(best, d[i - 1][j] + (STRAY_DIGIT_COST if ch.isdigit() else GENERIC_COST))
+            if j:
+                best = min(best, row[j - 1] + GENERIC_COST)
+            # group confusions: 2 seen -> 1 meant, 1 seen -> 2 meant, 2 -> 2
+            for ls in (1, 2):
+                if i < ls:
+                    continue
+                s = seen[i - ls:i]
+                for lm in (1, 2):
+                    if (ls == 1 and lm == 1) or j < lm:
+                        continue
+                    c = _PAIR_COST.get((s, meant[j - lm:j]))
+                    if c is not None:
+                        best = min(best, d[i - ls][j - lm] + c)
+            row[j] = best
+    return round(d[n][m], 3)
+
+
+def confusion_variants(word: str, *, depth: int = 2, max_cost: float = 2.0) -> dict[str, float]:
+    """Strings the OCR'd ``word`` may have been, by undoing known confusions.
+
+    Returns variant -> summed confusion cost (``word`` itself excluded).
+
+    >>> v = confusion_variants("lhal")
+    >>> v["that"]
+    1.0
+    """
+    out: dict[str, float] = {}
+    frontier = {word: 0.0}
+    for _ in range(depth):
+        nxt: dict[str, float] = {}
+        for w, base in frontier.items():
+            for i in range(len(w)):
+                for n in (1, 2):
+                    key = w[i:i + n]
+                    if len(key) != n or key not in _KEYS_BY_LEN[n]:
+                        continue
+                    for meant, c in _BY_SEEN[key]:
+                        total = base + c
+                        if total > max_cost:
+                            continue
+                        v = w[:i] + meant + w[i + n:]
+                        if v != word and total < out.get(v, 99.0):
+                            out[v] = total
+                            nxt[v] = total
+        frontier = nxt
+        if not frontier:
+            break
+    return out
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def generic_edits1(word: str) -> set[str]:
+    """All strings one generic edit away from lowercase ``word`` (Norvig's edits1)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return deletes | transposes | replaces | inserts
+
+
+# Confusion classes: characters an OCR engine mistakes for one another share a
+# class, so every word has a *skeleton* and the words a token may have been are
+# the known words with the same skeleton (whatever the number of slips). Group
+# confusions are folded first (rn -> m). Applied to token and vocabulary alike.
+_GROUP_FOLDS = (("rn", "m"), ("cl", "d"), ("ii", "u"), ("vv", "w"), ("ü", "u"))
+_CLASS_OF = str.maketrans({
+    **{c: "t" for c in "tli1!jf"},
+    **{c: "h" for c in "hbk"},
+    **{c: "e" for c in "eco0"},
+    **{c: "u" for c in "un"},
+    **{c: "v" for c in "vy"},
+    "5": "s",
+    "’": "'",
+})
+# capital-letter confusions (E read for L, R for B): alternative lowercase readings
+_CAPITAL_ALTERNATIVES = {"E": "l", "L": "e", "R": "b", "B": "r", "I": "l", "J": "l"}
+
+
+def skeleton(word: str) -> str:
+    """The confusion-class skeleton of a (lowercase) word.
+
+    >>> skeleton("that") == skeleton("lhal") == skeleton("tbat")
+    True
+    >>> skeleton("modern") == skeleton("rnodern")
+    True
+    """
+    w = word.lower()
+    for a, b in _GROUP_FOLDS:
+        if a in w:
+            w = w.replace(a, b)
+    return w.translate(_CLASS_OF)
+
+
+def token_skeletons(surface: str) -> set[str]:
+    """Skeletons of a token, including readings of its capitals as other letters.
+
+    >>> skeleton("lenin") in token_skeletons("Eenin")
+    True
+    """
+    out = {skeleton(surface)}
+    caps = [i for i, c in enumerate(surface) if c in _CAPITAL_ALTERNATIVES]
+    for i in caps[:3]:
+        alt = surface[:i] + _CAPITAL_ALTERNATIVES[surface[i]] + surface[i + 1:]
+        out.add(skeleton(alt))
+    return out

@@ -1,0 +1,226 @@
+"""Candidates for a suspicious token and their noisy-channel scores.
+
+score(reading) = log10 P_LM(reading | left, right)        (word bigrams, backoff)
+               - channel cost (OCR confusion model)       (0 for the token as is)
+               - log10 P(the word was misread at all)     (from local damage)
+
+All scores are log10; the posterior of a reading is the softmax over the
+token itself and its candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleaners.words.confusions import channel_cost, generic_edits1, skeleton, token_skeletons
+from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
+                                     unigram_probs)
+from cleaners.words.lexicon import CorpusLexicon
+from cleaners.words.tokens import apply_case, case_pattern
+
+BACKOFF = math.log10(0.4)
+
+
+@dataclass(slots=True)
+class Reading:
+    text: str  # surface text to put in place of the token
+    keys: tuple[str, ...]  # lowercase words of the reading
+    channel: float  # OCR channel cost
+    kind: str  # "as-is", "confusion", "edit", "split"
+    lm: float = 0.0
+    score: float = 0.0
+    posterior: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "kind": self.kind, "channel_cost": round(self.channel, 3),
+                "lm": round(self.lm, 3), "score": round(self.score, 3),
+                "posterior": round(self.posterior, 4)}
+
+
+class LanguageModel:
+    """General unigrams and bigrams, plus the corpus lexicon's trusted forms."""
+
+    def __init__(self, lexicon: CorpusLexicon, *, unigrams: str = "wordfreq-large",
+                 bigrams: str = "symspell", oov_logp: float = -8.5, name_logp: float = -7.5,
+                 candidate_min_prob: float = 1e-8):
+        self.lex = lexicon
+        self.uni = unigram_probs(unigrams)
+        self.big = bigram_logprobs(bigrams)
+        self.vocab = candidate_vocabulary(unigrams, candidate_min_prob)
+        self.oov_logp = oov_logp
+        self.name_logp = name_logp
+        self._logp_cache: dict[str, float | None] = {}
+        # per-process caches keyed by surface form (the options that shape
+        # candidates are part of the key under which this model is cached)
+        self.candidate_cache: dict[str, list] = {}
+        self.realword_cache: dict[str, list] = {}
+        self.general_index = skeleton_index(unigrams, candidate_min_prob)
+        self.corpus_index: dict[str, tuple[str, ...]] = {}
+        tmp: dict[str, list[str]] = {}
+        for k in lexicon.counts:
+            if k not in self.vocab:
+                tmp.setdefault(skeleton(k), []).append(k)
+        self.corpus_index = {sk: tuple(sorted(v)) for sk, v in tmp.items()}
+
+    def same_skeleton(self, surface: str) -> set[str]:
+        """Known words (general or trusted corpus forms) a token may be a misreading of."""
+        out: set[str] = set()
+        for sk in token_skeletons(surface):
+            out.update(self.general_index.get(sk, ()))
+            out.update(self.corpus_index.get(sk, ()))
+        return out
+
+    def logp(self, key: str) -> float | None:
+        """log10 unigram probability, None if the form is unknown everywhere."""
+        cache = self._logp_cache
+        if key in cache:
+            return cache[key]
+        p = max(self.uni.get(key, 0.0), self.lex.prob(key))
+        if p <= 0.0 and key.endswith("'s"):
+            base = max(self.uni.get(key[:-2], 0.0), self.lex.prob(key[:-2]))
+            p = base * 0.05
+        out = math.log10(p) if p > 0 else None
+        cache[key] = out
+        return out
+
+    def known(self, key: str) -> bool:
+        return key in self.vocab or self.lex.trusted(key)
+
+    def cond(self, prev: str | None, key: str, fallback: float) -> float:
+        """log10 P(key | prev) with stupid backoff to the unigram ``fallback``."""
+        if prev is not None:
+            b = self.big.get((prev, key))
+            if b is not None:
+                return b
+            return BACKOFF + fallback
+        return fallback
+
+    def reading_lm(self, keys: tuple[str, ...], first_logp: float, left: str | None,
+                   right: str | None) -> float:
+        total = self.cond(left, keys[0], first_logp)
+        for a, b in zip(keys, keys[1:]):
+            lp = self.logp(b)
+            total += self.cond(a, b, lp if lp is not None else self.oov_logp)
+        if right is not None:
+            rp = self.logp(right)
+            total += self.cond(keys[-1], right, rp if rp is not None else self.oov_logp)
+        return total
+
+
+def render(key: str, surface: str, lex: CorpusLexicon) -> str:
+    """The candidate ``key`` spelt in the case of the token it replaces."""
+    pat = case_pattern(surface)
+    corpus_form = lex.surfaces.get(key)
+    if corpus_form is not None and pat in ("title", "lower") and case_pattern(corpus_form) in ("title", "mixed"):
+        if pat == "title" or corpus_form[:1].isupper():
+            return corpus_form
+    return apply_case(key, "title" if pat == "mixed" else pat)
+
+
+@lru_cache(maxsize=4)
+def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """skeleton -> general-list words with that skeleton (built once per process)."""
+    tmp: dict[str, list[str]] = {}
+    for w in candidate_vocabulary(unigrams, min_prob):
+        tmp.setdefault(skeleton(w), []).append(w)
+    return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
+
+
+def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
+                       generic: bool = True, generic_min_len: int = 4, generic_min_prob: float = 1e-7,
+                       allow_split: bool = True) -> list[Reading]:
+    """Readings for a token that is not a known word.
+
+    ``generic``: also propose words one arbitrary edit away (for tokens that
+    are unknown everywhere; a rare real word only gets confusion candidates).
+    """
+    out: dict[str, Reading] = {}
+    for k in sorted(lm.same_skeleton(surface)):
+        if k != key:
+            text = render(k, surface, lm.lex)
+            if text == surface:
+                continue
+            c = channel_cost(surface, text)
+            if c <= max_channel:
+                out[text] = Reading(text, (k,), c, "confusion")
+    if generic and len(key) >= generic_min_len and "'" not in key:
+        for k in generic_edits1(key):
+            if k in out or not (lm.uni.get(k, 0.0) >= generic_min_prob or lm.lex.trusted(k)):
+                continue
+            text = render(k, surface, lm.lex)
+            if text in out:
+                continue
+            c = channel_cost(surface, text)
+            if c <= max_channel:
+                out[text] = Reading(text, (k,), c, "edit")
+    if allow_split and len(key) >= 4 and key.isalpha():
+        for r in split_candidates(lm, surface, key):
+            out.setdefault(r.text, r)
+    return list(out.values())
+
+
+SPLIT_COST = 1.2
+
+
+def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Glued words: a short function word stuck to a known word (``amatter``, ``ofKrasin``).
+
+    Only splits where one side is a function word are proposed: real compounds
+    (``semimilitary``, ``nonparty``) are not function word + word.
+    """
+    out = []
+    for i in range(1, len(key)):
+        a, b = key[:i], key[i:]
+        if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
+            continue
+        if a in ("i",) and surface[0] != "I":
+            continue
+        pa, pb = lm.logp(a), lm.logp(b)
+        if pa is None or pb is None or pa < -6.5 or pb < -6.5:
+            continue
+        left, right = surface[:i], surface[i:]
+        # the function word must be all lowercase unless it starts the token
+        case_boundary = left[-1].islower() and right[0].isupper()
+        if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
+            continue
+        cost = SPLIT_COST - (0.4 if case_boundary else 0.0)
+        out.append(Reading(left + " " + right, (a, b), cost, "split"))
+    return out
+
+
+def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
+                        min_prob: float) -> list[Reading]:
+    """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``)."""
+    out = []
+    for k in sorted(lm.same_skeleton(surface)):
+        if k == key:
+            continue
+        if lm.uni.get(k, 0.0) < min_prob and not lm.lex.trusted(k):
+            continue
+        text = render(k, surface, lm.lex)
+        if text.lower() == surface.lower():
+            continue
+        c = channel_cost(surface, text)
+        if c <= max_channel:
+            out.append(Reading(text, (k,), c, "confusion"))
+    return out
+
+
+def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, asis_logp: float,
+                   left: str | None, right: str | None, error_logprior: float) -> list[Reading]:
+    """Score the token as is and its candidates; return all, best first, with posteriors."""
+    asis.lm = lm.reading_lm(asis.keys, asis_logp, left, right)
+    asis.score = asis.lm
+    for r in cands:
+        lp = lm.logp(r.keys[0])
+        r.lm = lm.reading_lm(r.keys, lp if lp is not None else lm.oov_logp, left, right)
+        r.score = r.lm - r.channel + error_logprior
+    allr = [asis] + cands
+    top = max(r.score for r in allr)
+    z = sum(10 ** (r.score - top) for r in allr)
+    for r in allr:
+        r.posterior = 10 ** (r.score - top) / z
+    allr.sort(key=lambda r: (-r.score, r.text))
+    return allr
