@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from cleaners.words.confusions import confusion_variants
+from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import case_pattern, tokenize
 
@@ -46,7 +46,7 @@ class CorpusLexicon:
     """Trusted corpus forms with quantised counts; picklable."""
 
     counts: dict[str, int] = field(default_factory=dict)  # lowercase key -> quantised count
-    surfaces: dict[str, str] = field(default_factory=dict)  # key -> usual spelling (case)
+    surfaces: dict[str, str] = field(default_factory=dict)  # key -> spelling of always-capitalised forms
     total: int = 0  # quantised number of word tokens
     settings: dict = field(default_factory=dict)
     digest: str = ""
@@ -84,21 +84,29 @@ def _settings(options: dict | None) -> dict:
     return s
 
 
-def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
-                 ratio: float, known_prob: float) -> str | None:
+def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float],
+                 corpus_skeletons: dict[str, list[str]], general_skeletons: dict[str, tuple[str, ...]],
+                 *, ratio: float, known_prob: float) -> str | None:
     """The common word ``surface`` is probably a misreading of, if any.
 
-    >>> is_dominated("ihe", 30, Counter({"the": 5000}), {"the": 0.05}, ratio=8, known_prob=1e-6)
-    'the'
+    A word with the same confusion skeleton, cheap to misread as ``surface``,
+    that is common in general (``ihe`` -> ``the``) or much more frequent in
+    the corpus (``Eenin`` -> ``Lenin``).
     """
-    variants = confusion_variants(surface, depth=2, max_cost=1.6)
-    if surface.lower() != surface:
-        variants.update(confusion_variants(surface.lower(), depth=2, max_cost=1.6))
-    for v in sorted(variants, key=lambda x: (variants[x], x)):
-        k = v.lower()
+    key = surface.lower()
+    cands: set[str] = set()
+    for sk in token_skeletons(surface):
+        cands.update(general_skeletons.get(sk, ()))
+        cands.update(corpus_skeletons.get(sk, ()))
+    for k in sorted(cands):
+        if k == key:
+            continue
         p = probs.get(k, 0.0)
-        if p >= known_prob * 10 or raw_counts.get(k, 0) >= ratio * count and (
-                p >= known_prob or raw_counts.get(k, 0) >= 10):
+        rc = raw_counts.get(k, 0)
+        if not (p >= known_prob * 10 or rc >= ratio * count and (p >= known_prob or rc >= 10)):
+            continue
+        meant = k if surface.islower() else k[:1].upper() + k[1:]
+        if channel_cost(surface, meant) <= 1.6 or channel_cost(surface, k) <= 1.6:
             return k
     return None
 
@@ -134,10 +142,20 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
             if left_ok and right_ok:
                 clean_counts[k] += 1
     best_surface: dict[str, tuple[int, str]] = {}
+    lowercase_seen: set[str] = set()
     for (k, surf), c in surface_counts.items():
+        if surf[:1].islower():
+            lowercase_seen.add(k)
         cur = best_surface.get(k)
         if cur is None or (c, surf) > cur:
             best_surface[k] = (c, surf)
+    from cleaners.words.scoring import skeleton_index
+
+    general_skeletons = skeleton_index(s["unigrams"], 1e-8)
+    corpus_skeletons: dict[str, list[str]] = {}
+    for k in raw_counts:
+        if k.replace("'", "").isalpha():
+            corpus_skeletons.setdefault(skeleton(k), []).append(k)
     counts: dict[str, int] = {}
     surfaces: dict[str, str] = {}
     for k, c in clean_counts.items():
@@ -145,11 +163,11 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
             continue
         surf = best_surface[k][1]
         if probs.get(k, 0.0) < known_prob and case_pattern(surf) != "upper":
-            if is_dominated(surf, raw_counts[k], raw_counts, probs,
-                            ratio=s["dominance_ratio"], known_prob=known_prob):
+            if is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
+                            general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob):
                 continue
         counts[k] = quantise(raw_counts[k])
-        if surf != k:
+        if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), settings=s)
 

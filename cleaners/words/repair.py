@@ -32,7 +32,7 @@ from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon
-from cleaners.words.scoring import (LanguageModel, Reading, nonword_candidates,
+from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, score_readings)
 from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
                                    normalise_key, protected_spans, tokenize)
@@ -44,15 +44,17 @@ DEFAULTS: dict[str, Any] = {
     "threshold": 0.95,  # posterior a repair needs to be applied
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
-    "realword_penalty": 1.5,  # extra log10 cost of changing a known word
+    "realword_penalty": 1.0,  # extra log10 cost of changing a known word
     "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
+    "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
     "max_channel_cost": 3.5,
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
     "damage_window": 10,  # tokens each side used to measure local damage
+    "damage_weight": 1.0,  # prior of a misread grows by this times the local share of suspicious tokens
     "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
     "oov_logp": -8.5,  # log10 probability of an unknown lowercase form
-    "name_logp": -7.0,  # ... of an unknown capitalised form inside a sentence
+    "name_logp": -8.0,  # ... of an unknown capitalised form inside a sentence
     # protection
     "protected_words": [],
     "protected_patterns": [],
@@ -122,6 +124,15 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
     return pat in ("upper", "mixed")
 
 
+def _hyphen_fragment(line: str, t: Token) -> bool:
+    """Half of a word broken by a hyphen and a space or line end (``biog- raphy``)."""
+    after = line[t.end:t.end + 2]
+    if after[:1] == "-" and (len(after) == 1 or after[1].isspace()):
+        return True
+    before = line[max(0, t.start - 3):t.start]
+    return len(before) == 3 and before[1:] == "- " and before[0].isalpha()
+
+
 def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
     if i == 0:
         return True
@@ -166,7 +177,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     lm = language_model(lexicon, opts)
     protected = _protected_words(tuple(opts["protected_words"]), opts["protected_words_file"])
     patterns = _compiled(tuple(opts["protected_patterns"]))
-    verdicts = _form_cache(lm, protected, opts["suspect_prob"])
+    verdicts = _form_cache(lm, protected, opts)
     edits: list[Edit] = []
     flags: list[Flag] = []
     stats = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
@@ -179,8 +190,8 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         for wd in words:
             v = verdicts.get(wd)
             if v is None:
-                v = verdicts[wd] = _classify_form(wd, lm, protected, opts["suspect_prob"])
-            if v == SUSPICIOUS:
+                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
+            if v >= SUSPICIOUS:
                 hit = True
                 break
         if hit:
@@ -192,12 +203,13 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     return StageResult(edits=edits, flags=flags, stats=stats)
 
 
-SKIP, KNOWN, SUSPICIOUS = 0, 1, 2
+SKIP, KNOWN, SUSPICIOUS, CONFUSABLE = 0, 1, 2, 3
 _FORM_CACHES: dict[tuple, dict[str, int]] = {}
 
 
-def _form_cache(lm: LanguageModel, protected: frozenset[str], suspect_prob: float) -> dict[str, int]:
-    key = (id(lm), protected, suspect_prob)
+def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
+    key = (id(lm), protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
+           opts["realword_min_prob"])
     cache = _FORM_CACHES.get(key)
     if cache is None:
         if len(_FORM_CACHES) > 16:
@@ -206,16 +218,18 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], suspect_prob: floa
     return cache
 
 
-def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], suspect_prob: float) -> int:
-    """SKIP (never touched), KNOWN (ordinary or trusted) or SUSPICIOUS."""
+def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts: dict) -> int:
+    """SKIP (never touched), KNOWN (ordinary or trusted), SUSPICIOUS (not a known
+    word) or CONFUSABLE (a known word with a much more common confusion twin)."""
     key = normalise_key(word)
     if _skippable(word, key, protected):
         return SKIP
-    if lm.lex.trusted(key):
-        return KNOWN
     lp = lm.logp(key)
-    if lp is None or lp < math.log10(suspect_prob):
+    if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
+    if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
+                                          min_prob=opts["realword_min_prob"]):
+        return CONFUSABLE
     return KNOWN
 
 
@@ -232,12 +246,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     keys = [t.key for t in tokens]
     skip = [False] * n
     suspicious = [False] * n
+    confusable = [False] * n
     logps: list[float | None] = [None] * n
     for i, t in enumerate(tokens):
         v = verdicts.get(t.text)
         if v is None:
-            v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts["suspect_prob"])
-        if v == SKIP:
+            v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts)
+        if v == SKIP or _hyphen_fragment(line, t):
             skip[i] = True
             continue
         if spans:
@@ -247,19 +262,25 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 continue
         logps[i] = lm.logp(t.key)
         suspicious[i] = v == SUSPICIOUS
+        confusable[i] = v == CONFUSABLE
 
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
-    prefix = [0]
-    for s in suspicious:
-        prefix.append(prefix[-1] + s)
+    # a confusable real word (lo, Thai) counts as half a sign of damage
+    weight = [1.0 if s else 0.5 if c else 0.0 for s, c in zip(suspicious, confusable)]
+    prefix = [0.0]
+    for x in weight:
+        prefix.append(prefix[-1] + x)
 
     def density(i: int) -> float:
+        """Share of the other tokens within ``w`` that are suspicious."""
         lo, hi = max(0, i - w), min(n, i + w + 1)
-        return (prefix[hi] - prefix[lo]) / (2 * w + 1)
+        if hi - lo <= 1:
+            return 0.0
+        return (prefix[hi] - prefix[lo] - weight[i]) / (hi - lo - 1)
 
     def error_logprior(i: int) -> float:
-        return math.log10(min(0.5, opts["base_error_rate"] + 0.5 * density(i)))
+        return math.log10(min(0.5, opts["base_error_rate"] + opts["damage_weight"] * density(i)))
 
     current = list(keys)
 
@@ -302,7 +323,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 
     if opts["realword"]:
         rw = opts["realword_window"]
-        near: set[int] = set()
+        near: set[int] = {i for i in range(n) if confusable[i]}
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import channel_cost, generic_edits1, skeleton, token_skeletons
+from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon
@@ -44,7 +44,7 @@ class LanguageModel:
 
     def __init__(self, lexicon: CorpusLexicon, *, unigrams: str = "wordfreq-large",
                  bigrams: str = "symspell", oov_logp: float = -8.5, name_logp: float = -7.5,
-                 candidate_min_prob: float = 1e-8):
+                 candidate_min_prob: float = 1e-8, generic_min_prob: float = 1e-7):
         self.lex = lexicon
         self.uni = unigram_probs(unigrams)
         self.big = bigram_logprobs(bigrams)
@@ -63,6 +63,27 @@ class LanguageModel:
             if k not in self.vocab:
                 tmp.setdefault(skeleton(k), []).append(k)
         self.corpus_index = {sk: tuple(sorted(v)) for sk, v in tmp.items()}
+        self._general_deletes = None
+        tmp = {}
+        for k in lexicon.counts:
+            if k not in self.vocab and k.isalpha():
+                for d in _deletes(k) | {k}:
+                    tmp.setdefault(d, []).append(k)
+        self.corpus_deletes = {d: tuple(v) for d, v in tmp.items()}
+        self._generic_min_prob = generic_min_prob
+        self._unigrams = unigrams
+
+    def one_edit(self, key: str) -> set[str]:
+        """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
+        if self._general_deletes is None:
+            self._general_deletes = delete_index(self._unigrams, self._generic_min_prob)
+        gd, cd = self._general_deletes, self.corpus_deletes
+        out: set[str] = set()
+        for q in _deletes(key) | {key}:
+            out.update(gd.get(q, ()))
+            out.update(cd.get(q, ()))
+        out.discard(key)
+        return out
 
     def same_skeleton(self, surface: str) -> set[str]:
         """Known words (general or trusted corpus forms) a token may be a misreading of."""
@@ -110,13 +131,48 @@ class LanguageModel:
 
 
 def render(key: str, surface: str, lex: CorpusLexicon) -> str:
-    """The candidate ``key`` spelt in the case of the token it replaces."""
-    pat = case_pattern(surface)
+    """The candidate ``key`` spelt in the case of the token it replaces.
+
+    A form the corpus always capitalises (a name) keeps its corpus spelling.
+    """
     corpus_form = lex.surfaces.get(key)
-    if corpus_form is not None and pat in ("title", "lower") and case_pattern(corpus_form) in ("title", "mixed"):
-        if pat == "title" or corpus_form[:1].isupper():
-            return corpus_form
+    if corpus_form is not None:
+        return corpus_form
+    pat = case_pattern(surface)
     return apply_case(key, "title" if pat == "mixed" else pat)
+
+
+# capitals that are often a misread lowercase letter at a word start (Irouble)
+_CONFUSABLE_INITIALS = frozenset("IJ1l")
+
+
+def renderings(key: str, surface: str, lex: CorpusLexicon) -> list[str]:
+    """Spellings of ``key`` to consider for ``surface`` (case pattern; lowercase if the capital may be a slip)."""
+    first = render(key, surface, lex)
+    out = [first]
+    if surface[:1] in _CONFUSABLE_INITIALS and len(surface) > 2 and surface[1:].islower() \
+            and key not in lex.surfaces:
+        out.append(key)
+    return out
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@lru_cache(maxsize=2)
+def delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete index (SymSpell's idea, distance 1) of the general list's
+    alphabetic words of 4+ letters: each word and each one-letter deletion -> words."""
+    tmp: dict[str, list[str]] = {}
+    probs = unigram_probs(unigrams)
+    for w in sorted(candidate_vocabulary(unigrams, min_prob)):
+        if len(w) < 4 or not w.isalpha() or probs.get(w, 0.0) < min_prob:
+            continue
+        for d in _deletes(w):
+            tmp.setdefault(d, []).append(w)
+        tmp.setdefault(w, []).append(w)
+    return {d: tuple(v) for d, v in tmp.items()}
 
 
 @lru_cache(maxsize=4)
@@ -137,18 +193,20 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     are unknown everywhere; a rare real word only gets confusion candidates).
     """
     out: dict[str, Reading] = {}
+    corpus_only = case_pattern(surface) == "mixed"
     for k in sorted(lm.same_skeleton(surface)):
-        if k != key:
-            text = render(k, surface, lm.lex)
+        if k == key or (corpus_only and k not in lm.lex.surfaces):
+            continue
+        for text in renderings(k, surface, lm.lex):
             if text == surface:
                 continue
             c = channel_cost(surface, text)
-            if c <= max_channel:
+            if c <= (1.0 if corpus_only else max_channel):
                 out[text] = Reading(text, (k,), c, "confusion")
+    if corpus_only:
+        return _best_per_key(out.values())
     if generic and len(key) >= generic_min_len and "'" not in key:
-        for k in generic_edits1(key):
-            if k in out or not (lm.uni.get(k, 0.0) >= generic_min_prob or lm.lex.trusted(k)):
-                continue
+        for k in lm.one_edit(key):
             text = render(k, surface, lm.lex)
             if text in out:
                 continue
@@ -158,7 +216,17 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     if allow_split and len(key) >= 4 and key.isalpha():
         for r in split_candidates(lm, surface, key):
             out.setdefault(r.text, r)
-    return list(out.values())
+    return _best_per_key(out.values())
+
+
+def _best_per_key(readings) -> list[Reading]:
+    """One reading per word sequence: the spelling the channel finds cheapest."""
+    best: dict[tuple[str, ...], Reading] = {}
+    for r in readings:
+        cur = best.get(r.keys)
+        if cur is None or (r.channel, r.text) < (cur.channel, cur.text):
+            best[r.keys] = r
+    return sorted(best.values(), key=lambda r: (r.channel, r.text))
 
 
 SPLIT_COST = 1.2
@@ -199,13 +267,27 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
             continue
         if lm.uni.get(k, 0.0) < min_prob and not lm.lex.trusted(k):
             continue
-        text = render(k, surface, lm.lex)
-        if text.lower() == surface.lower():
-            continue
-        c = channel_cost(surface, text)
-        if c <= max_channel:
-            out.append(Reading(text, (k,), c, "confusion"))
-    return out
+        for text in renderings(k, surface, lm.lex):
+            if text.lower() == surface.lower():
+                continue
+            c = channel_cost(surface, text)
+            if c <= max_channel:
+                out.append(Reading(text, (k,), c, "confusion"))
+    return _best_per_key(out)
+
+
+def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float) -> bool:
+    """A known word with a much more common confusion twin (``thai``/``that``, ``lo``/``to``)."""
+    lp = lm.logp(key)
+    if lp is None:
+        return False
+    bar = max(lp + math.log10(ratio), math.log10(min_prob))
+    for k in lm.same_skeleton(surface):
+        if k != key:
+            lk = lm.logp(k)
+            if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:
+                return True
+    return False
 
 
 def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, asis_logp: float,
