@@ -39,8 +39,18 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("H", "li", 1.2), ("tl", "d", 1.1), ("c", "t", 1.2), ("Q", "O", 1.0),
     ("O", "Q", 1.2), ("G", "C", 1.0), ("C", "G", 1.0), ("P", "F", 1.0),
     ("F", "P", 1.0), ("l", "f", 1.2), ("fi", "h", 1.2), ("k", "h", 1.2),
-    ("h", "k", 1.2),
+    ("h", "k", 1.2), ("iv", "w", 0.8), ("wv", "w", 1.0), ("vw", "w", 1.0),
+    ("ri", "n", 1.1), ("in", "m", 1.0), ("tl", "d", 1.1), ("ld", "d", 1.3),
+    ("li", "h", 0.7), ("lh", "h", 1.2), ("hl", "h", 1.2), ("ll", "h", 1.2),
 )
+# Ligatures lost in extraction: the intended letters vanish (``gure`` for
+# ``figure``, ``oating`` for ``floating``).
+LIGATURES: tuple[tuple[str, float], ...] = (
+    ("fi", 1.2), ("fl", 1.2), ("ff", 1.4), ("ffi", 1.4), ("ffl", 1.4))
+_LIGATURE_COST = dict(LIGATURES)
+# length-changing confusions, undone explicitly before a skeleton lookup
+LENGTH_CHANGING: tuple[tuple[str, str], ...] = tuple(
+    (s, m) for s, m, _ in CONFUSIONS if len(s) != len(m))
 
 _BY_SEEN: dict[str, list[tuple[str, float]]] = {}
 for _seen, _meant, _cost in CONFUSIONS:
@@ -114,6 +124,12 @@ def channel_cost(seen: str, meant: str) -> float:
                 best = min(best, d[i - 1][j] + (STRAY_DIGIT_COST if ch.isdigit() else GENERIC_COST))
             if j:
                 best = min(best, row[j - 1] + GENERIC_COST)
+            if j >= 2:
+                for lm in (2, 3):
+                    if j >= lm:
+                        c = _LIGATURE_COST.get(meant[j - lm:j])
+                        if c is not None:
+                            best = min(best, row[j - lm] + c)
             # group confusions: 2 seen -> 1 meant, 1 seen -> 2 meant, 2 -> 2
             for ls in (1, 2):
                 if i < ls:
@@ -219,4 +235,25 @@ def token_skeletons(surface: str) -> set[str]:
     for i in caps[:3]:
         alt = surface[:i] + _CAPITAL_ALTERNATIVES[surface[i]] + surface[i + 1:]
         out.add(skeleton(alt))
+    return out
+
+
+def length_variants(word: str) -> set[str]:
+    """``word`` with one length-changing confusion undone or one lost ligature restored.
+
+    >>> sorted(v for v in length_variants("liave") if v == "have")
+    ['have']
+    >>> "figure" in length_variants("gure")
+    True
+    """
+    out: set[str] = set()
+    for seen, meant in LENGTH_CHANGING:
+        start = word.find(seen)
+        while start != -1:
+            out.add(word[:start] + meant + word[start + len(seen):])
+            start = word.find(seen, start + 1)
+    for lig, _ in LIGATURES:
+        for i in range(len(word) + 1):
+            out.add(word[:i] + lig + word[i:])
+    out.discard(word)
     return out

@@ -48,6 +48,7 @@ class CorpusLexicon:
     counts: dict[str, int] = field(default_factory=dict)  # lowercase key -> quantised count
     surfaces: dict[str, str] = field(default_factory=dict)  # key -> spelling of always-capitalised forms
     total: int = 0  # quantised number of word tokens
+    damage_rate: float = 0.0  # quantised share of tokens that are unknown, untrusted words
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -59,6 +60,7 @@ class CorpusLexicon:
         h = hashlib.sha256()
         h.update(repr(sorted(self.settings.items())).encode())
         h.update(str(self.total).encode())
+        h.update(repr(self.damage_rate).encode())
         for k in sorted(self.counts):
             h.update(f"{k}\t{self.counts[k]}\t{self.surfaces.get(k, k)}\n".encode())
         return h.hexdigest()[:16]
@@ -103,7 +105,10 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
             continue
         p = probs.get(k, 0.0)
         rc = raw_counts.get(k, 0)
-        if not (p >= known_prob * 10 or rc >= ratio * count and (p >= known_prob or rc >= 10)):
+        common = p >= known_prob * 10  # a common word in general (ihe -> the)
+        corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eenin -> Lenin
+        known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) * 10 <= p  # Eithuania
+        if not (common or corpus_twin or known_twin):
             continue
         meant = k if surface.islower() else k[:1].upper() + k[1:]
         if channel_cost(surface, meant) <= 1.6 or channel_cost(surface, k) <= 1.6:
@@ -169,7 +174,21 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
         counts[k] = quantise(raw_counts[k])
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
-    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), settings=s)
+    unknown = sum(c for k, c in raw_counts.items()
+                  if k not in counts and probs.get(k, 0.0) < known_prob and k.replace("'", "").isalpha())
+    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
+                         damage_rate=quantise_rate(unknown / total if total else 0.0), settings=s)
+
+
+def quantise_rate(rate: float) -> float:
+    """A rate rounded to half powers of two (so small corpus edits rarely change it).
+
+    >>> quantise_rate(0.1), quantise_rate(0.0)
+    (0.0884, 0.0)
+    """
+    if rate <= 0:
+        return 0.0
+    return round(2 ** (round(math.log2(rate) * 2) / 2), 4)
 
 
 def empty_lexicon() -> CorpusLexicon:

@@ -52,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
     "damage_window": 10,  # tokens each side used to measure local damage
     "damage_weight": 1.0,  # prior of a misread grows by this times the local share of suspicious tokens
+    "corpus_damage_weight": 0.5,  # ... and by this times the corpus-wide share of unknown words
     "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
     "oov_logp": -8.5,  # log10 probability of an unknown lowercase form
     "name_logp": -8.0,  # ... of an unknown capitalised form inside a sentence
@@ -112,7 +113,7 @@ def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageMode
 
 
 def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
-    """Word forms no repair touches whatever their context."""
+    """Word forms no repair touches whatever their context (short ALL-CAPS forms are acronyms)."""
     if key in protected or len(w) < 2:
         return True
     if is_roman(w):
@@ -120,8 +121,7 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
     pol = digit_policy(w)
     if pol == "number":
         return True
-    pat = case_pattern(w)
-    return pat in ("upper", "mixed")
+    return case_pattern(w) == "upper" and len(w) < 6
 
 
 def _hyphen_fragment(line: str, t: Token) -> bool:
@@ -279,8 +279,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             return 0.0
         return (prefix[hi] - prefix[lo] - weight[i]) / (hi - lo - 1)
 
+    base_rate = opts["base_error_rate"] + opts["corpus_damage_weight"] * lexicon.damage_rate
+
     def error_logprior(i: int) -> float:
-        return math.log10(min(0.5, opts["base_error_rate"] + opts["damage_weight"] * density(i)))
+        return math.log10(min(0.5, base_rate + opts["damage_weight"] * density(i)))
 
     current = list(keys)
 
@@ -300,16 +302,19 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     for _pass in range(2):
         for i in susp_idx:
             t = tokens[i]
-            cands = cand_cache.get(t.text)
+            lp = logps[i]
+            named = case_pattern(t.text) != "lower" and not _sentence_start(line, tokens, i)
+            # one arbitrary edit only for forms unknown everywhere, never for a probable name
+            generic = lp is None and not named and not t.text.isupper()
+            ckey = (t.text, generic)
+            cands = cand_cache.get(ckey)
             if cands is None:
                 cands = nonword_candidates(lm, t.text, t.key, max_channel=opts["max_channel_cost"],
-                                           generic=logps[i] is None and t.text.islower())
-                cand_cache[t.text] = cands
+                                           generic=generic)
+                cand_cache[ckey] = cands
             if not cands:
                 continue
-            lp = logps[i]
             if lp is None:
-                named = case_pattern(t.text) == "title" and not _sentence_start(line, tokens, i)
                 lp = opts["name_logp"] if named else opts["oov_logp"]
             left, right = context(i)
             readings = score_readings(

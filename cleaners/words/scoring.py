@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
+from cleaners.words.confusions import channel_cost, length_variants, skeleton, token_skeletons
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon
@@ -85,12 +85,21 @@ class LanguageModel:
         out.discard(key)
         return out
 
-    def same_skeleton(self, surface: str) -> set[str]:
-        """Known words (general or trusted corpus forms) a token may be a misreading of."""
+    def same_skeleton(self, surface: str, *, length_changes: bool = False) -> set[str]:
+        """Known words (general or trusted corpus forms) a token may be a misreading of.
+
+        ``length_changes``: also after undoing one length-changing confusion
+        (``li`` -> ``h``) or restoring one lost ligature.
+        """
         out: set[str] = set()
-        for sk in token_skeletons(surface):
-            out.update(self.general_index.get(sk, ()))
-            out.update(self.corpus_index.get(sk, ()))
+        gi, ci = self.general_index, self.corpus_index
+        sks = token_skeletons(surface)
+        if length_changes:
+            for v in length_variants(surface.lower()):
+                sks.add(skeleton(v))
+        for sk in sks:
+            out.update(gi.get(sk, ()))
+            out.update(ci.get(sk, ()))
         return out
 
     def logp(self, key: str) -> float | None:
@@ -139,7 +148,9 @@ def render(key: str, surface: str, lex: CorpusLexicon) -> str:
     if corpus_form is not None:
         return corpus_form
     pat = case_pattern(surface)
-    return apply_case(key, "title" if pat == "mixed" else pat)
+    if pat == "mixed":
+        pat = "title" if surface[:1].isupper() else "lower"
+    return apply_case(key, pat)
 
 
 # capitals that are often a misread lowercase letter at a word start (Irouble)
@@ -193,8 +204,9 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     are unknown everywhere; a rare real word only gets confusion candidates).
     """
     out: dict[str, Reading] = {}
-    corpus_only = case_pattern(surface) == "mixed"
-    for k in sorted(lm.same_skeleton(surface)):
+    # forms with several inner capitals (RTsKhIDNI) are only matched to trusted corpus forms
+    corpus_only = case_pattern(surface) == "mixed" and sum(c.isupper() for c in surface[1:]) > 1
+    for k in sorted(lm.same_skeleton(surface, length_changes=not corpus_only)):
         if k == key or (corpus_only and k not in lm.lex.surfaces):
             continue
         for text in renderings(k, surface, lm.lex):
@@ -229,7 +241,7 @@ def _best_per_key(readings) -> list[Reading]:
     return sorted(best.values(), key=lambda r: (r.channel, r.text))
 
 
-SPLIT_COST = 1.2
+SPLIT_COST = 0.1
 
 
 def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
@@ -253,7 +265,10 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
         case_boundary = left[-1].islower() and right[0].isupper()
         if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
             continue
-        cost = SPLIT_COST - (0.4 if case_boundary else 0.0)
+        if left[0].isupper() and not case_boundary and a in FUNCTION_WORDS and b not in FUNCTION_WORDS \
+                and pb < -5.0:
+            continue  # "Tothill": a capitalised function word before a rare word is a name's start
+        cost = SPLIT_COST
         out.append(Reading(left + " " + right, (a, b), cost, "split"))
     return out
 
