@@ -33,7 +33,7 @@ from typing import Any
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
-                                    realword_candidates, score_readings)
+                                    realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
                                    normalise_key, protected_spans, tokenize)
 
@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "threshold": 0.95,  # posterior a repair needs to be applied
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
+    "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
+    "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
     "realword_penalty": 1.0,  # extra log10 cost of changing a known word
     "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
@@ -133,6 +135,18 @@ def _hyphen_fragment(line: str, t: Token) -> bool:
     return len(before) == 3 and before[1:] == "- " and before[0].isalpha()
 
 
+_OPEN_QUOTES = frozenset("“‘«\"'„")
+_CLOSE_QUOTES = frozenset("”’»\"'“")
+
+
+def _quoted_term(line: str, t: Token) -> bool:
+    """A single word in quotation marks (“practico”) is a deliberate term: left alone."""
+    if t.start == 0 or line[t.start - 1] not in _OPEN_QUOTES:
+        return False
+    after = line[t.end:t.end + 2]
+    return bool(after) and (after[0] in _CLOSE_QUOTES or (after[0] in ",.;:!?" and after[1:2] in _CLOSE_QUOTES))
+
+
 def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
     if i == 0:
         return True
@@ -141,9 +155,11 @@ def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
 
 
 class _Decision:
-    __slots__ = ("index", "readings", "apply", "kind", "density")
+    __slots__ = ("index", "readings", "apply", "kind", "density", "end_index")
 
-    def __init__(self, index: int, readings: list[Reading], apply: bool, kind: str, density: float):
+    def __init__(self, index: int, readings: list[Reading], apply: bool, kind: str, density: float,
+                 end_index: int | None = None):
+        self.end_index = end_index
         self.index = index
         self.readings = readings
         self.apply = apply
@@ -247,12 +263,19 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     skip = [False] * n
     suspicious = [False] * n
     confusable = [False] * n
+    fragment = [False] * n
     logps: list[float | None] = [None] * n
     for i, t in enumerate(tokens):
         v = verdicts.get(t.text)
         if v is None:
             v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts)
-        if v == SKIP or _hyphen_fragment(line, t):
+        if v == SKIP:
+            skip[i] = True
+            continue
+        if _hyphen_fragment(line, t):
+            skip[i] = fragment[i] = True
+            continue
+        if _quoted_term(line, t):
             skip[i] = True
             continue
         if spans:
@@ -298,7 +321,20 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     threshold = opts["threshold"]
     decisions: dict[int, _Decision] = {}
     cand_cache = lm.candidate_cache
-    susp_idx = [i for i in range(n) if suspicious[i]]
+    joined: set[int] = set()
+    if opts["join"]:
+        for i in range(n - 1):
+            if i - 1 in decisions and decisions[i - 1].apply:
+                continue
+            d = _judge_join(line, tokens, i, lm, opts, suspicious, fragment, skip, context,
+                            error_logprior)
+            if d is not None:
+                d.density = density(i)
+                decisions[i] = d
+                if d.apply:
+                    joined.update((i, i + 1))
+                    current[i] = current[i + 1] = d.readings[0].keys[0]
+    susp_idx = [i for i in range(n) if suspicious[i] and i not in joined]
     for _pass in range(2):
         for i in susp_idx:
             t = tokens[i]
@@ -323,6 +359,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 asis_logp=lp, left=left, right=right, error_logprior=error_logprior(i))
             best = readings[0]
             apply = best.kind != "as-is" and best.posterior >= threshold
+            if i in decisions and decisions[i].kind == "join" and not apply:
+                continue  # keep the (unapplied) join flag of this token
             decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
             current[i] = " ".join(best.keys) if apply else keys[i]
 
@@ -334,7 +372,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
         for _pass in range(2):
             for i in sorted(near):
-                if skip[i] or suspicious[i] or logps[i] is None:
+                if skip[i] or suspicious[i] or logps[i] is None or i in joined:
                     continue
                 t = tokens[i]
                 left, right = context(i)
@@ -371,18 +409,70 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             "context": [left, right],
             "damage": round(d.density, 3),
         }
+        end = tokens[d.end_index].end if d.end_index is not None else t.end
         if d.apply:
-            edits.append(Edit.at(text, base + t.start, base + t.end, best.text, stage=STAGE,
+            edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",
                                  confidence=best.posterior, evidence=evidence))
         else:
             alt = [r for r in d.readings if r.kind != "as-is"]
             if alt and alt[0].posterior >= opts["flag_threshold"]:
-                flags.append(Flag(stage=STAGE, start=base + t.start, end=base + t.end, text=t.text,
+                flags.append(Flag(stage=STAGE, start=base + t.start, end=base + end, text=line[t.start:end],
                                   reason=f"uncertain ocr {d.kind} repair",
                                   candidates=[r.to_json() for r in d.readings[:5]],
                                   confidence=alt[0].posterior))
 
+
+
+JOIN_COST = 0.3
+
+
+def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+                suspicious, fragment, skip, context, error_logprior) -> _Decision | None:
+    """A word split in two (``coul d``, ``pri soner``, ``sub- sequently``): join when the
+    joined form is a known word and at least one half is not."""
+    a, b = tokens[i], tokens[i + 1]
+    gap = line[a.end:b.start]
+    if gap == " ":
+        if not (suspicious[i] or suspicious[i + 1]):
+            return None
+        for j in (i, i + 1):  # a lone letter may be a split-off piece (coul d)
+            if skip[j] and not fragment[j] and not (len(tokens[j].text) == 1 and tokens[j].text.isalpha()):
+                return None
+    elif gap == "- ":
+        if not fragment[i] or not a.text.isalpha() or not b.text.islower():
+            return None
+    else:
+        return None
+    surface = a.text + b.text
+    if not surface.isalpha() or case_pattern(surface) == "upper":
+        return None
+    key = normalise_key(surface)
+    cands: list[Reading] = []
+    if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
+        cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
+    elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
+        for r in nonword_candidates(lm, surface, key, max_channel=1.0, generic=False,
+                                    allow_split=False):
+            if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
+                cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
+    if not cands:
+        return None
+    if gap == "- " and lm.logp(a.key) is not None and lm.logp(b.key) is not None \
+            and lm.logp(a.key) > -6 and lm.logp(b.key) > -6 and cands[0].channel > JOIN_COST:
+        return None
+    left, _ = context(i)
+    _, right = context(i + 1)
+    la = lm.logp(a.key)
+    readings = score_readings(
+        lm, Reading(a.text + gap + b.text, (a.key, b.key), 0.0, "as-is"), cands,
+        asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
+        error_logprior=error_logprior(i))
+    best = readings[0]
+    apply = best.kind != "as-is" and best.posterior >= opts["threshold"]
+    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
+        return None
+    return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
 
 
 def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: str | None) -> bool:
