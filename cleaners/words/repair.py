@@ -41,7 +41,7 @@ STAGE = "words"
 
 DEFAULTS: dict[str, Any] = {
     # decisions
-    "threshold": 0.95,  # posterior a repair needs to be applied
+    "threshold": 0.9,  # posterior a repair needs to be applied
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
@@ -342,21 +342,28 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             named = case_pattern(t.text) != "lower" and not _sentence_start(line, tokens, i)
             # one arbitrary edit only for forms unknown everywhere, never for a probable name
             generic = lp is None and not named and not t.text.isupper()
-            ckey = (t.text, generic)
+            # a glued pair is not looked for in a form the general list knows (whereon, befriend)
+            split = lp is None or lp < -8.0
+            ckey = (t.text, generic, split)
             cands = cand_cache.get(ckey)
             if cands is None:
                 cands = nonword_candidates(lm, t.text, t.key, max_channel=opts["max_channel_cost"],
-                                           generic=generic)
+                                           generic=generic, allow_split=split)
                 cand_cache[ckey] = cands
             if not cands:
                 continue
+            prior = error_logprior(i)
             if lp is None:
                 lp = opts["name_logp"] if named else opts["oov_logp"]
+            else:
+                # a rare form of the general list is probably a real word: part of the
+                # real-word penalty, growing with its frequency (none at 10^-8.5, all at 10^-6.5)
+                prior -= opts["realword_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
             left, right = context(i)
             readings = score_readings(
                 lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                 [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
-                asis_logp=lp, left=left, right=right, error_logprior=error_logprior(i))
+                asis_logp=lp, left=left, right=right, error_logprior=prior)
             best = readings[0]
             apply = best.kind != "as-is" and best.posterior >= threshold
             if i in decisions and decisions[i].kind == "join" and not apply:

@@ -150,7 +150,10 @@ def render(key: str, surface: str, lex: CorpusLexicon) -> str:
     pat = case_pattern(surface)
     if pat == "mixed":
         pat = "title" if surface[:1].isupper() else "lower"
-    return apply_case(key, pat)
+    out = apply_case(key, pat)
+    if "’" in surface and "'" in out:
+        out = out.replace("'", "’")
+    return out
 
 
 # capitals that are often a misread lowercase letter at a word start (Irouble)
