@@ -42,7 +42,9 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("h", "k", 1.2), ("iv", "w", 0.8), ("wv", "w", 1.0), ("vw", "w", 1.0),
     ("ri", "n", 1.1), ("in", "m", 1.0), ("tl", "d", 1.1), ("ld", "d", 1.3),
     ("li", "h", 0.7), ("lh", "h", 1.2), ("hl", "h", 1.2), ("ll", "h", 1.2),
+    ("rl", "n", 1.1), ("r", "f", 1.4), ("f", "r", 1.4),
 )
+DOUBLED_COST = 1.5  # a letter printed twice (Commmittee, imperiallists)
 # Ligatures lost in extraction: the intended letters vanish (``gure`` for
 # ``figure``, ``oating`` for ``floating``).
 LIGATURES: tuple[tuple[str, float], ...] = (
@@ -124,6 +126,8 @@ def channel_cost(seen: str, meant: str) -> float:
                 best = min(best, d[i - 1][j] + (STRAY_DIGIT_COST if ch.isdigit() else GENERIC_COST))
             if j:
                 best = min(best, row[j - 1] + GENERIC_COST)
+            if i >= 2 and j and seen[i - 1] == seen[i - 2] == meant[j - 1] and seen[i - 1].isalpha():
+                best = min(best, d[i - 1][j] + DOUBLED_COST)
             if j >= 2:
                 for lm in (2, 3):
                     if j >= lm:
@@ -255,5 +259,8 @@ def length_variants(word: str) -> set[str]:
     for lig, _ in LIGATURES:
         for i in range(len(word) + 1):
             out.add(word[:i] + lig + word[i:])
+    for i in range(1, len(word)):
+        if word[i] == word[i - 1]:
+            out.add(word[:i] + word[i + 1:])
     out.discard(word)
     return out

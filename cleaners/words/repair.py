@@ -51,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
     "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
     "max_channel_cost": 3.5,
+    "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
     "damage_window": 10,  # tokens each side used to measure local damage
     "damage_weight": 1.0,  # prior of a misread grows by this times the local share of suspicious tokens
@@ -339,16 +340,19 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         for i in susp_idx:
             t = tokens[i]
             lp = logps[i]
-            named = case_pattern(t.text) != "lower" and not _sentence_start(line, tokens, i)
-            # one arbitrary edit only for forms unknown everywhere, never for a probable name
-            generic = lp is None and not named and not t.text.isupper()
+            pattern = case_pattern(t.text)
+            named = pattern not in ("lower", "upper") and not _sentence_start(line, tokens, i)
+            # one arbitrary edit only for forms unknown (or very rare) in the general list,
+            # never for a probable name
+            generic = (lp is None or lp < opts["generic_max_logp"]) and not named
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0
-            ckey = (t.text, generic, split)
+            ckey = (t.text, generic, split, lp is None)
             cands = cand_cache.get(ckey)
             if cands is None:
                 cands = nonword_candidates(lm, t.text, t.key, max_channel=opts["max_channel_cost"],
-                                           generic=generic, allow_split=split)
+                                           generic=generic, allow_split=split,
+                                           generic_substitutions=lp is None)
                 cand_cache[ckey] = cands
             if not cands:
                 continue

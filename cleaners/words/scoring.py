@@ -200,11 +200,13 @@ def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]
 
 def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
                        generic: bool = True, generic_min_len: int = 4, generic_min_prob: float = 1e-7,
-                       allow_split: bool = True) -> list[Reading]:
+                       allow_split: bool = True, generic_substitutions: bool = True) -> list[Reading]:
     """Readings for a token that is not a known word.
 
     ``generic``: also propose words one arbitrary edit away (for tokens that
-    are unknown everywhere; a rare real word only gets confusion candidates).
+    are unknown everywhere); ``generic_substitutions=False`` keeps only a lost
+    or extra letter (for rare forms of the general list: ``everthing`` but not
+    ``laxer`` -> ``later``).
     """
     out: dict[str, Reading] = {}
     # forms with several inner capitals (RTsKhIDNI) are only matched to trusted corpus forms
@@ -222,6 +224,8 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         return _best_per_key(out.values())
     if generic and len(key) >= generic_min_len and "'" not in key:
         for k in lm.one_edit(key):
+            if not generic_substitutions and len(k) == len(key):
+                continue
             text = render(k, surface, lm.lex)
             if text in out:
                 continue
@@ -262,6 +266,9 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
             continue
         pa, pb = lm.logp(a), lm.logp(b)
         if pa is None or pb is None or pa < -6.5 or pb < -6.5:
+            continue
+        content = b if a in FUNCTION_WORDS else a
+        if len(content) < 3 or lm.logp(content) < -5.5:
             continue
         left, right = surface[:i], surface[i:]
         # the function word must be all lowercase unless it starts the token
