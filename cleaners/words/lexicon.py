@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -29,6 +30,9 @@ LEXICON_DEFAULTS = {
     "trust_min_count": 2,  # clean-context occurrences a form needs to be trusted
     "known_prob": 1e-6,  # general-list probability above which a neighbour is an ordinary word
     "dominance_ratio": 8.0,  # a confusion neighbour this much more frequent marks a form as an error
+    "learn_confusions": True,  # estimate this corpus's misreading rates from its damaged forms
+    "confusion_min_count": 8,  # votes a misreading needs before its learned rate is used
+    "corpus_bigrams": True,  # the corpus's own word pairs add to the general bigram counts
 }
 
 
@@ -49,6 +53,8 @@ class CorpusLexicon:
     surfaces: dict[str, str] = field(default_factory=dict)  # key -> spelling of always-capitalised forms
     total: int = 0  # quantised number of word tokens
     damage_rate: float = 0.0  # quantised share of tokens that are unknown, untrusted words
+    confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
+    bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -61,6 +67,9 @@ class CorpusLexicon:
         h.update(repr(sorted(self.settings.items())).encode())
         h.update(str(self.total).encode())
         h.update(repr(self.damage_rate).encode())
+        h.update(repr(sorted(self.confusions.items())).encode())
+        for k in sorted(self.bigrams):
+            h.update(f"{k}\t{self.bigrams[k]}\n".encode())
         for k in sorted(self.counts):
             h.update(f"{k}\t{self.counts[k]}\t{self.surfaces.get(k, k)}\n".encode())
         return h.hexdigest()[:16]
@@ -128,6 +137,7 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
     known_prob = s["known_prob"]
     raw_counts: Counter = Counter()
     clean_counts: Counter = Counter()
+    pair_counts: Counter = Counter()
     surface_counts: Counter = Counter()
     total = 0
     for _doc_id, text in layout_texts:
@@ -146,6 +156,8 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
             right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
             if left_ok and right_ok:
                 clean_counts[k] += 1
+            if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
+                pair_counts[(k, keys[i + 1])] += 1
     best_surface: dict[str, tuple[int, str]] = {}
     lowercase_seen: set[str] = set()
     for (k, surf), c in surface_counts.items():
@@ -176,8 +188,64 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
             surfaces[k] = surf
     unknown = sum(c for k, c in raw_counts.items()
                   if k not in counts and probs.get(k, 0.0) < known_prob and k.replace("'", "").isalpha())
+    confusions = learn_confusions(surface_counts, counts, raw_counts, probs, corpus_skeletons,
+                                  general_skeletons, s) if s["learn_confusions"] else {}
+    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in pair_counts.items()
+               if c >= 4 and a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
-                         damage_rate=quantise_rate(unknown / total if total else 0.0), settings=s)
+                         damage_rate=quantise_rate(unknown / total if total else 0.0),
+                         confusions=confusions, bigrams=bigrams, settings=s)
+
+
+def quantise4(n: int) -> int:
+    """Largest power of four <= n (coarse, so the digest rarely moves).
+
+    >>> [quantise4(n) for n in (4, 15, 16, 100)]
+    [4, 4, 16, 64]
+    """
+    q = 1
+    while q * 4 <= n:
+        q *= 4
+    return q
+
+
+def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
+    """The differing stretches of two spellings, as (seen, meant) pairs.
+
+    >>> char_ops("lhal", "that")
+    [('l', 't'), ('l', 't')]
+    """
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, seen, meant, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out.append((seen[i1:i2], meant[j1:j2]))
+    return out
+
+
+def learn_confusions(surface_counts: Counter, trusted: dict, raw_counts: Counter, probs: dict,
+                     corpus_skeletons, general_skeletons, s: dict) -> dict[str, int]:
+    """How often each misreading explains this corpus's damaged forms (TICCL's idea).
+
+    Every unknown, untrusted form that a confusion twin dominates (``lhal`` ->
+    ``that``) votes, with its number of occurrences, for the misreadings that
+    turn the twin into it. Returns ``"seen>meant"`` -> quantised count.
+    """
+    votes: Counter = Counter()
+    for (k, surf), c in surface_counts.items():
+        if k in trusted or probs.get(k, 0.0) >= s["known_prob"] or case_pattern(surf) in ("upper", "mixed"):
+            continue
+        twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
+                            ratio=s["dominance_ratio"], known_prob=s["known_prob"])
+        if twin is None:
+            continue
+        meant = twin if surf.islower() else twin[:1].upper() + twin[1:]
+        ops = char_ops(surf, meant)
+        if len(ops) > 2:
+            continue
+        for a, b in ops:
+            if 0 < len(a) <= 2 and len(b) <= 2 and a.lower() != b.lower():
+                votes[f"{a}>{b}"] += c
+    return {pair: quantise(n) for pair, n in sorted(votes.items()) if n >= s["confusion_min_count"]}
 
 
 def quantise_rate(rate: float) -> float:

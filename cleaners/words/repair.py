@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
     "trust_min_count": LEXICON_DEFAULTS["trust_min_count"],
     "known_prob": LEXICON_DEFAULTS["known_prob"],
     "dominance_ratio": LEXICON_DEFAULTS["dominance_ratio"],
+    "learn_confusions": LEXICON_DEFAULTS["learn_confusions"],
+    "confusion_min_count": LEXICON_DEFAULTS["confusion_min_count"],
+    "corpus_bigrams": LEXICON_DEFAULTS["corpus_bigrams"],
 }
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
@@ -487,7 +490,9 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
 
 
 def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: str | None) -> bool:
-    return (left is not None and (left, key) in lm.big) or (right is not None and (key, right) in lm.big)
+    big, cb = lm.big, lm.lex.bigrams
+    return (left is not None and ((left, key) in big or f"{left} {key}" in cb)) or \
+        (right is not None and ((key, right) in big or f"{key} {right}" in cb))
 
 
 def run(text: str, ctx) -> StageResult:

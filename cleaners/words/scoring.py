@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import channel_cost, length_variants, skeleton, token_skeletons
+from cleaners.words.confusions import channel_cost, length_variants, skeleton, sub_cost, token_skeletons
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
-from cleaners.words.lexicon import CorpusLexicon
+from cleaners.words.lexicon import CorpusLexicon, char_ops
 from cleaners.words.tokens import apply_case, case_pattern
 
 BACKOFF = math.log10(0.4)
@@ -72,6 +72,28 @@ class LanguageModel:
         self.corpus_deletes = {d: tuple(v) for d, v in tmp.items()}
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
+        # this corpus's misreadings: learned cost = -log10(share of the votes)
+        votes = lexicon.confusions
+        total_votes = sum(votes.values())
+        self.learned: dict[tuple[str, str], float] = {}
+        for pair, n in votes.items():
+            a, _, b = pair.partition(">")
+            cost = max(0.1, -math.log10(n / total_votes))
+            if cost < sub_cost(a, b):
+                self.learned[(a, b)] = sub_cost(a, b) - cost
+        self._channel_cache: dict[tuple[str, str], float] = {}
+
+    def channel(self, seen: str, meant: str) -> float:
+        """Channel cost, cheaper for the misreadings this corpus is known to make."""
+        c = channel_cost(seen, meant)
+        if not self.learned or c > 3.0:
+            return c
+        key = (seen, meant)
+        out = self._channel_cache.get(key)
+        if out is None:
+            bonus = sum(self.learned.get(op, 0.0) for op in char_ops(seen, meant))
+            out = self._channel_cache[key] = round(max(0.05, c - bonus), 3)
+        return out
 
     def one_edit(self, key: str) -> set[str]:
         """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
@@ -119,9 +141,14 @@ class LanguageModel:
         return key in self.vocab or self.lex.trusted(key)
 
     def cond(self, prev: str | None, key: str, fallback: float) -> float:
-        """log10 P(key | prev) with stupid backoff to the unigram ``fallback``."""
+        """log10 P(key | prev): the better of the general and the corpus bigram
+        estimates, with stupid backoff to the unigram ``fallback``."""
         if prev is not None:
             b = self.big.get((prev, key))
+            cb = self.lex.bigrams.get(prev + " " + key) if self.lex.bigrams else None
+            if cb is not None:
+                c = math.log10(cb / max(cb, self.lex.counts.get(prev, 0)))
+                b = c if b is None else max(b, c)
             if b is not None:
                 return b
             return BACKOFF + fallback
@@ -217,7 +244,7 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         for text in renderings(k, surface, lm.lex):
             if text == surface:
                 continue
-            c = channel_cost(surface, text)
+            c = lm.channel(surface, text)
             if c <= (1.0 if corpus_only else max_channel):
                 out[text] = Reading(text, (k,), c, "confusion")
     if corpus_only:
@@ -295,7 +322,7 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
         for text in renderings(k, surface, lm.lex):
             if text.lower() == surface.lower():
                 continue
-            c = channel_cost(surface, text)
+            c = lm.channel(surface, text)
             if c <= max_channel:
                 out.append(Reading(text, (k,), c, "confusion"))
     return _best_per_key(out)
