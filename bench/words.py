@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cleaners.words.lexicon import build_corpus_lexicon
-from cleaners.words.repair import repair_text
+from cleaners.words.repair import repair_text, warm_up
 
 BENCH_DIR = Path("/work/shared/benchmarks")
 RAW_DIR = Path("/work/main/raw")
@@ -268,21 +268,23 @@ def bench_gold(show: int = 0) -> None:
 def bench_throughput() -> None:
     texts = seed_layout_texts()
     lex = build_corpus_lexicon(texts)
-    repair_text("It was lhe first time.", lexicon=lex)  # load resources
+    warm_up(lex)  # word lists, bigrams, skeleton and delete indexes: once per process
     nbytes = sum(len(t.encode("utf-8")) for _, t in texts)
-    t = time.perf_counter()
+    # CPU time of this process (the machine may be shared); wall time alongside
+    t, w = time.process_time(), time.perf_counter()
     n_edits = n_flags = 0
     for _, text in texts:
         _new, e, f = repair_text(text, lexicon=lex)
         n_edits += len(e)
         n_flags += len(f)
-    cold = time.perf_counter() - t
-    t = time.perf_counter()
+    cold, cold_wall = time.process_time() - t, time.perf_counter() - w
+    t = time.process_time()
     for _, text in texts:
         repair_text(text, lexicon=lex)
-    warm = time.perf_counter() - t
-    print(f"throughput on seeds ({nbytes / 1e6:.2f} MB, {n_edits} edits, {n_flags} flags): "
-          f"{nbytes / cold / 1e6:.2f} MB/s first pass, {nbytes / warm / 1e6:.2f} MB/s second pass")
+    warm = time.process_time() - t
+    print(f"throughput on seeds ({nbytes / 1e6:.2f} MB, {n_edits} edits, {n_flags} flags), one core, "
+          f"CPU time: {nbytes / cold / 1e6:.2f} MB/s first pass (per-form caches cold; wall "
+          f"{nbytes / cold_wall / 1e6:.2f} MB/s), {nbytes / warm / 1e6:.2f} MB/s second pass")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -108,44 +108,50 @@ def channel_cost(seen: str, meant: str) -> float:
         else:
             return round(total, 3)
     inf = 1e9
+    width = abs(n - m) + 2  # alignments far off the diagonal are never cheap
+    # group confusions ending at each seen position: (seen length, meant text, cost)
+    groups: list[list[tuple[int, str, float]]] = [[] for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for ls in (1, 2):
+            if i >= ls:
+                for meant_s, c in _BY_SEEN.get(seen[i - ls:i], ()):
+                    if ls == 2 or len(meant_s) == 2:
+                        groups[i].append((ls, meant_s, c))
     d = [[inf] * (m + 1) for _ in range(n + 1)]
     d[0][0] = 0.0
     for i in range(n + 1):
         row = d[i]
-        for j in range(m + 1):
+        prev = d[i - 1] if i else None
+        gi = groups[i]
+        for j in range(max(0, i - width), min(m, i + width) + 1):
             if i == 0 and j == 0:
                 continue
             best = inf
             if i and j:
                 a, b = seen[i - 1], meant[j - 1]
-                best = d[i - 1][j - 1] + (0.0 if a == b else sub_cost(a, b))
+                best = prev[j - 1] + (0.0 if a == b else sub_cost(a, b))
                 if i > 1 and j > 1 and a == meant[j - 2] and b == seen[i - 2]:
                     best = min(best, d[i - 2][j - 2] + GENERIC_COST)
             if i:
                 ch = seen[i - 1]
-                best = min(best, d[i - 1][j] + (STRAY_DIGIT_COST if ch.isdigit() else GENERIC_COST))
+                best = min(best, prev[j] + (STRAY_DIGIT_COST if ch.isdigit() else GENERIC_COST))
+                if i >= 2 and j and ch == seen[i - 2] == meant[j - 1] and ch.isalpha():
+                    best = min(best, prev[j] + DOUBLED_COST)
             if j:
                 best = min(best, row[j - 1] + GENERIC_COST)
-            if i >= 2 and j and seen[i - 1] == seen[i - 2] == meant[j - 1] and seen[i - 1].isalpha():
-                best = min(best, d[i - 1][j] + DOUBLED_COST)
-            if j >= 2:
-                for lm in (2, 3):
-                    if j >= lm:
-                        c = _LIGATURE_COST.get(meant[j - lm:j])
-                        if c is not None:
-                            best = min(best, row[j - lm] + c)
-            # group confusions: 2 seen -> 1 meant, 1 seen -> 2 meant, 2 -> 2
-            for ls in (1, 2):
-                if i < ls:
-                    continue
-                s = seen[i - ls:i]
-                for lm in (1, 2):
-                    if (ls == 1 and lm == 1) or j < lm:
-                        continue
-                    c = _PAIR_COST.get((s, meant[j - lm:j]))
-                    if c is not None:
-                        best = min(best, d[i - ls][j - lm] + c)
+                if j >= 2:
+                    for lm in (2, 3):
+                        if j >= lm:
+                            c = _LIGATURE_COST.get(meant[j - lm:j])
+                            if c is not None:
+                                best = min(best, row[j - lm] + c)
+            for ls, ms, c in gi:
+                lm = len(ms)
+                if j >= lm and meant[j - lm:j] == ms:
+                    best = min(best, d[i - ls][j - lm] + c)
             row[j] = best
+        if min(row) > 12:
+            return 99.0
     return round(d[n][m], 3)
 
 
@@ -242,25 +248,28 @@ def token_skeletons(surface: str) -> set[str]:
     return out
 
 
-def length_variants(word: str) -> set[str]:
-    """``word`` with one length-changing confusion undone or one lost ligature restored.
+def length_skeletons(word: str) -> set[str]:
+    """Skeletons of ``word`` with one length-changing confusion undone, one lost
+    ligature restored or one doubled letter dropped.
 
-    >>> sorted(v for v in length_variants("liave") if v == "have")
-    ['have']
-    >>> "figure" in length_variants("gure")
+    >>> skeleton("have") in length_skeletons("liave")
+    True
+    >>> skeleton("figure") in length_skeletons("gure")
     True
     """
     out: set[str] = set()
     for seen, meant in LENGTH_CHANGING:
         start = word.find(seen)
         while start != -1:
-            out.add(word[:start] + meant + word[start + len(seen):])
+            out.add(skeleton(word[:start] + meant + word[start + len(seen):]))
             start = word.find(seen, start + 1)
-    for lig, _ in LIGATURES:
-        for i in range(len(word) + 1):
-            out.add(word[:i] + lig + word[i:])
     for i in range(1, len(word)):
         if word[i] == word[i - 1]:
-            out.add(word[:i] + word[i + 1:])
-    out.discard(word)
+            out.add(skeleton(word[:i] + word[i + 1:]))
+    # every ligature (fi, fl, ff, ffi, ffl) has the skeleton "tt" or "ttt"
+    sk = skeleton(word)
+    for i in range(len(sk) + 1):
+        out.add(sk[:i] + "tt" + sk[i:])
+        out.add(sk[:i] + "ttt" + sk[i:])
+    out.discard(sk)
     return out

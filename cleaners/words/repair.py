@@ -118,6 +118,16 @@ def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageMode
     return lm
 
 
+def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -> LanguageModel:
+    """Load every process-wide resource now (word lists, bigrams, skeleton and delete indexes)."""
+    from cleaners.words.lexicon import empty_lexicon
+
+    opts = _options(options)
+    lm = language_model(lexicon if lexicon is not None else empty_lexicon(), opts)
+    lm.one_edit("warm")
+    return lm
+
+
 def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
     """Word forms no repair touches whatever their context (short ALL-CAPS forms are acronyms)."""
     if key in protected or len(w) < 2:
@@ -328,6 +338,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     joined: set[int] = set()
     if opts["join"]:
         for i in range(n - 1):
+            if not (suspicious[i] or suspicious[i + 1] or fragment[i]):
+                continue
             if i - 1 in decisions and decisions[i - 1].apply:
                 continue
             d = _judge_join(line, tokens, i, lm, opts, suspicious, fragment, skip, context,

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import channel_cost, length_variants, skeleton, sub_cost, token_skeletons
+from cleaners.words.confusions import channel_cost, length_skeletons, skeleton, sub_cost, token_skeletons
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon, char_ops
@@ -117,8 +117,7 @@ class LanguageModel:
         gi, ci = self.general_index, self.corpus_index
         sks = token_skeletons(surface)
         if length_changes:
-            for v in length_variants(surface.lower()):
-                sks.add(skeleton(v))
+            sks |= length_skeletons(surface.lower())
         for sk in sks:
             out.update(gi.get(sk, ()))
             out.update(ci.get(sk, ()))
@@ -227,7 +226,8 @@ def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]
 
 def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
                        generic: bool = True, generic_min_len: int = 4, generic_min_prob: float = 1e-7,
-                       allow_split: bool = True, generic_substitutions: bool = True) -> list[Reading]:
+                       allow_split: bool = True, generic_substitutions: bool = True,
+                       min_candidate_logp: float = -7.5) -> list[Reading]:
     """Readings for a token that is not a known word.
 
     ``generic``: also propose words one arbitrary edit away (for tokens that
@@ -240,6 +240,9 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     corpus_only = case_pattern(surface) == "mixed" and sum(c.isupper() for c in surface[1:]) > 1
     for k in sorted(lm.same_skeleton(surface, length_changes=not corpus_only)):
         if k == key or (corpus_only and k not in lm.lex.surfaces):
+            continue
+        lk = lm.logp(k)
+        if lk is None or lk < min_candidate_logp:
             continue
         for text in renderings(k, surface, lm.lex):
             if text == surface:
