@@ -116,11 +116,16 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
         rc = raw_counts.get(k, 0)
         common = p >= known_prob * 10  # a common word in general (ihe -> the)
         corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eenin -> Lenin
-        known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) * 10 <= p  # Eithuania
+        # Eithuania: a form the general list has never seen, whose known twin the corpus uses too
+        known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) == 0.0
         if not (common or corpus_twin or known_twin):
             continue
         meant = k if surface.islower() else k[:1].upper() + k[1:]
-        if channel_cost(surface, meant) <= 1.6 or channel_cost(surface, k) <= 1.6:
+        cost = min(channel_cost(surface, meant), channel_cost(surface, k))
+        # a recurring capitalised form is a name unless its twin is the corpus's own
+        # or only the cheapest slip away (Romain is not Remain)
+        limit = 1.6 if (surface.islower() or corpus_twin or known_twin) else 0.8
+        if cost <= limit:
             return k
     return None
 

@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
-    "realword_penalty": 1.0,  # extra log10 cost of changing a known word
+    "realword_penalty": 0.5,  # extra log10 cost of changing a known word
     "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
     "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
@@ -60,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
     "oov_logp": -8.5,  # log10 probability of an unknown lowercase form
     "name_logp": -8.0,  # ... of an unknown capitalised form inside a sentence
     # protection
+    "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
     "protected_patterns": [],
     "protected_words_file": None,
@@ -125,6 +126,8 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     opts = _options(options)
     lm = language_model(lexicon if lexicon is not None else empty_lexicon(), opts)
     lm.one_edit("warm")
+    if opts["foreign_languages"]:
+        _foreign_lists(tuple(opts["foreign_languages"]))
     return lm
 
 
@@ -161,9 +164,47 @@ def _quoted_term(line: str, t: Token) -> bool:
     return bool(after) and (after[0] in _CLOSE_QUOTES or (after[0] in ",.;:!?" and after[1:2] in _CLOSE_QUOTES))
 
 
-def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
+@lru_cache(maxsize=8)
+def _foreign_lists(languages: tuple[str, ...]) -> tuple[tuple[str, dict[str, float]], ...]:
+    import wordfreq
+
+    return tuple((lang, wordfreq.get_frequency_dict(lang, "small")) for lang in languages)
+
+
+FOREIGN_MIN_PROB = 1e-5  # a word this common in another language...
+FOREIGN_MARGIN = 10.0  # ... and this much more common there than in English
+
+
+def _foreign_lang(key: str, english_logp: float | None, lists) -> str | None:
+    en = 10 ** english_logp if english_logp is not None else 0.0
+    for lang, probs in lists:
+        p = probs.get(key, 0.0)
+        if p >= FOREIGN_MIN_PROB and p >= FOREIGN_MARGIN * en:
+            return lang
+    return None
+
+
+def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> None:
+    """Leave alone runs of two or more words typical of one other language."""
+    lists = _foreign_lists(languages)
+    n = len(tokens)
+    langs = [None] * n
+    for i in range(n):
+        if suspicious[i] or confusable[i] or (i and (suspicious[i - 1] or confusable[i - 1])) or \
+                (i + 1 < n and (suspicious[i + 1] or confusable[i + 1])):
+            langs[i] = _foreign_lang(tokens[i].key, logps[i], lists)
+    for i in range(n):
+        if langs[i] is None:
+            continue
+        near = [j for j in (i - 1, i + 1) if 0 <= j < n and langs[j] == langs[i]]
+        if near:
+            suspicious[i] = confusable[i] = False
+            skip[i] = True
+
+
+def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) -> bool:
     if i == 0:
-        return True
+        return first
     before = text[tokens[i - 1].end:tokens[i].start]
     return "\n" in before or bool(SENTENCE_END_RE.search(before))
 
@@ -213,6 +254,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     stats = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
     findall = WORD_RE.findall
     pos = 0
+    prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
     for line in text.split("\n"):
         words = findall(line)
         stats["tokens"] += len(words)
@@ -226,7 +268,12 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
                 break
         if hit:
             stats["lines_examined"] += 1
-            _repair_line(text, pos, line, lm, opts, protected, patterns, verdicts, edits, flags, stats)
+            _repair_line(text, pos, line, lm, opts, protected, patterns, verdicts, edits, flags, stats,
+                         after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                         starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)))
+        stripped = line.strip()
+        if stripped or not prev.endswith("-"):
+            prev = stripped
         pos += len(line) + 1
     stats["repaired"] = len(edits)
     stats["flagged"] = len(flags)
@@ -265,8 +312,13 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, protected,
                  patterns, verdicts: dict[str, int], edits: list[Edit], flags: list[Flag],
-                 stats: dict) -> None:
-    """Judge every token of one line; append Edits and Flags (offsets in ``text``)."""
+                 stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True) -> None:
+    """Judge every token of one line; append Edits and Flags (offsets in ``text``).
+
+    ``after_hyphen``: the previous line ended in a word and a hyphen, so this
+    line's first word is the rest of a broken word (``per-`` / ``secuted``).
+    ``starts_sentence``: whether the previous line ended a sentence.
+    """
     lexicon = lm.lex
     tokens = tokenize(line)
     n = len(tokens)
@@ -286,7 +338,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if v == SKIP:
             skip[i] = True
             continue
-        if _hyphen_fragment(line, t):
+        if _hyphen_fragment(line, t) or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True
             continue
         if _quoted_term(line, t):
@@ -303,6 +355,21 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
+    # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
+    for i in range(n):
+        if suspicious[i] and case_pattern(tokens[i].text) == "title":
+            for j in (i - 1, i + 1):
+                if not (0 <= j < n) or tokens[max(i, j)].left_break or fragment[j]:
+                    continue
+                other = tokens[j].text
+                # a rare capitalised neighbour (Rakhia), not a title word (Central Commmittee)
+                if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
+                    suspicious[i] = False
+                    skip[i] = True
+                    break
+    # words of another language next to each other are a foreign phrase (Les Dieux ont soif)
+    if opts["foreign_languages"]:
+        _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]))
     # a confusable real word (lo, Thai) counts as half a sign of damage
     weight = [1.0 if s else 0.5 if c else 0.0 for s, c in zip(suspicious, confusable)]
     prefix = [0.0]
@@ -356,7 +423,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
-            named = pattern not in ("lower", "upper") and not _sentence_start(line, tokens, i)
+            named = pattern not in ("lower", "upper") and not _sentence_start(line, tokens, i, starts_sentence)
             # one arbitrary edit only for forms unknown (or very rare) in the general list,
             # never for a probable name
             generic = (lp is None or lp < opts["generic_max_logp"]) and not named
