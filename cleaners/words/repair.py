@@ -47,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
     "realword_penalty": 0.5,  # extra log10 cost of changing a known word
+    "rare_form_penalty": 1.0,  # extra log10 cost of changing a rare form of the general list
     "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
     "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
@@ -371,7 +372,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     if opts["foreign_languages"]:
         _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]))
     # a confusable real word (lo, Thai) counts as half a sign of damage
-    weight = [1.0 if s else 0.5 if c else 0.0 for s, c in zip(suspicious, confusable)]
+    # (a rare form of the general list, like "tittered", only a quarter)
+    weight = [(1.0 if lp is None else 0.25) if s else 0.5 if c else 0.0
+              for s, c, lp in zip(suspicious, confusable, logps)]
     prefix = [0.0]
     for x in weight:
         prefix.append(prefix[-1] + x)
@@ -432,7 +435,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             ckey = (t.text, generic, split, lp is None)
             cands = cand_cache.get(ckey)
             if cands is None:
-                cands = nonword_candidates(lm, t.text, t.key, max_channel=opts["max_channel_cost"],
+                # a form of the general list is only read as a cheap slip of another word
+                cands = nonword_candidates(lm, t.text, t.key,
+                                           max_channel=opts["max_channel_cost"] if lp is None else 1.5,
                                            generic=generic, allow_split=split,
                                            generic_substitutions=lp is None)
                 cand_cache[ckey] = cands
@@ -442,9 +447,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if lp is None:
                 lp = opts["name_logp"] if named else opts["oov_logp"]
             else:
-                # a rare form of the general list is probably a real word: part of the
-                # real-word penalty, growing with its frequency (none at 10^-8.5, all at 10^-6.5)
-                prior -= opts["realword_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
+                # a rare form of the general list is probably a real word: a penalty
+                # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
+                prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
             left, right = context(i)
             readings = score_readings(
                 lm, Reading(t.text, (t.key,), 0.0, "as-is"),
