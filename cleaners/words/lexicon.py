@@ -220,6 +220,8 @@ def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
     >>> char_ops("lhal", "that")
     [('l', 't'), ('l', 't')]
     """
+    if len(seen) == len(meant):
+        return [(a, b) for a, b in zip(seen, meant) if a != b]
     out = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, seen, meant, autojunk=False).get_opcodes():
         if tag != "equal":

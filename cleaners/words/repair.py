@@ -327,6 +327,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     span_starts = [s for s, _ in spans]
 
     keys = [t.key for t in tokens]
+    has_hyphen = "-" in line
     skip = [False] * n
     suspicious = [False] * n
     confusable = [False] * n
@@ -339,7 +340,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if v == SKIP:
             skip[i] = True
             continue
-        if _hyphen_fragment(line, t) or (i == 0 and after_hyphen):
+        if (has_hyphen and _hyphen_fragment(line, t)) or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True
             continue
         if _quoted_term(line, t):

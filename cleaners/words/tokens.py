@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # letters and digits, with inner apostrophes (don't, Stalin’s)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -50,13 +51,14 @@ def tokenize(text: str) -> list[Token]:
     for m in WORD_RE.finditer(text):
         s, e = m.span()
         gap = text[prev_end:s]
-        brk = not out or "\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap))
+        brk = not out or (gap != " " and ("\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap))))
         w = m.group()
-        out.append(Token(s, e, w, normalise_key(w), brk))
+        out.append(Token(s, e, w, w.lower().replace("’", "'"), brk))
         prev_end = e
     return out
 
 
+@lru_cache(maxsize=200_000)
 def case_pattern(word: str) -> str:
     """``upper``, ``title``, ``lower`` or ``mixed``.
 
@@ -113,9 +115,13 @@ def is_roman(word: str) -> bool:
     return bool(ROMAN_RE.fullmatch(word)) and len(word) > 1
 
 
+_PROTECTED_HINT_RE = re.compile(r"[/\\_#=<>{}|~^@]|www\.|\.(?:com|org|net|edu|gov|html?|pdf|txt|ru|uk)\b",
+                                re.IGNORECASE)
+
+
 def protected_spans(text: str, extra_patterns=()) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans no repair may touch (URLs, e-mails, user patterns)."""
-    spans = [m.span() for m in PROTECTED_SPAN_RE.finditer(text)]
+    spans = [m.span() for m in PROTECTED_SPAN_RE.finditer(text)] if _PROTECTED_HINT_RE.search(text) else []
     for pat in extra_patterns:
         spans.extend(m.span() for m in pat.finditer(text) if m.end() > m.start())
     spans.sort()
