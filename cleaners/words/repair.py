@@ -35,7 +35,7 @@ from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
-                                   normalise_key, protected_spans, tokenize)
+                                   misread_number, normalise_key, protected_spans, tokenize)
 
 STAGE = "words"
 
@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "threshold": 0.9,  # posterior a repair needs to be applied
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
+    "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
     "realword_penalty": 0.5,  # extra log10 cost of changing a known word
@@ -281,18 +282,16 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     return StageResult(edits=edits, flags=flags, stats=stats)
 
 
-SKIP, KNOWN, SUSPICIOUS, CONFUSABLE = 0, 1, 2, 3
-_FORM_CACHES: dict[tuple, dict[str, int]] = {}
-
-
+SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
-    key = (id(lm), protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
-           opts["realword_min_prob"])
-    cache = _FORM_CACHES.get(key)
+    """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
+    key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
+           opts["realword_min_prob"], opts["numbers"])
+    cache = lm.verdict_caches.get(key)
     if cache is None:
-        if len(_FORM_CACHES) > 16:
-            _FORM_CACHES.clear()
-        cache = _FORM_CACHES[key] = {}
+        if len(lm.verdict_caches) > 16:
+            lm.verdict_caches.clear()
+        cache = lm.verdict_caches[key] = {}
     return cache
 
 
@@ -300,6 +299,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     """SKIP (never touched), KNOWN (ordinary or trusted), SUSPICIOUS (not a known
     word) or CONFUSABLE (a known word with a much more common confusion twin)."""
     key = normalise_key(word)
+    if opts["numbers"] and key not in protected and misread_number(word) is not None:
+        return NUMBER
     if _skippable(word, key, protected):
         return SKIP
     lp = lm.logp(key)
@@ -337,6 +338,16 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         v = verdicts.get(t.text)
         if v is None:
             v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts)
+        if v == NUMBER:
+            skip[i] = True
+            if not spans or not any(a < t.end and t.start < b for a, b in spans):
+                fixed = misread_number(t.text)
+                edits.append(Edit.at(text, base + t.start, base + t.end, fixed, stage=STAGE,
+                                     reason="ocr number repair (letters read for digits)",
+                                     confidence=0.95,
+                                     evidence={"kind": "number", "candidates": [{"text": fixed}],
+                                               "context": [None, None], "damage": 0.0}))
+            continue
         if v == SKIP:
             skip[i] = True
             continue

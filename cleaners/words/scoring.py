@@ -56,6 +56,7 @@ class LanguageModel:
         # candidates are part of the key under which this model is cached)
         self.candidate_cache: dict[str, list] = {}
         self.realword_cache: dict[str, list] = {}
+        self.verdict_caches: dict[tuple, dict[str, int]] = {}
         self.general_index = skeleton_index(unigrams, candidate_min_prob)
         self.corpus_index: dict[str, tuple[str, ...]] = {}
         tmp: dict[str, list[str]] = {}

@@ -106,6 +106,25 @@ def digit_policy(word: str) -> str:
     return "confusable"
 
 
+_NUMBER_MISREADS = str.maketrans({"l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
+
+
+def misread_number(word: str) -> str | None:
+    """A number with letters read for its digits (``188i`` -> ``1881``), else None.
+
+    >>> misread_number("188i"), misread_number("19l3"), misread_number("l9l3"), misread_number("19th")
+    ('1881', '1913', None, None)
+    """
+    if len(word) < 3:
+        return None
+    digits = sum(c.isdigit() for c in word)
+    others = len(word) - digits
+    if digits < 2 or others == 0 or others > 2 or others * 2 >= len(word):
+        return None
+    fixed = word.translate(_NUMBER_MISREADS)
+    return fixed if fixed.isdigit() else None
+
+
 def is_roman(word: str) -> bool:
     """Roman numerals (``XIV``, ``iii``) are left alone.
 
