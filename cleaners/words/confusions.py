@@ -155,52 +155,6 @@ def channel_cost(seen: str, meant: str) -> float:
     return round(d[n][m], 3)
 
 
-def confusion_variants(word: str, *, depth: int = 2, max_cost: float = 2.0) -> dict[str, float]:
-    """Strings the OCR'd ``word`` may have been, by undoing known confusions.
-
-    Returns variant -> summed confusion cost (``word`` itself excluded).
-
-    >>> v = confusion_variants("lhal")
-    >>> v["that"]
-    1.0
-    """
-    out: dict[str, float] = {}
-    frontier = {word: 0.0}
-    for _ in range(depth):
-        nxt: dict[str, float] = {}
-        for w, base in frontier.items():
-            for i in range(len(w)):
-                for n in (1, 2):
-                    key = w[i:i + n]
-                    if len(key) != n or key not in _KEYS_BY_LEN[n]:
-                        continue
-                    for meant, c in _BY_SEEN[key]:
-                        total = base + c
-                        if total > max_cost:
-                            continue
-                        v = w[:i] + meant + w[i + n:]
-                        if v != word and total < out.get(v, 99.0):
-                            out[v] = total
-                            nxt[v] = total
-        frontier = nxt
-        if not frontier:
-            break
-    return out
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def generic_edits1(word: str) -> set[str]:
-    """All strings one generic edit away from lowercase ``word`` (Norvig's edits1)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    inserts = {a + c + b for a, b in splits for c in _LETTERS}
-    return deletes | transposes | replaces | inserts
-
-
 # Confusion classes: characters an OCR engine mistakes for one another share a
 # class, so every word has a *skeleton* and the words a token may have been are
 # the known words with the same skeleton (whatever the number of slips). Group

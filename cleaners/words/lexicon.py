@@ -268,7 +268,3 @@ def quantise_rate(rate: float) -> float:
 
 def empty_lexicon() -> CorpusLexicon:
     return CorpusLexicon(settings=_settings(None))
-
-
-def log2_bucket(n: int) -> int:
-    return int(math.log2(n)) if n > 0 else -1

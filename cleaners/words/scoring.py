@@ -137,9 +137,6 @@ class LanguageModel:
         cache[key] = out
         return out
 
-    def known(self, key: str) -> bool:
-        return key in self.vocab or self.lex.trusted(key)
-
     def cond(self, prev: str | None, key: str, fallback: float) -> float:
         """log10 P(key | prev): the better of the general and the corpus bigram
         estimates, with stupid backoff to the unigram ``fallback``."""
