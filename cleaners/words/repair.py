@@ -139,10 +139,9 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
         return True
     if is_roman(w):
         return True
-    pol = digit_policy(w)
-    if pol == "number":
+    if not w.isalpha() and digit_policy(w) == "number":
         return True
-    return case_pattern(w) == "upper" and len(w) < 6
+    return len(w) < 6 and w.isupper()
 
 
 def _hyphen_fragment(line: str, t: Token) -> bool:

@@ -225,7 +225,7 @@ def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]
 def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
                        generic: bool = True, generic_min_len: int = 4, generic_min_prob: float = 1e-7,
                        allow_split: bool = True, generic_substitutions: bool = True,
-                       min_candidate_logp: float = -7.5) -> list[Reading]:
+                       min_candidate_logp: float = -7.5, max_pool: int = 20) -> list[Reading]:
     """Readings for a token that is not a known word.
 
     ``generic``: also propose words one arbitrary edit away (for tokens that
@@ -236,12 +236,15 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     out: dict[str, Reading] = {}
     # forms with several inner capitals (RTsKhIDNI) are only matched to trusted corpus forms
     corpus_only = case_pattern(surface) == "mixed" and sum(c.isupper() for c in surface[1:]) > 1
-    for k in sorted(lm.same_skeleton(surface, length_changes=not corpus_only)):
+    pool = []
+    for k in lm.same_skeleton(surface, length_changes=not corpus_only):
         if k == key or (corpus_only and k not in lm.lex.surfaces):
             continue
         lk = lm.logp(k)
-        if lk is None or lk < min_candidate_logp:
-            continue
+        if lk is not None and lk >= min_candidate_logp:
+            pool.append((-lk, k))
+    # the most frequent few: a rare word would need overwhelming context to win
+    for _, k in sorted(pool)[:max_pool]:
         for text in renderings(k, surface, lm.lex):
             if text == surface:
                 continue

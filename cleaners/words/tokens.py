@@ -16,6 +16,7 @@ PROTECTED_SPAN_RE = re.compile(
     r"|\b[\w.-]+\.(?:com|org|net|edu|gov|html?|pdf|txt|ru|uk)\b",
     re.IGNORECASE)
 ROMAN_RE = re.compile(r"[IVXLCDM]+|[ivxlc]+")
+_ROMAN_CHARS = frozenset("IVXLCDMivxlc")
 ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|d|th)", re.IGNORECASE)
 DIGITS_RE = re.compile(r"\d")
 CONFUSABLE_DIGITS = frozenset("015")
@@ -131,7 +132,7 @@ def is_roman(word: str) -> bool:
     >>> is_roman("XIV"), is_roman("iii"), is_roman("Il")
     (True, True, False)
     """
-    return bool(ROMAN_RE.fullmatch(word)) and len(word) > 1
+    return len(word) > 1 and _ROMAN_CHARS.issuperset(word) and bool(ROMAN_RE.fullmatch(word))
 
 
 _PROTECTED_HINT_RE = re.compile(r"[/\\_#=<>{}|~^@]|www\.|\.(?:com|org|net|edu|gov|html?|pdf|txt|ru|uk)\b",
