@@ -153,3 +153,19 @@ def test_no_crash_and_valid_edits(lexicon_for, text):
 @pytest.mark.parametrize("text", KNOWN.get("unchanged", []))
 def test_known_false_repairs(lexicon_for, text):
     assert repair_text(text, lexicon=lexicon_for(text))[0] == text
+
+
+def test_lexicon_learns_the_corpus_confusions():
+    clean = "He said that the plan was good and that the men would go to the city. " * 30
+    damaged = "He said lhal the plan was good. Il was nol lo be. The lasl word. Thal is all. " * 3
+    lex = build_corpus_lexicon([("a", clean + damaged)], options={"confusion_min_count": 2})
+    assert "l>t" in lex.confusions
+    assert build_corpus_lexicon([("a", clean)], options={"confusion_min_count": 2}).confusions == {}
+
+
+def test_numbers_and_split_words_have_evidence(lexicon_for):
+    text = "He was born in 188i and the pri soner was released."
+    new, edits, _ = repair_text(text, lexicon=lexicon_for(text))
+    assert new == "He was born in 1881 and the prisoner was released."
+    kinds = {e.evidence["kind"] for e in edits}
+    assert kinds == {"number", "join"}
