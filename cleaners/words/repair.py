@@ -176,9 +176,11 @@ FOREIGN_MIN_PROB = 1e-5  # a word this common in another language...
 FOREIGN_MARGIN = 10.0  # ... and this much more common there than in English
 
 
-def _foreign_lang(key: str, english_logp: float | None, lists) -> str | None:
+@lru_cache(maxsize=100_000)
+def _foreign_lang(key: str, english_logp: float | None, languages: tuple[str, ...]) -> str | None:
+    """The other language ``key`` is typical of, if any."""
     en = 10 ** english_logp if english_logp is not None else 0.0
-    for lang, probs in lists:
+    for lang, probs in _foreign_lists(languages):
         p = probs.get(key, 0.0)
         if p >= FOREIGN_MIN_PROB and p >= FOREIGN_MARGIN * en:
             return lang
@@ -187,13 +189,12 @@ def _foreign_lang(key: str, english_logp: float | None, lists) -> str | None:
 
 def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> None:
     """Leave alone runs of two or more words typical of one other language."""
-    lists = _foreign_lists(languages)
     n = len(tokens)
     langs = [None] * n
     for i in range(n):
         if suspicious[i] or confusable[i] or (i and (suspicious[i - 1] or confusable[i - 1])) or \
                 (i + 1 < n and (suspicious[i + 1] or confusable[i + 1])):
-            langs[i] = _foreign_lang(tokens[i].key, logps[i], lists)
+            langs[i] = _foreign_lang(tokens[i].key, logps[i], languages)
     for i in range(n):
         if langs[i] is None:
             continue
