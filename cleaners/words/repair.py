@@ -420,7 +420,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     joined: set[int] = set()
     if opts["join"]:
         for i in range(n - 1):
-            if not (suspicious[i] or suspicious[i + 1] or fragment[i]):
+            if not (suspicious[i] or suspicious[i + 1] or fragment[i] or (
+                    tokens[i + 1].start - tokens[i].end == 1 and line[tokens[i].end] in GLYPHS)):
                 continue
             if i - 1 in decisions and decisions[i - 1].apply:
                 continue
@@ -512,7 +513,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         d = decisions[i]
         t = tokens[i]
         best = d.readings[0]
-        left, right = context(i)
+        left, _ = context(i)
+        _, right = context(d.end_index if d.end_index is not None else i)
         evidence = {
             "kind": d.kind,
             "candidates": [r.to_json() for r in d.readings[:5]],
@@ -552,6 +554,16 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     elif gap == "- ":
         if not fragment[i] or not a.text.isalpha() or not b.text.islower():
             return None
+    elif len(gap) == 1 and gap in GLYPHS:
+        # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
+        for j in (i, i + 1):
+            if skip[j] and len(tokens[j].text) > 2:
+                return None
+        if not (suspicious[i] or suspicious[i + 1] or min(len(a.text), len(b.text)) <= 2):
+            return None
+        if not (a.text.isalpha() and b.text.isalpha()):
+            return None
+        return _judge_glyph(line, tokens, i, gap, lm, opts, context, error_logprior)
     else:
         return None
     surface = a.text + b.text
@@ -576,6 +588,45 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     la = lm.logp(a.key)
     readings = score_readings(
         lm, Reading(a.text + gap + b.text, (a.key, b.key), 0.0, "as-is"), cands,
+        asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
+        error_logprior=error_logprior(i))
+    best = readings[0]
+    apply = best.kind != "as-is" and best.posterior >= opts["threshold"]
+    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
+        return None
+    return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
+
+
+GLYPHS = frozenset("!|;:)(")
+GLYPH_COST = 0.6
+
+
+def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: LanguageModel, opts: dict,
+                 context, error_logprior) -> _Decision | None:
+    """Read ``a<glyph>b`` as one word: the glyph dropped, or read as the letter it resembles."""
+    a, b = tokens[i], tokens[i + 1]
+    variants = [a.text + b.text]
+    if glyph in "!|":
+        variants += [a.text + c + b.text for c in "lI"]
+    cands: dict[str, Reading] = {}
+    for v in variants:
+        if case_pattern(v) in ("upper", "mixed") and not v[1:].islower():
+            continue
+        key = normalise_key(v)
+        if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= 1e-6:
+            text = render(key, v, lm.lex)
+            cands.setdefault(text, Reading(text, (key,), GLYPH_COST, "glyph"))
+        else:
+            for r in nonword_candidates(lm, v, key, max_channel=1.0, generic=False, allow_split=False):
+                if lm.uni.get(r.keys[0], 0.0) >= 1e-6 or lm.lex.trusted(r.keys[0]):
+                    cands.setdefault(r.text, Reading(r.text, r.keys, r.channel + GLYPH_COST, "glyph"))
+    if not cands:
+        return None
+    left, _ = context(i)
+    _, right = context(i + 1)
+    la = lm.logp(a.key)
+    readings = score_readings(
+        lm, Reading(a.text + glyph + b.text, (a.key, b.key), 0.0, "as-is"), list(cands.values()),
         asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
         error_logprior=error_logprior(i))
     best = readings[0]
