@@ -14,6 +14,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 GENERIC_COST = 3.0
+LOST_LETTER_COST = 2.5  # an intended letter missing from the print (faint type)
+EXTRA_LETTER_COST = 3.0  # a letter printed that was not meant
 CASE_ONLY_COST = 1.2
 STRAY_DIGIT_COST = 1.6  # a digit misread inside a word ("bro1ught")
 
@@ -134,11 +136,11 @@ def channel_cost(seen: str, meant: str) -> float:
                     best = min(best, d[i - 2][j - 2] + GENERIC_COST)
             if i:
                 ch = seen[i - 1]
-                best = min(best, prev[j] + (STRAY_DIGIT_COST if ch.isdigit() else GENERIC_COST))
+                best = min(best, prev[j] + (STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST))
                 if i >= 2 and j and ch == seen[i - 2] == meant[j - 1] and ch.isalpha():
                     best = min(best, prev[j] + DOUBLED_COST)
             if j:
-                best = min(best, row[j - 1] + GENERIC_COST)
+                best = min(best, row[j - 1] + LOST_LETTER_COST)
                 if j >= 2:
                     for lm in (2, 3):
                         if j >= lm:
