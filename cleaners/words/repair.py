@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
-from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon
+from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
@@ -515,13 +515,15 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         best = d.readings[0]
         left, _ = context(i)
         _, right = context(d.end_index if d.end_index is not None else i)
+        end = tokens[d.end_index].end if d.end_index is not None else t.end
         evidence = {
             "kind": d.kind,
             "candidates": [r.to_json() for r in d.readings[:5]],
+            "confusions": [f"{a}>{b}" for a, b in char_ops(line[t.start:end], best.text)],
             "context": [left, right],
+            "context_counts": _context_counts(lm, best.keys, left, right),
             "damage": round(d.density, 3),
         }
-        end = tokens[d.end_index].end if d.end_index is not None else t.end
         if d.apply:
             edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",
@@ -634,6 +636,20 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
     if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
         return None
     return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
+
+
+def _context_counts(lm: LanguageModel, keys: tuple[str, ...], left: str | None,
+                    right: str | None) -> dict[str, int]:
+    """Raw bigram counts behind a reading: general list and this corpus (quantised)."""
+    from cleaners.frequencies import bigrams
+
+    big = bigrams()
+    out: dict[str, int] = {}
+    pairs = ([(left, keys[0])] if left else []) + ([(keys[-1], right)] if right else [])
+    for a, b in pairs:
+        out[f"{a} {b}"] = big.get((a, b), 0)
+        out[f"corpus:{a} {b}"] = lm.lex.bigrams.get(f"{a} {b}", 0)
+    return out
 
 
 def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: str | None) -> bool:
