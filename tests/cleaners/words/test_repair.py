@@ -42,6 +42,8 @@ def test_repairs(lexicon_for, before, after):
     assert new == after
     for e in edits:
         assert e.stage == "words" and e.evidence["candidates"] and 0 < e.confidence <= 1
+        if e.evidence["kind"] != "number":
+            assert "confusions" in e.evidence and "context_counts" in e.evidence
 
 
 @pytest.mark.parametrize("text", CASES["unchanged"])
