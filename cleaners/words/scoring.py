@@ -225,7 +225,7 @@ def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]
 def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
                        generic: bool = True, generic_min_len: int = 4, generic_min_prob: float = 1e-7,
                        allow_split: bool = True, generic_substitutions: bool = True,
-                       min_candidate_logp: float = -7.5, max_pool: int = 20) -> list[Reading]:
+                       min_candidate_logp: float = -7.5, max_pool: int = 10) -> list[Reading]:
     """Readings for a token that is not a known word.
 
     ``generic``: also propose words one arbitrary edit away (for tokens that
