@@ -59,8 +59,8 @@ DEFAULTS: dict[str, Any] = {
     "damage_weight": 1.0,  # prior of a misread grows by this times the local share of suspicious tokens
     "corpus_damage_weight": 0.5,  # ... and by this times the corpus-wide share of unknown words
     "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
-    "oov_logp": -8.5,  # log10 probability of an unknown lowercase form
-    "name_logp": -8.0,  # ... of an unknown capitalised form inside a sentence
+    "oov_logp": -9.0,  # log10 probability of an unknown lowercase form
+    "name_logp": -8.0,  # ... of an unknown capitalised form (a name?)
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -458,7 +458,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 continue
             prior = error_logprior(i)
             if lp is None:
-                lp = opts["name_logp"] if named else opts["oov_logp"]
+                # a capitalised unknown form may be a name even where a sentence starts
+                lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
