@@ -255,8 +255,8 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         return _best_per_key(out.values())
     if generic and len(key) >= generic_min_len and "'" not in key:
         for k in lm.one_edit(key):
-            if not generic_substitutions and len(k) == len(key):
-                continue
+            if not generic_substitutions and (len(k) == len(key) or _inflection_pair(k, key)):
+                continue  # a rare real word is not an inflection of a common one (behests)
             text = render(k, surface, lm.lex)
             if text in out:
                 continue
@@ -267,6 +267,19 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         for r in split_candidates(lm, surface, key):
             out.setdefault(r.text, r)
     return _best_per_key(out.values())
+
+
+_INFLECTIONS = ("s", "d")
+
+
+def _inflection_pair(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by a final ``s`` or ``d`` (behest/behests).
+
+    >>> _inflection_pair("behest", "behests"), _inflection_pair("stil", "still")
+    (True, False)
+    """
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1] in _INFLECTIONS
 
 
 def _best_per_key(readings) -> list[Reading]:
