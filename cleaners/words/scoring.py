@@ -255,8 +255,8 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         return _best_per_key(out.values())
     if generic and len(key) >= generic_min_len and "'" not in key:
         for k in lm.one_edit(key):
-            if not generic_substitutions and (len(k) == len(key) or _inflection_pair(k, key)):
-                continue  # a rare real word is not an inflection of a common one (behests)
+            if (not generic_substitutions and len(k) == len(key)) or _inflection_pair(k, key):
+                continue  # an unknown inflection of a known word is a word (behests)
             text = render(k, surface, lm.lex)
             if text in out:
                 continue
