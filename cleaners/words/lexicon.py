@@ -1,5 +1,270 @@
-"""Corpus lexicon (placeholder until the word-repair issue lands)."""
+"""The corpus lexicon: word forms the corpus itself vouches for.
+
+A form is *trusted* when it recurs in clean context (its neighbours are
+ordinary words) and is not a cheap OCR misreading of a much more common word.
+Trusted forms are never "corrected" (names, transliterations, rare words of
+the field: Dzhugashvili, RTsKhIDNI, kulakization) and are candidates for
+repairing their damaged variants (``Eeningrad`` -> ``Leningrad``). OCR errors
+recur too (``ihe`` dozens of times in one damaged book): dominance by a
+confusion neighbour (``the``) keeps them out.
+
+Counts are quantised to powers of two so that editing one document slightly
+usually leaves the lexicon, and its ``digest``, unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from difflib import SequenceMatcher
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
+from cleaners.words.language import unigram_probs
+from cleaners.words.tokens import case_pattern, tokenize
+
+LEXICON_DEFAULTS = {
+    "unigrams": "wordfreq-large",
+    "trust_min_count": 2,  # clean-context occurrences a form needs to be trusted
+    "known_prob": 1e-6,  # general-list probability above which a neighbour is an ordinary word
+    "dominance_ratio": 8.0,  # a confusion neighbour this much more frequent marks a form as an error
+    "learn_confusions": True,  # estimate this corpus's misreading rates from its damaged forms
+    "confusion_min_count": 8,  # votes a misreading needs before its learned rate is used
+    "corpus_bigrams": True,  # the corpus's own word pairs add to the general bigram counts
+}
 
 
-def build_corpus_lexicon(layout_texts, *, options=None):
+def quantise(n: int) -> int:
+    """Largest power of two <= n (0 for 0).
+
+    >>> [quantise(n) for n in (0, 1, 3, 4, 1000)]
+    [0, 1, 2, 4, 512]
+    """
+    return 0 if n <= 0 else 1 << (n.bit_length() - 1)
+
+
+@dataclass
+class CorpusLexicon:
+    """Trusted corpus forms with quantised counts; picklable."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # lowercase key -> quantised count
+    surfaces: dict[str, str] = field(default_factory=dict)  # key -> spelling of always-capitalised forms
+    total: int = 0  # quantised number of word tokens
+    damage_rate: float = 0.0  # quantised share of tokens that are unknown, untrusted words
+    confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
+    bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
+    settings: dict = field(default_factory=dict)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = self.compute_digest()
+
+    def compute_digest(self) -> str:
+        h = hashlib.sha256()
+        h.update(repr(sorted(self.settings.items())).encode())
+        h.update(str(self.total).encode())
+        h.update(repr(self.damage_rate).encode())
+        h.update(repr(sorted(self.confusions.items())).encode())
+        for k in sorted(self.bigrams):
+            h.update(f"{k}\t{self.bigrams[k]}\n".encode())
+        for k in sorted(self.counts):
+            h.update(f"{k}\t{self.counts[k]}\t{self.surfaces.get(k, k)}\n".encode())
+        return h.hexdigest()[:16]
+
+    def trusted(self, key: str) -> bool:
+        return key in self.counts
+
+    def prob(self, key: str) -> float:
+        c = self.counts.get(key)
+        if not c or not self.total:
+            return 0.0
+        return c / self.total
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
+def _settings(options: dict | None) -> dict:
+    s = dict(LEXICON_DEFAULTS)
+    for k in LEXICON_DEFAULTS:
+        if options and k in options:
+            s[k] = options[k]
+    return s
+
+
+def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float],
+                 corpus_skeletons: dict[str, list[str]], general_skeletons: dict[str, tuple[str, ...]],
+                 *, ratio: float, known_prob: float) -> str | None:
+    """The common word ``surface`` is probably a misreading of, if any.
+
+    A word with the same confusion skeleton, cheap to misread as ``surface``,
+    that is common in general (``ihe`` -> ``the``) or much more frequent in
+    the corpus (``Eenin`` -> ``Lenin``).
+    """
+    key = surface.lower()
+    cands: set[str] = set()
+    for sk in token_skeletons(surface):
+        cands.update(general_skeletons.get(sk, ()))
+        cands.update(corpus_skeletons.get(sk, ()))
+    for k in sorted(cands):
+        if k == key:
+            continue
+        p = probs.get(k, 0.0)
+        rc = raw_counts.get(k, 0)
+        common = p >= known_prob * 10  # a common word in general (ihe -> the)
+        corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eenin -> Lenin
+        # Eithuania: a form the general list has never seen, whose known twin the corpus uses too
+        known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) == 0.0
+        if not (common or corpus_twin or known_twin):
+            continue
+        meant = k if surface.islower() else k[:1].upper() + k[1:]
+        cost = min(channel_cost(surface, meant), channel_cost(surface, k))
+        # a recurring capitalised form is a name unless its twin is the corpus's own
+        # or only the cheapest slip away (Romain is not Remain)
+        limit = 1.6 if (surface.islower() or corpus_twin or known_twin) else 0.8
+        if cost <= limit:
+            return k
     return None
+
+
+def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: dict | None = None) -> CorpusLexicon:
+    """Build the corpus lexicon from every document's layout output ``(doc_id, text)``.
+
+    >>> lex = build_corpus_lexicon([("a", "Koba met Koba and Koba. Eenin saw Lenin, Lenin and Lenin.")])
+    >>> lex.trusted("koba"), lex.trusted("eenin"), lex.trusted("lenin")
+    (True, False, True)
+    """
+    s = _settings(options)
+    probs = unigram_probs(s["unigrams"])
+    known_prob = s["known_prob"]
+    raw_counts: Counter = Counter()
+    clean_counts: Counter = Counter()
+    pair_counts: Counter = Counter()
+    surface_counts: Counter = Counter()
+    total = 0
+    for _doc_id, text in layout_texts:
+        toks = tokenize(text)
+        total += len(toks)
+        keys = [t.key for t in toks]
+        ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
+        n = len(toks)
+        for i, t in enumerate(toks):
+            k = keys[i]
+            raw_counts[k] += 1
+            if not t.text.isalpha() and "'" not in k:
+                continue
+            surface_counts[(k, t.text)] += 1
+            left_ok = i == 0 or t.left_break or ordinary[i - 1]
+            right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
+            if left_ok and right_ok:
+                clean_counts[k] += 1
+            if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
+                pair_counts[(k, keys[i + 1])] += 1
+    best_surface: dict[str, tuple[int, str]] = {}
+    lowercase_seen: set[str] = set()
+    for (k, surf), c in surface_counts.items():
+        if surf[:1].islower():
+            lowercase_seen.add(k)
+        cur = best_surface.get(k)
+        if cur is None or (c, surf) > cur:
+            best_surface[k] = (c, surf)
+    from cleaners.words.scoring import skeleton_index
+
+    general_skeletons = skeleton_index(s["unigrams"], 1e-8)
+    corpus_skeletons: dict[str, list[str]] = {}
+    for k in raw_counts:
+        if k.replace("'", "").isalpha():
+            corpus_skeletons.setdefault(skeleton(k), []).append(k)
+    counts: dict[str, int] = {}
+    surfaces: dict[str, str] = {}
+    for k, c in clean_counts.items():
+        if c < s["trust_min_count"]:
+            continue
+        surf = best_surface[k][1]
+        if probs.get(k, 0.0) < known_prob and case_pattern(surf) != "upper":
+            if is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
+                            general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob):
+                continue
+        counts[k] = quantise(raw_counts[k])
+        if surf != k and k not in lowercase_seen:  # always capitalised: a name
+            surfaces[k] = surf
+    unknown = sum(c for k, c in raw_counts.items()
+                  if k not in counts and probs.get(k, 0.0) < known_prob and k.replace("'", "").isalpha())
+    confusions = learn_confusions(surface_counts, counts, raw_counts, probs, corpus_skeletons,
+                                  general_skeletons, s) if s["learn_confusions"] else {}
+    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in pair_counts.items()
+               if c >= 4 and a in counts and b in counts} if s["corpus_bigrams"] else {}
+    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
+                         damage_rate=quantise_rate(unknown / total if total else 0.0),
+                         confusions=confusions, bigrams=bigrams, settings=s)
+
+
+def quantise4(n: int) -> int:
+    """Largest power of four <= n (coarse, so the digest rarely moves).
+
+    >>> [quantise4(n) for n in (4, 15, 16, 100)]
+    [4, 4, 16, 64]
+    """
+    q = 1
+    while q * 4 <= n:
+        q *= 4
+    return q
+
+
+def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
+    """The differing stretches of two spellings, as (seen, meant) pairs.
+
+    >>> char_ops("lhal", "that")
+    [('l', 't'), ('l', 't')]
+    """
+    if len(seen) == len(meant):
+        return [(a, b) for a, b in zip(seen, meant) if a != b]
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, seen, meant, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out.append((seen[i1:i2], meant[j1:j2]))
+    return out
+
+
+def learn_confusions(surface_counts: Counter, trusted: dict, raw_counts: Counter, probs: dict,
+                     corpus_skeletons, general_skeletons, s: dict) -> dict[str, int]:
+    """How often each misreading explains this corpus's damaged forms (TICCL's idea).
+
+    Every unknown, untrusted form that a confusion twin dominates (``lhal`` ->
+    ``that``) votes, with its number of occurrences, for the misreadings that
+    turn the twin into it. Returns ``"seen>meant"`` -> quantised count.
+    """
+    votes: Counter = Counter()
+    for (k, surf), c in surface_counts.items():
+        if k in trusted or probs.get(k, 0.0) >= s["known_prob"] or case_pattern(surf) in ("upper", "mixed"):
+            continue
+        twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
+                            ratio=s["dominance_ratio"], known_prob=s["known_prob"])
+        if twin is None:
+            continue
+        meant = twin if surf.islower() else twin[:1].upper() + twin[1:]
+        ops = char_ops(surf, meant)
+        if len(ops) > 2:
+            continue
+        for a, b in ops:
+            if 0 < len(a) <= 2 and len(b) <= 2 and a.lower() != b.lower():
+                votes[f"{a}>{b}"] += c
+    return {pair: quantise(n) for pair, n in sorted(votes.items()) if n >= s["confusion_min_count"]}
+
+
+def quantise_rate(rate: float) -> float:
+    """A rate rounded to half powers of two (so small corpus edits rarely change it).
+
+    >>> quantise_rate(0.1), quantise_rate(0.0)
+    (0.0884, 0.0)
+    """
+    if rate <= 0:
+        return 0.0
+    return round(2 ** (round(math.log2(rate) * 2) / 2), 4)
+
+
+def empty_lexicon() -> CorpusLexicon:
+    return CorpusLexicon(settings=_settings(None))

@@ -1,9 +1,665 @@
-"""Stage `words` (placeholder until its issue lands: changes nothing)."""
+"""Stage `words`: repair OCR word errors with a confusion model and context.
 
-from cleaners.document import StageResult
+How a token is judged
+---------------------
+1. Tokens that must not be touched are skipped: user-protected words and
+   patterns, URLs and e-mails, numbers, roman numerals, ALL-CAPS acronyms,
+   mixed-case forms (``RTsKhIDNI``), and every form the corpus lexicon trusts
+   (it recurs in clean context: names, transliterations, rare real words).
+2. A *suspicious* token is one that is neither trusted nor a reasonably
+   frequent word of the general list. Its candidates are the known words
+   reachable by undoing OCR confusions (``lhal`` -> ``that``), by one generic
+   edit, or by splitting off a glued function word (``amatter``).
+3. The token as is and each candidate are scored by a noisy-channel model
+   (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
+   cost, and a prior that the word was misread at all which grows with the
+   density of suspicious tokens nearby (damage comes in bursts).
+4. Known words near repaired damage get a second look for *real-word* errors
+   (``bad`` -> ``had`` in ``he bad been``): only cheap confusions, only with
+   bigram evidence, and with an extra penalty.
+5. A repair is applied when its posterior reaches ``threshold``; a doubtful
+   one becomes a Flag with its candidates.
+"""
 
-DEFAULTS: dict = {}
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cleaners.document import Edit, Flag, StageResult
+from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
+from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
+                                    realword_candidates, render, score_readings)
+from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
+                                   misread_number, normalise_key, protected_spans, tokenize)
+
+STAGE = "words"
+
+DEFAULTS: dict[str, Any] = {
+    # decisions
+    "threshold": 0.9,  # posterior a repair needs to be applied
+    "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
+    "realword": True,  # also repair real-word errors near damage (bad -> had)
+    "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
+    "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
+    "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
+    "realword_penalty": 0.5,  # extra log10 cost of changing a known word
+    "rare_form_penalty": 1.0,  # extra log10 cost of changing a rare form of the general list
+    "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
+    "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
+    "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
+    "max_channel_cost": 3.5,
+    "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
+    "base_error_rate": 0.002,  # prior that a token is misread, before local damage
+    "damage_window": 10,  # tokens each side used to measure local damage
+    "damage_weight": 1.0,  # prior of a misread grows by this times the local share of suspicious tokens
+    "corpus_damage_weight": 0.5,  # ... and by this times the corpus-wide share of unknown words
+    "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
+    "oov_logp": -9.0,  # log10 probability of an unknown lowercase form
+    "name_logp": -8.0,  # ... of an unknown capitalised form (a name?)
+    # protection
+    "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
+    "protected_words": [],
+    "protected_patterns": [],
+    "protected_words_file": None,
+    # language resources
+    "unigrams": LEXICON_DEFAULTS["unigrams"],
+    "bigrams": "symspell",
+    # corpus lexicon
+    "trust_min_count": LEXICON_DEFAULTS["trust_min_count"],
+    "known_prob": LEXICON_DEFAULTS["known_prob"],
+    "dominance_ratio": LEXICON_DEFAULTS["dominance_ratio"],
+    "learn_confusions": LEXICON_DEFAULTS["learn_confusions"],
+    "confusion_min_count": LEXICON_DEFAULTS["confusion_min_count"],
+    "corpus_bigrams": LEXICON_DEFAULTS["corpus_bigrams"],
+}
+
+SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 
 
-def run(text, ctx) -> StageResult:
-    return StageResult()
+def _options(options: dict | None) -> dict[str, Any]:
+    out = dict(DEFAULTS)
+    if options:
+        out.update(options)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _protected_words(words: tuple[str, ...], path: str | None) -> frozenset[str]:
+    out = {normalise_key(w) for w in words}
+    if path:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.add(normalise_key(line))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+_LM_CACHE: dict[tuple, LanguageModel] = {}
+
+
+def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageModel:
+    """One LanguageModel per (lexicon, resources) in this process (its caches are shared)."""
+    key = (lexicon.digest, opts["unigrams"], opts["bigrams"], opts["oov_logp"], opts["name_logp"],
+           opts["max_channel_cost"], opts["realword_min_prob"])
+    lm = _LM_CACHE.get(key)
+    if lm is None:
+        if len(_LM_CACHE) > 8:
+            _LM_CACHE.clear()
+        lm = LanguageModel(lexicon, unigrams=opts["unigrams"], bigrams=opts["bigrams"],
+                           oov_logp=opts["oov_logp"], name_logp=opts["name_logp"])
+        _LM_CACHE[key] = lm
+    return lm
+
+
+def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -> LanguageModel:
+    """Load every process-wide resource now (word lists, bigrams, skeleton and delete indexes)."""
+    from cleaners.words.lexicon import empty_lexicon
+
+    opts = _options(options)
+    lm = language_model(lexicon if lexicon is not None else empty_lexicon(), opts)
+    lm.one_edit("warm")
+    if opts["foreign_languages"]:
+        _foreign_lists(tuple(opts["foreign_languages"]))
+    return lm
+
+
+def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
+    """Word forms no repair touches whatever their context (short ALL-CAPS forms are acronyms)."""
+    if key in protected or len(w) < 2:
+        return True
+    if is_roman(w):
+        return True
+    if not w.isalpha() and digit_policy(w) == "number":
+        return True
+    return len(w) < 6 and w.isupper()
+
+
+def _hyphen_fragment(line: str, t: Token) -> bool:
+    """Half of a word broken by a hyphen and a space or line end (``biog- raphy``)."""
+    after = line[t.end:t.end + 2]
+    if after[:1] == "-" and (len(after) == 1 or after[1].isspace()):
+        return True
+    before = line[max(0, t.start - 3):t.start]
+    return len(before) == 3 and before[1:] == "- " and before[0].isalpha()
+
+
+_OPEN_QUOTES = frozenset("“‘«\"'„")
+_CLOSE_QUOTES = frozenset("”’»\"'“")
+
+
+def _quoted_term(line: str, t: Token) -> bool:
+    """A single word in quotation marks (“practico”) is a deliberate term: left alone."""
+    if t.start == 0 or line[t.start - 1] not in _OPEN_QUOTES:
+        return False
+    after = line[t.end:t.end + 2]
+    return bool(after) and (after[0] in _CLOSE_QUOTES or (after[0] in ",.;:!?" and after[1:2] in _CLOSE_QUOTES))
+
+
+@lru_cache(maxsize=8)
+def _foreign_lists(languages: tuple[str, ...]) -> tuple[tuple[str, dict[str, float]], ...]:
+    import wordfreq
+
+    return tuple((lang, wordfreq.get_frequency_dict(lang, "small")) for lang in languages)
+
+
+FOREIGN_MIN_PROB = 1e-5  # a word this common in another language...
+FOREIGN_MARGIN = 10.0  # ... and this much more common there than in English
+
+
+@lru_cache(maxsize=100_000)
+def _foreign_lang(key: str, english_logp: float | None, languages: tuple[str, ...]) -> str | None:
+    """The other language ``key`` is typical of, if any."""
+    en = 10 ** english_logp if english_logp is not None else 0.0
+    for lang, probs in _foreign_lists(languages):
+        p = probs.get(key, 0.0)
+        if p >= FOREIGN_MIN_PROB and p >= FOREIGN_MARGIN * en:
+            return lang
+    return None
+
+
+def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> None:
+    """Leave alone runs of two or more words typical of one other language."""
+    n = len(tokens)
+    langs = [None] * n
+    for i in range(n):
+        if suspicious[i] or confusable[i] or (i and (suspicious[i - 1] or confusable[i - 1])) or \
+                (i + 1 < n and (suspicious[i + 1] or confusable[i + 1])):
+            langs[i] = _foreign_lang(tokens[i].key, logps[i], languages)
+    for i in range(n):
+        if langs[i] is None:
+            continue
+        near = [j for j in (i - 1, i + 1) if 0 <= j < n and langs[j] == langs[i]]
+        if near:
+            suspicious[i] = confusable[i] = False
+            skip[i] = True
+
+
+def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) -> bool:
+    if i == 0:
+        return first
+    before = text[tokens[i - 1].end:tokens[i].start]
+    return "\n" in before or bool(SENTENCE_END_RE.search(before))
+
+
+class _Decision:
+    __slots__ = ("index", "readings", "apply", "kind", "density", "end_index")
+
+    def __init__(self, index: int, readings: list[Reading], apply: bool, kind: str, density: float,
+                 end_index: int | None = None):
+        self.end_index = end_index
+        self.index = index
+        self.readings = readings
+        self.apply = apply
+        self.kind = kind
+        self.density = density
+
+
+def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None
+                ) -> tuple[str, list[Edit], list[Flag]]:
+    """Repair ``text``; return ``(new_text, edits, flags)``.
+
+    >>> repair_text("It turned out lhal he had been there.")[0]
+    'It turned out that he had been there.'
+    """
+    from cleaners.document import apply_edits
+
+    result = repair(text, lexicon=lexicon, options=options)
+    return apply_edits(text, result.edits), result.edits, result.flags
+
+
+def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None) -> StageResult:
+    """The stage's work on one text, as a StageResult.
+
+    Damage is rare, so the text is screened line by line (a line is a
+    paragraph after the layout stages): only lines holding a suspicious word
+    form are examined, and a form is classified once per process.
+    """
+    opts = _options(options)
+    if lexicon is None:
+        lexicon = build_corpus_lexicon([("text", text)], options=opts)
+    lm = language_model(lexicon, opts)
+    protected = _protected_words(tuple(opts["protected_words"]), opts["protected_words_file"])
+    patterns = _compiled(tuple(opts["protected_patterns"]))
+    verdicts = _form_cache(lm, protected, opts)
+    edits: list[Edit] = []
+    flags: list[Flag] = []
+    stats = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
+    findall = WORD_RE.findall
+    pos = 0
+    prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
+    for line in text.split("\n"):
+        words = findall(line)
+        stats["tokens"] += len(words)
+        hit = False
+        for wd in words:
+            v = verdicts.get(wd)
+            if v is None:
+                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
+            if v >= SUSPICIOUS:
+                hit = True
+                break
+        if hit:
+            stats["lines_examined"] += 1
+            _repair_line(text, pos, line, lm, opts, protected, patterns, verdicts, edits, flags, stats,
+                         after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                         starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)))
+        stripped = line.strip()
+        if stripped or not prev.endswith("-"):
+            prev = stripped
+        pos += len(line) + 1
+    stats["repaired"] = len(edits)
+    stats["flagged"] = len(flags)
+    return StageResult(edits=edits, flags=flags, stats=stats)
+
+
+SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
+def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
+    """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
+    key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
+           opts["realword_min_prob"], opts["numbers"])
+    cache = lm.verdict_caches.get(key)
+    if cache is None:
+        if len(lm.verdict_caches) > 16:
+            lm.verdict_caches.clear()
+        cache = lm.verdict_caches[key] = {}
+    return cache
+
+
+def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts: dict) -> int:
+    """SKIP (never touched), KNOWN (ordinary or trusted), SUSPICIOUS (not a known
+    word) or CONFUSABLE (a known word with a much more common confusion twin)."""
+    key = normalise_key(word)
+    if opts["numbers"] and key not in protected and misread_number(word) is not None:
+        return NUMBER
+    if _skippable(word, key, protected):
+        return SKIP
+    lp = lm.logp(key)
+    if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
+        return SUSPICIOUS
+    if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
+                                          min_prob=opts["realword_min_prob"]):
+        return CONFUSABLE
+    return KNOWN
+
+
+def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, protected,
+                 patterns, verdicts: dict[str, int], edits: list[Edit], flags: list[Flag],
+                 stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True) -> None:
+    """Judge every token of one line; append Edits and Flags (offsets in ``text``).
+
+    ``after_hyphen``: the previous line ended in a word and a hyphen, so this
+    line's first word is the rest of a broken word (``per-`` / ``secuted``).
+    ``starts_sentence``: whether the previous line ended a sentence.
+    """
+    lexicon = lm.lex
+    tokens = tokenize(line)
+    n = len(tokens)
+    spans = protected_spans(line, patterns)
+    span_starts = [s for s, _ in spans]
+
+    keys = [t.key for t in tokens]
+    has_hyphen = "-" in line
+    skip = [False] * n
+    suspicious = [False] * n
+    confusable = [False] * n
+    fragment = [False] * n
+    logps: list[float | None] = [None] * n
+    for i, t in enumerate(tokens):
+        v = verdicts.get(t.text)
+        if v is None:
+            v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts)
+        if v == NUMBER:
+            skip[i] = True
+            if not spans or not any(a < t.end and t.start < b for a, b in spans):
+                fixed = misread_number(t.text)
+                edits.append(Edit.at(text, base + t.start, base + t.end, fixed, stage=STAGE,
+                                     reason="ocr number repair (letters read for digits)",
+                                     confidence=0.95,
+                                     evidence={"kind": "number", "candidates": [{"text": fixed}],
+                                               "context": [None, None], "damage": 0.0}))
+            continue
+        if v == SKIP:
+            skip[i] = True
+            continue
+        if (has_hyphen and _hyphen_fragment(line, t)) or (i == 0 and after_hyphen):
+            skip[i] = fragment[i] = True
+            continue
+        if _quoted_term(line, t):
+            skip[i] = True
+            continue
+        if spans:
+            j = bisect.bisect_right(span_starts, t.start) - 1
+            if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
+                skip[i] = True
+                continue
+        logps[i] = lm.logp(t.key)
+        suspicious[i] = v == SUSPICIOUS
+        confusable[i] = v == CONFUSABLE
+
+    # local damage: share of suspicious tokens in a window
+    w = opts["damage_window"]
+    # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
+    for i in range(n):
+        if suspicious[i] and case_pattern(tokens[i].text) == "title":
+            for j in (i - 1, i + 1):
+                if not (0 <= j < n) or tokens[max(i, j)].left_break or fragment[j]:
+                    continue
+                other = tokens[j].text
+                # a rare capitalised neighbour (Rakhia), not a title word (Central Commmittee)
+                if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
+                    suspicious[i] = False
+                    skip[i] = True
+                    break
+    # words of another language next to each other are a foreign phrase (Les Dieux ont soif)
+    if opts["foreign_languages"]:
+        _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]))
+    # a confusable real word (lo, Thai) counts as half a sign of damage
+    # (a rare form of the general list, like "tittered", only a quarter)
+    weight = [(1.0 if lp is None else 0.25) if s else 0.5 if c else 0.0
+              for s, c, lp in zip(suspicious, confusable, logps)]
+    prefix = [0.0]
+    for x in weight:
+        prefix.append(prefix[-1] + x)
+
+    def density(i: int) -> float:
+        """Share of the other tokens within ``w`` that are suspicious."""
+        lo, hi = max(0, i - w), min(n, i + w + 1)
+        if hi - lo <= 1:
+            return 0.0
+        return (prefix[hi] - prefix[lo] - weight[i]) / (hi - lo - 1)
+
+    base_rate = opts["base_error_rate"] + opts["corpus_damage_weight"] * lexicon.damage_rate
+
+    def error_logprior(i: int) -> float:
+        return math.log10(min(0.5, base_rate + opts["damage_weight"] * density(i)))
+
+    current = list(keys)
+
+    def context(i: int) -> tuple[str | None, str | None]:
+        left = current[i - 1] if i > 0 and not tokens[i].left_break else None
+        right = current[i + 1] if i + 1 < n and not tokens[i + 1].left_break else None
+        if left is not None and " " in left:
+            left = left.rsplit(" ", 1)[1]
+        if right is not None and " " in right:
+            right = right.split(" ", 1)[0]
+        return left, right
+
+    threshold = opts["threshold"]
+    decisions: dict[int, _Decision] = {}
+    cand_cache = lm.candidate_cache
+    joined: set[int] = set()
+    if opts["join"]:
+        for i in range(n - 1):
+            if not (suspicious[i] or suspicious[i + 1] or fragment[i] or (
+                    tokens[i + 1].start - tokens[i].end == 1 and line[tokens[i].end] in GLYPHS)):
+                continue
+            if i - 1 in decisions and decisions[i - 1].apply:
+                continue
+            d = _judge_join(line, tokens, i, lm, opts, suspicious, fragment, skip, context,
+                            error_logprior)
+            if d is not None:
+                d.density = density(i)
+                decisions[i] = d
+                if d.apply:
+                    joined.update((i, i + 1))
+                    current[i] = current[i + 1] = d.readings[0].keys[0]
+    susp_idx = [i for i in range(n) if suspicious[i] and i not in joined]
+    for _pass in range(2):
+        for i in susp_idx:
+            t = tokens[i]
+            lp = logps[i]
+            pattern = case_pattern(t.text)
+            named = pattern not in ("lower", "upper") and not _sentence_start(line, tokens, i, starts_sentence)
+            # one arbitrary edit only for forms unknown (or very rare) in the general list,
+            # never for a probable name
+            generic = (lp is None or lp < opts["generic_max_logp"]) and not named
+            # a glued pair is not looked for in a form the general list knows (whereon, befriend)
+            split = lp is None or lp < -8.0
+            ckey = (t.text, generic, split, lp is None)
+            cands = cand_cache.get(ckey)
+            if cands is None:
+                # a form of the general list is only read as a cheap slip of another word
+                cands = nonword_candidates(lm, t.text, t.key,
+                                           max_channel=opts["max_channel_cost"] if lp is None else 1.5,
+                                           generic=generic, allow_split=split,
+                                           generic_substitutions=lp is None)
+                cand_cache[ckey] = cands
+            if not cands:
+                continue
+            prior = error_logprior(i)
+            if lp is None:
+                # a capitalised unknown form may be a name even where a sentence starts
+                lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
+            else:
+                # a rare form of the general list is probably a real word: a penalty
+                # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
+                prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
+            left, right = context(i)
+            readings = score_readings(
+                lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
+                asis_logp=lp, left=left, right=right, error_logprior=prior)
+            best = readings[0]
+            apply = best.kind != "as-is" and best.posterior >= threshold
+            if i in decisions and decisions[i].kind == "join" and not apply:
+                continue  # keep the (unapplied) join flag of this token
+            decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
+            current[i] = " ".join(best.keys) if apply else keys[i]
+
+    if opts["realword"]:
+        rw = opts["realword_window"]
+        near: set[int] = {i for i in range(n) if confusable[i]}
+        for i, d in decisions.items():
+            if d.apply:
+                near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        for _pass in range(2):
+            for i in sorted(near):
+                if skip[i] or suspicious[i] or logps[i] is None or i in joined:
+                    continue
+                t = tokens[i]
+                left, right = context(i)
+                if left is None and right is None:
+                    continue
+                cands = lm.realword_cache.get(t.text)
+                if cands is None:
+                    cands = lm.realword_cache[t.text] = realword_candidates(
+                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"])
+                if not cands:
+                    continue
+                readings = score_readings(
+                    lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                    [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
+                    left=left, right=right,
+                    error_logprior=error_logprior(i) - opts["realword_penalty"])
+                best = readings[0]
+                apply = (best.kind != "as-is" and best.posterior >= threshold
+                         and _has_bigram_support(lm, best.keys[0], left, right))
+                if best.kind == "as-is" and i not in decisions:
+                    continue
+                decisions[i] = _Decision(i, readings, apply, "real-word", density(i))
+                current[i] = best.keys[0] if apply else keys[i]
+
+    stats["suspicious"] += len(susp_idx)
+    for i in sorted(decisions):
+        d = decisions[i]
+        t = tokens[i]
+        best = d.readings[0]
+        left, _ = context(i)
+        _, right = context(d.end_index if d.end_index is not None else i)
+        end = tokens[d.end_index].end if d.end_index is not None else t.end
+        evidence = {
+            "kind": d.kind,
+            "candidates": [r.to_json() for r in d.readings[:5]],
+            "confusions": [f"{a}>{b}" for a, b in char_ops(line[t.start:end], best.text)],
+            "context": [left, right],
+            "context_counts": _context_counts(lm, best.keys, left, right),
+            "damage": round(d.density, 3),
+        }
+        if d.apply:
+            edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
+                                 reason=f"ocr {d.kind} repair ({best.kind})",
+                                 confidence=best.posterior, evidence=evidence))
+        else:
+            alt = [r for r in d.readings if r.kind != "as-is"]
+            if alt and alt[0].posterior >= opts["flag_threshold"]:
+                flags.append(Flag(stage=STAGE, start=base + t.start, end=base + end, text=line[t.start:end],
+                                  reason=f"uncertain ocr {d.kind} repair",
+                                  candidates=[r.to_json() for r in d.readings[:5]],
+                                  confidence=alt[0].posterior))
+
+
+
+JOIN_COST = 0.3
+
+
+def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+                suspicious, fragment, skip, context, error_logprior) -> _Decision | None:
+    """A word split in two (``coul d``, ``pri soner``, ``sub- sequently``): join when the
+    joined form is a known word and at least one half is not."""
+    a, b = tokens[i], tokens[i + 1]
+    gap = line[a.end:b.start]
+    if gap == " ":
+        if not (suspicious[i] or suspicious[i + 1]):
+            return None
+        for j in (i, i + 1):  # a lone letter may be a split-off piece (coul d)
+            if skip[j] and not fragment[j] and not (len(tokens[j].text) == 1 and tokens[j].text.isalpha()):
+                return None
+    elif gap == "- ":
+        if not fragment[i] or not a.text.isalpha() or not b.text.islower():
+            return None
+    elif len(gap) == 1 and gap in GLYPHS:
+        # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
+        for j in (i, i + 1):
+            if skip[j] and len(tokens[j].text) > 2:
+                return None
+        if not (suspicious[i] or suspicious[i + 1] or min(len(a.text), len(b.text)) <= 2):
+            return None
+        if not (a.text.isalpha() and b.text.isalpha()):
+            return None
+        return _judge_glyph(line, tokens, i, gap, lm, opts, context, error_logprior)
+    else:
+        return None
+    surface = a.text + b.text
+    if not surface.isalpha() or case_pattern(surface) == "upper":
+        return None
+    key = normalise_key(surface)
+    cands: list[Reading] = []
+    if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
+        cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
+    elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
+        for r in nonword_candidates(lm, surface, key, max_channel=1.0, generic=False,
+                                    allow_split=False):
+            if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
+                cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
+    if not cands:
+        return None
+    if gap == "- " and lm.logp(a.key) is not None and lm.logp(b.key) is not None \
+            and lm.logp(a.key) > -6 and lm.logp(b.key) > -6 and cands[0].channel > JOIN_COST:
+        return None
+    left, _ = context(i)
+    _, right = context(i + 1)
+    la = lm.logp(a.key)
+    readings = score_readings(
+        lm, Reading(a.text + gap + b.text, (a.key, b.key), 0.0, "as-is"), cands,
+        asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
+        error_logprior=error_logprior(i))
+    best = readings[0]
+    apply = best.kind != "as-is" and best.posterior >= opts["threshold"]
+    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
+        return None
+    return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
+
+
+GLYPHS = frozenset("!|;:)(")
+GLYPH_COST = 0.6
+
+
+def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: LanguageModel, opts: dict,
+                 context, error_logprior) -> _Decision | None:
+    """Read ``a<glyph>b`` as one word: the glyph dropped, or read as the letter it resembles."""
+    a, b = tokens[i], tokens[i + 1]
+    variants = [a.text + b.text]
+    if glyph in "!|":
+        variants += [a.text + c + b.text for c in "lI"]
+    cands: dict[str, Reading] = {}
+    for v in variants:
+        if case_pattern(v) in ("upper", "mixed") and not v[1:].islower():
+            continue
+        key = normalise_key(v)
+        if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= 1e-6:
+            text = render(key, v, lm.lex)
+            cands.setdefault(text, Reading(text, (key,), GLYPH_COST, "glyph"))
+        else:
+            for r in nonword_candidates(lm, v, key, max_channel=1.0, generic=False, allow_split=False):
+                if lm.uni.get(r.keys[0], 0.0) >= 1e-6 or lm.lex.trusted(r.keys[0]):
+                    cands.setdefault(r.text, Reading(r.text, r.keys, r.channel + GLYPH_COST, "glyph"))
+    if not cands:
+        return None
+    left, _ = context(i)
+    _, right = context(i + 1)
+    la = lm.logp(a.key)
+    readings = score_readings(
+        lm, Reading(a.text + glyph + b.text, (a.key, b.key), 0.0, "as-is"), list(cands.values()),
+        asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
+        error_logprior=error_logprior(i))
+    best = readings[0]
+    apply = best.kind != "as-is" and best.posterior >= opts["threshold"]
+    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
+        return None
+    return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
+
+
+def _context_counts(lm: LanguageModel, keys: tuple[str, ...], left: str | None,
+                    right: str | None) -> dict[str, int]:
+    """Raw bigram counts behind a reading: general list and this corpus (quantised)."""
+    from cleaners.frequencies import bigrams
+
+    big = bigrams()
+    out: dict[str, int] = {}
+    pairs = ([(left, keys[0])] if left else []) + ([(keys[-1], right)] if right else [])
+    for a, b in pairs:
+        out[f"{a} {b}"] = big.get((a, b), 0)
+        out[f"corpus:{a} {b}"] = lm.lex.bigrams.get(f"{a} {b}", 0)
+    return out
+
+
+def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: str | None) -> bool:
+    big, cb = lm.big, lm.lex.bigrams
+    return (left is not None and ((left, key) in big or f"{left} {key}" in cb)) or \
+        (right is not None and ((key, right) in big or f"{key} {right}" in cb))
+
+
+def run(text: str, ctx) -> StageResult:
+    """Pipeline entry point: repair ``text`` with the corpus lexicon from ``ctx.resources``."""
+    lexicon = (ctx.resources or {}).get("lexicon")
+    return repair(text, lexicon=lexicon, options=ctx.options)

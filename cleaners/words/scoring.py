@@ -1,0 +1,377 @@
+"""Candidates for a suspicious token and their noisy-channel scores.
+
+score(reading) = log10 P_LM(reading | left, right)        (word bigrams, backoff)
+               - channel cost (OCR confusion model)       (0 for the token as is)
+               - log10 P(the word was misread at all)     (from local damage)
+
+All scores are log10; the posterior of a reading is the softmax over the
+token itself and its candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleaners.words.confusions import channel_cost, length_skeletons, skeleton, sub_cost, token_skeletons
+from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
+                                     unigram_probs)
+from cleaners.words.lexicon import CorpusLexicon, char_ops
+from cleaners.words.tokens import apply_case, case_pattern
+
+BACKOFF = math.log10(0.4)
+
+
+@dataclass(slots=True)
+class Reading:
+    text: str  # surface text to put in place of the token
+    keys: tuple[str, ...]  # lowercase words of the reading
+    channel: float  # OCR channel cost
+    kind: str  # "as-is", "confusion", "edit", "split"
+    lm: float = 0.0
+    score: float = 0.0
+    posterior: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "kind": self.kind, "channel_cost": round(self.channel, 3),
+                "lm": round(self.lm, 3), "score": round(self.score, 3),
+                "posterior": round(self.posterior, 4)}
+
+
+class LanguageModel:
+    """General unigrams and bigrams, plus the corpus lexicon's trusted forms."""
+
+    def __init__(self, lexicon: CorpusLexicon, *, unigrams: str = "wordfreq-large",
+                 bigrams: str = "symspell", oov_logp: float = -8.5, name_logp: float = -7.5,
+                 candidate_min_prob: float = 1e-8, generic_min_prob: float = 1e-7):
+        self.lex = lexicon
+        self.uni = unigram_probs(unigrams)
+        self.big = bigram_logprobs(bigrams)
+        self.vocab = candidate_vocabulary(unigrams, candidate_min_prob)
+        self.oov_logp = oov_logp
+        self.name_logp = name_logp
+        self._logp_cache: dict[str, float | None] = {}
+        # per-process caches keyed by surface form (the options that shape
+        # candidates are part of the key under which this model is cached)
+        self.candidate_cache: dict[str, list] = {}
+        self.realword_cache: dict[str, list] = {}
+        self.verdict_caches: dict[tuple, dict[str, int]] = {}
+        self.general_index = skeleton_index(unigrams, candidate_min_prob)
+        self.corpus_index: dict[str, tuple[str, ...]] = {}
+        tmp: dict[str, list[str]] = {}
+        for k in lexicon.counts:
+            if k not in self.vocab:
+                tmp.setdefault(skeleton(k), []).append(k)
+        self.corpus_index = {sk: tuple(sorted(v)) for sk, v in tmp.items()}
+        self._general_deletes = None
+        tmp = {}
+        for k in lexicon.counts:
+            if k not in self.vocab and k.isalpha():
+                for d in _deletes(k) | {k}:
+                    tmp.setdefault(d, []).append(k)
+        self.corpus_deletes = {d: tuple(v) for d, v in tmp.items()}
+        self._generic_min_prob = generic_min_prob
+        self._unigrams = unigrams
+        # this corpus's misreadings: learned cost = -log10(share of the votes)
+        votes = lexicon.confusions
+        total_votes = sum(votes.values())
+        self.learned: dict[tuple[str, str], float] = {}
+        for pair, n in votes.items():
+            a, _, b = pair.partition(">")
+            cost = max(0.1, -math.log10(n / total_votes))
+            if cost < sub_cost(a, b):
+                self.learned[(a, b)] = sub_cost(a, b) - cost
+        self._channel_cache: dict[tuple[str, str], float] = {}
+
+    def channel(self, seen: str, meant: str) -> float:
+        """Channel cost, cheaper for the misreadings this corpus is known to make."""
+        c = channel_cost(seen, meant)
+        if not self.learned or c > 3.0:
+            return c
+        key = (seen, meant)
+        out = self._channel_cache.get(key)
+        if out is None:
+            bonus = sum(self.learned.get(op, 0.0) for op in char_ops(seen, meant))
+            out = self._channel_cache[key] = round(max(0.05, c - bonus), 3)
+        return out
+
+    def one_edit(self, key: str) -> set[str]:
+        """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
+        if self._general_deletes is None:
+            self._general_deletes = delete_index(self._unigrams, self._generic_min_prob)
+        gd, cd = self._general_deletes, self.corpus_deletes
+        out: set[str] = set()
+        for q in _deletes(key) | {key}:
+            out.update(gd.get(q, ()))
+            out.update(cd.get(q, ()))
+        out.discard(key)
+        return out
+
+    def same_skeleton(self, surface: str, *, length_changes: bool = False) -> set[str]:
+        """Known words (general or trusted corpus forms) a token may be a misreading of.
+
+        ``length_changes``: also after undoing one length-changing confusion
+        (``li`` -> ``h``) or restoring one lost ligature.
+        """
+        out: set[str] = set()
+        gi, ci = self.general_index, self.corpus_index
+        sks = token_skeletons(surface)
+        if length_changes:
+            sks |= length_skeletons(surface.lower())
+        for sk in sks:
+            out.update(gi.get(sk, ()))
+            out.update(ci.get(sk, ()))
+        return out
+
+    def logp(self, key: str) -> float | None:
+        """log10 unigram probability, None if the form is unknown everywhere."""
+        cache = self._logp_cache
+        if key in cache:
+            return cache[key]
+        p = max(self.uni.get(key, 0.0), self.lex.prob(key))
+        if p <= 0.0 and key.endswith("'s"):
+            base = max(self.uni.get(key[:-2], 0.0), self.lex.prob(key[:-2]))
+            p = base * 0.05
+        out = math.log10(p) if p > 0 else None
+        cache[key] = out
+        return out
+
+    def cond(self, prev: str | None, key: str, fallback: float) -> float:
+        """log10 P(key | prev): the better of the general and the corpus bigram
+        estimates, with stupid backoff to the unigram ``fallback``."""
+        if prev is not None:
+            b = self.big.get((prev, key))
+            cb = self.lex.bigrams.get(prev + " " + key) if self.lex.bigrams else None
+            if cb is not None:
+                c = math.log10(cb / max(cb, self.lex.counts.get(prev, 0)))
+                b = c if b is None else max(b, c)
+            if b is not None:
+                return b
+            return BACKOFF + fallback
+        return fallback
+
+    def reading_lm(self, keys: tuple[str, ...], first_logp: float, left: str | None,
+                   right: str | None) -> float:
+        total = self.cond(left, keys[0], first_logp)
+        for a, b in zip(keys, keys[1:]):
+            lp = self.logp(b)
+            total += self.cond(a, b, lp if lp is not None else self.oov_logp)
+        if right is not None:
+            rp = self.logp(right)
+            total += self.cond(keys[-1], right, rp if rp is not None else self.oov_logp)
+        return total
+
+
+def render(key: str, surface: str, lex: CorpusLexicon) -> str:
+    """The candidate ``key`` spelt in the case of the token it replaces.
+
+    A form the corpus always capitalises (a name) keeps its corpus spelling.
+    """
+    corpus_form = lex.surfaces.get(key)
+    if corpus_form is not None:
+        return corpus_form
+    pat = case_pattern(surface)
+    if pat == "mixed":
+        pat = "title" if surface[:1].isupper() else "lower"
+    out = apply_case(key, pat)
+    if "’" in surface and "'" in out:
+        out = out.replace("'", "’")
+    return out
+
+
+# capitals that are often a misread lowercase letter at a word start (Irouble)
+_CONFUSABLE_INITIALS = frozenset("IJ1l")
+
+
+def renderings(key: str, surface: str, lex: CorpusLexicon) -> list[str]:
+    """Spellings of ``key`` to consider for ``surface`` (case pattern; lowercase if the capital may be a slip)."""
+    first = render(key, surface, lex)
+    out = [first]
+    if surface[:1] in _CONFUSABLE_INITIALS and len(surface) > 2 and surface[1:].islower() \
+            and key not in lex.surfaces:
+        out.append(key)
+    return out
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@lru_cache(maxsize=2)
+def delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete index (SymSpell's idea, distance 1) of the general list's
+    alphabetic words of 4+ letters: each word and each one-letter deletion -> words."""
+    tmp: dict[str, list[str]] = {}
+    probs = unigram_probs(unigrams)
+    for w in sorted(candidate_vocabulary(unigrams, min_prob)):
+        if len(w) < 4 or not w.isalpha() or probs.get(w, 0.0) < min_prob:
+            continue
+        for d in _deletes(w):
+            tmp.setdefault(d, []).append(w)
+        tmp.setdefault(w, []).append(w)
+    return {d: tuple(v) for d, v in tmp.items()}
+
+
+@lru_cache(maxsize=4)
+def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """skeleton -> general-list words with that skeleton (built once per process)."""
+    tmp: dict[str, list[str]] = {}
+    for w in candidate_vocabulary(unigrams, min_prob):
+        tmp.setdefault(skeleton(w), []).append(w)
+    return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
+
+
+def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
+                       generic: bool = True, generic_min_len: int = 4, generic_min_prob: float = 1e-7,
+                       allow_split: bool = True, generic_substitutions: bool = True,
+                       min_candidate_logp: float = -7.5, max_pool: int = 10) -> list[Reading]:
+    """Readings for a token that is not a known word.
+
+    ``generic``: also propose words one arbitrary edit away (for tokens that
+    are unknown everywhere); ``generic_substitutions=False`` keeps only a lost
+    or extra letter (for rare forms of the general list: ``everthing`` but not
+    ``laxer`` -> ``later``).
+    """
+    out: dict[str, Reading] = {}
+    # forms with several inner capitals (RTsKhIDNI) are only matched to trusted corpus forms
+    corpus_only = case_pattern(surface) == "mixed" and sum(c.isupper() for c in surface[1:]) > 1
+    pool = []
+    for k in lm.same_skeleton(surface, length_changes=not corpus_only):
+        if k == key or (corpus_only and k not in lm.lex.surfaces):
+            continue
+        lk = lm.logp(k)
+        if lk is not None and lk >= min_candidate_logp:
+            pool.append((-lk, k))
+    # the most frequent few: a rare word would need overwhelming context to win
+    for _, k in sorted(pool)[:max_pool]:
+        for text in renderings(k, surface, lm.lex):
+            if text == surface:
+                continue
+            c = lm.channel(surface, text)
+            if c <= (1.0 if corpus_only else max_channel):
+                out[text] = Reading(text, (k,), c, "confusion")
+    if corpus_only:
+        return _best_per_key(out.values())
+    if generic and len(key) >= generic_min_len and "'" not in key:
+        for k in lm.one_edit(key):
+            if (not generic_substitutions and len(k) == len(key)) or _inflection_pair(k, key):
+                continue  # an unknown inflection of a known word is a word (behests)
+            text = render(k, surface, lm.lex)
+            if text in out:
+                continue
+            c = channel_cost(surface, text)
+            if c <= max_channel:
+                out[text] = Reading(text, (k,), c, "edit")
+    if allow_split and len(key) >= 4 and key.isalpha():
+        for r in split_candidates(lm, surface, key):
+            out.setdefault(r.text, r)
+    return _best_per_key(out.values())
+
+
+_INFLECTIONS = ("s", "d")
+
+
+def _inflection_pair(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by a final ``s`` or ``d`` (behest/behests).
+
+    >>> _inflection_pair("behest", "behests"), _inflection_pair("stil", "still")
+    (True, False)
+    """
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1] in _INFLECTIONS
+
+
+def _best_per_key(readings) -> list[Reading]:
+    """One reading per word sequence: the spelling the channel finds cheapest."""
+    best: dict[tuple[str, ...], Reading] = {}
+    for r in readings:
+        cur = best.get(r.keys)
+        if cur is None or (r.channel, r.text) < (cur.channel, cur.text):
+            best[r.keys] = r
+    return sorted(best.values(), key=lambda r: (r.channel, r.text))
+
+
+SPLIT_COST = 0.1
+
+
+def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Glued words: a short function word stuck to a known word (``amatter``, ``ofKrasin``).
+
+    Only splits where one side is a function word are proposed: real compounds
+    (``semimilitary``, ``nonparty``) are not function word + word.
+    """
+    out = []
+    for i in range(1, len(key)):
+        a, b = key[:i], key[i:]
+        if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
+            continue
+        if a in ("i",) and surface[0] != "I":
+            continue
+        pa, pb = lm.logp(a), lm.logp(b)
+        if pa is None or pb is None or pa < -6.5 or pb < -6.5:
+            continue
+        content = b if a in FUNCTION_WORDS else a
+        if len(content) < 3 or lm.logp(content) < -5.5:
+            continue
+        left, right = surface[:i], surface[i:]
+        # the function word must be all lowercase unless it starts the token
+        case_boundary = left[-1].islower() and right[0].isupper()
+        if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
+            continue
+        if left[0].isupper() and not case_boundary and a in FUNCTION_WORDS and b not in FUNCTION_WORDS \
+                and pb < -5.0:
+            continue  # "Tothill": a capitalised function word before a rare word is a name's start
+        cost = SPLIT_COST
+        out.append(Reading(left + " " + right, (a, b), cost, "split"))
+    return out
+
+
+def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
+                        min_prob: float) -> list[Reading]:
+    """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``)."""
+    out = []
+    for k in sorted(lm.same_skeleton(surface)):
+        if k == key:
+            continue
+        if lm.uni.get(k, 0.0) < min_prob and not lm.lex.trusted(k):
+            continue
+        for text in renderings(k, surface, lm.lex):
+            if text.lower() == surface.lower():
+                continue
+            c = lm.channel(surface, text)
+            if c <= max_channel:
+                out.append(Reading(text, (k,), c, "confusion"))
+    return _best_per_key(out)
+
+
+def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float) -> bool:
+    """A known word with a much more common confusion twin (``thai``/``that``, ``lo``/``to``)."""
+    lp = lm.logp(key)
+    if lp is None:
+        return False
+    bar = max(lp + math.log10(ratio), math.log10(min_prob))
+    for k in lm.same_skeleton(surface):
+        if k != key:
+            lk = lm.logp(k)
+            if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:
+                return True
+    return False
+
+
+def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, asis_logp: float,
+                   left: str | None, right: str | None, error_logprior: float) -> list[Reading]:
+    """Score the token as is and its candidates; return all, best first, with posteriors."""
+    asis.lm = lm.reading_lm(asis.keys, asis_logp, left, right)
+    asis.score = asis.lm
+    for r in cands:
+        lp = lm.logp(r.keys[0])
+        r.lm = lm.reading_lm(r.keys, lp if lp is not None else lm.oov_logp, left, right)
+        r.score = r.lm - r.channel + error_logprior
+    allr = [asis] + cands
+    top = max(r.score for r in allr)
+    z = sum(10 ** (r.score - top) for r in allr)
+    for r in allr:
+        r.posterior = 10 ** (r.score - top) / z
+    allr.sort(key=lambda r: (-r.score, r.text))
+    return allr

@@ -1,0 +1,148 @@
+"""Word tokens with offsets, their case pattern, and spans no repair may touch."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# letters and digits, with inner apostrophes (don't, Stalin’s)
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# spans never repaired: URLs, e-mail addresses, paths, handles, code-like tokens
+PROTECTED_SPAN_RE = re.compile(
+    r"(?:https?://|ftp://|www\.)\S+"
+    r"|\S+@\S+\.\w+"
+    r"|\S*[/\\_#=<>{}|~^]\S*"
+    r"|\b[\w.-]+\.(?:com|org|net|edu|gov|html?|pdf|txt|ru|uk)\b",
+    re.IGNORECASE)
+ROMAN_RE = re.compile(r"[IVXLCDM]+|[ivxlc]+")
+_ROMAN_CHARS = frozenset("IVXLCDMivxlc")
+ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|d|th)", re.IGNORECASE)
+DIGITS_RE = re.compile(r"\d")
+CONFUSABLE_DIGITS = frozenset("015")
+SEPARATOR_BREAK_RE = re.compile(r"[^\s]")  # any non-space between words breaks the context
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # lowercase lookup form, apostrophes normalised
+    left_break: bool  # something other than spaces before it (or line start)
+
+
+def normalise_key(word: str) -> str:
+    """Lookup form of a word.
+
+    >>> normalise_key("Stalin’s")
+    "stalin's"
+    """
+    return word.lower().replace("’", "'")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of ``text`` with offsets.
+
+    >>> [t.text for t in tokenize("lhal ihe man-of-war’s 1913.")]
+    ['lhal', 'ihe', 'man', 'of', 'war’s', '1913']
+    """
+    out: list[Token] = []
+    prev_end = 0
+    for m in WORD_RE.finditer(text):
+        s, e = m.span()
+        gap = text[prev_end:s]
+        brk = not out or (gap != " " and ("\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap))))
+        w = m.group()
+        out.append(Token(s, e, w, w.lower().replace("’", "'"), brk))
+        prev_end = e
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def case_pattern(word: str) -> str:
+    """``upper``, ``title``, ``lower`` or ``mixed``.
+
+    >>> [case_pattern(w) for w in ("NKVD", "Lenin", "that", "ControJ", "I")]
+    ['upper', 'title', 'lower', 'title', 'title']
+    """
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return "lower"
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return "upper"
+    if letters[0].isupper():
+        rest = letters[1:]
+        uppers = sum(c.isupper() for c in rest)
+        return "title" if uppers <= 1 else "mixed"
+    return "lower" if not any(c.isupper() for c in letters) else "mixed"
+
+
+def apply_case(word: str, pattern: str) -> str:
+    """Render lowercase ``word`` in ``pattern``.
+
+    >>> apply_case("that", "title"), apply_case("nkvd", "upper")
+    ('That', 'NKVD')
+    """
+    if pattern == "upper":
+        return word.upper()
+    if pattern == "title":
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def digit_policy(word: str) -> str:
+    """``number`` (leave alone), ``confusable`` (letters with 0/1/5 misreads) or ``word``.
+
+    >>> digit_policy("1913"), digit_policy("19th"), digit_policy("wh0"), digit_policy("that")
+    ('number', 'number', 'confusable', 'word')
+    """
+    digits = DIGITS_RE.findall(word)
+    if not digits:
+        return "word"
+    letters = sum(c.isalpha() for c in word)
+    if letters < 2 or ORDINAL_RE.fullmatch(word) or len(digits) > 2 \
+            or not set(digits) <= CONFUSABLE_DIGITS or word[0].isdigit() and word[-1].isdigit():
+        return "number"
+    return "confusable"
+
+
+_NUMBER_MISREADS = str.maketrans({"l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
+
+
+def misread_number(word: str) -> str | None:
+    """A number with letters read for its digits (``188i`` -> ``1881``), else None.
+
+    >>> misread_number("188i"), misread_number("19l3"), misread_number("l9l3"), misread_number("19th")
+    ('1881', '1913', None, None)
+    """
+    if len(word) < 3:
+        return None
+    digits = sum(c.isdigit() for c in word)
+    others = len(word) - digits
+    if digits < 2 or others == 0 or others > 2 or others * 2 >= len(word):
+        return None
+    fixed = word.translate(_NUMBER_MISREADS)
+    return fixed if fixed.isdigit() else None
+
+
+def is_roman(word: str) -> bool:
+    """Roman numerals (``XIV``, ``iii``) are left alone.
+
+    >>> is_roman("XIV"), is_roman("iii"), is_roman("Il")
+    (True, True, False)
+    """
+    return len(word) > 1 and _ROMAN_CHARS.issuperset(word) and bool(ROMAN_RE.fullmatch(word))
+
+
+_PROTECTED_HINT_RE = re.compile(r"[/\\_#=<>{}|~^@]|www\.|\.(?:com|org|net|edu|gov|html?|pdf|txt|ru|uk)\b",
+                                re.IGNORECASE)
+
+
+def protected_spans(text: str, extra_patterns=()) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans no repair may touch (URLs, e-mails, user patterns)."""
+    spans = [m.span() for m in PROTECTED_SPAN_RE.finditer(text)] if _PROTECTED_HINT_RE.search(text) else []
+    for pat in extra_patterns:
+        spans.extend(m.span() for m in pat.finditer(text) if m.end() > m.start())
+    spans.sort()
+    return spans
