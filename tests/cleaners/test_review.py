@@ -16,6 +16,13 @@ TABLE = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
 REPO_FILE = Path(__file__).parents[2] / "review" / "decisions.tsv"
 
 
+
+def _review_only(**kw) -> Config:
+    """A config without word repair, so the reviewer's decisions are what changes the text."""
+    config = Config(**kw)
+    config.enabled["words"] = False
+    return config
+
 def decisions_file(tmp_path, rows, name="decisions.tsv") -> Path:
     p = tmp_path / name
     p.write_text("# test decisions\n" + "\t".join(review.HEADER) + "\n" + "".join(r + "\n" for r in rows),
@@ -105,14 +112,14 @@ def test_location_rows_without_offset_map_need_an_unambiguous_text(tmp_path):
 def test_through_the_pipeline(tmp_path):
     path = decisions_file(tmp_path, ["d1\tlhal\taccept that", "d2\tlhal\taccept thus"])
     raw = {"d1": "He said lhal it was so.\n".encode(), "d2": "No lhal here\n".encode()}
-    states = clean_corpus_texts(raw, Config(review_file=str(path)))
+    states = clean_corpus_texts(raw, _review_only(review_file=str(path)))
     assert states["d1"].text == "He said that it was so.\n"
     assert states["d2"].text == "No thus here\n"
     e = states["d1"].edits[-1]
     assert e.stage == "review" and (e.raw_line, e.raw_col) == (1, 8)
     assert replay(raw["d1"].decode(), states["d1"].edits) == states["d1"].text
     # cleaning the clean text again changes nothing
-    again = clean_corpus_texts({"d1": states["d1"].text.encode()}, Config(review_file=str(path)))
+    again = clean_corpus_texts({"d1": states["d1"].text.encode()}, _review_only(review_file=str(path)))
     assert again["d1"].text == states["d1"].text and not again["d1"].edits
 
 
@@ -182,7 +189,7 @@ def test_flag_rows_for_flags_without_location_or_text():
 def test_location_rows_through_the_pipeline(tmp_path):
     raw = "lhal one\nand lhal two\n"
     path = decisions_file(tmp_path, ["d1\tlhal@2:4\taccept that"])
-    states = clean_corpus_texts({"d1": raw.encode()}, Config(review_file=str(path)))
+    states = clean_corpus_texts({"d1": raw.encode()}, _review_only(review_file=str(path)))
     assert states["d1"].text == "lhal one\nand that two\n"
     assert (states["d1"].edits[-1].raw_line, states["d1"].edits[-1].raw_col) == (2, 4)
 
