@@ -1,0 +1,349 @@
+"""The Prefect flow that cleans a raw folder into a clean folder.
+
+    python -m flows.clean_corpus --raw raw --clean clean [--runner default|threads|dask] [--config scanclean.toml]
+
+Steps: discover the raw files (:mod:`flows.discover`); a ``layout`` task per
+document, cached on (raw content sha256, layout config digest, which includes
+the pipeline version, flow source); one ``corpus-resources`` task building the
+lexicon from all layout texts, cached on the layout outputs' digests and the
+words config; a ``words`` task per document, cached on (layout output digest,
+lexicon digest, words config digest, review file content); then the corpus
+files, the summary (clean/run.json, a table on the terminal and a Prefect
+table artifact) and an atomic publish (:mod:`flows.publish`). A rerun with
+nothing changed takes every document from the cache (results persisted under
+``PREFECT_RESULTS_LOCAL_STORAGE_PATH``).
+
+Runners: ``default`` is Prefect's ProcessPoolTaskRunner (2 processes: the
+stages are CPU-bound Python, threads would share one core); ``threads`` is
+the ThreadPoolTaskRunner; ``dask`` is prefect-dask's DaskTaskRunner on a
+LocalCluster of 2 worker processes, or the cluster at ``$DASK_ADDRESS``.
+
+Exit status of the CLI: 0 when every document was cleaned, 1 when any was
+refused or failed (the others are still cleaned and published), 2 when
+nothing could be done (bad folders, no documents).
+"""
+
+from __future__ import annotations
+
+import flows  # noqa: F401  (sets the Prefect environment before Prefect is imported)
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.futures import as_completed
+
+from cleaners.pipeline import Config
+from flows.discover import Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
+from flows.publish import publish
+from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, flows_source_digest,
+                         layout_document, layout_failure, lexicon_digest, resources_digest,
+                         review_file_digest, state_digest, words_document)
+from flows.summary import artifact_rows, build_outputs, render_table, run_json, summary
+
+RUNNERS = ("default", "threads", "dask")
+FLOWS_DIGEST = flows_source_digest()
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def layout_cache_key(context, params: dict[str, Any]) -> str:
+    raw: RawFile = params["raw"]
+    return "layout-" + _key(raw.doc_id, params["sha256"], params["config"].digest("layout"), FLOWS_DIGEST)
+
+
+def resources_cache_key(context, params: dict[str, Any]) -> str:
+    return "resources-" + _key(params["key"], FLOWS_DIGEST)
+
+
+def words_cache_key(context, params: dict[str, Any]) -> str:
+    config: Config = params["config"]
+    return "words-" + _key(params["layout_digest"],
+                           lexicon_digest(params["resources"], params["resources_key"]),
+                           config.digest("words"), review_file_digest(config), FLOWS_DIGEST)
+
+
+def retry_io(task, task_run, state) -> bool:
+    """Retry transient I/O errors only (not a missing or unreadable file, not a bug)."""
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:  # noqa: BLE001  (no result: retry as Prefect would)
+        return True
+    return isinstance(exc, OSError) and not isinstance(
+        exc, (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError))
+
+
+@task(name="layout", task_run_name="layout {raw.doc_id}", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=layout_cache_key),
+      retries=2, retry_delay_seconds=0.5, retry_condition_fn=retry_io)
+def layout_task(raw: RawFile, sha256: str, config: Config) -> LayoutOutcome:
+    return layout_document(raw, sha256, config)
+
+
+@task(name="corpus-resources", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=resources_cache_key))
+def resources_task(layout_texts: dict[str, str], key: str, config: Config) -> dict[str, Any]:
+    return build_corpus_resources(layout_texts, config)
+
+
+@task(name="words", task_run_name="words {state.doc_id}", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=words_cache_key))
+def words_task(state, layout_digest: str, resources: dict[str, Any], resources_key: str, config: Config):
+    return words_document(state, config, resources)
+
+
+def make_task_runner(name: str):
+    """The Prefect task runner that does the real work for ``--runner``."""
+    workers = max(1, min(2, os.cpu_count() or 1))
+    if name == "default":
+        from prefect.task_runners import ProcessPoolTaskRunner
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if name == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if name == "dask":
+        from prefect_dask import DaskTaskRunner
+        address = os.environ.get("DASK_ADDRESS")
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                              cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
+
+
+def _stored(key: str) -> bool:
+    """Whether a result is stored under ``key`` (a cheap look at the file, for routing only)."""
+    from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH
+
+    return (Path(PREFECT_RESULTS_LOCAL_STORAGE_PATH.value()).expanduser() / key).is_file()
+
+
+class _Runners:
+    """Cache hits run in the flow's process (threads); real work goes to the chosen runner.
+
+    Starting a process pool or a Dask cluster costs seconds (each worker
+    imports Prefect and the cleaners); a rerun with nothing changed should not
+    pay that just to read results back. Routing only decides *where* a task
+    runs: Prefect's cache policy still decides whether it computes, so a wrong
+    guess costs time, never correctness.
+    """
+
+    def __init__(self, name: str, refresh: bool):
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        self.name, self.refresh = name, refresh
+        self.light = ThreadPoolTaskRunner(max_workers=2)
+        self.heavy = None
+        self.stack = ExitStack()
+        self.counts = {"cached": 0, "computed": 0}
+
+    def __enter__(self):
+        self.stack.enter_context(self.light)
+        return self
+
+    def __exit__(self, *exc):
+        return self.stack.__exit__(*exc)
+
+    def submit(self, task, params: dict[str, Any], key: str):
+        if self.refresh:
+            task = task.with_options(refresh_cache=True)
+        if not self.refresh and _stored(key):
+            self.counts["cached"] += 1
+            return self.light.submit(task, params)
+        self.counts["computed"] += 1
+        if self.heavy is None:
+            self.stack.enter_context(_workers_share_api())
+            self.heavy = self.stack.enter_context(make_task_runner(self.name))
+        return self.heavy.submit(task, params)
+
+
+@contextmanager
+def _workers_share_api():
+    """Let worker processes talk to this run's Prefect API.
+
+    Without ``PREFECT_API_URL`` Prefect starts a temporary server per process;
+    process-pool and Dask workers would each start their own (about 10 s each,
+    and they time out under load). Point them at the flow's server instead.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        url = str(client.api_url).rstrip("/")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+class _Progress:
+    """Documents done/total and MB/s on the terminal (stderr), per phase."""
+
+    def __init__(self, total_bytes: int, total_docs: int):
+        from rich.console import Console
+        from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TransferSpeedColumn)
+
+        self.total_docs = total_docs
+        self.progress = Progress(TextColumn("{task.description:>7}"), BarColumn(),
+                                 TextColumn("{task.fields[docs]}/{task.fields[ndocs]} documents"),
+                                 TransferSpeedColumn(), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=False)
+        self.total_bytes = max(total_bytes, 1)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def phase(self, name: str) -> int:
+        return self.progress.add_task(name, total=self.total_bytes, docs=0, ndocs=self.total_docs)
+
+    def advance(self, phase: int, nbytes: int) -> None:
+        t = self.progress.tasks[[t.id for t in self.progress.tasks].index(phase)]
+        self.progress.update(phase, advance=nbytes, docs=t.fields["docs"] + 1)
+
+
+def _result_of(future) -> tuple[Any, BaseException | None]:
+    """(result, None) for a completed task, (None, exception) for a failed one."""
+    try:
+        value = future.result(raise_on_failure=False)
+    except BaseException as exc:  # noqa: BLE001  (a crashed worker, a lost result...)
+        return None, exc
+    if isinstance(value, BaseException):
+        return None, value
+    return value, None
+
+
+def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
+                   results: dict[str, DocResult], stats: dict[str, Any]) -> None:
+    """Layout, resources and words for every discovered file; fills ``results``."""
+    hashes: dict[str, str] = {}
+    for raw in found.files:
+        try:
+            hashes[raw.doc_id] = sha256_file(raw.path)
+        except OSError as exc:
+            results[raw.doc_id] = DocResult(raw.doc_id, raw.rel_path, "failed", describe_os_error(exc))
+    todo = [f for f in found.files if f.doc_id in hashes]
+    by_id = {f.doc_id: f for f in todo}
+    total_bytes = sum(f.size for f in todo)
+    layout: dict[str, LayoutOutcome] = {}
+    with _Progress(total_bytes, len(todo)) as bar, _Runners(runner, refresh) as runners:
+        phase = bar.phase("layout")
+        futures = {}
+        for f in todo:
+            params = {"raw": f, "sha256": hashes[f.doc_id], "config": config}
+            futures[runners.submit(layout_task, params, layout_cache_key(None, params))] = f
+        for fut in as_completed(list(futures)):
+            raw = futures[fut]
+            value, exc = _result_of(fut)
+            outcome = layout_failure(raw, exc) if exc else value
+            layout[raw.doc_id] = outcome
+            if outcome.status != "ok":
+                results[raw.doc_id] = DocResult(raw.doc_id, raw.rel_path, outcome.status, outcome.message,
+                                                sha256=hashes[raw.doc_id])
+            bar.advance(phase, raw.size)
+        good = {d: o for d, o in sorted(layout.items()) if o.status == "ok"}
+        key = resources_digest({d: o.digest for d, o in good.items()}, config)
+        resources_fn = resources_task.with_options(refresh_cache=True) if refresh else resources_task
+        resources = resources_fn({d: o.state.text for d, o in good.items()}, key, config)
+        phase = bar.phase("words")
+        futures = {}
+        for d, o in good.items():
+            params = {"state": o.state, "layout_digest": o.digest, "resources": resources,
+                      "resources_key": key, "config": config}
+            futures[runners.submit(words_task, params, words_cache_key(None, params))] = d
+        for fut in as_completed(list(futures)):
+            doc_id = futures[fut]
+            raw = by_id[doc_id]
+            value, exc = _result_of(fut)
+            if exc:
+                results[doc_id] = DocResult(doc_id, raw.rel_path, "failed",
+                                            f"words phase crashed: {type(exc).__name__}: {exc}",
+                                            sha256=hashes[doc_id])
+            else:
+                results[doc_id] = DocResult(doc_id, raw.rel_path, "ok", state=value,
+                                            sha256=hashes[doc_id])
+            bar.advance(phase, raw.size)
+        stats.update(runners.counts)
+
+
+@flow(name="clean-corpus")
+def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default",
+                 config_path: str | None = None, refresh: bool = False) -> dict[str, Any]:
+    """Clean every document of ``raw`` into ``clean`` (atomically) and return the run summary."""
+    started = time.time()
+    if runner not in RUNNERS:
+        raise ValueError(f"unknown runner {runner!r}; choose one of {RUNNERS}")
+    check_folders(raw, clean)
+    config = Config.from_toml(config_path) if config_path else Config()
+    found = discover(raw)
+    if not found.files and not found.refused:
+        raise ValueError(f"no .txt documents in {raw}: nothing to clean (clean folder left as it was)")
+    results: dict[str, DocResult] = {}
+    for note in found.refused:
+        results[note.rel_path] = DocResult(note.doc_id or "", note.rel_path, "refused", note.message)
+    stats: dict[str, Any] = {}
+    _run_documents(found, config, runner, refresh, results, stats)
+    skipped = [DocResult("", n.rel_path, "skipped", n.message) for n in found.skipped]
+    all_results = list(results.values()) + skipped
+    files = build_outputs(all_results, raw_dir=raw, config=config)
+    data = summary(all_results, raw_dir=raw, config=config)
+    run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
+                "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}
+    files["run.json"] = run_json(data, run_info)
+    notes = publish(clean, files)
+    data["run"] = {**run_info, "recovery": notes}
+    try:
+        create_table_artifact(artifact_rows(data), key="scanclean-run",
+                              description=f"scanclean run of {raw} -> {clean}: {data['counts']}")
+    except Exception as exc:  # noqa: BLE001  (the artifact is a view; the files are the record)
+        print(f"warning: could not create the Prefect artifact: {exc}", file=sys.stderr)
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.clean_corpus", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw", default="raw", help="folder of raw OCR .txt files (default: raw)")
+    parser.add_argument("--clean", default="clean", help="output folder, replaced atomically (default: clean)")
+    parser.add_argument("--runner", default="default", choices=RUNNERS)
+    parser.add_argument("--config", default=None, help="a scanclean.toml with [stages.<name>] tables")
+    parser.add_argument("--refresh", action="store_true", help="recompute everything (ignore cached results)")
+    args = parser.parse_args(argv)
+    try:
+        check_folders(args.raw, args.clean)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config, refresh=args.refresh,
+                         return_state=True)
+    if not state.is_completed():
+        exc = state.result(raise_on_failure=False)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data = state.result()
+    render_table(data)
+    print(f"clean folder: {args.clean}  (summary: {args.clean}/run.json, diff report: "
+          f"{args.clean}/{data['report']})")
+    return 1 if data["status"] != "ok" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
