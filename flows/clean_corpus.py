@@ -43,7 +43,7 @@ from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.futures import as_completed
 
 from cleaners.pipeline import Config
-from flows.discover import Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
+from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
 from flows.publish import publish
 from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, flows_source_digest,
                          layout_document, layout_failure, lexicon_digest, resources_digest,
@@ -287,14 +287,15 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
 
 @flow(name="clean-corpus")
 def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default",
-                 config_path: str | None = None, refresh: bool = False) -> dict[str, Any]:
+                 config_path: str | None = None, refresh: bool = False,
+                 max_mb: float = MAX_DOCUMENT_MB) -> dict[str, Any]:
     """Clean every document of ``raw`` into ``clean`` (atomically) and return the run summary."""
     started = time.time()
     if runner not in RUNNERS:
         raise ValueError(f"unknown runner {runner!r}; choose one of {RUNNERS}")
     check_folders(raw, clean)
     config = Config.from_toml(config_path) if config_path else Config()
-    found = discover(raw)
+    found = discover(raw, max_mb=max_mb)
     if not found.files and not found.refused:
         raise ValueError(f"no .txt documents in {raw}: nothing to clean (clean folder left as it was)")
     results: dict[str, DocResult] = {}
@@ -325,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean", default="clean", help="output folder, replaced atomically (default: clean)")
     parser.add_argument("--runner", default="default", choices=RUNNERS)
     parser.add_argument("--config", default=None, help="a scanclean.toml with [stages.<name>] tables")
+    parser.add_argument("--max-mb", type=float, default=MAX_DOCUMENT_MB,
+                        help=f"refuse documents larger than this (default {MAX_DOCUMENT_MB:g})")
     parser.add_argument("--refresh", action="store_true", help="recompute everything (ignore cached results)")
     args = parser.parse_args(argv)
     try:
@@ -332,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config, refresh=args.refresh,
-                         return_state=True)
+    state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config,
+                         refresh=args.refresh, max_mb=args.max_mb, return_state=True)
     if not state.is_completed():
         exc = state.result(raise_on_failure=False)
         print(f"error: {exc}", file=sys.stderr)

@@ -20,6 +20,7 @@ Decisions (also in the README):
   given a short hash of the full path. So no raw name can make the flow write
   outside the clean folder (and :func:`flows.publish.safe_relpath` checks
   every path again before writing).
+* A file over 32 MB (``--max-mb``) is *refused*: split it.
 * Two raw files whose stems are equal ignoring case (``a.txt`` and
   ``A.TXT``, NFC and NFD spellings of one name, ``x/y.txt`` and
   ``x__y.txt``) are *both refused*: choosing one silently would lose the other,
@@ -39,6 +40,7 @@ from pathlib import Path
 SUFFIX = ".txt"
 PART_SEPARATOR = "__"
 MAX_STEM_BYTES = 200
+MAX_DOCUMENT_MB = 32.0
 _CUT_STEM_BYTES = 180
 
 
@@ -123,8 +125,13 @@ def _skip_reason(name: str, st: os.stat_result | None) -> str | None:
     return None
 
 
-def discover(raw_dir: str | os.PathLike) -> Discovery:
-    """Walk ``raw_dir`` (recursively, sorted) and sort its files into documents, skipped and refused."""
+def discover(raw_dir: str | os.PathLike, *, max_mb: float = MAX_DOCUMENT_MB) -> Discovery:
+    """Walk ``raw_dir`` (recursively, sorted) and sort its files into documents, skipped and refused.
+
+    A file over ``max_mb`` megabytes is refused: the pipeline holds a document
+    in memory with an 8-byte raw offset per character, and no real OCR
+    document (a book is a few MB) is that large in one file.
+    """
     root = Path(raw_dir)
     found = Discovery()
     candidates: list[RawFile] = []
@@ -153,8 +160,14 @@ def discover(raw_dir: str | os.PathLike) -> Discovery:
             if reason:
                 found.skipped.append(Note(printable_name(rel), reason))
                 continue
-            candidates.append(RawFile(doc_id=clean_stem(rel), rel_path=printable_name(rel),
-                                      path=str((here / name).absolute()), size=st.st_size))
+            raw = RawFile(doc_id=clean_stem(rel), rel_path=printable_name(rel),
+                          path=str((here / name).absolute()), size=st.st_size)
+            if st.st_size > max_mb * 1_000_000:
+                found.refused.append(Note(raw.rel_path, (
+                    f"refused: {st.st_size / 1e6:.1f} MB is over the {max_mb:g} MB limit for one document; "
+                    "split it (per volume or chapter) or raise --max-mb"), doc_id=raw.doc_id))
+                continue
+            candidates.append(raw)
     by_key: dict[str, list[RawFile]] = {}
     for f in candidates:
         by_key.setdefault(f.doc_id.casefold(), []).append(f)
