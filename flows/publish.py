@@ -7,7 +7,7 @@ without manual cleanup.
 
 How:
 
-1. Take an exclusive lock (``.<clean>.lock`` next to the clean folder), so two
+1. Take an exclusive lock (``flock`` on the clean folder's parent), so two
    runs on one clean folder cannot interleave, then :func:`recover`: remove
    staging and trash folders left by a killed run; if the clean folder is
    missing but a backup exists (killed inside the fallback swap), put it back.
@@ -125,16 +125,20 @@ def _rename_exchange(a: Path, b: Path) -> bool:
 
 @contextmanager
 def clean_lock(clean: Path) -> Iterator[None]:
-    """Exclusive lock for one clean folder (released when the process dies)."""
+    """Exclusive lock for publishing next to ``clean`` (released when the process dies).
+
+    The lock is taken on the parent folder itself, so no lock file is left
+    behind: nothing but the clean folder (and, while a run publishes, its
+    staging folder) is ever written in the parent.
+    """
     clean.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = _sibling(clean, "lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(clean.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RuntimeError(f"another run is publishing into {clean} (lock {lock_path}); "
-                               "wait for it to finish") from None
+            raise RuntimeError(f"another run is publishing next to {clean} (the folder "
+                               f"{clean.parent} is locked); wait for it to finish") from None
         yield
     finally:
         os.close(fd)

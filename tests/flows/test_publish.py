@@ -25,7 +25,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def siblings(clean: Path) -> list[str]:
     """What a run leaves next to the clean folder besides it and its lock."""
-    return sorted(p.name for p in clean.parent.iterdir() if p.name != clean.name and not p.name.endswith(".lock"))
+    return sorted(p.name for p in clean.parent.iterdir() if p.name != clean.name)
 
 
 @pytest.fixture
