@@ -29,6 +29,7 @@ import flows  # noqa: F401  (sets the Prefect environment before Prefect is impo
 
 import argparse
 import hashlib
+import logging
 import os
 import sys
 import time
@@ -52,6 +53,7 @@ from flows.summary import artifact_rows, build_outputs, render_table, run_json, 
 
 RUNNERS = ("default", "threads", "dask")
 FLOWS_DIGEST = flows_source_digest()
+HEAVY_MIN_BYTES = 1_000_000  # less uncached raw text than this is cleaned in the flow's process
 
 
 def _key(*parts: str) -> str:
@@ -114,6 +116,10 @@ def make_task_runner(name: str):
         return ThreadPoolTaskRunner(max_workers=workers)
     if name == "dask":
         from prefect_dask import DaskTaskRunner
+
+        # the cluster's own INFO logs (workers starting and retiring) drown the run's
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        logging.getLogger("distributed").setLevel(logging.WARNING)
         address = os.environ.get("DASK_ADDRESS")
         if address:
             return DaskTaskRunner(address=address)
@@ -156,17 +162,23 @@ class _Runners:
     def __exit__(self, *exc):
         return self.stack.__exit__(*exc)
 
-    def submit(self, task, params: dict[str, Any], key: str):
+    def submit_all(self, task, items: list[tuple[dict[str, Any], str, int]]) -> list:
+        """Submit one phase's tasks, ``(parameters, cache key, raw bytes)`` each; futures in order."""
         if self.refresh:
             task = task.with_options(refresh_cache=True)
-        if not self.refresh and _stored(key):
-            self.counts["cached"] += 1
-            return self.light.submit(task, params)
-        self.counts["computed"] += 1
-        if self.heavy is None:
+        cached = [not self.refresh and _stored(key) for _, key, _ in items]
+        todo_bytes = sum(n for (_, _, n), hit in zip(items, cached) if not hit)
+        # a pool is worth starting for real work only (or when Dask was asked for)
+        use_heavy = todo_bytes and (self.name == "dask" or todo_bytes >= HEAVY_MIN_BYTES)
+        if use_heavy and self.heavy is None:
             self.stack.enter_context(_workers_share_api())
             self.heavy = self.stack.enter_context(make_task_runner(self.name))
-        return self.heavy.submit(task, params)
+        futures = []
+        for (params, _, _), hit in zip(items, cached):
+            self.counts["cached" if hit else "computed"] += 1
+            runner = self.heavy if (use_heavy and not hit) else self.light
+            futures.append(runner.submit(task, params))
+        return futures
 
 
 @contextmanager
@@ -247,10 +259,11 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
     layout: dict[str, LayoutOutcome] = {}
     with _Progress(total_bytes, len(todo)) as bar, _Runners(runner, refresh) as runners:
         phase = bar.phase("layout")
-        futures = {}
+        items = []
         for f in todo:
             params = {"raw": f, "sha256": hashes[f.doc_id], "config": config}
-            futures[runners.submit(layout_task, params, layout_cache_key(None, params))] = f
+            items.append((params, layout_cache_key(None, params), f.size))
+        futures = dict(zip(runners.submit_all(layout_task, items), todo))
         for fut in as_completed(list(futures)):
             raw = futures[fut]
             value, exc = _result_of(fut)
@@ -265,11 +278,12 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
         resources_fn = resources_task.with_options(refresh_cache=True) if refresh else resources_task
         resources = resources_fn({d: o.state.text for d, o in good.items()}, key, config)
         phase = bar.phase("words")
-        futures = {}
+        items = []
         for d, o in good.items():
             params = {"state": o.state, "layout_digest": o.digest, "resources": resources,
                       "resources_key": key, "config": config}
-            futures[runners.submit(words_task, params, words_cache_key(None, params))] = d
+            items.append((params, words_cache_key(None, params), by_id[d].size))
+        futures = dict(zip(runners.submit_all(words_task, items), good))
         for fut in as_completed(list(futures)):
             doc_id = futures[fut]
             raw = by_id[doc_id]
