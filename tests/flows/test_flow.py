@@ -183,3 +183,16 @@ def test_cleaning_the_clean_output_changes_nothing(runs):
     texts1 = {p.name: p.read_bytes() for p in c1.glob("*.txt")}
     texts3 = {p.name: p.read_bytes() for p in c3.glob("*.txt")}
     assert texts1 and texts1 == texts3
+
+
+def test_the_run_publishes_a_prefect_table_artifact(runs):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        arts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["scanclean-run"])))
+    assert arts and arts[0].type == "table"
+    rows = json.loads(arts[0].data) if isinstance(arts[0].data, str) else arts[0].data
+    by_raw = {r["raw"]: r for r in rows}
+    assert by_raw["seed 0.txt"]["status"] == "ok" and by_raw["seed 0.txt"]["diff report"] == "report/index.html"
+    assert by_raw["locked.txt"]["status"] == "failed"
