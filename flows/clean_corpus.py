@@ -344,8 +344,12 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"refuse documents larger than this (default {MAX_DOCUMENT_MB:g})")
     parser.add_argument("--refresh", action="store_true", help="recompute everything (ignore cached results)")
     args = parser.parse_args(argv)
-    try:
+    try:  # fail fast, before Prefect starts a server
         check_folders(args.raw, args.clean)
+        found = discover(args.raw, max_mb=args.max_mb)
+        if not found.files and not found.refused:
+            raise ValueError(f"no .txt documents in {args.raw}: nothing to clean "
+                             f"({len(found.skipped)} other files skipped; clean folder left as it was)")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
