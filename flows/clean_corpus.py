@@ -324,7 +324,7 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
     run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
                 "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}
     files["run.json"] = run_json(data, run_info)
-    notes = publish(clean, files)
+    notes = publish(clean, files, wait_seconds=120)
     data["run"] = {**run_info, "recovery": notes}
     try:
         create_table_artifact(artifact_rows(data), key="scanclean-run",

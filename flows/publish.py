@@ -39,6 +39,7 @@ import fcntl
 import os
 import shutil
 import signal
+import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Mapping
@@ -124,7 +125,7 @@ def _rename_exchange(a: Path, b: Path) -> bool:
 
 
 @contextmanager
-def clean_lock(clean: Path) -> Iterator[None]:
+def clean_lock(clean: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
     """Exclusive lock for publishing next to ``clean`` (released when the process dies).
 
     The lock is taken on the parent folder itself, so no lock file is left
@@ -134,11 +135,16 @@ def clean_lock(clean: Path) -> Iterator[None]:
     clean.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(clean.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RuntimeError(f"another run is publishing next to {clean} (the folder "
-                               f"{clean.parent} is locked); wait for it to finish") from None
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RuntimeError(f"another run is publishing next to {clean} (the folder "
+                                       f"{clean.parent} is locked); wait for it to finish") from None
+                time.sleep(0.2)
         yield
     finally:
         os.close(fd)
@@ -193,15 +199,21 @@ def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
         _fsync_dir(d)
 
 
-def publish(clean: str | os.PathLike, files: Mapping[str, bytes], *, keep: tuple[str, ...] = KEEP) -> list[str]:
+def publish(clean: str | os.PathLike, files: Mapping[str, bytes], *, keep: tuple[str, ...] = KEEP,
+            wait_seconds: float = 0.0) -> list[str]:
     """Replace the content of ``clean`` by ``files`` atomically, keeping ``keep`` files.
 
-    Returns notes on recovery actions (stale folders removed, a backup restored).
+    A clean folder given as a symlink is published at the link's target. Waits
+    up to ``wait_seconds`` for another run publishing in the same parent
+    folder. Returns notes on recovery actions (stale folders removed, a backup
+    restored).
     """
     clean = Path(clean).absolute()
+    if clean.is_symlink():
+        clean = clean.resolve()
     for rel in files:
         safe_relpath(rel)
-    with clean_lock(clean):
+    with clean_lock(clean, wait_seconds=wait_seconds):
         notes = recover(clean)
         check_clean_target(clean)
         staging = _sibling(clean, "staging", str(os.getpid()))

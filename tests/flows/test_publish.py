@@ -135,3 +135,10 @@ def test_two_runs_cannot_publish_into_one_folder_at_once(clean):
         with pytest.raises(RuntimeError, match="another run"):
             publish(clean, NEW)
     assert tree(clean) == {**OLD, "README.md": README}
+
+
+def test_a_symlinked_clean_folder_is_published_at_its_target(clean, tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(clean, target_is_directory=True)
+    publish(link, NEW)
+    assert link.is_symlink() and tree(clean) == {**NEW, "README.md": README}
