@@ -20,7 +20,28 @@ LocalCluster of 2 worker processes, or the cluster at ``$DASK_ADDRESS``.
 
 Exit status of the CLI: 0 when every document was cleaned, 1 when any was
 refused or failed (the others are still cleaned and published), 2 when
-nothing could be done (bad folders, no documents).
+nothing could be done (bad folders, no documents; clean/ is left untouched).
+
+Bad input (each gets a line in the summary; see flows.discover and flows.steps):
+
+====================================  ==========  =========================================
+input                                 outcome     where / why
+====================================  ==========  =========================================
+empty file, whitespace only           refused     "no text to clean" (flows.steps)
+binary (NUL bytes, image as .txt)     refused     by cleaners.decode (its message)
+invalid UTF-8, cp1252 (0x93/0x94)     processed   decoder's fallback recorded in meta/ and summary
+UTF-8/UTF-16 with BOM, UTF-16 no BOM  processed   decoder's choice recorded (refused if it cannot tell)
+CRLF, lone CR line ends               processed   normalised by the unicode stage
+file over 32 MB (e.g. 50 MB one line) refused     split it or raise --max-mb
+a 1 MB "word"                         processed
+deleted / changed during the run      failed      "deleted during the run" / "changed ... rerun"
+unreadable (permissions)              failed      "permission denied: chmod a+r"
+non-.txt, hidden files and folders    skipped     a note, not an error; FIFOs and devices too
+nested folders                        processed   recursed; parts joined by "__" in the name
+spaces, non-ASCII in names            processed   kept (NFC)
+names equal ignoring case / NFC       refused     both files: "name clash ... rename"
+stage crash (a bug)                   failed      exception type and message
+====================================  ==========  =========================================
 """
 
 from __future__ import annotations
