@@ -176,10 +176,11 @@ def discover(raw_dir: str | os.PathLike, *, max_mb: float = MAX_DOCUMENT_MB) -> 
             found.files.append(group[0])
             continue
         names = ", ".join(repr(f.rel_path) for f in group)
+        both = "both" if len(group) == 2 else "all"
         for f in group:
             found.refused.append(Note(
                 f.rel_path,
-                f"name clash: {names} would all be written as clean/{group[0].doc_id}.txt "
+                f"name clash: {names} would {both} be written as clean/{group[0].doc_id}.txt "
                 "(names are compared ignoring case); rename all but one and rerun",
                 doc_id=f.doc_id))
     found.files.sort(key=lambda f: f.doc_id)
