@@ -150,6 +150,18 @@ def make_task_runner(name: str):
     raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
 
 
+def check_runner(name: str) -> None:
+    """Refuse a runner choice that cannot work, with what to do (raises ValueError)."""
+    if name not in RUNNERS:
+        raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
+    if name == "dask" and os.environ.get("DASK_ADDRESS") and not os.environ.get("PREFECT_API_URL"):
+        # workers of a cluster we did not start cannot reach this process's temporary
+        # server: each would start its own, time out, and leave it running
+        raise ValueError("--runner dask with DASK_ADDRESS needs a Prefect server the Dask workers can "
+                         "reach: start one (prefect server start) and set PREFECT_API_URL for the "
+                         "flow and the workers; the workers also need scanclean importable")
+
+
 def _stored(key: str) -> bool:
     """Whether a result is stored under ``key`` (a cheap look at the file, for routing only)."""
     from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH
@@ -326,8 +338,7 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
                  max_mb: float = MAX_DOCUMENT_MB) -> dict[str, Any]:
     """Clean every document of ``raw`` into ``clean`` (atomically) and return the run summary."""
     started = time.time()
-    if runner not in RUNNERS:
-        raise ValueError(f"unknown runner {runner!r}; choose one of {RUNNERS}")
+    check_runner(runner)
     check_folders(raw, clean)
     config = Config.from_toml(config_path) if config_path else Config()
     found = discover(raw, max_mb=max_mb)
@@ -366,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="recompute everything (ignore cached results)")
     args = parser.parse_args(argv)
     try:  # fail fast, before Prefect starts a server
+        check_runner(args.runner)
         check_folders(args.raw, args.clean)
         found = discover(args.raw, max_mb=args.max_mb)
         if not found.files and not found.refused:

@@ -61,3 +61,13 @@ def test_runner_names():
     assert type(cc.make_task_runner("dask")).__name__ == "DaskTaskRunner"
     with pytest.raises(ValueError):
         cc.make_task_runner("gpu")
+
+
+def test_an_existing_dask_cluster_needs_a_real_prefect_server(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DASK_ADDRESS", "tcp://127.0.0.1:1")
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    (tmp_path / "raw").mkdir()
+    assert cc.main(["--raw", str(tmp_path / "raw"), "--clean", str(tmp_path / "c"), "--runner", "dask"]) == 2
+    assert "PREFECT_API_URL" in capsys.readouterr().err
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    cc.check_runner("dask")
