@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(PY) -m flows.clean_corpus --raw "$(RAW)" --clean "$(CLEAN)" --runner "$(RUNNER)"
+	$(PY) -m flows.clean_corpus --raw "$(RAW)" --clean "$(CLEAN)" --runner "$(RUNNER)" $(if $(CONFIG),--config "$(CONFIG)")
 
 test: install
 	$(PY) -m pytest -q -n 2

@@ -261,7 +261,7 @@ class DocState:
     @classmethod
     def from_raw(cls, doc_id: str, raw_text: str, meta: dict[str, Any] | None = None) -> "DocState":
         return cls(doc_id=doc_id, raw_text=raw_text, text=raw_text,
-                   raw_map=array("q", range(len(raw_text) + 1)), meta=dict(meta or {}))
+                   raw_map=array("i", range(len(raw_text) + 1)), meta=dict(meta or {}))
 
     def apply(self, stage: str, result: StageResult, lines: LineIndex | None = None) -> None:
         """Apply one stage's result: edits, flags, spans, meta, stats."""
@@ -278,7 +278,7 @@ class DocState:
             f.raw_start, f.raw_end = rm[f.start], rm[min(f.end, len(self.text))]
             f.raw_line, f.raw_col = lines.line_col(f.raw_start)
         if edits:
-            new_map = array("q")
+            new_map = array("i")
             pos = 0
             for e in edits:
                 new_map.extend(rm[pos:e.start])

@@ -18,6 +18,7 @@ import copy
 import hashlib
 import importlib
 import json
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,29 +151,44 @@ class StageContext:
     spans: list[Span]  # labelled stretches of the current text
     resources: dict[str, Any]  # corpus-level resources (e.g. "lexicon")
     config: Config
+    raw_text: str = ""  # the decoded raw document
+    raw_map: Any = None  # raw offset of each character of the text (DocState.raw_map), read-only
 
 
 def run_stages(state: DocState, phase: str, config: Config,
-               resources: dict[str, Any] | None = None) -> DocState:
-    """Run the enabled stages of one phase over ``state`` (in place) and return it."""
+               resources: dict[str, Any] | None = None, *,
+               timings: dict[str, float] | None = None) -> DocState:
+    """Run the enabled stages of one phase over ``state`` (in place) and return it.
+
+    ``timings``, if given, accumulates seconds per stage (for ``make bench``;
+    kept out of the state so outputs stay byte-identical across runs).
+    """
     lines = LineIndex(state.raw_text)
     for spec in STAGES:
         if spec.phase != phase or not config.enabled.get(spec.name, True):
             continue
         ctx = StageContext(doc_id=state.doc_id, options=config.options[spec.name],
                            meta=state.meta, spans=list(state.spans),
-                           resources=resources or {}, config=config)
+                           resources=resources or {}, config=config,
+                           raw_text=state.raw_text, raw_map=state.raw_map)
+        t0 = time.perf_counter()
         result = spec.load()(state.text, ctx)
         state.apply(spec.name, result, lines)
+        if timings is not None:
+            timings[spec.name] = timings.get(spec.name, 0.0) + time.perf_counter() - t0
     return state
 
 
-def clean_layout(doc_id: str, data: bytes, config: Config | None = None) -> DocState:
+def clean_layout(doc_id: str, data: bytes, config: Config | None = None, *,
+                 timings: dict[str, float] | None = None) -> DocState:
     """Decode ``data`` and run the layout phase."""
     config = config or Config()
+    t0 = time.perf_counter()
     decoded = decode_bytes(data)
+    if timings is not None:
+        timings["decode"] = timings.get("decode", 0.0) + time.perf_counter() - t0
     state = DocState.from_raw(doc_id, decoded.text, meta={"decode": decoded.to_json()})
-    return run_stages(state, "layout", config)
+    return run_stages(state, "layout", config, timings=timings)
 
 
 def build_resources(layout_texts: Iterable[tuple[str, str]], config: Config | None = None) -> dict[str, Any]:
@@ -184,9 +200,10 @@ def build_resources(layout_texts: Iterable[tuple[str, str]], config: Config | No
 
 
 def clean_words(state: DocState, config: Config | None = None,
-                resources: dict[str, Any] | None = None) -> DocState:
+                resources: dict[str, Any] | None = None, *,
+                timings: dict[str, float] | None = None) -> DocState:
     """Run the words phase (word repair, reviewer decisions, scanned-twice removal)."""
-    return run_stages(state, "words", config or Config(), resources)
+    return run_stages(state, "words", config or Config(), resources, timings=timings)
 
 
 def clean_corpus_texts(docs: dict[str, bytes], config: Config | None = None) -> dict[str, DocState]:

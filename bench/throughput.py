@@ -1,0 +1,127 @@
+"""Throughput of each stage and of the whole cleaning, against a baseline and a floor.
+
+* scanclean on the seeds, one process, one core: MB/s per stage and for the whole
+  cleaning (decode, layout, corpus lexicon, word repair, corpus build), no Prefect.
+* the baseline a user would assemble: ftfy + dictionary dehyphenation +
+  symspellpy ``lookup`` on every word;
+* the floor: tokenising the text with one regex.
+
+MB are megabytes (10**6 bytes) of raw input.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "raw"
+
+_TOKEN = regex.compile(r"\w+|[^\w\s]")
+_WORD = regex.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_SOFT_HYPHEN = regex.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W\d_]+)")
+
+
+def load_seeds(folder: Path = SEEDS) -> dict[str, bytes]:
+    return {p.stem: p.read_bytes() for p in sorted(folder.glob("*.txt"))}
+
+
+def megabytes(docs: dict[str, bytes]) -> float:
+    return sum(len(b) for b in docs.values()) / 1e6
+
+
+def clean_all(docs: dict[str, bytes], timings: dict[str, float]) -> dict:
+    """The whole cleaning in this process, stage times accumulated into ``timings``."""
+    from cleaners.pipeline import PIPELINE_VERSION, Config, build_resources, clean_layout, clean_words
+
+    config = Config()
+    states = {d: clean_layout(d, b, config, timings=timings) for d, b in docs.items()}
+    t = time.perf_counter()
+    resources = build_resources(((d, s.text) for d, s in states.items()), config)
+    timings["lexicon"] = time.perf_counter() - t
+    states = {d: clean_words(s, config, resources, timings=timings) for d, s in states.items()}
+    try:
+        from cleaners.corpus import corpus_files
+    except ImportError:
+        return states
+    import hashlib
+
+    t = time.perf_counter()
+    corpus_files(states, raw_sha256={d: hashlib.sha256(b).hexdigest() for d, b in docs.items()},
+                 raw_paths={d: f"{d}.txt" for d in docs}, config_digest=config.digest(),
+                 pipeline_version=PIPELINE_VERSION)
+    timings["corpus"] = time.perf_counter() - t
+    return states
+
+
+class Baseline:
+    """ftfy + dictionary dehyphenation + symspellpy lookup on every word."""
+
+    def __init__(self) -> None:
+        from importlib import resources
+
+        from symspellpy import SymSpell
+
+        self.sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+        self.sym.load_dictionary(str(path), term_index=0, count_index=1)
+        self.words = self.sym.words
+
+    def clean(self, text: str) -> str:
+        import ftfy
+        from symspellpy import Verbosity
+
+        text = ftfy.fix_text(text)
+
+        def dehyphen(m: regex.Match) -> str:
+            joined = m[1] + m[2]
+            return joined if joined.lower() in self.words else m[0]
+
+        text = _SOFT_HYPHEN.sub(dehyphen, text)
+        lookup = self.sym.lookup
+
+        # literally every word, as the baseline is described (no memoisation)
+        def fix(m: regex.Match) -> str:
+            s = lookup(m[0].lower(), Verbosity.TOP, max_edit_distance=2)
+            return s[0].term if s else m[0]
+
+        return _WORD.sub(fix, text)
+
+
+def _timed(fn, *args):
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
+
+
+def main() -> None:
+    docs = load_seeds()
+    mb = megabytes(docs)
+    print(f"seeds: {len(docs)} documents, {mb:.2f} MB")
+
+    # warm the per-process resources once (dictionaries, indexes): not per-document work
+    warm: dict[str, float] = {}
+    _, t_warm = _timed(clean_all, {"warmup": b"A small warm-up text.\n"}, warm)
+    print(f"one-off resource loading (per process): {t_warm:.2f} s")
+
+    timings: dict[str, float] = {}
+    _, total = _timed(clean_all, docs, timings)
+    print(f"\n{'stage':<12}{'seconds':>9}{'MB/s':>9}")
+    for name, sec in timings.items():
+        print(f"{name:<12}{sec:9.3f}{(mb / sec if sec else float('inf')):9.1f}")
+    whole = mb / total
+    print(f"{'WHOLE':<12}{total:9.3f}{whole:9.2f}   (target >= 3 MB/s on one core)")
+
+    text = "\n".join(b.decode("utf-8", "replace") for b in docs.values())
+    _, t_floor = _timed(lambda: sum(1 for _ in _TOKEN.finditer(text)))
+    floor = mb / t_floor
+    base = Baseline()
+    _, t_base = _timed(base.clean, text)
+    baseline = mb / t_base
+    print(f"\nbaseline (ftfy + dictionary dehyphenation + symspellpy lookup per word): "
+          f"{baseline:.2f} MB/s")
+    print(f"floor (regex tokenisation): {floor:.1f} MB/s")
+    print(f"scanclean / baseline = {whole / baseline:.1f}x (target >= 10x); "
+          f"scanclean / floor = {whole / floor:.3f}")

@@ -1,0 +1,170 @@
+"""Stage `dedup` (a block scanned twice) and the near-duplicate detector, as data."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners import dedup
+from cleaners.dedup import NearDuplicateIndex, find_repeats, is_near_duplicate, segment_id
+from cleaners.document import DocState, apply_edits, replay
+
+DATA = Path(__file__).parents[1] / "data" / "dedup"
+SCANNED = json.loads((DATA / "scanned_twice.json").read_text(encoding="utf-8"))
+NEAR = json.loads((DATA / "near_duplicates.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", SCANNED, ids=[c["name"][:50] for c in SCANNED])
+def test_scanned_twice_cases(case):
+    result = dedup.run(case["text"], None)
+    assert apply_edits(case["text"], result.edits) == case["expected"]
+    assert len(result.edits) == case["removed"]
+    assert len(result.flags) == case.get("flagged", 0)
+    for e in result.edits:
+        assert e.reason == "removed: scanned twice" and e.stage == "dedup" and e.after == ""
+        ev = e.evidence
+        # the evidence points at the kept copy, which begins like the removed one
+        assert case["text"][ev["kept_start"]:].startswith(ev["kept_head"])
+        assert case["expected"][ev["kept_start_in_output"]:].startswith(ev["kept_head"])
+
+
+@pytest.mark.parametrize("case", SCANNED, ids=[c["name"][:50] for c in SCANNED])
+def test_idempotent(case):
+    assert dedup.run(case["expected"], None).edits == []
+
+
+def test_seed_case_keeps_the_copy_that_reads_on():
+    case = SCANNED[0]
+    out = case["expected"]
+    assert "Kork, Uborevich, Blyukher" in out  # the complete copy reads on
+    assert "Kork, This speech" not in out  # the broken-off copy is gone
+    assert out.count("This speech added one lurid touch") == 1
+    assert "Reichswehr.” This speech added" in out
+
+
+def test_provenance_through_the_pipeline():
+    """Applied as a stage, raw + edit log still replays to the clean text."""
+    text = SCANNED[1]["text"]
+    state = DocState.from_raw("d", text)
+    state.apply("dedup", dedup.run(state.text, None))
+    assert state.text == SCANNED[1]["expected"]
+    assert replay(state.raw_text, state.edits) == state.text
+    assert state.edits[0].raw_line >= 1
+
+
+def test_invented_repeat_with_longer_gap_is_only_flagged():
+    block = " ".join(f"word{i}" for i in range(60))
+    text = f"Start. {block} middle part of the text goes here and more {block} end."
+    reps = find_repeats(text, min_words=40)
+    assert len(reps) == 1 and reps[0].gap_words > 2
+    result = dedup.run(text, None)
+    assert result.edits == [] and len(result.flags) == 1
+
+
+@pytest.mark.parametrize("case", NEAR, ids=[c["why"][:40] for c in NEAR])
+def test_near_duplicate_pairs(case):
+    assert is_near_duplicate(case["a"], case["b"])[0] is case["duplicate"], case["why"]
+
+
+def test_index_groups_are_stars_not_chains():
+    """A~B and B~C must not put C with A when A and C are not similar themselves."""
+    base = [f"w{i}" for i in range(60)]
+    a = " ".join(base)
+    x = [f"x{i}" for i in range(12)]
+    b = " ".join(base[:48] + x)
+    c = " ".join(base[12:48] + x + [f"y{i}" for i in range(12)])
+    assert is_near_duplicate(a, b)[0] and is_near_duplicate(b, c)[0]
+    assert not is_near_duplicate(a, c)[0]
+    index = NearDuplicateIndex()
+    for key, text in (("a", a), ("b", b), ("c", c)):
+        assert index.add(key, text)
+    groups = index.groups()
+    assert [(rep, [m for m, _ in ms]) for rep, ms in groups] == [("a", ["b"])]  # c stands alone
+
+
+def test_index_skips_short_segments():
+    index = NearDuplicateIndex()
+    assert not index.add("d", "December 28, 1946.")
+    assert len(index) == 0 and index.groups() == []
+
+
+def test_segment_id_ignores_case_quotes_and_spaces():
+    assert segment_id("“The  end,” he said.") == segment_id('"the end," He said.\n')
+    assert segment_id("The end.") != segment_id("The end!")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(prefix=st.integers(0, 30), block=st.integers(45, 120), cut=st.floats(0.3, 0.95),
+       suffix=st.integers(0, 30), seed=st.integers(0, 10_000))
+def test_any_block_rescanned_from_its_start_is_removed_once(prefix, block, cut, suffix, seed):
+    """Invented documents: prefix + block[:k] + block + suffix -> prefix + block + suffix."""
+    words = [f"w{seed}x{i}" for i in range(prefix + block + suffix)]
+    pre, blk, suf = words[:prefix], words[prefix:prefix + block], words[prefix + block:]
+    k = max(40, int(block * cut))
+    if k >= block:
+        k = block - 1
+    text = " ".join(pre + blk[:k] + blk + suf) + "\n"
+    result = dedup.run(text, None)
+    if k < 40:
+        assert result.edits == []
+        return
+    out = apply_edits(text, result.edits)
+    assert out == " ".join(pre + blk + suf) + "\n"
+    assert dedup.run(out, None).edits == []
+
+
+KNOWN_FAILURES = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures: see tests/data/dedup/known_failures.json")
+@pytest.mark.parametrize("case", KNOWN_FAILURES, ids=[c["name"][:40] for c in KNOWN_FAILURES])
+def test_known_failures(case):
+    result = dedup.run(case["text"], None)
+    assert apply_edits(case["text"], result.edits) == case["expected"]
+
+
+def test_batched_signatures_equal_datasketch_minhash():
+    from datasketch import MinHash
+
+    from cleaners.dedup import DEFAULTS, content_set, word_hashes
+
+    texts = [" ".join(f"w{i * 7 + j}" for j in range(25 + i)) for i in range(5)]
+    index = NearDuplicateIndex()
+    for k, t in enumerate(texts):
+        assert index.add(k, t)
+    sigs = index.signatures()
+    for k, t in enumerate(texts):
+        m = MinHash(num_perm=DEFAULTS["num_perm"], seed=DEFAULTS["seed"], hashfunc=lambda x: x)
+        m.update_batch(sorted(content_set(word_hashes(t))))
+        assert sigs[k].tolist() == m.hashvalues.tolist()
+
+
+KNOWN_NEAR_FAILURES = json.loads((DATA / "known_failures_near.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(strict=True, reason="known failures: see tests/data/dedup/known_failures_near.json")
+@pytest.mark.parametrize("case", KNOWN_NEAR_FAILURES, ids=[c["why"][:40] for c in KNOWN_NEAR_FAILURES])
+def test_known_near_duplicate_failures(case):
+    assert is_near_duplicate(case["a"], case["b"])[0] is case["duplicate"]
+
+
+def test_refrain_in_verse_is_only_flagged():
+    from types import SimpleNamespace
+
+    from cleaners.document import Span
+
+    stanza = "\n".join(" ".join(f"r{line}w{i}" for i in range(7)) for line in range(7))
+    text = f"{stanza}\n{stanza}\n"
+    ctx = SimpleNamespace(options={}, spans=[Span("verse", 0, len(text) - 1)])
+    result = dedup.run(text, ctx)
+    assert result.edits == [] and len(result.flags) == 1
+    assert dedup.run(text, None).edits  # the same words outside verse would be a rescan
+
+
+def test_periodic_text_is_fast_and_left_alone():
+    row = "0 1 2 3 4 5"
+    text = "\n".join([row] * 5000)
+    assert dedup.run(text, None).edits == []
