@@ -63,6 +63,7 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from cleaners.pipeline import Config
 from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
@@ -90,10 +91,14 @@ def resources_cache_key(context, params: dict[str, Any]) -> str:
     return "resources-" + _key(params["key"], FLOWS_DIGEST)
 
 
+def _unquoted(value):
+    return value.unquote() if isinstance(value, quote) else value
+
+
 def words_cache_key(context, params: dict[str, Any]) -> str:
     config: Config = params["config"]
     return "words-" + _key(params["layout_digest"],
-                           lexicon_digest(params["resources"], params["resources_key"]),
+                           lexicon_digest(_unquoted(params["resources"]), params["resources_key"]),
                            config.digest("words"), review_file_digest(config), FLOWS_DIGEST)
 
 
@@ -183,7 +188,7 @@ class _Runners:
         from prefect.task_runners import ThreadPoolTaskRunner
 
         self.name, self.refresh = name, refresh
-        self.light = ThreadPoolTaskRunner(max_workers=2)
+        self.light = ThreadPoolTaskRunner(max_workers=8)  # cache hits wait on I/O and the API
         self.heavy = None
         self.stack = ExitStack()
         self.counts = {"cached": 0, "computed": 0}
@@ -309,11 +314,13 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
         good = {d: o for d, o in sorted(layout.items()) if o.status == "ok"}
         key = resources_digest({d: o.digest for d, o in good.items()}, config)
         resources_fn = resources_task.with_options(refresh_cache=True) if refresh else resources_task
-        resources = resources_fn({d: o.state.text for d, o in good.items()}, key, config)
+        resources = resources_fn(quote({d: o.state.text for d, o in good.items()}), key, config)
         phase = bar.phase("words")
         items = []
         for d, o in good.items():
-            params = {"state": o.state, "layout_digest": o.digest, "resources": resources,
+            # quote(): Prefect would otherwise walk every Edit of the state looking for
+            # futures (1.8 s for the largest seed), twice per task
+            params = {"state": quote(o.state), "layout_digest": o.digest, "resources": quote(resources),
                       "resources_key": key, "config": config}
             items.append((params, words_cache_key(None, params), by_id[d].size))
         futures = dict(zip(runners.submit_all(words_task, items), good))

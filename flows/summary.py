@@ -10,7 +10,9 @@ byte-identical clean/ apart from that one section.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
+from pathlib import Path
 from typing import Any, Iterable
 
 from cleaners.outputs import document_files
@@ -81,12 +83,17 @@ def _fallback_corpus_files(docs, *, raw_sha256, raw_paths, config_digest, pipeli
 
 
 def corpus_files_fn():
-    try:
-        from cleaners.corpus import corpus_files
-    except ModuleNotFoundError as exc:
-        if exc.name != "cleaners.corpus":
-            raise
+    """``cleaners.corpus.corpus_files``, or a minimal manifest writer where that module is absent.
+
+    Only a ``corpus.py`` inside the imported ``cleaners`` package counts (an
+    editable install of another checkout could otherwise supply a mismatched one).
+    """
+    import cleaners
+
+    if not (Path(cleaners.__file__).parent / "corpus.py").is_file():
         return _fallback_corpus_files
+    from cleaners.corpus import corpus_files
+
     return corpus_files
 
 
@@ -96,12 +103,15 @@ def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config) -> 
     files: dict[str, bytes] = {}
     for doc_id in sorted(ok):
         files.update(document_files(doc_id, ok[doc_id].state))
-    corpus = corpus_files_fn()(
+    fn = corpus_files_fn()
+    extra = {"options": config.options.get("dedup")} if "options" in inspect.signature(fn).parameters else {}
+    corpus = fn(
         {d: r.state for d, r in sorted(ok.items())},
         raw_sha256={d: r.sha256 for d, r in ok.items()},
         raw_paths={d: r.rel_path for d, r in ok.items()},
         config_digest=config.digest(),
         pipeline_version=PIPELINE_VERSION,
+        **extra,
     )
     files.update(corpus)
     manifest = json.loads(files["manifest.json"]) if "manifest.json" in files else {}
