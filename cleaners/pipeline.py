@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from cleaners import __version__
-from cleaners.decode import decode_bytes
+from cleaners.decode import RefusedInput, decode_bytes
 from cleaners.document import DocState, LineIndex, StageResult, Span
 
 StageFn = Callable[[str, "StageContext"], StageResult]
@@ -207,9 +207,17 @@ def clean_words(state: DocState, config: Config | None = None,
 
 
 def clean_corpus_texts(docs: dict[str, bytes], config: Config | None = None) -> dict[str, DocState]:
-    """The whole cleaning of a small corpus in one process, without Prefect."""
+    """The whole cleaning of a small corpus in one process, without Prefect.
+
+    Refused documents (empty, binary) are left out of the result.
+    """
     config = config or Config()
-    states = {d: clean_layout(d, data, config) for d, data in sorted(docs.items())}
+    states = {}
+    for d, data in sorted(docs.items()):
+        try:
+            states[d] = clean_layout(d, data, config)
+        except RefusedInput:  # empty or binary: the flow reports these; nothing to clean
+            continue
     resources = build_resources(((d, s.text) for d, s in states.items()), config)
     return {d: clean_words(s, config, resources) for d, s in states.items()}
 

@@ -1,9 +1,459 @@
-"""Stage `unicode` (placeholder until its issue lands: changes nothing)."""
+"""Stage ``unicode``: character-level repairs, each one an edit with its evidence.
 
-from cleaners.document import StageResult
+Fixes, in the order they win when they touch the same characters:
 
-DEFAULTS: dict = {}
+* ``line-end``: CRLF and lone CR (and U+2028/U+2029, NEL) become ``\\n``.
+* ``cyrillic-codepage``: a run of words that is Cyrillic text decoded with the
+  wrong single-byte code page (``Peaáčëčňŕöč˙`` = cp1251 bytes read as
+  cp1250). Every (source, target) code-page pair is tried; the best conversion
+  is kept only if the result is plausible Russian/Cyrillic (mostly Cyrillic
+  letters, vowel share of real text, no impossible letter sequences) *and*
+  the original is implausible as Latin text (a high share of accented
+  letters). Latin look-alike letters inside the converted words become
+  Cyrillic in the same edit. Short runs are flagged, not changed.
+* ``mojibake`` (ftfy): UTF-8 read as cp1252/latin-1 and similar, per token,
+  with ftfy's own step names as evidence. Chosen ftfy options (see
+  :data:`FTFY_CONFIG`): quotes stay curly (``uncurl_quotes=False``), dashes
+  and ellipses are not touched (ftfy never does), line breaks and
+  normalisation are ours (``fix_line_breaks=False``, ``normalization=None``),
+  HTML entities only when the token looks like HTML (``"auto"``); ligatures
+  (``ﬁ``) and full-width Latin are expanded, which OCR output wants.
+* ``homoglyph``: Latin letters that look like Cyrillic ones (``P``, ``e``,
+  ``o``, ...) inside a word that is otherwise Cyrillic.
+* ``nbsp``: no-break spaces (U+00A0, U+202F, U+2007) become plain spaces.
+* ``control``: C0/C1 control characters (except tab, newline and form feed,
+  which later stages read) are removed.
+* ``zero-width``: U+200B, U+2060, U+FEFF, soft hyphen U+00AD removed (a soft
+  hyphen at the end of a token is a hyphenation point the hyphens stage reads); ZWJ and
+  ZWNJ are removed only next to Latin/Greek/Cyrillic text (scripts from
+  Hebrew on, and emoji, need them).
+* ``nfc``: NFC normalisation.
+
+``5Â°`` in a scanned book is ``5°`` after ftfy (the UTF-8 bytes of ``°`` read
+as latin-1); the ``°`` itself is an OCR reading of a footnote digit (``50``),
+which only the notes stage can judge from the note sequence, so this stage
+repairs the mojibake and nothing more.
+
+Work is linear: only stretches around non-ASCII or control characters are
+examined (a C-level regex finds them), ftfy results are cached per token and
+tokens longer than ``max_ftfy_token`` skip ftfy.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+import ftfy
+
+from cleaners.document import Edit, Flag, StageResult
+
+STAGE = "unicode"
+
+DEFAULTS: dict[str, Any] = {
+    "ftfy": True,
+    "cyrillic_codepages": True,
+    "homoglyphs": True,
+    "nbsp": True,
+    "controls": True,
+    "nfc": True,
+    "max_ftfy_token": 2000,
+    "min_cyrillic_letters": 6,  # shorter runs (4+ letters) are flagged, never changed
+}
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=True,
+    fix_character_width=True,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
+# ---- resources --------------------------------------------------------------
+LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# A token (between spaces, tabs and line ends) holding a non-ASCII or control character;
+# matching starts only at token starts,
+# so a 1 MB ASCII "word" costs one linear scan.
+INTERESTING_TOKEN = re.compile(r"(?<![^ \t\n\r\u2028\u2029\x85])[^ \t\n\r\u2028\u2029\x85]*?"
+                               r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
+NBSP = re.compile(r"[\u00a0\u202f\u2007]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
+# A soft hyphen ending a token (a line-end hyphenation point) is left to the hyphens stage.
+ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]|\u00ad(?!\Z)")
+JOINERS = re.compile(r"[\u200c\u200d]")
+JOINER_SCRIPTS_FROM = 0x0590  # Hebrew and later scripts, and emoji, use ZWJ/ZWNJ
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+CYR_VOWELS = set("аеёиоуыэюяАЕЁИОУЫЭЮЯіїєІЇЄ")
+CYR_BAD_START = set("ьъыЬЪЫ")
+CONSONANT_RUN = re.compile(r"[бвгджзйклмнпрстфхцчшщ]{6,}", re.IGNORECASE)
+VOWEL_RUN = re.compile(r"[аеёиоуыэюя]{4,}", re.IGNORECASE)
+SOFT_AFTER_VOWEL = re.compile(r"[аеёиоуыэюя][ьъ]", re.IGNORECASE)
+# Latin letters that print like Cyrillic ones.
+LATIN_TO_CYRILLIC = str.maketrans("AaBCcEeHKMOoPpTXxy", "АаВСсЕеНКМОоРрТХху")
+LATIN_LOOKALIKES = set("AaBCcEeHKMOoPpTXxy")
+# General word lists (wordfreq) that decide whether a repaired run is made of real words.
+CYRILLIC_LANGUAGES = ("ru", "uk", "bg")
+MIN_ZIPF = 1.5  # a word seen at least ~ once in 30 million words
+MIN_KNOWN_SHARE = 0.6
+# (misread as, really) code-page pairs: Cyrillic bytes shown through a Western/Central code page.
+SOURCE_CODEPAGES = ("cp1250", "cp1252", "latin-1", "cp1257", "mac_roman")
+TARGET_CODEPAGES = ("cp1251", "koi8-r", "iso8859-5", "cp866", "mac_cyrillic")
+# What may stand between two tokens of one wrong-code-page run: spaces, punctuation,
+# and short words made only of Latin look-alikes (Russian "а", "о", "с" stay ASCII).
+RUN_GAP = re.compile(r"(?:[ \u00a0\u202f\u2007,.:;()\-\u2013\u2014\"'«»„“”‘’/]|(?<![^\W\d_])[AaBCcEeHKMOoPpTXxy]{1,2}(?![^\W\d_]))*")
+MAX_RUN_GAP = 8
+# Non-letters that a Western/Central code page shows for Cyrillic letter bytes (÷ = ч, ˙ = я).
+CODEPAGE_SYMBOLS = "".join(sorted({
+    ch for cp in ("cp1250", "cp1252", "latin-1", "cp1257", "mac_roman") for b in range(0xA0, 0x100)
+    for ch in [bytes([b]).decode(cp, errors="ignore")]
+    if ch and not ch.isalpha() and not ch.isspace() and ch.isprintable() and ch not in "\xad«»„“”‘’–—…•·°!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~"}))
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
+# A word as a wrong code page shows it: letters, those symbols, and invisible characters
+# (removed anyway; counting them in keeps the stage idempotent).
+CODEPAGE_WORD = re.compile(r"(?:[^\W\d_]|[" + re.escape(CODEPAGE_SYMBOLS) + r"]|" + INVISIBLE.pattern + r")+")
+MAX_RUN_CHARS = 5000
 
 
-def run(text, ctx) -> StageResult:
-    return StageResult()
+# ---- fix functions ------------------------------------------------------------
+def fix_homoglyphs(word: str) -> str:
+    """Latin look-alike letters inside a mostly Cyrillic word become Cyrillic.
+
+    Only if every Latin letter of the word has a Cyrillic twin and at least
+    half the letters are Cyrillic already.
+
+    >>> fix_homoglyphs("Peaбилитация")
+    'Реабилитация'
+    >>> fix_homoglyphs("Moscow")
+    'Moscow'
+    >>> fix_homoglyphs("KGBшник")  # G has no Cyrillic twin: leave it
+    'KGBшник'
+    """
+    letters = [c for c in word if c.isalpha()]
+    cyr = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    latin = [c for c in letters if c.isascii()]
+    if not latin or cyr < 2 or cyr * 2 < len(letters) or any(c not in LATIN_LOOKALIKES for c in latin):
+        return word
+    return word.translate(LATIN_TO_CYRILLIC)
+
+
+def cyrillic_plausibility(text: str) -> dict[str, float]:
+    """Score how much ``text`` looks like real Cyrillic-script prose.
+
+    Returns the Cyrillic share of letters (Latin look-alikes inside Cyrillic
+    words count as Cyrillic), the vowel share and the share of implausible
+    words (impossible starts, long consonant or vowel runs).
+
+    >>> s = cyrillic_plausibility("Восточная Европа в документах")
+    >>> s["cyrillic"], s["bad_words"]
+    (1.0, 0.0)
+    """
+    words = [fix_homoglyphs(w) for w in re.findall(r"[^\W\d_]+", text)]
+    letters = sum(len(w) for w in words)
+    cyr_letters = [c for w in words for c in w if "\u0400" <= c <= "\u04ff"]
+    bad = 0
+    for w in words:
+        if w[0] in CYR_BAD_START or CONSONANT_RUN.search(w) or VOWEL_RUN.search(w) \
+                or SOFT_AFTER_VOWEL.search(w) or (len(w) > 1 and w[1:] != w[1:].lower() and w != w.upper()):
+            bad += 1
+    vowels = sum(1 for c in cyr_letters if c in CYR_VOWELS)
+    return {"cyrillic": len(cyr_letters) / letters if letters else 0.0,
+            "vowels": vowels / len(cyr_letters) if cyr_letters else 0.0,
+            "bad_words": bad / len(words) if words else 1.0,
+            "letters": float(letters)}
+
+
+def latin_implausibility(text: str) -> float:
+    """Share of non-ASCII letters among the letters: real Latin-script text stays low.
+
+    >>> round(latin_implausibility("Příliš žluťoučký kůň"), 2)
+    0.5
+    >>> round(latin_implausibility("áčëčňŕöč˙"), 2)
+    1.0
+    """
+    letters = [c for c in text if c.isalpha() or c in CODEPAGE_SYMBOLS]
+    return sum(1 for c in letters if not c.isascii()) / len(letters) if letters else 0.0
+
+
+def repair_cyrillic_codepage(run: str) -> tuple[str, dict[str, Any]] | None:
+    """Best (source, target) code-page round trip that turns ``run`` into plausible Cyrillic.
+
+    >>> repair_cyrillic_codepage("Peaáčëčňŕöč˙: ęaę ýňo áűëo")[0]
+    'Реабилитация: как это было'
+    >>> repair_cyrillic_codepage("Příliš žluťoučký kůň úpěl ďábelské ódy") is None
+    True
+    """
+    best = None
+    for src in SOURCE_CODEPAGES:
+        try:
+            raw = run.encode(src)
+        except UnicodeEncodeError:
+            continue
+        for dst in TARGET_CODEPAGES:
+            try:
+                out = raw.decode(dst)
+            except UnicodeDecodeError:
+                continue
+            if out == run:
+                continue
+            score = cyrillic_plausibility(out)
+            if score["cyrillic"] < 0.9 or not 0.3 <= score["vowels"] <= 0.6 or score["bad_words"] > 0.15:
+                continue
+            fixed = re.sub(r"[^\W\d_]+", lambda m: fix_homoglyphs(m.group()), out)
+            known = known_word_share(fixed)
+            key = (known, score["cyrillic"] - score["bad_words"], -TARGET_CODEPAGES.index(dst))
+            if best is None or key > best[0]:
+                best = (key, fixed, {"source": src, "target": dst, "known_words": round(known, 3),
+                                     **{k: round(v, 3) for k, v in score.items()}})
+    if best is None:
+        return None
+    if latin_implausibility(run) < 0.55:
+        return None
+    return best[1], best[2]
+
+
+@lru_cache(maxsize=65536)
+def _word_zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loaded only when a candidate run needs it
+
+    return max(zipf_frequency(word, lang) for lang in CYRILLIC_LANGUAGES)
+
+
+def known_word_share(text: str) -> float:
+    """Share of the words of 3+ letters that a general word list of a Cyrillic language knows.
+
+    >>> known_word_share("Восточная Европа в документах"), known_word_share("Оебб Вбвб")
+    (1.0, 0.0)
+    """
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if _word_zipf(w.lower()) >= MIN_ZIPF) / len(words)
+
+
+@lru_cache(maxsize=65536)
+def fix_token_mojibake(token: str) -> tuple[str, tuple[str, ...]]:
+    """ftfy on one token with :data:`FTFY_CONFIG`; returns the text and ftfy's steps.
+
+    >>> fix_token_mojibake("5Â°")
+    ('5°', ('encode:latin-1', 'decode:utf-8'))
+    >>> fix_token_mojibake("“quoted”")
+    ('“quoted”', ())
+    """
+    res = ftfy.fix_and_explain(token, config=FTFY_CONFIG)
+    if res.text == token:
+        return token, ()
+    return res.text, tuple(f"{a}:{b}" for a, b in (res.explanation or []))
+
+
+def _remove_joiners(token: str) -> str:
+    """Drop ZWJ/ZWNJ unless a neighbour belongs to a script that needs them.
+
+    >>> _remove_joiners("ab\\u200dcd")
+    'abcd'
+    >>> _remove_joiners("\\u0645\\u200c\\u06cc") == "\\u0645\\u200c\\u06cc"
+    True
+    """
+    def keep(m: re.Match[str]) -> str:
+        i = m.start()
+        near = token[max(0, i - 1):i] + token[i + 1:i + 2]
+        return m.group() if any(ord(c) >= JOINER_SCRIPTS_FROM for c in near) else ""
+    return JOINERS.sub(keep, token)
+
+
+def _fix_token(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
+    """:func:`_fix_token_uncached` through a cache (tokens repeat a lot in real text)."""
+    key = tuple(opts[k] for k in FIX_OPTIONS)
+    fixed, reasons, evidence = _fix_token_cached(token, key)
+    return fixed, list(reasons), copy.deepcopy(evidence)
+
+
+FIX_OPTIONS = ("ftfy", "homoglyphs", "nbsp", "controls", "nfc", "max_ftfy_token")
+
+
+@lru_cache(maxsize=65536)
+def _fix_token_cached(token: str, key: tuple[Any, ...]) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    fixed, reasons, evidence = _fix_token_uncached(token, dict(zip(FIX_OPTIONS, key)))
+    return fixed, tuple(reasons), evidence
+
+
+def _fix_token_uncached(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
+    """All per-token fixes, repeated until nothing changes; returns (text, reasons, evidence).
+
+    Repeating makes the stage idempotent when one fix exposes another (a
+    control character removed from the middle of a mojibake sequence).
+    """
+    reasons: list[str] = []
+    evidence: dict[str, Any] = {}
+    t = token
+    for _ in range(4):
+        fixed = _fix_token_once(t, opts, reasons, evidence)
+        if " " in fixed:  # a no-break space became a space: the pieces are tokens now
+            fixed = " ".join(_fix_token_once(p, opts, reasons, evidence) for p in fixed.split(" "))
+        if fixed == t:
+            break
+        t = fixed
+    return t, list(dict.fromkeys(reasons)), evidence
+
+
+def _fix_token_once(token: str, opts: dict[str, Any], reasons: list[str],
+                    evidence: dict[str, Any]) -> str:
+    t = token
+    if opts["ftfy"] and len(t) <= opts["max_ftfy_token"]:
+        fixed, steps = fix_token_mojibake(t)
+        if fixed != t:
+            t = fixed
+            reasons.append("mojibake")
+            evidence.setdefault("ftfy", []).extend(steps)
+    if opts["homoglyphs"] and CYRILLIC.search(t):
+        fixed = re.sub(r"[^\W\d_]+", lambda m: fix_homoglyphs(m.group()), t)
+        if fixed != t:
+            evidence["latin_letters"] = sorted({c for c, d in zip(t, fixed) if c != d})
+            t = fixed
+            reasons.append("homoglyph")
+    for name, pattern, repl in (("nbsp", NBSP, " "), ("control", CONTROL, ""),
+                                ("zero-width", ZERO_WIDTH, "")):
+        key = "controls" if name in ("control", "zero-width") else name
+        if opts[key]:
+            fixed = pattern.sub(repl, t)
+            if fixed != t:
+                evidence.setdefault("removed" if repl == "" else "replaced", []).extend(
+                    sorted({f"U+{ord(c):04X}" for c in pattern.findall(t)}))
+                t = fixed
+                reasons.append(name)
+    if opts["controls"] and JOINERS.search(t):
+        fixed = _remove_joiners(t)
+        if fixed != t:
+            t = fixed
+            reasons.append("zero-width")
+    if opts["nfc"] and not unicodedata.is_normalized("NFC", t):
+        t = unicodedata.normalize("NFC", t)
+        reasons.append("nfc")
+    return t
+
+
+def _trimmed_edit(text: str, start: int, end: int, after: str, **kw: Any) -> Edit:
+    """An edit for ``text[start:end] -> after`` with the common prefix and suffix left out."""
+    before = text[start:end]
+    p = 0
+    n = min(len(before), len(after))
+    while p < n and before[p] == after[p]:
+        p += 1
+    s = 0
+    while s < n - p and before[len(before) - 1 - s] == after[len(after) - 1 - s]:
+        s += 1
+    return Edit.at(text, start + p, end - s, after[p:len(after) - s], stage=STAGE, **kw)
+
+
+# ---- the stage --------------------------------------------------------------
+def _tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of the whitespace-delimited tokens that hold a non-ASCII or control character.
+
+    >>> _tokens("plain café “quoted” text")
+    [(6, 10), (11, 19)]
+    """
+    return [m.span() for m in INTERESTING_TOKEN.finditer(text)]
+
+
+def _runs(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Group neighbouring tokens (only spaces, punctuation, look-alike letters between)."""
+    runs: list[list[int]] = []
+    for a, b in tokens:
+        if runs and a - runs[-1][1] <= MAX_RUN_GAP and RUN_GAP.fullmatch(text, runs[-1][1], a):
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    return [(a, b) for a, b in runs]
+
+
+def _cyrillic_runs(text: str, tokens: list[tuple[int, int]],
+                   opts: dict[str, Any]) -> tuple[list[Edit], list[Flag]]:
+    """Runs of tokens that are Cyrillic read through a wrong code page: edits, or flags if short."""
+    edits: list[Edit] = []
+    flags: list[Flag] = []
+    for ra, rb in _runs(text, tokens):
+        for a, b in _implausible_word_runs(text, ra, rb):
+            edit_or_flag = _repair_run(text, a, b, opts)
+            if isinstance(edit_or_flag, Edit):
+                edits.append(edit_or_flag)
+            elif edit_or_flag is not None:
+                flags.append(edit_or_flag)
+    return edits, flags
+
+
+def _implausible_word_runs(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Within ``text[a:b]``, runs of words with many non-ASCII letters, joined by small gaps."""
+    runs: list[list[int]] = []
+    for m in CODEPAGE_WORD.finditer(text, a, b):
+        if latin_implausibility(m.group()) < 0.3:
+            continue
+        if runs and m.start() - runs[-1][1] <= MAX_RUN_GAP and RUN_GAP.fullmatch(text, runs[-1][1], m.start()):
+            runs[-1][1] = m.end()
+        else:
+            runs.append([m.start(), m.end()])
+    return [(x, y) for x, y in runs]
+
+
+def _repair_run(text: str, a: int, b: int, opts: dict[str, Any]) -> Edit | Flag | None:
+    """The code-page repair of one run: an edit, a flag when the run is short, or None."""
+    run_text = NBSP.sub(" ", INVISIBLE.sub("", text[a:b]))
+    if len(run_text) < 2 or b - a > MAX_RUN_CHARS or latin_implausibility(run_text) < 0.55:
+        return None
+    got = repair_cyrillic_codepage(run_text)
+    if got is None:
+        return None
+    fixed, ev = got
+    if ev["letters"] < opts["min_cyrillic_letters"] or ev["known_words"] < MIN_KNOWN_SHARE:
+        if ev["letters"] >= 4:  # a lone accented letter ("à") is no evidence either way
+            return Flag(STAGE, a, b, text[a:b], "cyrillic-codepage?",
+                        candidates=[{"text": fixed, **ev}], confidence=0.5)
+        return None
+    return Edit.at(text, a, b, fixed, stage=STAGE, reason="cyrillic-codepage",
+                   confidence=0.95, evidence=ev)
+
+
+def run(text: str, ctx: Any) -> StageResult:
+    opts = {**DEFAULTS, **(getattr(ctx, "options", None) or {})}
+    edits: list[Edit] = []
+    flags: list[Flag] = []
+    stats: dict[str, int] = {}
+    for m in LINE_END.finditer(text):
+        edits.append(Edit.at(text, m.start(), m.end(), "\n", stage=STAGE, reason="line-end",
+                             evidence={"was": [f"U+{ord(c):04X}" for c in m.group()]}))
+    tokens = _tokens(text)
+    taken: list[tuple[int, int]] = []
+    if opts["cyrillic_codepages"]:
+        cyr_edits, flags = _cyrillic_runs(text, tokens, opts)
+        edits.extend(cyr_edits)
+        taken = sorted((e.start, e.end) for e in cyr_edits)
+    ti = 0
+    for start, end in tokens:
+        while ti < len(taken) and taken[ti][1] <= start:
+            ti += 1
+        if ti < len(taken) and taken[ti][0] < end:
+            continue  # inside a code-page repair
+        token = text[start:end]
+        fixed, reasons, evidence = _fix_token(token, opts)
+        if fixed == token:
+            continue
+        for r in reasons:
+            stats[r] = stats.get(r, 0) + 1
+        edits.append(_trimmed_edit(text, start, end, fixed, reason=reasons[0],
+                                   confidence=0.99 if reasons[0] != "homoglyph" else 0.9,
+                                   evidence={"steps": reasons, **evidence}))
+    for e in edits:
+        if e.reason in ("line-end", "cyrillic-codepage"):
+            stats[e.reason] = stats.get(e.reason, 0) + 1
+    return StageResult(edits=edits, flags=flags, stats=stats)

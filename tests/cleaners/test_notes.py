@@ -1,0 +1,112 @@
+"""Stage `notes`: before/after table (with negative cases), idempotence, robustness."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from cleaners import notes as stage
+from cleaners.document import apply_edits, check_edits
+
+CASES = json.loads((Path(__file__).parents[1] / "data" / "notes" / "cases.json").read_text("utf-8"))
+
+
+class Ctx:
+    def __init__(self, spans=()):
+        self.options = dict(stage.DEFAULTS)
+        self.spans = list(spans)
+        self.meta = {}
+
+
+def clean(text, spans=()):
+    result = stage.run(text, Ctx(spans))
+    return apply_edits(text, result.edits), result
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_table(case):
+    assert clean(case["before"])[0] == case["after"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_idempotent_on_table(case):
+    once = clean(case["before"])[0]
+    assert stage.run(once, Ctx()).edits == []
+
+
+def test_every_edit_has_reason_and_stage():
+    for case in CASES:
+        for e in clean(case["before"])[1].edits:
+            assert e.stage == "notes" and e.reason and e.before == case["before"][e.start:e.end]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_never_crashes_and_edits_apply(text):
+    result = stage.run(text, Ctx())
+    check_edits(text, result.edits)
+    out = apply_edits(text, result.edits)
+    assert stage.run(out, Ctx()).edits == []
+
+
+# Text built from the characters the stage cares about, so its patterns fire often.
+STRUCTURED = st.text(alphabet=st.sampled_from(list(
+    "  \n\n\r\t.,;:!?'’”“\"[]{}()0123456789°¹²³⁰sSoOlI aeiPoeRs Share on facebook Loading… "
+    "Ââ€œ\u00a0\u200b\u00ad\x07áčëňŕöč˙ęýűĺđ—–-|")), max_size=80)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(STRUCTURED)
+def test_structured_text_edits_apply_and_are_idempotent(text):
+    result = stage.run(text, Ctx())
+    out = apply_edits(text, result.edits)
+    assert stage.run(out, Ctx()).edits == []
+
+
+def test_note_spans_are_left_alone():
+    from cleaners.document import Span
+    text = "Body text.4 More.\n\n4 See the source.12 Also p.10.\n"
+    start = text.index("4 See")
+    out, result = clean(text, spans=[Span("note", start, len(text) - 1)])
+    assert out == "Body text. More.\n\n4 See the source.12 Also p.10.\n"
+
+
+def test_weak_candidates_without_sequence_are_flagged_not_removed():
+    text = "It ended badly. 7 People came home. It rained."
+    out, result = clean(text)
+    assert out == text
+    assert [f.reason for f in result.flags] == ["note-marker-spaced?"]
+
+
+def test_edits_carry_marker_and_number_as_evidence():
+    _, result = clean("problems.10 Next")
+    (e,) = result.edits
+    assert e.reason == "note-marker-glued" and e.evidence["marker"] == "10" and e.evidence["number"] == 10
+
+
+KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_failures.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", KNOWN, ids=[c["name"] for c in KNOWN])
+def test_known_failures_still_fail(case):
+    """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
+    assert clean(case["before"])[0] != case["ideal"]
+
+
+SEEDS = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "seeds.json").read_text("utf-8"))
+RAW = Path(__file__).parents[2] / "raw"
+
+
+@pytest.mark.parametrize("doc", [k for k in SEEDS if not k.startswith("_")])
+def test_seed_counts_by_reason_and_idempotence(doc):
+    from collections import Counter
+
+    from cleaners import unicode as unicode_stage
+    (path,) = RAW.glob(f"{doc}_*.txt")
+    text = path.read_text("utf-8")
+    if stage is not unicode_stage:
+        text = apply_edits(text, unicode_stage.run(text, Ctx()).edits)
+    out, result = clean(text)
+    assert dict(Counter(e.reason for e in result.edits)) == SEEDS[doc]
+    assert stage.run(out, Ctx()).edits == []
