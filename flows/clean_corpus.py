@@ -71,7 +71,7 @@ from flows.publish import publish
 from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, flows_source_digest,
                          layout_document, layout_failure, lexicon_digest, resources_digest,
                          review_file_digest, state_digest, words_document)
-from flows.summary import artifact_rows, build_outputs, render_table, run_json, summary
+from flows.summary import artifact_rows, build_outputs, corpus_outputs, render_table, run_json, summary
 
 RUNNERS = ("default", "threads", "dask")
 FLOWS_DIGEST = flows_source_digest()
@@ -102,6 +102,10 @@ def words_cache_key(context, params: dict[str, Any]) -> str:
                            config.digest("words"), review_file_digest(config), FLOWS_DIGEST)
 
 
+def corpus_cache_key(context, params: dict[str, Any]) -> str:
+    return "corpus-" + _key(params["key"], FLOWS_DIGEST)
+
+
 def retry_io(task, task_run, state) -> bool:
     """Retry transient I/O errors only (not a missing or unreadable file, not a bug)."""
     try:
@@ -129,6 +133,12 @@ def resources_task(layout_texts: dict[str, str], key: str, config: Config) -> di
       cache_policy=CacheKeyFnPolicy(cache_key_fn=words_cache_key))
 def words_task(state, layout_digest: str, resources: dict[str, Any], resources_key: str, config: Config):
     return words_document(state, config, resources)
+
+
+@task(name="corpus-files", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=corpus_cache_key))
+def corpus_task(results: list[DocResult], key: str, config: Config) -> dict[str, bytes]:
+    return corpus_outputs(results, config=config)
 
 
 def make_task_runner(name: str):
@@ -215,6 +225,9 @@ class _Runners:
         for (params, _, _), hit in zip(items, cached):
             self.counts["cached" if hit else "computed"] += 1
             runner = self.heavy if (use_heavy and not hit) else self.light
+            if runner is self.heavy and self.name == "dask":
+                # prefect-dask hands a quote()d argument to the task as a bare tuple
+                params = {k: _unquoted(v) for k, v in params.items()}
             futures.append(runner.submit(task, params))
         return futures
 
@@ -317,12 +330,14 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
         resources = resources_fn(quote({d: o.state.text for d, o in good.items()}), key, config)
         phase = bar.phase("words")
         items = []
+        words_keys = stats.setdefault("_words_keys", {})
         for d, o in good.items():
             # quote(): Prefect would otherwise walk every Edit of the state looking for
             # futures (1.8 s for the largest seed), twice per task
             params = {"state": quote(o.state), "layout_digest": o.digest, "resources": quote(resources),
                       "resources_key": key, "config": config}
-            items.append((params, words_cache_key(None, params), by_id[d].size))
+            words_keys[d] = words_cache_key(None, params)
+            items.append((params, words_keys[d], by_id[d].size))
         futures = dict(zip(runners.submit_all(words_task, items), good))
         for fut in as_completed(list(futures)):
             doc_id = futures[fut]
@@ -358,7 +373,13 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
     _run_documents(found, config, runner, refresh, results, stats)
     skipped = [DocResult("", n.rel_path, "skipped", n.message) for n in found.skipped]
     all_results = list(results.values()) + skipped
-    files = build_outputs(all_results, raw_dir=raw, config=config)
+    words_keys = stats.pop("_words_keys", {})
+    ok = sorted((r for r in all_results if r.status == "ok"), key=lambda r: r.doc_id)
+    corpus_key = _key(*(f"{r.doc_id}\x01{r.rel_path}\x01{r.sha256}\x01{words_keys[r.doc_id]}" for r in ok),
+                      config.digest())
+    corpus_fn = corpus_task.with_options(refresh_cache=True) if refresh else corpus_task
+    corpus = corpus_fn(quote(ok), corpus_key, config)
+    files = build_outputs(all_results, raw_dir=raw, config=config, corpus=corpus)
     data = summary(all_results, raw_dir=raw, config=config)
     run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
                 "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}

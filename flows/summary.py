@@ -97,15 +97,12 @@ def corpus_files_fn():
     return corpus_files
 
 
-def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config) -> dict[str, bytes]:
-    """All files of clean/ except run.json: per document and corpus level."""
+def corpus_outputs(results: list[DocResult], *, config: Config) -> dict[str, bytes]:
+    """The corpus-level files (corpus.jsonl, manifest.json, duplicates.jsonl) of the cleaned documents."""
     ok = {r.doc_id: r for r in results if r.status == "ok" and r.state is not None}
-    files: dict[str, bytes] = {}
-    for doc_id in sorted(ok):
-        files.update(document_files(doc_id, ok[doc_id].state))
     fn = corpus_files_fn()
     extra = {"options": config.options.get("dedup")} if "options" in inspect.signature(fn).parameters else {}
-    corpus = fn(
+    return fn(
         {d: r.state for d, r in sorted(ok.items())},
         raw_sha256={d: r.sha256 for d, r in ok.items()},
         raw_paths={d: r.rel_path for d, r in ok.items()},
@@ -113,7 +110,16 @@ def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config) -> 
         pipeline_version=PIPELINE_VERSION,
         **extra,
     )
-    files.update(corpus)
+
+
+def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config,
+                  corpus: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """All files of clean/ except run.json: per document and corpus level (``corpus`` if computed already)."""
+    ok = {r.doc_id: r for r in results if r.status == "ok" and r.state is not None}
+    files: dict[str, bytes] = {}
+    for doc_id in sorted(ok):
+        files.update(document_files(doc_id, ok[doc_id].state))
+    files.update(corpus if corpus is not None else corpus_outputs(results, config=config))
     manifest = json.loads(files["manifest.json"]) if "manifest.json" in files else {}
     manifest["raw_dir"] = raw_dir
     files["manifest.json"] = _dumps(manifest)
