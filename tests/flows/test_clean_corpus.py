@@ -56,8 +56,9 @@ def test_only_transient_io_errors_are_retried(exc, retry):
 
 
 def test_runner_names():
-    assert type(cc.make_task_runner("default")).__name__ == "ProcessPoolTaskRunner"
+    assert type(cc.make_task_runner("default")).__name__ == "ThreadPoolTaskRunner"
     assert type(cc.make_task_runner("threads")).__name__ == "ThreadPoolTaskRunner"
+    assert type(cc.make_task_runner("processes")).__name__ == "ProcessPoolTaskRunner"
     assert type(cc.make_task_runner("dask")).__name__ == "DaskTaskRunner"
     with pytest.raises(ValueError):
         cc.make_task_runner("gpu")

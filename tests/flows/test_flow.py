@@ -1,7 +1,7 @@
 """The clean_corpus flow end to end, on a small raw folder of seed snippets and bad files.
 
 Four real flow runs under the session's Prefect harness, shared by the tests
-of this module: a cold run (process pool), a recomputed run into a second
+of this module: a cold run (process pool: the 1 MB word makes it start), a recomputed run into a second
 folder (threads), a warm rerun through the CLI's ``main`` (everything cached),
 and a run on the clean output as raw (idempotence).
 """
@@ -99,7 +99,7 @@ def runs(prefect_harness, tmp_path_factory):
     mp.setattr(module, "sha256_file", fake_sha)
     outside_before = {p for p in base.rglob("*") if "clean" not in p.relative_to(base).parts[0]}
     try:
-        s1 = module.clean_corpus(raw=str(raw), clean=str(base / "clean1"), runner="default")
+        s1 = module.clean_corpus(raw=str(raw), clean=str(base / "clean1"), runner="processes")
         s2 = module.clean_corpus(raw=str(raw), clean=str(base / "clean2"), runner="threads", refresh=True)
         c1_before_warm = tree(base / "clean1")
         rc = module.main(["--raw", str(raw), "--clean", str(base / "clean1")])
@@ -156,7 +156,7 @@ def test_replay_raw_plus_edits_gives_the_clean_text(runs):
 def test_two_runs_are_byte_identical_whatever_the_runner(runs):
     base = runs["base"]
     assert contract(base / "clean1") == contract(base / "clean2")
-    assert runs["s1"]["run"]["runner"] == "default" and runs["s2"]["run"]["runner"] == "threads"
+    assert runs["s1"]["run"]["runner"] == "processes" and runs["s2"]["run"]["runner"] == "threads"
     assert runs["s2"]["run"]["tasks"]["cached"] == 0
 
 
