@@ -1,0 +1,438 @@
+"""The Prefect flow that cleans a raw folder into a clean folder.
+
+    python -m flows.clean_corpus --raw raw --clean clean [--runner default|threads|processes|dask]
+                                 [--config scanclean.toml] [--max-mb 32] [--refresh]
+
+Steps: discover the raw files (:mod:`flows.discover`); a ``layout`` task per
+document, cached on (raw content sha256, layout config digest, which includes
+the pipeline version, flow source); one ``corpus-resources`` task building the
+lexicon from all layout texts, cached on the layout outputs' digests and the
+words config; a ``words`` task per document, cached on (layout output digest,
+lexicon digest, words config digest, review file content); then the corpus
+files, the summary (clean/run.json, a table on the terminal and a Prefect
+table artifact) and an atomic publish (:mod:`flows.publish`). A rerun with
+nothing changed takes every document from the cache (results persisted under
+``PREFECT_RESULTS_LOCAL_STORAGE_PATH``).
+
+Runners: ``default`` (= ``threads``) is Prefect's ThreadPoolTaskRunner with 2
+threads; ``processes`` is Prefect 3.8.8's ProcessPoolTaskRunner (2 spawned
+processes); ``dask`` is prefect-dask's DaskTaskRunner on a LocalCluster of 2
+worker processes, or the cluster at ``$DASK_ADDRESS`` (then ``PREFECT_API_URL``
+must name a server the workers reach). Threads are the default because they
+measured fastest here: on 25 documents (8.5 MB) the process pool took 96 s
+against 37 s for threads (each process imports Prefect and loads the word
+lists, and every words task ships its document state and the corpus resources
+to the worker). Whatever the runner, cache hits and less than 1 MB of
+uncached text run in the flow's own threads (starting a pool costs seconds).
+
+Exit status of the CLI: 0 when every document was cleaned, 1 when any was
+refused or failed (the others are still cleaned and published), 2 when
+nothing could be done (bad folders, no documents; clean/ is left untouched).
+
+Bad input (each gets a line in the summary; see flows.discover and flows.steps):
+
+====================================  ==========  =========================================
+input                                 outcome     where / why
+====================================  ==========  =========================================
+empty file, whitespace only           refused     "no text to clean" (flows.steps)
+binary (NUL bytes, image as .txt)     refused     by cleaners.decode (its message)
+invalid UTF-8, cp1252 (0x93/0x94)     processed   decoder's fallback recorded in meta/ and summary
+UTF-8/UTF-16 with BOM, UTF-16 no BOM  processed   decoder's choice recorded (refused if it cannot tell)
+CRLF, lone CR line ends               processed   normalised by the unicode stage
+file over 32 MB (e.g. 50 MB one line) refused     split it or raise --max-mb
+a 1 MB "word"                         processed
+deleted / changed during the run      failed      "deleted during the run" / "changed ... rerun"
+unreadable (permissions)              failed      "permission denied: chmod a+r"
+non-.txt, hidden files and folders    skipped     a note, not an error; FIFOs and devices too
+nested folders                        processed   recursed; parts joined by "__" in the name
+spaces, non-ASCII in names            processed   kept (NFC)
+names equal ignoring case / NFC       refused     both files: "name clash ... rename"
+stage crash (a bug)                   failed      exception type and message
+====================================  ==========  =========================================
+"""
+
+from __future__ import annotations
+
+import flows  # noqa: F401  (sets the Prefect environment before Prefect is imported)
+
+import argparse
+import hashlib
+import logging
+import os
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
+
+from cleaners.pipeline import Config
+from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
+from flows.publish import publish
+from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, flows_source_digest,
+                         layout_document, layout_failure, lexicon_digest, resources_digest,
+                         review_file_digest, state_digest, words_document)
+from flows.summary import artifact_rows, build_outputs, corpus_outputs, render_table, run_json, summary
+
+RUNNERS = ("default", "threads", "processes", "dask")
+FLOWS_DIGEST = flows_source_digest()
+HEAVY_MIN_BYTES = 1_000_000  # less uncached raw text than this is cleaned in the flow's process
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def layout_cache_key(context, params: dict[str, Any]) -> str:
+    raw: RawFile = params["raw"]
+    return "layout-" + _key(raw.doc_id, params["sha256"], params["config"].digest("layout"), FLOWS_DIGEST)
+
+
+def resources_cache_key(context, params: dict[str, Any]) -> str:
+    return "resources-" + _key(params["key"], FLOWS_DIGEST)
+
+
+def _unquoted(value):
+    return value.unquote() if isinstance(value, quote) else value
+
+
+def words_cache_key(context, params: dict[str, Any]) -> str:
+    config: Config = params["config"]
+    return "words-" + _key(params["layout_digest"],
+                           lexicon_digest(_unquoted(params["resources"]), params["resources_key"]),
+                           config.digest("words"), review_file_digest(config), FLOWS_DIGEST)
+
+
+def corpus_cache_key(context, params: dict[str, Any]) -> str:
+    return "corpus-" + _key(params["key"], FLOWS_DIGEST)
+
+
+def retry_io(task, task_run, state) -> bool:
+    """Retry transient I/O errors only (not a missing or unreadable file, not a bug)."""
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:  # noqa: BLE001  (no result: retry as Prefect would)
+        return True
+    return isinstance(exc, OSError) and not isinstance(
+        exc, (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError))
+
+
+@task(name="layout", task_run_name="layout {raw.doc_id}", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=layout_cache_key),
+      retries=2, retry_delay_seconds=0.5, retry_condition_fn=retry_io)
+def layout_task(raw: RawFile, sha256: str, config: Config) -> LayoutOutcome:
+    return layout_document(raw, sha256, config)
+
+
+@task(name="corpus-resources", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=resources_cache_key))
+def resources_task(layout_texts: dict[str, str], key: str, config: Config) -> dict[str, Any]:
+    return build_corpus_resources(layout_texts, config)
+
+
+@task(name="words", task_run_name="words {state.doc_id}", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=words_cache_key))
+def words_task(state, layout_digest: str, resources: dict[str, Any], resources_key: str, config: Config):
+    return words_document(state, config, resources)
+
+
+@task(name="corpus-files", persist_result=True,
+      cache_policy=CacheKeyFnPolicy(cache_key_fn=corpus_cache_key))
+def corpus_task(results: list[DocResult], key: str, config: Config) -> dict[str, bytes]:
+    return corpus_outputs(results, config=config)
+
+
+def make_task_runner(name: str):
+    """The Prefect task runner that does the real work for ``--runner``."""
+    workers = max(1, min(2, os.cpu_count() or 1))
+    if name in ("default", "threads"):
+        from prefect.task_runners import ThreadPoolTaskRunner
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if name == "processes":
+        from prefect.task_runners import ProcessPoolTaskRunner
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if name == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        # the cluster's own INFO logs (workers starting and retiring) drown the run's
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+        address = os.environ.get("DASK_ADDRESS")
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                              cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
+
+
+def check_runner(name: str) -> None:
+    """Refuse a runner choice that cannot work, with what to do (raises ValueError)."""
+    if name not in RUNNERS:
+        raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
+    if name == "dask" and os.environ.get("DASK_ADDRESS") and not os.environ.get("PREFECT_API_URL"):
+        # workers of a cluster we did not start cannot reach this process's temporary
+        # server: each would start its own, time out, and leave it running
+        raise ValueError("--runner dask with DASK_ADDRESS needs a Prefect server the Dask workers can "
+                         "reach: start one (prefect server start) and set PREFECT_API_URL for the "
+                         "flow and the workers; the workers also need scanclean importable")
+
+
+def _stored(key: str) -> bool:
+    """Whether a result is stored under ``key`` (a cheap look at the file, for routing only)."""
+    from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH
+
+    return (Path(PREFECT_RESULTS_LOCAL_STORAGE_PATH.value()).expanduser() / key).is_file()
+
+
+class _Runners:
+    """Cache hits run in the flow's process (threads); real work goes to the chosen runner.
+
+    Starting a process pool or a Dask cluster costs seconds (each worker
+    imports Prefect and the cleaners); a rerun with nothing changed should not
+    pay that just to read results back. Routing only decides *where* a task
+    runs: Prefect's cache policy still decides whether it computes, so a wrong
+    guess costs time, never correctness.
+    """
+
+    def __init__(self, name: str, refresh: bool):
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        self.name, self.refresh = name, refresh
+        self.light = ThreadPoolTaskRunner(max_workers=8)  # cache hits wait on I/O and the API
+        self.heavy = None
+        self.stack = ExitStack()
+        self.counts = {"cached": 0, "computed": 0}
+
+    def __enter__(self):
+        self.stack.enter_context(self.light)
+        return self
+
+    def __exit__(self, *exc):
+        return self.stack.__exit__(*exc)
+
+    def submit_all(self, task, items: list[tuple[dict[str, Any], str, int]]) -> list:
+        """Submit one phase's tasks, ``(parameters, cache key, raw bytes)`` each; futures in order."""
+        if self.refresh:
+            task = task.with_options(refresh_cache=True)
+        cached = [not self.refresh and _stored(key) for _, key, _ in items]
+        todo_bytes = sum(n for (_, _, n), hit in zip(items, cached) if not hit)
+        # a pool is worth starting for real work only (or when Dask was asked for)
+        use_heavy = todo_bytes and (self.name == "dask" or todo_bytes >= HEAVY_MIN_BYTES)
+        if use_heavy and self.heavy is None:
+            self.stack.enter_context(_workers_share_api())
+            self.heavy = self.stack.enter_context(make_task_runner(self.name))
+        futures = []
+        for (params, _, _), hit in zip(items, cached):
+            self.counts["cached" if hit else "computed"] += 1
+            runner = self.heavy if (use_heavy and not hit) else self.light
+            if runner is self.heavy and self.name == "dask":
+                # prefect-dask hands a quote()d argument to the task as a bare tuple
+                params = {k: _unquoted(v) for k, v in params.items()}
+            futures.append(runner.submit(task, params))
+        return futures
+
+
+@contextmanager
+def _workers_share_api():
+    """Let worker processes talk to this run's Prefect API.
+
+    Without ``PREFECT_API_URL`` Prefect starts a temporary server per process;
+    process-pool and Dask workers would each start their own (about 10 s each,
+    and they time out under load). Point them at the flow's server instead.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        url = str(client.api_url).rstrip("/")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+class _Progress:
+    """Documents done/total and MB/s on the terminal (stderr), per phase."""
+
+    def __init__(self, total_bytes: int, total_docs: int):
+        from rich.console import Console
+        from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TransferSpeedColumn)
+
+        self.total_docs = total_docs
+        self.progress = Progress(TextColumn("{task.description:>7}"), BarColumn(),
+                                 TextColumn("{task.fields[docs]}/{task.fields[ndocs]} documents"),
+                                 TransferSpeedColumn(), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=False)
+        self.total_bytes = max(total_bytes, 1)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def phase(self, name: str) -> int:
+        return self.progress.add_task(name, total=self.total_bytes, docs=0, ndocs=self.total_docs)
+
+    def advance(self, phase: int, nbytes: int) -> None:
+        t = self.progress.tasks[[t.id for t in self.progress.tasks].index(phase)]
+        self.progress.update(phase, advance=nbytes, docs=t.fields["docs"] + 1)
+
+
+def _result_of(future) -> tuple[Any, BaseException | None]:
+    """(result, None) for a completed task, (None, exception) for a failed one."""
+    try:
+        value = future.result(raise_on_failure=False)
+    except BaseException as exc:  # noqa: BLE001  (a crashed worker, a lost result...)
+        return None, exc
+    if isinstance(value, BaseException):
+        return None, value
+    return value, None
+
+
+def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
+                   results: dict[str, DocResult], stats: dict[str, Any]) -> None:
+    """Layout, resources and words for every discovered file; fills ``results``."""
+    hashes: dict[str, str] = {}
+    for raw in found.files:
+        try:
+            hashes[raw.doc_id] = sha256_file(raw.path)
+        except OSError as exc:
+            results[raw.doc_id] = DocResult(raw.doc_id, raw.rel_path, "failed", describe_os_error(exc))
+    todo = [f for f in found.files if f.doc_id in hashes]
+    by_id = {f.doc_id: f for f in todo}
+    total_bytes = sum(f.size for f in todo)
+    layout: dict[str, LayoutOutcome] = {}
+    with _Progress(total_bytes, len(todo)) as bar, _Runners(runner, refresh) as runners:
+        phase = bar.phase("layout")
+        items = []
+        for f in todo:
+            params = {"raw": f, "sha256": hashes[f.doc_id], "config": config}
+            items.append((params, layout_cache_key(None, params), f.size))
+        futures = dict(zip(runners.submit_all(layout_task, items), todo))
+        for fut in as_completed(list(futures)):
+            raw = futures[fut]
+            value, exc = _result_of(fut)
+            outcome = layout_failure(raw, exc) if exc else value
+            layout[raw.doc_id] = outcome
+            if outcome.status != "ok":
+                results[raw.doc_id] = DocResult(raw.doc_id, raw.rel_path, outcome.status, outcome.message,
+                                                sha256=hashes[raw.doc_id])
+            bar.advance(phase, raw.size)
+        good = {d: o for d, o in sorted(layout.items()) if o.status == "ok"}
+        key = resources_digest({d: o.digest for d, o in good.items()}, config)
+        resources_fn = resources_task.with_options(refresh_cache=True) if refresh else resources_task
+        resources = resources_fn(quote({d: o.state.text for d, o in good.items()}), key, config)
+        phase = bar.phase("words")
+        items = []
+        words_keys = stats.setdefault("_words_keys", {})
+        for d, o in good.items():
+            # quote(): Prefect would otherwise walk every Edit of the state looking for
+            # futures (1.8 s for the largest seed), twice per task
+            params = {"state": quote(o.state), "layout_digest": o.digest, "resources": quote(resources),
+                      "resources_key": key, "config": config}
+            words_keys[d] = words_cache_key(None, params)
+            items.append((params, words_keys[d], by_id[d].size))
+        futures = dict(zip(runners.submit_all(words_task, items), good))
+        for fut in as_completed(list(futures)):
+            doc_id = futures[fut]
+            raw = by_id[doc_id]
+            value, exc = _result_of(fut)
+            if exc:
+                results[doc_id] = DocResult(doc_id, raw.rel_path, "failed",
+                                            f"words phase crashed: {type(exc).__name__}: {exc}",
+                                            sha256=hashes[doc_id])
+            else:
+                results[doc_id] = DocResult(doc_id, raw.rel_path, "ok", state=value,
+                                            sha256=hashes[doc_id])
+            bar.advance(phase, raw.size)
+        stats.update(runners.counts)
+
+
+@flow(name="clean-corpus")
+def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default",
+                 config_path: str | None = None, refresh: bool = False,
+                 max_mb: float = MAX_DOCUMENT_MB) -> dict[str, Any]:
+    """Clean every document of ``raw`` into ``clean`` (atomically) and return the run summary."""
+    started = time.time()
+    check_runner(runner)
+    check_folders(raw, clean)
+    config = Config.from_toml(config_path) if config_path else Config()
+    found = discover(raw, max_mb=max_mb)
+    if not found.files and not found.refused:
+        raise ValueError(f"no .txt documents in {raw}: nothing to clean (clean folder left as it was)")
+    results: dict[str, DocResult] = {}
+    for note in found.refused:
+        results[note.rel_path] = DocResult(note.doc_id or "", note.rel_path, "refused", note.message)
+    stats: dict[str, Any] = {}
+    _run_documents(found, config, runner, refresh, results, stats)
+    skipped = [DocResult("", n.rel_path, "skipped", n.message) for n in found.skipped]
+    all_results = list(results.values()) + skipped
+    words_keys = stats.pop("_words_keys", {})
+    ok = sorted((r for r in all_results if r.status == "ok"), key=lambda r: r.doc_id)
+    corpus_key = _key(*(f"{r.doc_id}\x01{r.rel_path}\x01{r.sha256}\x01{words_keys[r.doc_id]}" for r in ok),
+                      config.digest())
+    corpus_fn = corpus_task.with_options(refresh_cache=True) if refresh else corpus_task
+    corpus = corpus_fn(quote(ok), corpus_key, config)
+    files = build_outputs(all_results, raw_dir=raw, config=config, corpus=corpus)
+    data = summary(all_results, raw_dir=raw, config=config)
+    run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
+                "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}
+    files["run.json"] = run_json(data, run_info)
+    notes = publish(clean, files, wait_seconds=120)
+    data["run"] = {**run_info, "recovery": notes}
+    try:
+        create_table_artifact(artifact_rows(data), key="scanclean-run",
+                              description=f"scanclean run of {raw} -> {clean}: {data['counts']}")
+    except Exception as exc:  # noqa: BLE001  (the artifact is a view; the files are the record)
+        print(f"warning: could not create the Prefect artifact: {exc}", file=sys.stderr)
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.clean_corpus", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw", default="raw", help="folder of raw OCR .txt files (default: raw)")
+    parser.add_argument("--clean", default="clean", help="output folder, replaced atomically (default: clean)")
+    parser.add_argument("--runner", default="default", choices=RUNNERS)
+    parser.add_argument("--config", default=None, help="a scanclean.toml with [stages.<name>] tables")
+    parser.add_argument("--max-mb", type=float, default=MAX_DOCUMENT_MB,
+                        help=f"refuse documents larger than this (default {MAX_DOCUMENT_MB:g})")
+    parser.add_argument("--refresh", action="store_true", help="recompute everything (ignore cached results)")
+    args = parser.parse_args(argv)
+    try:  # fail fast, before Prefect starts a server
+        check_runner(args.runner)
+        check_folders(args.raw, args.clean)
+        found = discover(args.raw, max_mb=args.max_mb)
+        if not found.files and not found.refused:
+            raise ValueError(f"no .txt documents in {args.raw}: nothing to clean "
+                             f"({len(found.skipped)} other files skipped; clean folder left as it was)")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config,
+                         refresh=args.refresh, max_mb=args.max_mb, return_state=True)
+    if not state.is_completed():
+        exc = state.result(raise_on_failure=False)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data = state.result()
+    render_table(data)
+    print(f"clean folder: {args.clean}  (summary: {args.clean}/run.json, diff report: "
+          f"{args.clean}/{data['report']})")
+    return 1 if data["status"] != "ok" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

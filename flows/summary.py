@@ -1,0 +1,171 @@
+"""A run's outputs and summary, as plain data (no Prefect).
+
+``build_outputs`` turns the documents' end states into the files of clean/
+(per document, corpus level, ``run.json``). Everything in them is
+deterministic except the ``run`` section of ``run.json`` (start time, seconds,
+runner, cache hits, recovery notes): two runs on the same input give
+byte-identical clean/ apart from that one section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from cleaners.outputs import document_files
+from cleaners.pipeline import PIPELINE_VERSION, STAGE_NAMES, Config
+from flows.steps import DocResult
+
+REPORT_PATH = "report/index.html"
+FAILING = ("refused", "failed")
+
+
+def _dumps(obj: Any) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1, default=str) + "\n").encode("utf-8")
+
+
+def edit_counts(result: DocResult) -> dict[str, int]:
+    """Edits per stage that ran, in stage order."""
+    if result.state is None:
+        return {}
+    stats = result.state.stats
+    return {name: int(stats[name].get("edits", 0)) for name in STAGE_NAMES if name in stats}
+
+
+def summary_row(result: DocResult) -> dict[str, Any]:
+    """One line of the run summary."""
+    row: dict[str, Any] = {"doc": result.doc_id, "raw": result.rel_path, "status": result.status,
+                           "message": result.message}
+    if result.state is not None:
+        decode = result.state.meta.get("decode", {})
+        row["edits"] = edit_counts(result)
+        row["edits_total"] = len(result.state.edits)
+        row["flags"] = len(result.state.flags)
+        row["decode"] = decode.get("encoding", "")
+        notes = list(result.notes)
+        if decode.get("fallback"):
+            notes.append(f"decoded as {decode.get('encoding')}: {decode['fallback']}")
+        notes.extend(decode.get("warnings") or [])
+        if notes:
+            row["message"] = "; ".join([m for m in [result.message] if m] + notes)
+    return row
+
+
+def summary(results: Iterable[DocResult], *, raw_dir: str, config: Config) -> dict[str, Any]:
+    """The deterministic part of run.json: one row per raw file, counts, overall status."""
+    rows = [summary_row(r) for r in sorted(results, key=lambda r: (r.rel_path, r.doc_id))]
+    counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("ok", "refused", "failed", "skipped")}
+    return {
+        "status": "failed" if counts["refused"] or counts["failed"] else "ok",
+        "counts": counts,
+        "documents": rows,
+        "raw_dir": raw_dir,
+        "report": REPORT_PATH,
+        "pipeline_version": PIPELINE_VERSION,
+        "config_digest": config.digest(),
+    }
+
+
+def _fallback_corpus_files(docs, *, raw_sha256, raw_paths, config_digest, pipeline_version) -> dict[str, bytes]:
+    """Minimal manifest while cleaners.corpus is not there."""
+    manifest = {
+        "pipeline_version": pipeline_version,
+        "config_digest": config_digest,
+        "documents": [{"doc_id": d, "raw_path": raw_paths[d], "raw_sha256": raw_sha256[d],
+                       "clean_path": f"{d}.txt",
+                       "clean_sha256": hashlib.sha256(docs[d].text.encode("utf-8")).hexdigest()}
+                      for d in sorted(docs)],
+    }
+    return {"manifest.json": _dumps(manifest)}
+
+
+def corpus_files_fn():
+    """``cleaners.corpus.corpus_files``, or a minimal manifest writer where that module is absent.
+
+    Only a ``corpus.py`` inside the imported ``cleaners`` package counts (an
+    editable install of another checkout could otherwise supply a mismatched one).
+    """
+    import cleaners
+
+    if not (Path(cleaners.__file__).parent / "corpus.py").is_file():
+        return _fallback_corpus_files
+    from cleaners.corpus import corpus_files
+
+    return corpus_files
+
+
+def corpus_outputs(results: list[DocResult], *, config: Config) -> dict[str, bytes]:
+    """The corpus-level files (corpus.jsonl, manifest.json, duplicates.jsonl) of the cleaned documents."""
+    ok = {r.doc_id: r for r in results if r.status == "ok" and r.state is not None}
+    fn = corpus_files_fn()
+    extra = {"options": config.options.get("dedup")} if "options" in inspect.signature(fn).parameters else {}
+    return fn(
+        {d: r.state for d, r in sorted(ok.items())},
+        raw_sha256={d: r.sha256 for d, r in ok.items()},
+        raw_paths={d: r.rel_path for d, r in ok.items()},
+        config_digest=config.digest(),
+        pipeline_version=PIPELINE_VERSION,
+        **extra,
+    )
+
+
+def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config,
+                  corpus: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """All files of clean/ except run.json: per document and corpus level (``corpus`` if computed already)."""
+    ok = {r.doc_id: r for r in results if r.status == "ok" and r.state is not None}
+    files: dict[str, bytes] = {}
+    for doc_id in sorted(ok):
+        files.update(document_files(doc_id, ok[doc_id].state))
+    files.update(corpus if corpus is not None else corpus_outputs(results, config=config))
+    manifest = json.loads(files["manifest.json"]) if "manifest.json" in files else {}
+    manifest["raw_dir"] = raw_dir
+    files["manifest.json"] = _dumps(manifest)
+    return files
+
+
+def run_json(summary_data: dict[str, Any], run_info: dict[str, Any]) -> bytes:
+    """run.json: the summary plus a ``run`` section (timings etc.), the only part that varies between runs."""
+    return _dumps({**summary_data, "run": run_info})
+
+
+def artifact_rows(summary_data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary as flat rows for a Prefect table artifact."""
+    rows = []
+    for row in summary_data["documents"]:
+        flat = {"document": row["doc"] or row["raw"], "raw": row["raw"], "status": row["status"]}
+        for name in STAGE_NAMES:
+            flat[name] = row.get("edits", {}).get(name, "")
+        flat["flags"] = row.get("flags", "")
+        flat["message"] = row["message"]
+        flat["diff report"] = summary_data["report"]
+        rows.append(flat)
+    return rows
+
+
+def render_table(summary_data: dict[str, Any], console=None) -> None:
+    """Print the run summary as a table (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    # only the stages that changed something, or the table outgrows the terminal
+    stages = [n for n in STAGE_NAMES if any(r.get("edits", {}).get(n) for r in summary_data["documents"])]
+    counts = ", ".join(f"{v} {k}" for k, v in summary_data["counts"].items() if v)
+    table = Table(title=f"scanclean run: {counts}", show_lines=False)
+    table.add_column("document")
+    table.add_column("status")
+    for name in stages:
+        table.add_column(name, justify="right")
+    table.add_column("edits", justify="right")
+    table.add_column("flags", justify="right")
+    table.add_column("message", overflow="fold", ratio=1)
+    style = {"ok": "green", "refused": "red", "failed": "bold red", "skipped": "dim"}
+    for row in summary_data["documents"]:
+        cells = [row["doc"] or row["raw"], f"[{style[row['status']]}]{row['status']}[/]"]
+        cells += [str(row.get("edits", {}).get(n, "")) for n in stages]
+        cells += [str(row.get("edits_total", "")), str(row.get("flags", "")), row["message"]]
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,74 @@
+"""flows.clean_corpus without running a flow: CLI checks, cache keys, retry policy, runners."""
+
+import pytest
+
+from cleaners.pipeline import Config
+from flows import clean_corpus as cc
+from flows.discover import RawFile
+
+
+def test_cli_refuses_bad_folders_before_starting_prefect(tmp_path, capsys):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "notes.md").write_text("x")
+    assert cc.main(["--raw", str(tmp_path / "missing"), "--clean", str(tmp_path / "c")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert cc.main(["--raw", str(tmp_path / "raw"), "--clean", str(tmp_path / "raw" / "c")]) == 2
+    assert "separate" in capsys.readouterr().err
+    assert cc.main(["--raw", str(tmp_path / "raw"), "--clean", str(tmp_path / "c")]) == 2
+    assert "no .txt documents" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
+def test_cache_keys_change_with_content_config_and_name():
+    raw = RawFile("a", "a.txt", "/x/a.txt", 3)
+    base = {"raw": raw, "sha256": "1" * 64, "config": Config()}
+    key = cc.layout_cache_key(None, base)
+    assert key == cc.layout_cache_key(None, dict(base))
+    assert key != cc.layout_cache_key(None, {**base, "sha256": "2" * 64})
+    assert key != cc.layout_cache_key(None, {**base, "raw": RawFile("b", "b.txt", "/x/b.txt", 3)})
+    assert key != cc.layout_cache_key(None, {**base, "config": Config(enabled={"hyphens": False})})
+    # a words-phase option does not invalidate the layout phase
+    assert key == cc.layout_cache_key(None, {**base, "config": Config(options={"review": {"x": 1}})})
+    words = {"layout_digest": "d", "resources": {"lexicon": None}, "resources_key": "r", "config": Config()}
+    wkey = cc.words_cache_key(None, words)
+    assert wkey != cc.words_cache_key(None, {**words, "resources_key": "r2"})
+    assert wkey != cc.words_cache_key(None, {**words, "layout_digest": "d2"})
+    assert wkey != cc.words_cache_key(None, {**words, "config": Config(review_file="elsewhere.tsv")})
+
+
+class _State:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def result(self, raise_on_failure=True):
+        return self.exc
+
+
+@pytest.mark.parametrize("exc,retry", [
+    (OSError(5, "Input/output error"), True),
+    (TimeoutError("slow disk"), True),
+    (FileNotFoundError(2, "gone"), False),
+    (PermissionError(13, "denied"), False),
+    (KeyError("bug"), False),
+])
+def test_only_transient_io_errors_are_retried(exc, retry):
+    assert cc.retry_io(None, None, _State(exc)) is retry
+
+
+def test_runner_names():
+    assert type(cc.make_task_runner("default")).__name__ == "ThreadPoolTaskRunner"
+    assert type(cc.make_task_runner("threads")).__name__ == "ThreadPoolTaskRunner"
+    assert type(cc.make_task_runner("processes")).__name__ == "ProcessPoolTaskRunner"
+    assert type(cc.make_task_runner("dask")).__name__ == "DaskTaskRunner"
+    with pytest.raises(ValueError):
+        cc.make_task_runner("gpu")
+
+
+def test_an_existing_dask_cluster_needs_a_real_prefect_server(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DASK_ADDRESS", "tcp://127.0.0.1:1")
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    (tmp_path / "raw").mkdir()
+    assert cc.main(["--raw", str(tmp_path / "raw"), "--clean", str(tmp_path / "c"), "--runner", "dask"]) == 2
+    assert "PREFECT_API_URL" in capsys.readouterr().err
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    cc.check_runner("dask")
