@@ -208,7 +208,7 @@ class _Runners:
         self.light = ThreadPoolTaskRunner(max_workers=8)  # cache hits wait on I/O and the API
         self.heavy = None
         self.stack = ExitStack()
-        self.counts = {"cached": 0, "computed": 0}
+        self.counts: dict[str, dict[str, int]] = {}  # phase -> cached/computed documents
 
     def __enter__(self):
         self.stack.enter_context(self.light)
@@ -217,7 +217,7 @@ class _Runners:
     def __exit__(self, *exc):
         return self.stack.__exit__(*exc)
 
-    def submit_all(self, task, items: list[tuple[dict[str, Any], str, int]]) -> list:
+    def submit_all(self, task, items: list[tuple[dict[str, Any], str, int]], phase: str) -> list:
         """Submit one phase's tasks, ``(parameters, cache key, raw bytes)`` each; futures in order."""
         if self.refresh:
             task = task.with_options(refresh_cache=True)
@@ -230,7 +230,8 @@ class _Runners:
             self.heavy = self.stack.enter_context(make_task_runner(self.name))
         futures = []
         for (params, _, _), hit in zip(items, cached):
-            self.counts["cached" if hit else "computed"] += 1
+            counts = self.counts.setdefault(phase, {"cached": 0, "computed": 0})
+            counts["cached" if hit else "computed"] += 1
             runner = self.heavy if (use_heavy and not hit) else self.light
             if runner is self.heavy and self.name == "dask":
                 # prefect-dask hands a quote()d argument to the task as a bare tuple
@@ -321,7 +322,7 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
         for f in todo:
             params = {"raw": f, "sha256": hashes[f.doc_id], "config": config}
             items.append((params, layout_cache_key(None, params), f.size))
-        futures = dict(zip(runners.submit_all(layout_task, items), todo))
+        futures = dict(zip(runners.submit_all(layout_task, items, "layout"), todo))
         for fut in as_completed(list(futures)):
             raw = futures[fut]
             value, exc = _result_of(fut)
@@ -345,7 +346,7 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
                       "resources_key": key, "config": config}
             words_keys[d] = words_cache_key(None, params)
             items.append((params, words_keys[d], by_id[d].size))
-        futures = dict(zip(runners.submit_all(words_task, items), good))
+        futures = dict(zip(runners.submit_all(words_task, items, "words"), good))
         for fut in as_completed(list(futures)):
             doc_id = futures[fut]
             raw = by_id[doc_id]
