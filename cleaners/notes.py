@@ -93,8 +93,9 @@ YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # Every marker form above contains a digit (\d, or a superscript one). Where a match can
 # start, relative to the first digit of its number, is fixed by each pattern's shape, so
 # the patterns are tried only there (see _candidate_starts) instead of at every position.
-DIGIT_RUN = re.compile(r"\d+")
-SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# (a leading single class, not "\d+", lets the regex engine skip ahead to a candidate character)
+DIGIT_RUN = re.compile(r"\d\d*")
+SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*")
 
 
 @dataclass
@@ -161,7 +162,8 @@ def _candidate_starts(text: str) -> dict[str, list[int]]:
     return {"bracketed": around(-2, -1), "glued": around(-3, -1), "quote_spaced": around(-4, -4),
             "spaced": spaced, "at_digit": digits, "garbled_punct": around(-5, -1),
             "garbled_spaced_punct": around(-3, -1), "garbled_spaced": around(-7, -3),
-            "superscript": [m.start() for m in SUPERSCRIPT_RUN.finditer(text)]}
+            "superscript": [m.start() for m in SUPERSCRIPT_RUN.finditer(text)]
+            if any(c in text for c in "⁰¹²³⁴⁵⁶⁷⁸⁹") else []}
 
 
 def _finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
