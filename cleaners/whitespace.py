@@ -43,6 +43,10 @@ WHITESPACE_RUN = re.compile(
     rf"|(?P<glyph>{SPACE}{{4,}}(?P<g>[^\s\w{re.escape(NOT_GLYPH)}]|[^\W\d_{re.escape(NOT_GLYPH)}])(?=\s|\Z))"
     rf"|(?P<run>{SPACE}{{2,}}|[\t\f\v\u3000])"
 )
+# Runs of whitespace where WHITESPACE_RUN can match: every run but a lone space
+# (a lone space between two non-space characters is none of the forms above).
+# One leading class lets the regex engine skip ahead between runs.
+WHITESPACE_CANDIDATE = re.compile(r"\s(?:\s+|(?<=[^\S ]))")
 
 
 def _newline_form(run: str, in_verse: bool) -> str:
@@ -64,6 +68,40 @@ def normal_form(text: str) -> str:
     """
     from cleaners.document import apply_edits
     return apply_edits(text, run(text, None).edits)
+
+
+def _whitespace_matches(text: str) -> list[re.Match[str]]:
+    """``WHITESPACE_RUN.finditer(text)``, trying the regex only inside candidate runs.
+
+    A match starts at the very start of the text or at a whitespace character,
+    and never at a lone space between two non-space characters, so trying every
+    position of the other whitespace runs (WHITESPACE_CANDIDATE, plus the runs
+    at both ends of the text), each at or after the end of the previous match,
+    gives the same matches as ``finditer`` (none of them is empty).
+
+    >>> [m.group() for m in _whitespace_matches(" a b  c\td \n e ")]
+    [' ', '  ', '\t', ' \n ', ' ']
+    """
+    runs = [m.span() for m in WHITESPACE_CANDIDATE.finditer(text)]
+    lead = len(text) - len(text.lstrip())  # str.isspace() is the regex's \s
+    trail = len(text) - len(text.rstrip())
+    if lead:
+        runs.insert(0, (0, lead))
+    if trail:
+        runs.append((len(text) - trail, len(text)))
+    out: list[re.Match[str]] = []
+    last = 0
+    match = WHITESPACE_RUN.match
+    for a, b in runs:
+        p = max(a, last)
+        while p < b:
+            m = match(text, p)
+            if m is None:
+                p += 1
+                continue
+            out.append(m)
+            p = last = m.end()
+    return out
 
 
 def run(text: str, ctx: Any) -> StageResult:
@@ -90,7 +128,7 @@ def run(text: str, ctx: Any) -> StageResult:
         if text:
             add(0, len(text), "", "leading-blank")
         return StageResult(edits=edits, stats=stats)
-    for m in WHITESPACE_RUN.finditer(text):
+    for m in _whitespace_matches(text):
         a, b = m.span()
         kind = m.lastgroup if m.lastgroup != "g" else "glyph"
         if kind == "start":
