@@ -43,10 +43,12 @@ WHITESPACE_RUN = re.compile(
     rf"|(?P<glyph>{SPACE}{{4,}}(?P<g>[^\s\w{re.escape(NOT_GLYPH)}]|[^\W\d_{re.escape(NOT_GLYPH)}])(?=\s|\Z))"
     rf"|(?P<run>{SPACE}{{2,}}|[\t\f\v\u3000])"
 )
-# Runs of whitespace where WHITESPACE_RUN can match: every run but a lone space
-# (a lone space between two non-space characters is none of the forms above).
-# One leading class lets the regex engine skip ahead between runs.
-WHITESPACE_CANDIDATE = re.compile(r"\s(?:\s+|(?<=[^\S ]))")
+# Whitespace runs where WHITESPACE_RUN can match are those with a character other
+# than a space, or with two spaces (a lone space between two non-space characters is
+# none of the forms above). Both are found by patterns the regex engine can skip
+# ahead for (a leading class; a literal).
+NON_SPACE_WHITESPACE = re.compile(r"[^\S ]\s*")
+TWO_SPACES = re.compile(r"  \s*")
 
 
 def _newline_form(run: str, in_verse: bool) -> str:
@@ -82,7 +84,16 @@ def _whitespace_matches(text: str) -> list[re.Match[str]]:
     >>> [m.group() for m in _whitespace_matches(" a b  c\td \n e ")]
     [' ', '  ', '\t', ' \n ', ' ']
     """
-    runs = [m.span() for m in WHITESPACE_CANDIDATE.finditer(text)]
+    found = sorted([*(m.span() for m in NON_SPACE_WHITESPACE.finditer(text)),
+                    *(m.span() for m in TWO_SPACES.finditer(text))])
+    runs: list[tuple[int, int]] = []
+    for a, b in found:  # widened to whole runs (back over the spaces before), merged
+        while a > 0 and text[a - 1].isspace():
+            a -= 1
+        if runs and a <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(b, runs[-1][1]))
+        else:
+            runs.append((a, b))
     lead = len(text) - len(text.lstrip())  # str.isspace() is the regex's \s
     trail = len(text) - len(text.rstrip())
     if lead:
