@@ -255,7 +255,7 @@ def classify_line(line: str, *, max_words: int = 8, min_repeats: int = 3) -> tup
 def _candidate_line_starts(text: str) -> list[int]:
     """Starts of the lines that may be boilerplate (see FIRST_WORD_CANDIDATE), in order.
 
-    >>> t = "Text of a book\nShare on facebook\nMore text, page 12\n"
+    >>> t = "Text of a book\\nShare on facebook\\nMore text, page 12\\n"
     >>> [t[i:t.find(chr(10), i)] for i in _candidate_line_starts(t)]
     ['Text of a book', 'Share on facebook', 'More text, page 12']
     """

@@ -81,8 +81,8 @@ def _whitespace_matches(text: str) -> list[re.Match[str]]:
     at both ends of the text), each at or after the end of the previous match,
     gives the same matches as ``finditer`` (none of them is empty).
 
-    >>> [m.group() for m in _whitespace_matches(" a b  c\td \n e ")]
-    [' ', '  ', '\t', ' \n ', ' ']
+    >>> [m.group() for m in _whitespace_matches(" a b  c\\td \\n e ")]
+    [' ', '  ', '\\t', ' \\n ', ' ']
     """
     found = sorted([*(m.span() for m in NON_SPACE_WHITESPACE.finditer(text)),
                     *(m.span() for m in TWO_SPACES.finditer(text))])
