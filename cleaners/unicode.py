@@ -86,7 +86,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 # ---- resources --------------------------------------------------------------
-LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# (= r"\r\n?|[\u2028\u2029\x85]", written to start with one class so the engine skips ahead)
+LINE_END = re.compile(r"[\r\u2028\u2029\x85](?:(?<=\r)\n)?")
 # A token (between spaces, tabs and line ends) holding a non-ASCII or control character;
 # matching starts only at token starts,
 # so a 1 MB ASCII "word" costs one linear scan.
@@ -559,15 +560,18 @@ def run(text: str, ctx: Any) -> StageResult:
         edits.extend(cyr_edits)
         taken = sorted((e.start, e.end) for e in cyr_edits)
     ti = 0
+    key = tuple(opts[k] for k in FIX_OPTIONS)
+    fix_cached = _fix_token_cached
     for start, end in tokens:
-        while ti < len(taken) and taken[ti][1] <= start:
-            ti += 1
-        if ti < len(taken) and taken[ti][0] < end:
-            continue  # inside a code-page repair
+        if taken:
+            while ti < len(taken) and taken[ti][1] <= start:
+                ti += 1
+            if ti < len(taken) and taken[ti][0] < end:
+                continue  # inside a code-page repair
         token = text[start:end]
-        fixed, reasons, evidence = _fix_token(token, opts)
-        if fixed == token:
+        if fix_cached(token, key)[0] == token:  # most tokens: nothing to do, nothing to copy
             continue
+        fixed, reasons, evidence = _fix_token(token, opts)
         for r in reasons:
             stats[r] = stats.get(r, 0) + 1
         edits.append(_trimmed_edit(text, start, end, fixed, reason=reasons[0],
