@@ -94,8 +94,7 @@ LINE_END = re.compile(r"[\r\u2028\u2029\x85](?:(?<=\r)\n)?")
 INTERESTING_TOKEN = re.compile(r"(?<![^ \t\n\r\u2028\u2029\x85])[^ \t\n\r\u2028\u2029\x85]*?"
                                r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
 # The same tokens found faster (see _tokens): the interesting character, then the token around it.
-INTERESTING_CHAR = re.compile(r"[^\t\n\r\x20-\x7e\u2028\u2029\x85]")
-TOKEN_REST = re.compile(r"[^ \t\n\r\u2028\u2029\x85]*")
+TOKEN_FROM_INTERESTING = re.compile(r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
 TOKEN_SEPARATORS = " \t\n\r\u2028\u2029\x85"
 NBSP = re.compile(r"[\u00a0\u202f\u2007]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
@@ -468,22 +467,21 @@ def _tokens(text: str) -> list[tuple[int, int]]:
     [(6, 10), (11, 19)]
     """
     # Same spans as INTERESTING_TOKEN.finditer(text), without trying a match at
-    # every token start: find an interesting character (a C-level scan), take the
-    # token around it (back to the last separator, on to the next), go on after it.
+    # every token start: TOKEN_FROM_INTERESTING finds the first interesting character
+    # of a token and runs to the token's end (it starts with one class, so the engine
+    # skips ahead); the token's start is found back from there.
     spans: list[tuple[int, int]] = []
     separators = [c for c in TOKEN_SEPARATORS if c in text]
-    search = INTERESTING_CHAR.search
-    rest = TOKEN_REST.match
     end = 0
-    while True:
-        m = search(text, end)
-        if m is None:
-            return spans
-        i = m.start()
-        # the previous token ended at a separator (or this is the first token)
-        start = max([text.rfind(c, end, i) for c in separators], default=-1) + 1
-        end = rest(text, i).end()
-        spans.append((start, end))
+    for m in TOKEN_FROM_INTERESTING.finditer(text):
+        i, e = m.span()
+        if i == 0 or text[i - 1] in TOKEN_SEPARATORS:
+            start = i
+        else:  # the previous token ended at a separator (or this is the first token)
+            start = max([text.rfind(c, end, i) for c in separators], default=-1) + 1
+        spans.append((start, e))
+        end = e
+    return spans
 
 
 def _runs(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
