@@ -380,7 +380,7 @@ def _fix_token_uncached(token: str, opts: dict[str, Any]) -> tuple[str, list[str
     Repeating makes the stage idempotent when one fix exposes another (a
     control character removed from the middle of a mojibake sequence).
     """
-    if not _may_change(token):
+    if not _may_change(token, ftfy_runs=opts["ftfy"] and len(token) <= opts["max_ftfy_token"]):
         return token, [], {}
     reasons: list[str] = []
     evidence: dict[str, Any] = {}
@@ -395,7 +395,7 @@ def _fix_token_uncached(token: str, opts: dict[str, Any]) -> tuple[str, list[str
     return t, list(dict.fromkeys(reasons)), evidence
 
 
-def _may_change(token: str) -> bool:
+def _may_change(token: str, *, ftfy_runs: bool = True) -> bool:
     """Could any fix of :func:`_fix_token_once` change ``token``? (False: it cannot.)
 
     Without a :data:`MAY_NEED_FIX` character every fix but two is a no-op;
@@ -407,7 +407,7 @@ def _may_change(token: str) -> bool:
     (False, False, True, True)
     """
     return bool(MAY_NEED_FIX.search(token)) or not unicodedata.is_normalized("NFC", token) \
-        or ftfy_is_bad(token)
+        or (ftfy_runs and ftfy_is_bad(token))  # (ftfy skips long tokens: no heuristic to run then)
 
 
 def _fix_token_once(token: str, opts: dict[str, Any], reasons: list[str],
