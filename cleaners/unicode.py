@@ -260,19 +260,20 @@ def _codepage_key(cand: dict[str, Any], known: float) -> tuple[float, float, int
 
 
 class _KnownShare:
-    """:func:`known_word_share` of one text, as bounds until settled.
+    """:func:`known_word_share` of one text, as an upper bound until settled.
 
-    Words the small word lists know are known for sure (:func:`_is_known_word`);
-    the others count as known in ``upper`` until :meth:`settle` asks the large lists.
-    The share is computed as in :func:`known_word_share` (count / number of words),
-    so a settled ``upper`` is exactly that function's value.
+    Words not looked up yet count as known in ``upper``; :meth:`settle` first
+    asks the small word lists (:func:`_is_small_known`: a word they know is
+    known), then the large lists for the rest. The share is computed as in
+    :func:`known_word_share` (count / number of words), so a settled ``upper``
+    is exactly that function's value.
     """
 
     def __init__(self, text: str):
-        words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
-        self.n = len(words)
-        self.count = sum(1 for w in words if _is_small_known(w))
-        self.open = [w for w in words if not _is_small_known(w)]
+        self.open = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
+        self.n = len(self.open)
+        self.count = 0
+        self.small_done = False
 
     @property
     def settled(self) -> bool:
@@ -283,6 +284,12 @@ class _KnownShare:
         return (self.count + len(self.open)) / self.n if self.n else 0.0
 
     def settle(self) -> None:
+        if not self.small_done:
+            self.small_done = True
+            known = [w for w in self.open if _is_small_known(w)]
+            self.count += len(known)
+            self.open = [w for w in self.open if not _is_small_known(w)]
+            return
         self.count += sum(1 for w in self.open if _is_known_word(w))
         self.open = []
 
