@@ -91,6 +91,46 @@ SHARE_LINE = re.compile(r"\s*(?:share|post|send|pin|email)\s+(?:it\s+|this\s+)?(
 UI_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[!?:|•·/»›>\-–—.,()\[\]]+|\d+")
 NAV_SEPARATOR = re.compile(r"[|•·/»›>]")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Which lines can classify_line give a reason at all? Only a line with "..", "…", a digit
+# or a menu separator (loading, last-updated, menus), one whose first word is an
+# interface word (ui-block, menus of one repeated word) or one that starts like a share
+# line. These are found over the whole text, without a Python step for every line.
+# ("_" too: then NON_WORD_CHARS below, without digits and "_", is all that can stand
+# before the first word of the other lines; one class, so the engine can skip ahead)
+SPECIAL_CHAR = re.compile(r"[\d|•·/»›>…_]")
+NON_WORD_CHARS = r"[^\w\n]*"
+
+
+def _word_trie(words: set[str]) -> str:
+    """A regex for exactly ``words``, as a trie (the engine tries few alternatives).
+
+    >>> _word_trie({"in", "inbox", "it"})
+    'i(?:n(?:box)?|t)'
+    """
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if "" in node else "")
+    return emit(trie)
+
+
+# A line whose first two words are interface words (case-insensitively: every character
+# whose lower() is a letter of these words matches it under re.IGNORECASE, checked in
+# the tests), or whose only word is one: ui-block lines have only interface words, a
+# one-word menu repeats its first word. A superset, decided by classify_line.
+UI_WORD_RE = r"(?i:" + _word_trie(UI_WORDS) + r")(?![^\W\d_]|-[^\W\d_])"
+FIRST_WORDS = re.compile(r"\n(?=" + NON_WORD_CHARS + UI_WORD_RE + NON_WORD_CHARS
+                         + r"(?:" + UI_WORD_RE + r"|(?=\n|\Z|[\d_])))")
+SHARE_START = re.compile(r"\n(?=[^\S\n]*(?:share|post|send|pin|email)\s)", re.IGNORECASE)
 
 
 # ---- line classifiers ---------------------------------------------------------
@@ -147,9 +187,10 @@ def repeated_nav(line: str, *, min_repeats: int = 3) -> bool:
     False
     """
     tokens = line.split()
-    if len(tokens) >= min_repeats and len({t.lower() for t in tokens}) == 1 \
-            and tokens[0].lower() in UI_WORDS:
-        return True
+    if len(tokens) >= min_repeats:
+        first = tokens[0].lower()  # the cheap test first: most lines fail it
+        if first in UI_WORDS and all(t.lower() == first for t in tokens):
+            return True
     if NAV_SEPARATOR.search(line):
         items = [p.strip() for p in NAV_SEPARATOR.split(line) if p.strip()]
         return len(items) >= 3 and all(w in UI_WORDS for p in items for w in _words(p)) \
@@ -165,8 +206,11 @@ def ui_line_strength(line: str, *, max_words: int = 8) -> str:
     >>> ui_line_strength("We must share it with the workers of the world.")
     ''
     """
+    first = WORD.search(line)  # a line whose first word is not an interface word is not one
+    if first is None or first.group().lower() not in UI_WORDS:
+        return ""
     words = _words(line)
-    if not words or len(words) > max_words:
+    if len(words) > max_words:
         return ""
     rest = UI_TOKEN.sub("", line).strip()
     if rest or line.rstrip().endswith((".", ",", ";")) or any(w not in UI_WORDS for w in words):
@@ -208,21 +252,47 @@ def classify_line(line: str, *, max_words: int = 8, min_repeats: int = 3) -> tup
 
 
 # ---- the stage --------------------------------------------------------------
+def _candidate_line_starts(text: str) -> list[int]:
+    """Starts of the lines that may be boilerplate (see FIRST_WORD_CANDIDATE), in order.
+
+    >>> t = "Text of a book\\nShare on facebook\\nMore text, page 12\\n"
+    >>> [t[i:t.find(chr(10), i)] for i in _candidate_line_starts(t)]
+    ['Text of a book', 'Share on facebook', 'More text, page 12']
+    """
+    starts = {0} if text else set()  # the first line has no "\n" before it: always tried
+    starts.update(m.end() for m in FIRST_WORDS.finditer(text))
+    starts.update(m.end() for m in SHARE_START.finditer(text))
+    pos = 0
+    while True:  # one hit per line is enough: go on at the next line
+        m = SPECIAL_CHAR.search(text, pos)
+        if m is None:
+            break
+        starts.add(text.rfind("\n", 0, m.start()) + 1)
+        pos = text.find("\n", m.start())
+        if pos == -1:
+            break
+    pos = text.find("..")
+    while pos != -1:
+        starts.add(text.rfind("\n", 0, pos) + 1)
+        nl = text.find("\n", pos)
+        pos = -1 if nl == -1 else text.find("..", nl)
+    return sorted(a for a in starts if a < len(text))
+
+
 def run(text: str, ctx: Any) -> StageResult:
     opts = {**DEFAULTS, **(getattr(ctx, "options", None) or {})}
+    # Only lines with a reason matter: every other line is "" (see _candidate_line_starts).
     lines: list[tuple[int, int, str, str]] = []  # start, end (incl. \n), reason, strength
-    pos = 0
     n = len(text)
-    while pos < n:
+    for pos in _candidate_line_starts(text):
         nl = text.find("\n", pos)
         end = n if nl == -1 else nl + 1
         line = text[pos:end].rstrip("\n")
-        reason, strength = ("", "")
         if len(line) <= 200:
             reason, strength = classify_line(line, max_words=opts["max_words"],
                                              min_repeats=opts["min_repeats"])
-        lines.append((pos, end, reason, strength))
-        pos = end
+            if reason:
+                lines.append((pos, end, reason, strength))
     # Clusters of candidate lines (blank lines may separate them): weak lines
     # go only with a strong one in the same cluster.
     edits: list[Edit] = []
@@ -242,10 +312,11 @@ def run(text: str, ctx: Any) -> StageResult:
                 stats[reason] = stats.get(reason, 0) + 1
         cluster.clear()
 
+    prev_end = 0
     for i, (a, b, reason, strength) in enumerate(lines):
-        if reason:
-            cluster.append(i)
-        elif text[a:b].strip():
+        if text[prev_end:a].strip():  # a line that is neither boilerplate nor blank between
             close()
+        cluster.append(i)
+        prev_end = b
     close()
     return StageResult(edits=edits, stats=stats)

@@ -90,6 +90,12 @@ MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augus
 NEXT_WORD = re.compile(r"\s*(" + LETTER + r"+)")
 PREV_WORD = re.compile(r"(" + LETTER + r"+)\W*$")
 YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+# Every marker form above contains a digit (\d, or a superscript one). Where a match can
+# start, relative to the first digit of its number, is fixed by each pattern's shape, so
+# the patterns are tried only there (see _candidate_starts) instead of at every position.
+# (a leading single class, not "\d+", lets the regex engine skip ahead to a candidate character)
+DIGIT_RUN = re.compile(r"\d\d*")
+SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*")
 
 
 @dataclass
@@ -128,6 +134,59 @@ def _at_paragraph_start(text: str, pos: int, lines: LineIndex) -> bool:
     return col <= 8 and not text[pos - col:pos].strip(" \t[{(")  # a note's own label
 
 
+def _candidate_starts(text: str) -> dict[str, list[int]]:
+    """For each marker pattern, the positions where one of its matches can start.
+
+    ``d`` is the start of a run of digits: the first digit of a match always is
+    one (the character before it is a letter, a stop, a quote, a bracket, a
+    space or a digit look-alike, never a digit). From the patterns' shapes:
+    ``[117]`` / `` [117]`` start 1-2 before it, a glued stop and quotes 1-3, a
+    quote pushed off by a space 4, a garbled marker after a stop 1-5 (its
+    first digit may follow two look-alikes), one after a spaced stop 1-3, a
+    spaced garbled one 3-7; spaced markers start 2-4 before the run of spaces
+    in front of the number (``word.” 12``); the others at the digit itself.
+    Superscript markers start at a run of superscript digits.
+    """
+    digits = [m.start() for m in DIGIT_RUN.finditer(text)]
+    spaced: list[int] = []
+    for d in digits:
+        j = d
+        while j > 0 and text[j - 1] == " ":
+            j -= 1
+        if j < d:
+            spaced.extend((j - 4, j - 3, j - 2))
+
+    def around(lo: int, hi: int) -> list[int]:
+        return [d + k for d in digits for k in range(lo, hi + 1)]
+
+    return {"bracketed": around(-2, -1), "glued": around(-3, -1), "quote_spaced": around(-4, -4),
+            "spaced": spaced, "at_digit": digits, "garbled_punct": around(-5, -1),
+            "garbled_spaced_punct": around(-3, -1), "garbled_spaced": around(-7, -3),
+            "superscript": [m.start() for m in SUPERSCRIPT_RUN.finditer(text)]
+            if any(c in text for c in "⁰¹²³⁴⁵⁶⁷⁸⁹") else []}
+
+
+def _finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` when no match can start outside ``starts``.
+
+    ``match`` at a position sees the whole text (lookbehinds included), and
+    trying the possible starts in order, each at or after the end of the
+    previous match, is what ``finditer`` does (none of the patterns matches
+    the empty string).
+    """
+    out: list[re.Match[str]] = []
+    last = 0
+    match = pattern.match
+    for p in sorted(set(starts)):
+        if p < last:
+            continue
+        m = match(text, p)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
 def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> list[Candidate]:
     """Every marker-like stretch of ``text``, with its form and readings.
 
@@ -137,32 +196,33 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
     ['[117]']
     """
     found: list[Candidate] = []
-    for m in BRACKETED.finditer(text):
+    at = _candidate_starts(text)
+    for m in _finditer_at(BRACKETED, text, at["bracketed"]):
         number = int(m.group(3))
         a = m.start(2) if not m.group(1) or m.start() == 0 or text[m.start() - 1] in "\n" \
             else m.start(1)
         found.append(Candidate(a, m.end(), m.group(2) + m.group(3) + m.group(4), (number,),
                                "bracketed", True))
-    for m in SUPERSCRIPT.finditer(text):  # a superscript after a word or a stop (not km²)
+    for m in _finditer_at(SUPERSCRIPT, text, at["superscript"]):  # a superscript after a word or a stop (not km²)
         if len(m.group()) > 3 or _prev_word(text, m.start()) in UNITS:
             continue
         number = int(m.group().translate(SUPERSCRIPT_DIGITS))
         found.append(Candidate(m.start(), m.end(), m.group(), (number,), "superscript", True))
-    for m in GLUED.finditer(text):
+    for m in _finditer_at(GLUED, text, at["glued"]):
         if _prev_word(text, m.start(1)) in ABBREVIATIONS:
             continue
         found.append(Candidate(m.start(2), m.end(2), m.group(2), (int(m.group(2)),), "glued", True))
     if spaced:
-        for m in SPACED.finditer(text):
+        for m in _finditer_at(SPACED, text, at["spaced"]):
             g, a = m.group(2), m.start(2)
             if _next_word(text, m.end()) in MONTHS or _prev_word(text, a - 1) in ABBREVIATIONS:
                 continue
             found.append(Candidate(a, a + len(g), g.strip(), (int(g),), "spaced", False))
-        for m in QUOTE_SPACED.finditer(text):
+        for m in _finditer_at(QUOTE_SPACED, text, at["quote_spaced"]):
             if _next_word(text, m.end()) not in MONTHS:
                 found.append(Candidate(m.start(3), m.end(3), m.group(3), (int(m.group(3)),),
                                        "spaced", False))
-        for m in SPLIT_SPACED.finditer(text):
+        for m in _finditer_at(SPLIT_SPACED, text, at["spaced"]):
             g, a = m.group(2), m.start(2)
             if _next_word(text, m.end()) not in MONTHS:
                 first, rest = g.split()
@@ -170,21 +230,22 @@ def find_candidates(text: str, *, spaced: bool = True, garbled: bool = True) -> 
                 readings = (int(first + rest),) + (tuple(int(first + str(d) + rest) for d in range(10))
                                                    if len(rest) == 1 else ())
                 found.append(Candidate(a, a + len(g), g.strip(), readings, "garbled", False))
-        for m in AFTER_YEAR.finditer(text):  # controversies of 1923.217 Indeed
+        for m in _finditer_at(AFTER_YEAR, text, at["at_digit"]):  # controversies of 1923.217 Indeed
             found.append(Candidate(m.start(2), m.end(2), m.group(2), (int(m.group(2)),),
                                    "after-year", False))
     if garbled:
-        for m in (*GARBLED_AFTER_PUNCT.finditer(text), *GARBLED_AFTER_SPACED_PUNCT.finditer(text),
-                  *GARBLED_AFTER_WORD.finditer(text)):
+        for m in (*_finditer_at(GARBLED_AFTER_PUNCT, text, at["garbled_punct"]),
+                  *_finditer_at(GARBLED_AFTER_SPACED_PUNCT, text, at["garbled_spaced_punct"]),
+                  *_finditer_at(GARBLED_AFTER_WORD, text, at["at_digit"])):
             readings = digit_readings(m.group(2))
             if readings:
                 found.append(Candidate(m.start(2), m.end(2), m.group(2), readings, "garbled", False))
-        for m in GARBLED_SPACED.finditer(text):
+        for m in _finditer_at(GARBLED_SPACED, text, at["garbled_spaced"]):
             readings = digit_readings(m.group(2))
             if readings and _next_word(text, m.end()) not in MONTHS:
                 found.append(Candidate(m.start(2), m.end(2), m.group(2).strip(), readings,
                                        "garbled", False))
-        for m in GLUED_DIGITS.finditer(text):  # mp3, covid19: not worth a flag when unfit
+        for m in _finditer_at(GLUED_DIGITS, text, at["at_digit"]):  # mp3, covid19: not worth a flag when unfit
             found.append(Candidate(m.start(1), m.end(1), m.group(1), (int(m.group(1)),),
                                    "garbled", False, flag_if_unfit=False))
     found.sort(key=lambda c: (c.start, -c.end))

@@ -48,6 +48,9 @@ from functools import lru_cache
 from typing import Any
 
 import ftfy
+from ftfy.badness import is_bad as ftfy_is_bad
+from ftfy.chardata import LIGATURES as FTFY_LIGATURES
+from ftfy.chardata import WIDTH_MAP as FTFY_WIDTH_MAP
 
 from cleaners.document import Edit, Flag, StageResult
 
@@ -83,12 +86,16 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 # ---- resources --------------------------------------------------------------
-LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# (= r"\r\n?|[\u2028\u2029\x85]", written to start with one class so the engine skips ahead)
+LINE_END = re.compile(r"[\r\u2028\u2029\x85](?:(?<=\r)\n)?")
 # A token (between spaces, tabs and line ends) holding a non-ASCII or control character;
 # matching starts only at token starts,
 # so a 1 MB ASCII "word" costs one linear scan.
 INTERESTING_TOKEN = re.compile(r"(?<![^ \t\n\r\u2028\u2029\x85])[^ \t\n\r\u2028\u2029\x85]*?"
                                r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
+# The same tokens found faster (see _tokens): the interesting character, then the token around it.
+TOKEN_FROM_INTERESTING = re.compile(r"[^\t\n\r\x20-\x7e\u2028\u2029\x85][^ \t\n\r\u2028\u2029\x85]*")
+TOKEN_SEPARATORS = " \t\n\r\u2028\u2029\x85"
 NBSP = re.compile(r"[\u00a0\u202f\u2007]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
 # A soft hyphen ending a token (a line-end hyphenation point) is left to the hyphens stage.
@@ -125,6 +132,18 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
 # (removed anyway; counting them in keeps the stage idempotent).
 CODEPAGE_WORD = re.compile(r"(?:[^\W\d_]|[" + re.escape(CODEPAGE_SYMBOLS) + r"]|" + INVISIBLE.pattern + r")+")
 MAX_RUN_CHARS = 5000
+# Every character some per-token fix can act on without ftfy's mojibake heuristic
+# saying so: ftfy's HTML entities ("&"), C1 controls, Latin ligatures, width forms,
+# surrogates and terminal escapes, and our Cyrillic (homoglyphs), no-break spaces,
+# controls, zero-width characters and joiners. A token without any of them, already
+# NFC and not "bad" for ftfy's heuristic, comes back unchanged (see _may_change).
+MAY_NEED_FIX = re.compile("[" + "".join(sorted({
+    re.escape(chr(c)) for c in (*FTFY_LIGATURES, *FTFY_WIDTH_MAP)})) +
+    r"&\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\u0400-\u04ff\u00a0\u202f\u2007"
+    r"\u200b-\u200d\u2060\ufeff\u00ad]")
+# A character that can give a word a non-zero latin_implausibility (a non-ASCII letter
+# or a code-page symbol); \w is a superset of str.isalpha() here.
+IMPLAUSIBLE_CHAR = re.compile(r"[^\W\x00-\x7f]|[" + re.escape(CODEPAGE_SYMBOLS) + r"]")
 
 
 # ---- fix functions ------------------------------------------------------------
@@ -195,7 +214,8 @@ def repair_cyrillic_codepage(run: str) -> tuple[str, dict[str, Any]] | None:
     >>> repair_cyrillic_codepage("Příliš žluťoučký kůň úpěl ďábelské ódy") is None
     True
     """
-    best = None
+    # Candidates in the order of the loops; the best has the highest key, the earliest on ties.
+    cands: list[dict[str, Any]] = []
     for src in SOURCE_CODEPAGES:
         try:
             raw = run.encode(src)
@@ -212,16 +232,66 @@ def repair_cyrillic_codepage(run: str) -> tuple[str, dict[str, Any]] | None:
             if score["cyrillic"] < 0.9 or not 0.3 <= score["vowels"] <= 0.6 or score["bad_words"] > 0.15:
                 continue
             fixed = re.sub(r"[^\W\d_]+", lambda m: fix_homoglyphs(m.group()), out)
-            known = known_word_share(fixed)
-            key = (known, score["cyrillic"] - score["bad_words"], -TARGET_CODEPAGES.index(dst))
-            if best is None or key > best[0]:
-                best = (key, fixed, {"source": src, "target": dst, "known_words": round(known, 3),
-                                     **{k: round(v, 3) for k, v in score.items()}})
-    if best is None:
+            cands.append({"fixed": fixed, "src": src, "dst": dst, "score": score,
+                          "known": _KnownShare(fixed)})
+    if not cands:
         return None
     if latin_implausibility(run) < 0.55:
         return None
-    return best[1], best[2]
+    # Branch and bound on the known-word share (the first part of the key): the share is
+    # settled word by word only for the candidate whose optimistic key leads, so the large
+    # word lists (slow to load) are read only when a rival could still win with them.
+    while True:
+        order = {id(c): i for i, c in enumerate(cands)}
+        lead = max(cands, key=lambda c: (_codepage_key(c, c["known"].upper), -order[id(c)]))
+        if lead["known"].settled:
+            break
+        lead["known"].settle()
+    known = lead["known"].upper
+    score = lead["score"]
+    return lead["fixed"], {"source": lead["src"], "target": lead["dst"], "known_words": round(known, 3),
+                           **{k: round(v, 3) for k, v in score.items()}}
+
+
+def _codepage_key(cand: dict[str, Any], known: float) -> tuple[float, float, int]:
+    """The ranking of one code-page candidate: known words, plausibility, preferred target."""
+    score = cand["score"]
+    return (known, score["cyrillic"] - score["bad_words"], -TARGET_CODEPAGES.index(cand["dst"]))
+
+
+class _KnownShare:
+    """:func:`known_word_share` of one text, as an upper bound until settled.
+
+    Words not looked up yet count as known in ``upper``; :meth:`settle` first
+    asks the small word lists (:func:`_is_small_known`: a word they know is
+    known), then the large lists for the rest. The share is computed as in
+    :func:`known_word_share` (count / number of words), so a settled ``upper``
+    is exactly that function's value.
+    """
+
+    def __init__(self, text: str):
+        self.open = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
+        self.n = len(self.open)
+        self.count = 0
+        self.small_done = False
+
+    @property
+    def settled(self) -> bool:
+        return not self.open
+
+    @property
+    def upper(self) -> float:
+        return (self.count + len(self.open)) / self.n if self.n else 0.0
+
+    def settle(self) -> None:
+        if not self.small_done:
+            self.small_done = True
+            known = [w for w in self.open if _is_small_known(w)]
+            self.count += len(known)
+            self.open = [w for w in self.open if not _is_small_known(w)]
+            return
+        self.count += sum(1 for w in self.open if _is_known_word(w))
+        self.open = []
 
 
 @lru_cache(maxsize=65536)
@@ -229,6 +299,26 @@ def _word_zipf(word: str) -> float:
     from wordfreq import zipf_frequency  # loaded only when a candidate run needs it
 
     return max(zipf_frequency(word, lang) for lang in CYRILLIC_LANGUAGES)
+
+
+@lru_cache(maxsize=65536)
+def _is_small_known(word: str) -> bool:
+    """Does a small wordfreq list (Zipf >= ~3) of a Cyrillic language know ``word``?
+
+    Every word of a small list has the same frequency in the large ("best")
+    list, and the small lists stop at about Zipf 3 (above ``MIN_ZIPF``), so a
+    word the small lists know is known (:func:`_is_known_word`) without loading
+    the large lists, which takes about a second.
+    """
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, lang, wordlist="small") >= MIN_ZIPF for lang in CYRILLIC_LANGUAGES)
+
+
+@lru_cache(maxsize=65536)
+def _is_known_word(word: str) -> bool:
+    """``_word_zipf(word) >= MIN_ZIPF``, asking the small lists first (:func:`_is_small_known`)."""
+    return _is_small_known(word) or _word_zipf(word) >= MIN_ZIPF
 
 
 def known_word_share(text: str) -> float:
@@ -240,7 +330,7 @@ def known_word_share(text: str) -> float:
     words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
     if not words:
         return 0.0
-    return sum(1 for w in words if _word_zipf(w.lower()) >= MIN_ZIPF) / len(words)
+    return sum(1 for w in words if _is_known_word(w.lower())) / len(words)
 
 
 @lru_cache(maxsize=65536)
@@ -277,6 +367,8 @@ def _fix_token(token: str, opts: dict[str, Any]) -> tuple[str, list[str], dict[s
     """:func:`_fix_token_uncached` through a cache (tokens repeat a lot in real text)."""
     key = tuple(opts[k] for k in FIX_OPTIONS)
     fixed, reasons, evidence = _fix_token_cached(token, key)
+    if fixed == token:  # nothing to copy: the caller drops unchanged tokens
+        return fixed, [], {}
     return fixed, list(reasons), copy.deepcopy(evidence)
 
 
@@ -295,6 +387,8 @@ def _fix_token_uncached(token: str, opts: dict[str, Any]) -> tuple[str, list[str
     Repeating makes the stage idempotent when one fix exposes another (a
     control character removed from the middle of a mojibake sequence).
     """
+    if not _may_change(token, ftfy_runs=opts["ftfy"] and len(token) <= opts["max_ftfy_token"]):
+        return token, [], {}
     reasons: list[str] = []
     evidence: dict[str, Any] = {}
     t = token
@@ -306,6 +400,21 @@ def _fix_token_uncached(token: str, opts: dict[str, Any]) -> tuple[str, list[str
             break
         t = fixed
     return t, list(dict.fromkeys(reasons)), evidence
+
+
+def _may_change(token: str, *, ftfy_runs: bool = True) -> bool:
+    """Could any fix of :func:`_fix_token_once` change ``token``? (False: it cannot.)
+
+    Without a :data:`MAY_NEED_FIX` character every fix but two is a no-op;
+    ftfy's encoding repair starts only when its own ``is_bad`` heuristic fires,
+    and ``nfc`` only on text that is not NFC. Most tokens (curly quotes,
+    dashes, accented names) stop here instead of going through ftfy.
+
+    >>> _may_change("“quoted”"), _may_change("café"), _may_change("5Â°"), _may_change("ﬁne")
+    (False, False, True, True)
+    """
+    return bool(MAY_NEED_FIX.search(token)) or not unicodedata.is_normalized("NFC", token) \
+        or (ftfy_runs and ftfy_is_bad(token))  # (ftfy skips long tokens: no heuristic to run then)
 
 
 def _fix_token_once(token: str, opts: dict[str, Any], reasons: list[str],
@@ -364,7 +473,22 @@ def _tokens(text: str) -> list[tuple[int, int]]:
     >>> _tokens("plain café “quoted” text")
     [(6, 10), (11, 19)]
     """
-    return [m.span() for m in INTERESTING_TOKEN.finditer(text)]
+    # Same spans as INTERESTING_TOKEN.finditer(text), without trying a match at
+    # every token start: TOKEN_FROM_INTERESTING finds the first interesting character
+    # of a token and runs to the token's end (it starts with one class, so the engine
+    # skips ahead); the token's start is found back from there.
+    spans: list[tuple[int, int]] = []
+    separators = [c for c in TOKEN_SEPARATORS if c in text]
+    end = 0
+    for m in TOKEN_FROM_INTERESTING.finditer(text):
+        i, e = m.span()
+        if i == 0 or text[i - 1] in TOKEN_SEPARATORS:
+            start = i
+        else:  # the previous token ended at a separator (or this is the first token)
+            start = max([text.rfind(c, end, i) for c in separators], default=-1) + 1
+        spans.append((start, e))
+        end = e
+    return spans
 
 
 def _runs(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -384,6 +508,8 @@ def _cyrillic_runs(text: str, tokens: list[tuple[int, int]],
     edits: list[Edit] = []
     flags: list[Flag] = []
     for ra, rb in _runs(text, tokens):
+        if not IMPLAUSIBLE_CHAR.search(text, ra, rb):
+            continue  # every word's latin_implausibility is 0: no word run, nothing to repair
         for a, b in _implausible_word_runs(text, ra, rb):
             edit_or_flag = _repair_run(text, a, b, opts)
             if isinstance(edit_or_flag, Edit):
@@ -439,15 +565,18 @@ def run(text: str, ctx: Any) -> StageResult:
         edits.extend(cyr_edits)
         taken = sorted((e.start, e.end) for e in cyr_edits)
     ti = 0
+    key = tuple(opts[k] for k in FIX_OPTIONS)
+    fix_cached = _fix_token_cached
     for start, end in tokens:
-        while ti < len(taken) and taken[ti][1] <= start:
-            ti += 1
-        if ti < len(taken) and taken[ti][0] < end:
-            continue  # inside a code-page repair
+        if taken:
+            while ti < len(taken) and taken[ti][1] <= start:
+                ti += 1
+            if ti < len(taken) and taken[ti][0] < end:
+                continue  # inside a code-page repair
         token = text[start:end]
-        fixed, reasons, evidence = _fix_token(token, opts)
-        if fixed == token:
+        if fix_cached(token, key)[0] == token:  # most tokens: nothing to do, nothing to copy
             continue
+        fixed, reasons, evidence = _fix_token(token, opts)
         for r in reasons:
             stats[r] = stats.get(r, 0) + 1
         edits.append(_trimmed_edit(text, start, end, fixed, reason=reasons[0],

@@ -43,6 +43,12 @@ WHITESPACE_RUN = re.compile(
     rf"|(?P<glyph>{SPACE}{{4,}}(?P<g>[^\s\w{re.escape(NOT_GLYPH)}]|[^\W\d_{re.escape(NOT_GLYPH)}])(?=\s|\Z))"
     rf"|(?P<run>{SPACE}{{2,}}|[\t\f\v\u3000])"
 )
+# Whitespace runs where WHITESPACE_RUN can match are those with a character other
+# than a space, or with two spaces (a lone space between two non-space characters is
+# none of the forms above). Both are found by patterns the regex engine can skip
+# ahead for (a leading class; a literal).
+NON_SPACE_WHITESPACE = re.compile(r"[^\S ]\s*")
+TWO_SPACES = re.compile(r"  \s*")
 
 
 def _newline_form(run: str, in_verse: bool) -> str:
@@ -64,6 +70,49 @@ def normal_form(text: str) -> str:
     """
     from cleaners.document import apply_edits
     return apply_edits(text, run(text, None).edits)
+
+
+def _whitespace_matches(text: str) -> list[re.Match[str]]:
+    """``WHITESPACE_RUN.finditer(text)``, trying the regex only inside candidate runs.
+
+    A match starts at the very start of the text or at a whitespace character,
+    and never at a lone space between two non-space characters, so trying every
+    position of the other whitespace runs (WHITESPACE_CANDIDATE, plus the runs
+    at both ends of the text), each at or after the end of the previous match,
+    gives the same matches as ``finditer`` (none of them is empty).
+
+    >>> [m.group() for m in _whitespace_matches(" a b  c\\td \\n e ")]
+    [' ', '  ', '\\t', ' \\n ', ' ']
+    """
+    found = sorted([*(m.span() for m in NON_SPACE_WHITESPACE.finditer(text)),
+                    *(m.span() for m in TWO_SPACES.finditer(text))])
+    runs: list[tuple[int, int]] = []
+    for a, b in found:  # widened to whole runs (back over the spaces before), merged
+        while a > 0 and text[a - 1].isspace():
+            a -= 1
+        if runs and a <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(b, runs[-1][1]))
+        else:
+            runs.append((a, b))
+    lead = len(text) - len(text.lstrip())  # str.isspace() is the regex's \s
+    trail = len(text) - len(text.rstrip())
+    if lead:
+        runs.insert(0, (0, lead))
+    if trail:
+        runs.append((len(text) - trail, len(text)))
+    out: list[re.Match[str]] = []
+    last = 0
+    match = WHITESPACE_RUN.match
+    for a, b in runs:
+        p = max(a, last)
+        while p < b:
+            m = match(text, p)
+            if m is None:
+                p += 1
+                continue
+            out.append(m)
+            p = last = m.end()
+    return out
 
 
 def run(text: str, ctx: Any) -> StageResult:
@@ -90,7 +139,7 @@ def run(text: str, ctx: Any) -> StageResult:
         if text:
             add(0, len(text), "", "leading-blank")
         return StageResult(edits=edits, stats=stats)
-    for m in WHITESPACE_RUN.finditer(text):
+    for m in _whitespace_matches(text):
         a, b = m.span()
         kind = m.lastgroup if m.lastgroup != "g" else "glyph"
         if kind == "start":

@@ -110,3 +110,24 @@ def test_seed_counts_by_reason_and_idempotence(doc):
     out, result = clean(text)
     assert dict(Counter(e.reason for e in result.edits)) == SEEDS[doc]
     assert stage.run(out, Ctx()).edits == []
+
+
+def test_patterns_tried_near_digits_find_what_finditer_finds():
+    """find_candidates tries each marker pattern only where a match can start."""
+    import random
+    from cleaners import notes
+    pats = {"BRACKETED": "bracketed", "SUPERSCRIPT": "superscript", "GLUED": "glued",
+            "SPACED": "spaced", "QUOTE_SPACED": "quote_spaced", "SPLIT_SPACED": "spaced",
+            "AFTER_YEAR": "at_digit", "GARBLED_AFTER_PUNCT": "garbled_punct",
+            "GARBLED_AFTER_SPACED_PUNCT": "garbled_spaced_punct", "GARBLED_AFTER_WORD": "at_digit",
+            "GARBLED_SPACED": "garbled_spaced", "GLUED_DIGITS": "at_digit"}
+    rng = random.Random(3)
+    alphabet = list("abcdeAZH12345670901928  .. ,;:!?'’”\"()[]{}\n\tsSoOlIizZBgb°¹²³⁰٣—-") + \
+        ["1917", "2003", " He", "ok. 12 The"]
+    for _ in range(10000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        at = notes._candidate_starts(text)
+        for name, key in pats.items():
+            pattern = getattr(notes, name)
+            assert [m.span() + m.groups() for m in notes._finditer_at(pattern, text, at[key])] == \
+                [m.span() + m.groups() for m in pattern.finditer(text)], (name, text)

@@ -105,3 +105,27 @@ def test_seed_counts_by_reason_and_idempotence(doc):
     out, result = clean(text)
     assert dict(Counter(e.reason for e in result.edits)) == SEEDS[doc]
     assert stage.run(out, Ctx()).edits == []
+
+
+def test_fast_tokens_equal_regex_tokens():
+    import random
+    from cleaners import unicode as uni
+    rng = random.Random(1)
+    alphabet = list("ab \t\n\r\u2028\u2029\x85é“\xa0\x0c\x0b\x00Â°ﬁ&\u200d")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert uni._tokens(text) == [m.span() for m in uni.INTERESTING_TOKEN.finditer(text)], text
+
+
+def test_tokens_that_cannot_change_do_not_change():
+    """_may_change() False means every per-token fix (ftfy included) leaves the token alone."""
+    import random
+    from cleaners import unicode as uni
+    rng = random.Random(2)
+    pool = [chr(c) for c in range(0xA0, 0x250)] + list("“”‘’—–…•·°€™ŠšŒœŽžŸƒ†‡‰‹›ВГРСΒΓΞΟ√≈‚Ä¢£¥") \
+        + list("abcXY.,'-") * 5
+    opts = dict(uni.DEFAULTS)
+    for _ in range(30000):
+        token = "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        if not uni._may_change(token):
+            assert uni._fix_token_once(token, opts, [], {}) == token, token

@@ -97,3 +97,15 @@ def test_seed_marginal_glyphs_and_idempotence(doc):
     glyphs = [e.evidence["glyph"] for e in result.edits if e.reason == "marginal-glyph"]
     assert glyphs == (["i", "\\", "\\", "J"] if doc == "000" else [])
     assert stage.run(out, Ctx()).edits == []
+
+
+def test_fast_matches_equal_finditer():
+    """_whitespace_matches tries the regex only inside candidate runs: same matches."""
+    import random
+    from cleaners import whitespace as ws
+    rng = random.Random(4)
+    alphabet = list("ab.I\"—x   \n\n\t\f\v\u3000\xa0\r\x1c\x85\u2028")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        assert [(m.span(), m.lastgroup) for m in ws._whitespace_matches(text)] == \
+            [(m.span(), m.lastgroup) for m in ws.WHITESPACE_RUN.finditer(text)], text
