@@ -84,6 +84,8 @@ ALNUM_RUNS = re.compile(r"[^\W_]+")
 #: inline hyphenated tokens, whole (``comrades-in-arms``).
 HYPHENATED_TOKEN = re.compile(r"[^\W_]+(?:[’'][^\W\d_]+)?(?:[-\u2010\u2011][^\W_]+(?:[’'][^\W\d_]+)?)+")
 HYPHEN_SPLIT = re.compile(r"[-\u2010\u2011]")
+HYPHEN_CHAR = HYPHEN_SPLIT
+NONSPACE_RUN = re.compile(r"\S*")
 POSSESSIVE = re.compile(r"[’'][^\W\d_]{1,2}$")
 DIGITS = re.compile(r"\d")
 NUMBER = re.compile(r"^\d[\d,.]*$")
@@ -194,13 +196,12 @@ class DocEvidence:
     def from_inline(cls, inline: str, corpus: Mapping[str, int] | None = None) -> "DocEvidence":
         inline = inline.lower()
         words = Counter(ALNUM_RUNS.findall(inline))
-        pairs: Counter = Counter()
-        for tok in inline.split():
-            if "-" in tok or "\u2010" in tok or "\u2011" in tok:
-                for hyphenated in HYPHENATED_TOKEN.findall(tok):
-                    segs = [_norm(s) for s in HYPHEN_SPLIT.split(hyphenated)]
-                    pairs.update(zip(segs, segs[1:]))
-        return cls(words=words, pairs=pairs, corpus=corpus)
+        found: list[tuple[str, str]] = []
+        for tok in _tokens_with_hyphens(inline):
+            for hyphenated in HYPHENATED_TOKEN.findall(tok):
+                segs = [_norm(s) for s in HYPHEN_SPLIT.split(hyphenated)]
+                found.extend(zip(segs, segs[1:]))
+        return cls(words=words, pairs=Counter(found), corpus=corpus)
 
     def closed_with_prefix(self, prefix: str, *, min_rest: int = 4, word_count: int) -> list[str]:
         """Word types of the document written closed with ``prefix`` beyond the dictionary.
@@ -233,6 +234,27 @@ class DocEvidence:
         j = c.get(joined, 0) + c.get(joined.capitalize(), 0)
         h = c.get(hyphenated, 0) + c.get(hyphenated.capitalize(), 0)
         return j, h
+
+
+def _tokens_with_hyphens(text: str):
+    """The whitespace-separated tokens of ``text`` that contain a hyphen, in order.
+
+    The same tokens as ``[t for t in text.split() if HYPHEN_CHAR.search(t)]`` (``\\S``
+    and ``str.split`` agree on what is whitespace), found from the hyphens alone
+    instead of splitting the whole text (a book has ~1k such tokens in 250k).
+
+    >>> list(_tokens_with_hyphens("a well-known,  x-y-z -\\nq b"))
+    ['well-known,', 'x-y-z', '-']
+    """
+    pos = 0
+    search, nonspace = HYPHEN_CHAR.search, NONSPACE_RUN.match
+    while (m := search(text, pos)) is not None:
+        a = m.start()
+        while a > pos and not text[a - 1].isspace():
+            a -= 1
+        b = nonspace(text, m.end()).end()
+        yield text[a:b]
+        pos = b  # the next token starts after this one: each character is scanned once
 
 
 def _inline_text(text: str, found: list[LineEndHyphen]) -> str:
