@@ -57,6 +57,7 @@ LETTER = re.compile(r"[^\W\d_]")
 # followed by a footnote number ("staff.7", "Podolsk. 1"), OCR-garbled ones included
 # ("exports.S4", "illness. '9": a 5 read as S, a 1 as a quote)
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*(?:\s?(?:['’‘]\s?|[A-Za-z])?\d{1,3})?$")
+SENTENCE_LAST_CHARS = frozenset(".!?…\"'”’)]»")
 # "F." "I." "St." at a line end is an initial or abbreviation, not a sentence end
 INITIAL_END = re.compile(r"(?:^|[\s(“\"'])(?:[A-Z]|St|Mr|Mrs|Dr|Prof|Gen|Col|Lt|Capt|Gov|Rev|cf|pp?|vol|no|ed|eds|viz|vs|ca)\.$")
 HYPHEN_END = re.compile(r"[-‐‑¬]$")
@@ -100,6 +101,10 @@ def ends_sentence(line: str) -> bool:
     (True, True)
     """
     line = line.rstrip()
+    # SENTENCE_END's match ends with terminal punctuation, a closing quote or bracket, or a
+    # digit (\d: isdecimal): any other last character (most lines of prose) cannot match
+    if not line or (line[-1] not in SENTENCE_LAST_CHARS and not line[-1].isdecimal()):
+        return False
     if not SENTENCE_END.search(line):
         return False
     return not INITIAL_END.search(line)

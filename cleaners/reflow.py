@@ -80,7 +80,10 @@ def is_caps_heading(line: str, *, max_chars: int = 100) -> bool:
     s = line.strip()
     if not s or len(s) > max_chars or s[-1] in ",;" or starts_lowercase(s):
         return False
-    if not any(len(t) >= 3 and t.isupper() for t in s.split()):
+    tokens = s.split()
+    # map/any run in C: most lines have no all-caps token at all, and the exact
+    # test below needs one (isupper on a token of three characters or more)
+    if not any(map(str.isupper, tokens)) or not any(len(t) >= 3 and t.isupper() for t in tokens):
         return False  # needs one word of three capitals at least (cheap test first)
     words = WORD.findall(s)
     if not words:
@@ -283,6 +286,8 @@ def run(text: str, ctx) -> StageResult:
     indented = _paragraph_indents(lines, strip, text_idx, prv) if layout == "wrapped" else set()
     if indented:
         layout_ev["indented_paragraph_starts"] = len(indented)
+    # a separator line starts with a character that is not a word character
+    rule_lines = {i for i in text_idx if not strip[i][0].isalnum() and RULE_LINE.match(strip[i])}
     gaps: list[Gap] = []
     for i, j in zip(text_idx, text_idx[1:]):
         adjacent = j == i + 1
@@ -296,7 +301,7 @@ def run(text: str, ctx) -> StageResult:
             else:
                 gaps.append(Gap(i, j, PARA, "heading on its own line"))
             continue
-        if RULE_LINE.match(strip[i]) or RULE_LINE.match(strip[j]):
+        if i in rule_lines or j in rule_lines:
             gaps.append(Gap(i, j, PARA, "separator line on its own"))
             continue
         vi, vj = i in verse_lines, j in verse_lines
@@ -342,7 +347,9 @@ def run(text: str, ctx) -> StageResult:
     given_roots = {g for i, g in group.items() if i in given_lines}
     spans = _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout, given_roots,
                    labels, note_starts)
-    counts = Counter(g.reason.split(" (")[0] for g in gaps if not (g.sep == PARA and g.next > g.prev + 1))
+    counts = Counter()
+    for reason, c in Counter(g.reason for g in gaps if not (g.sep == PARA and g.next > g.prev + 1)).items():
+        counts[reason.split(" (")[0]] += c
     meta = {"layout": layout, "layout_evidence": layout_ev}
     stats = {"layout": layout, "headings": len({g for g in group.values()}),
              "verse_blocks": len(set(verse_lines.values())), **{k: v for k, v in counts.items()}}
@@ -412,12 +419,17 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
     limit = 0.8 * width if layout == "wrapped" else options["max_list_line_chars"]
     out: dict[int, int] = {}
 
-    def short(i: int) -> bool:
+    def is_short(i: int) -> bool:
         return (0 < len(strip[i]) <= limit and i not in kind
                 and not BRACKET_NOTE.match(strip[i]) and not (layout != "wrapped" and NOTE_ENTRY.match(strip[i])))
 
+    # computed once per line (kind does not change while blocks are found); the length
+    # test first, as most lines of wrapped text are full lines
+    short_lines = {i for i in text_idx if 0 < len(strip[i]) <= limit and is_short(i)}
+    short = short_lines.__contains__
+
     def line_structured(u: list[int]) -> bool:
-        if not all(short(i) for i in u):
+        if not all(map(short, u)):
             return False
         if layout != "wrapped":
             return True
@@ -460,12 +472,20 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
                 # a run of adjacent lines inside a wrapped unit that all stop short
                 run: list[int] = []
                 for a, b in zip(u, u[1:] + [None]):
-                    if line_structured([a] if b is None else [a, b]) or (run and line_structured([a])):
+                    # line_structured is False unless its lines are short: test that first;
+                    # accept([]) does nothing, so an empty run is not passed on
+                    if a not in short_lines:
+                        if run:
+                            accept(run)
+                            run = []
+                    elif (line_structured([a] if b is None else [a, b])
+                          or (run and line_structured([a]))):
                         run.append(a)
-                    else:
+                    elif run:
                         accept(run)
                         run = []
-                accept(run)
+                if run:
+                    accept(run)
             elif layout != "wrapped" and len(u) >= 2 and all(short(i) for i in u):
                 for i in u:
                     out[i] = u[0]
@@ -486,17 +506,19 @@ def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap], layo
         end_i = starts[i] + len(lines[i].rstrip())
         start_j = starts[j] + (len(lines[j]) - len(lines[j].lstrip()))
         gap_text = text[end_i:start_j]
-        ev = {"layout": layout, **(g.evidence or {})}
+        ev = {"layout": layout, **g.evidence} if g.evidence else {"layout": layout}
         if g.sep == JOIN:
-            if WORD_HYPHEN_END.search(lines[i].rstrip()) and start_j > end_i:
+            # the pattern ends in a hyphen: test the last character before the regex
+            if start_j > end_i and lines[i].rstrip().endswith(("-", "‐")) and WORD_HYPHEN_END.search(lines[i].rstrip()):
                 # the hyphens stage left this line-end hyphen alone: keep it and add no space
                 # ("self- pitying" would be worse than "self-pitying")
                 edits.append(Edit.at(text, end_i, start_j, "", stage=STAGE,
                                      reason=f"joined after a kept line-end hyphen: {g.reason}",
                                      confidence=g.confidence * 0.9, evidence=ev))
             elif gap_text != " ":
-                edits.append(Edit.at(text, end_i, start_j, " ", stage=STAGE, reason=f"joined: {g.reason}",
-                                     confidence=g.confidence, evidence=ev))
+                # == Edit.at(text, end_i, start_j, " ", ...), its ``before`` already sliced
+                edits.append(Edit(STAGE, end_i, start_j, gap_text, " ", f"joined: {g.reason}",
+                                  g.confidence, ev))
         elif g.sep == LINE:
             if j > i + 1:  # blank lines inside a verse block go
                 edits.append(Edit.at(text, starts[i + 1], starts[j], "", stage=STAGE,
@@ -554,7 +576,10 @@ def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> lis
     # paragraphs: a note entry runs until the next blank line (or the next entry)
     paras: list[list[int]] = []
     for i in text_idx:
-        if paras and paras[-1][-1] == i - 1 and not NOTE_ENTRY.match(strip[i]) and not BRACKET_NOTE.match(strip[i]):
+        # both patterns need a digit or an opening bracket first: test that before the regexes
+        c = strip[i][0]
+        if paras and paras[-1][-1] == i - 1 and not ((c.isdigit() or c in "[{") and (
+                NOTE_ENTRY.match(strip[i]) or BRACKET_NOTE.match(strip[i]))):
             paras[-1].append(i)
         else:
             paras.append([i])
@@ -567,9 +592,8 @@ def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> lis
     for k, a in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else None
         last = a
-        for i in text_idx:
-            if i <= a:
-                continue
+        # start right after ``a`` (text_idx is sorted): linear in the section, not the document
+        for i in text_idx[bisect.bisect_right(text_idx, a):]:
             if i == stop or i in group:
                 break
             last = i
