@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 from typing import Any
 
@@ -48,10 +49,12 @@ DEFAULTS: dict = {
 # a bare folio, maybe dressed: "256", "- 12 -", "[12]", "Page 12", "p. 12"
 PAGE_NUMBER = re.compile(r"^\s*(?:[-–—(\[]\s*)?(?:page\s+|p\.\s*)?(\d{1,4})(?:\s*[-–—)\]])?\s*$", re.IGNORECASE)
 # a running header carrying its folio: "258 Lenin: A Political Life", "Testament to a Revolution 259"
+FOLIO_CLOSERS = frozenset("-–—)]")  # PAGE_NUMBER's optional closing character
 FRAMED_FOLIO = re.compile(r"^\s*(\d{1,4})\s+\D.*$|^.*\D\s(\d{1,4})\s*$")
 DIGITS = re.compile(r"\d+")
 FORM_FEED_PREFIX = re.compile(r"[ \t]*\f[\f \t]*")
 NON_WORD = re.compile(r"[\W_]+")
+KEY_WORD = re.compile(r"[^\W\d_]+")  # what header_key keeps
 LETTER = re.compile(r"[^\W\d_]")
 # a sentence ends in . ! ? or an ellipsis, maybe closed by quotes or brackets, maybe
 # followed by a footnote number ("staff.7", "Podolsk. 1"), OCR-garbled ones included
@@ -150,13 +153,18 @@ def fit_margin(prev: str, nxt: str, width: int) -> int:
     return width - (len(prev.rstrip()) + 1 + word)
 
 
+@lru_cache(maxsize=1 << 16)
 def header_key(line: str) -> str:
     """A line folded for comparison: digits and punctuation dropped, case and spaces folded.
 
     >>> header_key(" 9 Testament to a  Revolution ")
     'testament to a revolution'
     """
-    return " ".join(NON_WORD.sub(" ", DIGITS.sub(" ", line)).casefold().split())
+    # == " ".join(NON_WORD.sub(" ", DIGITS.sub(" ", line)).casefold().split()): the words
+    # left are the runs of word characters that are not digits or "_", and casefold
+    # never yields whitespace (checked over all of Unicode), so one findall does it.
+    # Cached: the learners fold the same lines again and again.
+    return " ".join(KEY_WORD.findall(line)).casefold()
 
 
 # --- learning ---------------------------------------------------------------
@@ -183,6 +191,11 @@ def folio_candidates(lines: list[str], *, min_pages: int, max_chars: int) -> lis
     """
     bare, framed = [], []
     for i, l in enumerate(lines):
+        # both need a digit first or last (bare: a digit or a closing dash or bracket
+        # last): most lines of prose fail this before any regex runs
+        t = l.strip()
+        if not t or not (t[-1].isdigit() or t[-1] in FOLIO_CLOSERS or t[0].isdigit()):
+            continue
         if (m := PAGE_NUMBER.match(l)):
             bare.append((i, int(m.group(1))))
         elif (len(l) <= max_chars and (t := l.strip()) and (t[0].isdigit() or t[-1].isdigit())

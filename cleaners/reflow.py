@@ -78,12 +78,14 @@ def is_caps_heading(line: str, *, max_chars: int = 100) -> bool:
     (False, False)
     """
     s = line.strip()
-    if not s or len(s) > max_chars or s[-1] in ",;" or starts_lowercase(s):
+    if not s or len(s) > max_chars or s[-1] in ",;":
         return False
     tokens = s.split()
     # map/any run in C: most lines have no all-caps token at all, and the exact
     # test below needs one (isupper on a token of three characters or more)
-    if not any(map(str.isupper, tokens)) or not any(len(t) >= 3 and t.isupper() for t in tokens):
+    if not any(map(str.isupper, tokens)) or starts_lowercase(s):
+        return False
+    if not any(len(t) >= 3 and t.isupper() for t in tokens):
         return False  # needs one word of three capitals at least (cheap test first)
     words = WORD.findall(s)
     if not words:
@@ -131,13 +133,15 @@ def heading_kind(line: str, *, layout: str, max_chars: int = 100) -> str:
     s = line.strip()
     if not s or len(s) > max_chars:
         return ""
-    if NUMBER_LINE.match(s):
+    # NUMBER_LINE and NUMBERED_TITLE start with \d (== str.isdecimal): test that first
+    digit_first = s[0].isdecimal()
+    if digit_first and NUMBER_LINE.match(s):
         return "chapter number"
     if is_caps_heading(s, max_chars=max_chars):
         return "caps heading"
     if CHAPTER_WORD.match(s) and not ends_sentence(s) or NOTES_HEADING.match(s):
         return "chapter title"
-    m = NUMBERED_TITLE.match(s)
+    m = NUMBERED_TITLE.match(s) if digit_first else None
     if m and not s.endswith((".", ",", ";", ":")) and not INNER_SENTENCE.search(m.group(2)):
         words = WORD.findall(m.group(2))
         if words and words[0][0].isupper() and title_case_share(m.group(2)) >= 0.75:
@@ -160,7 +164,8 @@ def detect_layout(lines: list[str], blank: list[bool], options: dict[str, Any]) 
     width = typical_width(lengths)
     # judged on full lines (those reaching the text block's right edge): in wrapped text
     # they run straight on into the next line and stop mid-sentence
-    full = [i for i in text_idx if len(lines[i].strip()) >= 0.75 * width]
+    full_width = 0.75 * width
+    full = [i for i, n_chars in zip(text_idx, lengths) if n_chars >= full_width]
     run_on = sum(1 for i in full if i + 1 < len(lines) and not blank[i + 1])
     open_end = sum(1 for i in full if not ends_sentence(lines[i].strip()))
     # blank runs between two text lines (not the trailing newline)
@@ -195,7 +200,8 @@ def run(text: str, ctx) -> StageResult:
     """Rebuild paragraphs (see module doc)."""
     options = {**DEFAULTS, **(getattr(ctx, "options", None) or {})}
     lines = text.split("\n")
-    blank = [not l.strip() for l in lines]
+    strip = [l.strip() for l in lines]
+    blank = [not l for l in strip]
     text_idx = [i for i, b in enumerate(blank) if not b]
     if not text_idx:
         return StageResult(meta={"layout": "paragraphs"})
@@ -204,7 +210,6 @@ def run(text: str, ctx) -> StageResult:
     starts = line_starts(text)
     width = layout_ev["width_p90"]
     maxh = options["max_heading_chars"]
-    strip = [l.strip() for l in lines]
 
     # headings given by earlier stages (furniture's chapter title): their lines form one group
     group: dict[int, int] = {}
@@ -501,38 +506,47 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
 def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap], layout: str) -> list[Edit]:
     """Turn the gap decisions into edits, touching only what must change."""
     edits: list[Edit] = []
+    append = edits.append
+    joined_reasons: dict[str, str] = {}  # one "joined: ..." string per reason, not per gap
     for g in gaps:
         i, j = g.prev, g.next
-        end_i = starts[i] + len(lines[i].rstrip())
-        start_j = starts[j] + (len(lines[j]) - len(lines[j].lstrip()))
-        gap_text = text[end_i:start_j]
+        sep = g.sep
+        if sep == PARA and j != i + 1 or sep == LINE and j <= i + 1:
+            continue  # nothing to change: a blank line already separates them / adjacent verse lines
         ev = {"layout": layout, **g.evidence} if g.evidence else {"layout": layout}
-        if g.sep == JOIN:
+        if sep == LINE:  # blank lines inside a verse block go
+            append(Edit.at(text, starts[i + 1], starts[j], "", stage=STAGE,
+                           reason=f"single line break: {g.reason}", confidence=g.confidence,
+                           evidence=ev))
+            continue
+        prev_line = lines[i].rstrip()
+        end_i = starts[i] + len(prev_line)
+        next_line = lines[j]
+        start_j = starts[j] + (len(next_line) - len(next_line.lstrip()))
+        if sep == JOIN:
             # the pattern ends in a hyphen: test the last character before the regex
-            if start_j > end_i and lines[i].rstrip().endswith(("-", "‐")) and WORD_HYPHEN_END.search(lines[i].rstrip()):
+            if start_j > end_i and prev_line.endswith(("-", "‐")) and WORD_HYPHEN_END.search(prev_line):
                 # the hyphens stage left this line-end hyphen alone: keep it and add no space
                 # ("self- pitying" would be worse than "self-pitying")
-                edits.append(Edit.at(text, end_i, start_j, "", stage=STAGE,
-                                     reason=f"joined after a kept line-end hyphen: {g.reason}",
-                                     confidence=g.confidence * 0.9, evidence=ev))
-            elif gap_text != " ":
+                append(Edit.at(text, end_i, start_j, "", stage=STAGE,
+                               reason=f"joined after a kept line-end hyphen: {g.reason}",
+                               confidence=g.confidence * 0.9, evidence=ev))
+                continue
+            gap_text = text[end_i:start_j]
+            if gap_text != " ":
+                reason = joined_reasons.get(g.reason)
+                if reason is None:
+                    reason = joined_reasons[g.reason] = f"joined: {g.reason}"
                 # == Edit.at(text, end_i, start_j, " ", ...), its ``before`` already sliced
-                edits.append(Edit(STAGE, end_i, start_j, gap_text, " ", f"joined: {g.reason}",
-                                  g.confidence, ev))
-        elif g.sep == LINE:
-            if j > i + 1:  # blank lines inside a verse block go
-                edits.append(Edit.at(text, starts[i + 1], starts[j], "", stage=STAGE,
-                                     reason=f"single line break: {g.reason}", confidence=g.confidence,
-                                     evidence=ev))
+                append(Edit(STAGE, end_i, start_j, gap_text, " ", reason, g.confidence, ev))
+        elif layout == "wrapped":
+            append(Edit.at(text, end_i, start_j, "\n\n", stage=STAGE,
+                           reason=f"paragraph break: {g.reason}", confidence=g.confidence,
+                           evidence=ev))
         else:
-            if j == i + 1 and layout == "wrapped":
-                edits.append(Edit.at(text, end_i, start_j, "\n\n", stage=STAGE,
-                                     reason=f"paragraph break: {g.reason}", confidence=g.confidence,
-                                     evidence=ev))
-            elif j == i + 1:
-                edits.append(Edit.at(text, starts[j], starts[j], "\n", stage=STAGE,
-                                     reason=f"paragraph break: {g.reason}", confidence=g.confidence,
-                                     evidence=ev))
+            append(Edit.at(text, starts[j], starts[j], "\n", stage=STAGE,
+                           reason=f"paragraph break: {g.reason}", confidence=g.confidence,
+                           evidence=ev))
     return edits
 
 
