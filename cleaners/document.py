@@ -171,13 +171,19 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     >>> apply_edits(t, [Edit.at(t, 0, 3, "the", stage="x", reason="y")])
     'the cat'
     """
+    return _join_checked(text, check_edits(text, edits))
+
+
+def _join_checked(text: str, edits: list[Edit]) -> str:
+    """``apply_edits`` for edits that already passed ``check_edits`` (sorted, no overlaps)."""
     parts: list[str] = []
+    append = parts.append
     pos = 0
-    for e in check_edits(text, edits):
-        parts.append(text[pos:e.start])
-        parts.append(e.after)
+    for e in edits:
+        append(text[pos:e.start])
+        append(e.after)
         pos = e.end
-    parts.append(text[pos:])
+    append(text[pos:])
     return "".join(parts)
 
 
@@ -281,16 +287,16 @@ class DocState:
             new_map = array("i")
             pos = 0
             for e in edits:
-                new_map.extend(rm[pos:e.start])
                 n = len(e.after)
                 if n == e.end - e.start:
-                    new_map.extend(rm[e.start:e.end])
-                elif n:
+                    continue  # same length: the map is unchanged there, copied with what follows
+                new_map.extend(rm[pos:e.start])
+                if n:
                     new_map.extend([rm[e.start]] * n)
                 pos = e.end
             new_map.extend(rm[pos:])
             self.spans = map_spans(self.spans, edits)
-            self.text = apply_edits(self.text, edits)
+            self.text = _join_checked(self.text, edits)  # checked above: no second sort and check
             self.raw_map = new_map
         self.spans.extend(result.spans)
         self.spans.sort(key=lambda s: (s.start, s.end, s.kind))
