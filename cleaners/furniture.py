@@ -28,6 +28,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, count
+from operator import add, not_
 from statistics import median
 from typing import Any
 
@@ -91,6 +93,17 @@ def line_starts(text: str) -> list[int]:
         i = find("\n", i + 1)
     starts.append(len(text) + 1)
     return starts
+
+
+def starts_of_lines(lines: list[str]) -> list[int]:
+    """:func:`line_starts` of ``"\\n".join(lines)``, from the lines' lengths (all in C).
+
+    >>> starts_of_lines(["ab", "cd"]) == line_starts("ab\\ncd")
+    True
+    """
+    # line k starts after the k lines before it and their k newlines; the last entry,
+    # len(text) + 1, is the same sum over all lines
+    return list(map(add, accumulate(map(len, lines), initial=0), count()))
 
 
 def ends_sentence(line: str) -> bool:
@@ -263,22 +276,15 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int, min
     falls mid-sentence; paragraph and section separators do neither.
     """
     runs: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
-    i, n = 0, len(lines)
-    while i < n:
-        if blank[i]:
-            j = i
-            while j < n and blank[j]:
-                j += 1
-            if i > 0 and j < n:  # between two text lines
-                runs[tuple(lines[i:j])].append((i, j))
-            i = j
-        else:
-            i += 1
+    n = len(lines)
+    text_idx = [k for k, b in enumerate(blank) if not b]
+    for a, b in zip(text_idx, text_idx[1:]):
+        if b > a + 1:  # a blank run between two text lines
+            runs[tuple(lines[a + 1:b])].append((a + 1, b))
     if not runs:
         return None, [], {}
-    text_before = [0] * (n + 1)
-    for k in range(n):
-        text_before[k + 1] = text_before[k] + (not blank[k])
+    # text_before[k]: text lines before line k (ints: 0 + True is 1)
+    text_before = list(accumulate(map(not_, blank), initial=0))
     best = None
     for sig, occ in runs.items():
         if len(occ) < min_runs:
@@ -347,9 +353,15 @@ def _mid_sentence_share(lines: list[str], blank: list[bool], marks: dict[int, in
     return mid / len(marks)
 
 
-def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[str, Any]]:
-    """Learn one document's page numbers, page-break runs and running headers."""
-    blank = [not l.strip() for l in lines]
+def learn(lines: list[str], options: dict[str, Any], *, strip_lengths: list[int] | None = None
+          ) -> tuple[Furniture, dict[str, Any]]:
+    """Learn one document's page numbers, page-break runs and running headers.
+
+    ``strip_lengths`` (``len(l.strip())`` of each line) may be passed if already known.
+    """
+    if strip_lengths is None:
+        strip_lengths = list(map(len, map(str.strip, lines)))
+    blank = list(map(not_, strip_lengths))  # == [not l.strip() for l in lines]
     f = Furniture()
     f.page_numbers = learn_page_numbers(lines, min_pages=options["min_pages"],
                                         min_lines_per_page=options["min_lines_per_page"],
@@ -357,7 +369,7 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
     folio_mid = _mid_sentence_share(lines, blank, f.page_numbers, options["max_header_chars"])
     if f.page_numbers and folio_mid < options["min_mid_sentence_share"]:
         f.page_numbers = {}  # numbered headings ("SECTION 3", "17") stand between sentences, folios do not
-    width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i]])
+    width = typical_width(list(filter(None, strip_lengths)))  # the non-blank lines' lengths
     sig, runs, run_evidence = (None, [], {}) if width > options["max_wrapped_width"] else learn_break_runs(
         lines, blank, min_pages=options["min_pages"], min_runs=options["min_break_runs"],
         min_lines_per_page=options["min_lines_per_page"],
@@ -470,12 +482,13 @@ def run(text: str, ctx) -> StageResult:
     lines = text.split("\n")
     if len(lines) < 2 * options["min_pages"]:
         return StageResult(meta={"furniture": {"pages": 0}})
-    f, learned = learn(lines, options)
+    strip_lengths = list(map(len, map(str.strip, lines)))
+    f, learned = learn(lines, options, strip_lengths=strip_lengths)
     if not f.page_numbers and not f.break_runs and not f.headers and not f.form_feeds:
         return StageResult(meta={"furniture": {"pages": 0}}, stats={"pages": 0})
-    starts = line_starts(text)
+    starts = starts_of_lines(lines)  # == line_starts(text)
     n = len(lines)
-    blank = [not l.strip() for l in lines]
+    blank = list(map(not_, strip_lengths))
     furniture = {i: "page number" if PAGE_NUMBER.match(lines[i]) else "running header with page number"
                  for i in f.page_numbers}
     for i in f.header_lines:
@@ -485,7 +498,7 @@ def run(text: str, ctx) -> StageResult:
         break_blank.update(range(a, b))
     page_starts = {i for i in f.form_feeds  # "\fText": the form feed opens the line
                    if not blank[i] and i not in furniture and FORM_FEED_PREFIX.match(lines[i])}
-    width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i] and i not in furniture])
+    width = typical_width([n_chars for i, n_chars in enumerate(strip_lengths) if n_chars and i not in furniture])
     full_rate = full_line_paragraph_end_rate(lines, blank, width, set(furniture) | break_blank)
     edits: list[Edit] = []
     flags: list[Flag] = []

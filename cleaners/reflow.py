@@ -32,7 +32,7 @@ from typing import Any
 
 from cleaners.document import Edit, Flag, OffsetMapper, Span, StageResult
 from cleaners.furniture import (HYPHEN_END, MID_SENTENCE_END, ends_sentence, fit_margin,
-                                line_starts, starts_lowercase, typical_width)
+                                line_starts, starts_lowercase, starts_of_lines, typical_width)
 
 STAGE = "reflow"
 
@@ -207,7 +207,7 @@ def run(text: str, ctx) -> StageResult:
         return StageResult(meta={"layout": "paragraphs"})
     layout_ev = detect_layout(lines, blank, options)
     layout = layout_ev["layout"]
-    starts = line_starts(text)
+    starts = starts_of_lines(lines)  # == line_starts(text)
     width = layout_ev["width_p90"]
     maxh = options["max_heading_chars"]
 
