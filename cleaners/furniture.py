@@ -289,6 +289,13 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int, min
     for sig, occ in runs.items():
         if len(occ) < min_runs:
             continue
+        # spacing first (cheap): a shape that is not regularly spaced, page-sized apart,
+        # is not chosen whatever its mid-sentence share, so that is not measured
+        gaps = [text_before[a2] - text_before[a1] for (a1, _), (a2, _) in zip(occ, occ[1:])]
+        g = median(gaps)
+        regular = sum(1 for x in gaps if 0.5 * g <= x <= 1.5 * g) / len(gaps)
+        if not (regular >= 0.5 and g >= min_lines_per_page):
+            continue
         # read the text across each run, stepping over short lines that recur right
         # beside the runs (running headers and footers sit there)
         beside = Counter(header_key(lines[k]) for a, b in occ for k in (a - 1, b)
@@ -310,9 +317,6 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int, min
                                      or prose_runs_on(lines[q])):
                 mid += 1
         mid_share = mid / len(occ)
-        gaps = [text_before[a2] - text_before[a1] for (a1, _), (a2, _) in zip(occ, occ[1:])]
-        g = median(gaps)
-        regular = sum(1 for x in gaps if 0.5 * g <= x <= 1.5 * g) / len(gaps)
         if mid_share >= min_mid_sentence_share and regular >= 0.5 and g >= min_lines_per_page:
             score = (len(occ) * mid_share, len(sig))
             if best is None or score > best[0]:
@@ -434,7 +438,11 @@ def full_line_paragraph_end_rate(lines: list[str], blank: list[bool], width: int
     ends = conts = 0
     n = len(lines)
     for i in range(n - 2):
-        if blank[i] or i in skip or not ends_sentence(lines[i].strip()):
+        if blank[i] or i in skip:
+            continue
+        # ends_sentence's first test inline (most lines fail it), then the function itself
+        last = lines[i].rstrip()[-1]
+        if last not in SENTENCE_LAST_CHARS and not last.isdecimal() or not ends_sentence(lines[i].strip()):
             continue
         if not blank[i + 1]:
             j, is_end = i + 1, False
