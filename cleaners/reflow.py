@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import attrgetter
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from cleaners.document import Edit, Flag, OffsetMapper, Span, StageResult
 from cleaners.furniture import (HYPHEN_END, MID_SENTENCE_END, ends_sentence, fit_margin,
-                                line_starts, starts_lowercase, starts_of_lines, typical_width)
+                                SENTENCE_LAST_CHARS, line_starts, starts_lowercase, starts_of_lines,
+                                typical_width)
 
 STAGE = "reflow"
 
@@ -55,6 +57,9 @@ CHAPTER_WORD = re.compile(
 INDENT = re.compile(r"(?:\t| {2,})\S")  # a first-line indent
 RULE_LINE = re.compile(r"^[^\w\s]{3,}$|^(?:[*·•] ?){3,}$")  # "* * *", "----", "====": a separator
 NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes|notes and references|references)\s*$", re.IGNORECASE)
+#: every character that CHAPTER_WORD or NOTES_HEADING (IGNORECASE) can start with: the first
+#: letters of their words and the ones re's case folding adds (checked over all of Unicode)
+TITLE_WORD_FIRST = frozenset("ABCEFINPRSabcefinprsİıſ")
 NUMBER_LINE = re.compile(r"^\d{1,3}$")
 NUMBERED_TITLE = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
 INNER_SENTENCE = re.compile(r"\w[.!?] +[A-Z]")  # "1910. Petitioner": a sentence, not a title
@@ -139,7 +144,7 @@ def heading_kind(line: str, *, layout: str, max_chars: int = 100) -> str:
         return "chapter number"
     if is_caps_heading(s, max_chars=max_chars):
         return "caps heading"
-    if CHAPTER_WORD.match(s) and not ends_sentence(s) or NOTES_HEADING.match(s):
+    if s[0] in TITLE_WORD_FIRST and (CHAPTER_WORD.match(s) and not ends_sentence(s) or NOTES_HEADING.match(s)):
         return "chapter title"
     m = NUMBERED_TITLE.match(s) if digit_first else None
     if m and not s.endswith((".", ",", ";", ":")) and not INNER_SENTENCE.search(m.group(2)):
@@ -167,7 +172,9 @@ def detect_layout(lines: list[str], blank: list[bool], options: dict[str, Any]) 
     full_width = 0.75 * width
     full = [i for i, n_chars in zip(text_idx, lengths) if n_chars >= full_width]
     run_on = sum(1 for i in full if i + 1 < len(lines) and not blank[i + 1])
-    open_end = sum(1 for i in full if not ends_sentence(lines[i].strip()))
+    # ends_sentence's first test inline: most full lines end on a letter or a comma
+    open_end = sum(1 for i in full if (last := lines[i].rstrip()[-1]) not in SENTENCE_LAST_CHARS
+                   and not last.isdecimal() or not ends_sentence(lines[i].strip()))
     # blank runs between two text lines (not the trailing newline)
     runs = sum(1 for a, b in zip(text_idx, text_idx[1:]) if b > a + 1)
     evidence = {"text_lines": n, "width_p90": width, "full_lines": len(full),
@@ -553,7 +560,7 @@ def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap], layo
 def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout,
            given_roots=frozenset(), labels=None, note_starts=frozenset()) -> list[Span]:
     """heading, verse and note spans, carried to this stage's output coordinates."""
-    fwd = OffsetMapper(sorted(edits, key=lambda e: (e.start, e.end)))
+    fwd = OffsetMapper(sorted(edits, key=attrgetter("start", "end")))  # == key=lambda e: (e.start, e.end)
     raw: list[tuple[str, int, int, str]] = []
 
     def content(i: int) -> tuple[int, int]:
