@@ -81,6 +81,8 @@ ALNUM_RUN = re.compile(r"^[^\W_]+")
 TRAILING_WORD = re.compile(r"[^\W_]+$")
 #: inline words: every run of letters and digits (``Stalin’s`` -> ``stalin``, ``s``).
 ALNUM_RUNS = re.compile(r"[^\W_]+")
+_ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+_ASCII_NON_ALNUM_TO_SPACE = bytes.maketrans(_ASCII_NON_ALNUM, b" " * len(_ASCII_NON_ALNUM))
 #: inline hyphenated tokens, whole (``comrades-in-arms``).
 HYPHENATED_TOKEN = re.compile(r"[^\W_]+(?:[’'][^\W\d_]+)?(?:[-\u2010\u2011][^\W_]+(?:[’'][^\W\d_]+)?)+")
 HYPHEN_SPLIT = re.compile(r"[-\u2010\u2011]")
@@ -195,7 +197,7 @@ class DocEvidence:
     @classmethod
     def from_inline(cls, inline: str, corpus: Mapping[str, int] | None = None) -> "DocEvidence":
         inline = inline.lower()
-        words = Counter(ALNUM_RUNS.findall(inline))
+        words = count_alnum_runs(inline)
         found: list[tuple[str, str]] = []
         for tok in _tokens_with_hyphens(inline):
             for hyphenated in HYPHENATED_TOKEN.findall(tok):
@@ -234,6 +236,28 @@ class DocEvidence:
         j = c.get(joined, 0) + c.get(joined.capitalize(), 0)
         h = c.get(hyphenated, 0) + c.get(hyphenated.capitalize(), 0)
         return j, h
+
+
+def count_alnum_runs(text: str) -> Counter:
+    """``Counter(ALNUM_RUNS.findall(text))``, about twice as fast on mostly-ASCII text.
+
+    ASCII characters that are not letters or digits become spaces in the UTF-8 bytes
+    (``bytes.translate``; a multi-byte character has no ASCII byte in it, so none is
+    cut), the bytes are split and counted in C; an all-ASCII token is then one run, a
+    token with other characters (``’``, ``—``, a no-break space, ``é``) is decoded and
+    split into runs by the regex itself.
+
+    >>> count_alnum_runs("Stalin’s café, the_end 1926-7 Ⅻ") == Counter(ALNUM_RUNS.findall("Stalin’s café, the_end 1926-7 Ⅻ"))
+    True
+    """
+    counts = Counter(text.encode("utf-8", "surrogatepass").translate(_ASCII_NON_ALNUM_TO_SPACE).split())
+    out = {tok.decode("ascii"): n for tok, n in counts.items() if tok.isascii()}
+    get = out.get
+    for tok, n in counts.items():
+        if not tok.isascii():
+            for run in ALNUM_RUNS.findall(tok.decode("utf-8", "surrogatepass")):
+                out[run] = get(run, 0) + n
+    return Counter(out)
 
 
 def _tokens_with_hyphens(text: str):
