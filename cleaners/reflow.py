@@ -193,7 +193,7 @@ def detect_layout(lines: list[str], blank: list[bool], options: dict[str, Any]) 
 JOIN, LINE, PARA = " ", "\n", "\n\n"
 
 
-@dataclass
+@dataclass(slots=True)  # ~20k per book: no per-instance __dict__
 class Gap:
     prev: int  # line index of the text line before
     next: int  # line index of the text line after
@@ -594,27 +594,32 @@ def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layo
 def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> list[tuple[str, int, int, str]]:
     """Notes: ``[1] ...`` entries, a Notes heading's section, a closing run of numbered entries."""
     out = []
-    # paragraphs: a note entry runs until the next blank line (or the next entry)
-    paras: list[list[int]] = []
+    # paragraphs: a note entry runs until the next blank line (or the next entry);
+    # kept as first and last line indexes (two int lists, not one list per paragraph)
+    firsts: list[int] = []
+    lasts: list[int] = []
     for i in text_idx:
         # both patterns need a digit or an opening bracket first: test that before the regexes
         c = strip[i][0]
-        if paras and paras[-1][-1] == i - 1 and not ((c.isdigit() or c in "[{") and (
+        if firsts and lasts[-1] == i - 1 and not ((c.isdigit() or c in "[{") and (
                 NOTE_ENTRY.match(strip[i]) or BRACKET_NOTE.match(strip[i]))):
-            paras[-1].append(i)
+            lasts[-1] = i
         else:
-            paras.append([i])
-    for p in paras:
-        m = BRACKET_NOTE.match(strip[p[0]])
+            firsts.append(i)
+            lasts.append(i)
+    for f, l in zip(firsts, lasts):
+        m = BRACKET_NOTE.match(strip[f]) if strip[f][0] in "[{" else None  # it needs one of these first
         if m:
-            out.append(("note", content(p[0])[0], content(p[-1])[1], f"footnote {m.group(1)}"))
+            out.append(("note", content(f)[0], content(l)[1], f"footnote {m.group(1)}"))
     # a Notes heading: each entry runs to the next entry or the next heading
     starts = sorted(note_starts)
     for k, a in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else None
         last = a
-        # start right after ``a`` (text_idx is sorted): linear in the section, not the document
-        for i in text_idx[bisect.bisect_right(text_idx, a):]:
+        # start right after ``a`` (text_idx is sorted), without copying the rest of the
+        # list: linear in the section, not the document
+        for idx in range(bisect.bisect_right(text_idx, a), len(text_idx)):
+            i = text_idx[idx]
             if i == stop or i in group:
                 break
             last = i
@@ -622,24 +627,26 @@ def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> lis
         out.append(("note", content(a)[0], content(last)[1], f"note {n}"))
     # a run of entries numbered 1, 2, 3, ... with nothing else between
     k = 0
-    while k < len(paras):
-        m = NOTE_ENTRY.match(strip[paras[k][0]])
-        if m and m.group(1) == "1" and paras[k][0] not in group and paras[k][0] not in note_starts:
-            run = [paras[k]]
+    n_paras = len(firsts)
+    while k < n_paras:
+        # NOTE_ENTRY starts with \d (== str.isdecimal): test that first
+        m = NOTE_ENTRY.match(strip[firsts[k]]) if strip[firsts[k]][0].isdecimal() else None
+        if m and m.group(1) == "1" and firsts[k] not in group and firsts[k] not in note_starts:
+            run = [k]
             expect = 2
             r = k + 1
-            while r < len(paras):
-                m2 = NOTE_ENTRY.match(strip[paras[r][0]])
-                if m2 and int(m2.group(1)) == expect and paras[r][0] not in group:
-                    run.append(paras[r])
+            while r < n_paras:
+                m2 = NOTE_ENTRY.match(strip[firsts[r]])
+                if m2 and int(m2.group(1)) == expect and firsts[r] not in group:
+                    run.append(r)
                     expect += 1
                     r += 1
                 else:
                     break
             if len(run) >= 3:
-                for p in run:
-                    n = NOTE_ENTRY.match(strip[p[0]]).group(1)
-                    out.append(("note", content(p[0])[0], content(p[-1])[1], f"endnote {n}"))
+                for q in run:
+                    n = NOTE_ENTRY.match(strip[firsts[q]]).group(1)
+                    out.append(("note", content(firsts[q])[0], content(lasts[q])[1], f"endnote {n}"))
                 k = r
                 continue
         k += 1
