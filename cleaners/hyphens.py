@@ -189,6 +189,7 @@ class DocEvidence:
     pairs: Counter = field(default_factory=Counter)
     corpus: Mapping[str, int] | None = None
     _sorted: list[str] | None = None
+    _left_types: Counter | None = None  # distinct pairs per left segment, like _sorted built once
 
     @classmethod
     def from_text(cls, text: str, corpus: Mapping[str, int] | None = None) -> "DocEvidence":
@@ -226,7 +227,11 @@ class DocEvidence:
 
     def hyphenated_with_prefix(self, prefix: str) -> int:
         """How many distinct ``prefix-x`` pairs the document writes inline."""
-        return sum(1 for (a, _b) in self.pairs if a == prefix)
+        # == sum(1 for (a, _b) in self.pairs if a == prefix), without a scan of all
+        # pairs per hyphen (quadratic on a long text with many hyphens)
+        if self._left_types is None:
+            self._left_types = Counter(a for a, _b in self.pairs)
+        return self._left_types.get(prefix, 0)
 
     def corpus_counts(self, joined: str, hyphenated: str) -> tuple[int, int]:
         """(joined, hyphenated) counts in the corpus ``token_counts``, if any."""
