@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -150,7 +151,7 @@ class EditConflict(ValueError):
 
 def check_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
     """Sort edits and verify they are well-formed and do not overlap."""
-    out = sorted(edits, key=lambda e: (e.start, e.end))
+    out = sorted(edits, key=attrgetter("start", "end"))  # == key=lambda e: (e.start, e.end), in C
     prev_end = -1
     prev_start = -1
     for e in out:
@@ -171,13 +172,19 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     >>> apply_edits(t, [Edit.at(t, 0, 3, "the", stage="x", reason="y")])
     'the cat'
     """
+    return _join_checked(text, check_edits(text, edits))
+
+
+def _join_checked(text: str, edits: list[Edit]) -> str:
+    """``apply_edits`` for edits that already passed ``check_edits`` (sorted, no overlaps)."""
     parts: list[str] = []
+    append = parts.append
     pos = 0
-    for e in check_edits(text, edits):
-        parts.append(text[pos:e.start])
-        parts.append(e.after)
+    for e in edits:
+        append(text[pos:e.start])
+        append(e.after)
         pos = e.end
-    parts.append(text[pos:])
+    append(text[pos:])
     return "".join(parts)
 
 
@@ -281,16 +288,16 @@ class DocState:
             new_map = array("i")
             pos = 0
             for e in edits:
-                new_map.extend(rm[pos:e.start])
                 n = len(e.after)
                 if n == e.end - e.start:
-                    new_map.extend(rm[e.start:e.end])
-                elif n:
+                    continue  # same length: the map is unchanged there, copied with what follows
+                new_map.extend(rm[pos:e.start])
+                if n:
                     new_map.extend([rm[e.start]] * n)
                 pos = e.end
             new_map.extend(rm[pos:])
             self.spans = map_spans(self.spans, edits)
-            self.text = apply_edits(self.text, edits)
+            self.text = _join_checked(self.text, edits)  # checked above: no second sort and check
             self.raw_map = new_map
         self.spans.extend(result.spans)
         self.spans.sort(key=lambda s: (s.start, s.end, s.kind))

@@ -27,6 +27,9 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate, count
+from operator import add, not_
 from statistics import median
 from typing import Any
 
@@ -48,15 +51,18 @@ DEFAULTS: dict = {
 # a bare folio, maybe dressed: "256", "- 12 -", "[12]", "Page 12", "p. 12"
 PAGE_NUMBER = re.compile(r"^\s*(?:[-–—(\[]\s*)?(?:page\s+|p\.\s*)?(\d{1,4})(?:\s*[-–—)\]])?\s*$", re.IGNORECASE)
 # a running header carrying its folio: "258 Lenin: A Political Life", "Testament to a Revolution 259"
+FOLIO_CLOSERS = frozenset("-–—)]")  # PAGE_NUMBER's optional closing character
 FRAMED_FOLIO = re.compile(r"^\s*(\d{1,4})\s+\D.*$|^.*\D\s(\d{1,4})\s*$")
 DIGITS = re.compile(r"\d+")
 FORM_FEED_PREFIX = re.compile(r"[ \t]*\f[\f \t]*")
 NON_WORD = re.compile(r"[\W_]+")
+KEY_WORD = re.compile(r"[^\W\d_]+")  # what header_key keeps
 LETTER = re.compile(r"[^\W\d_]")
 # a sentence ends in . ! ? or an ellipsis, maybe closed by quotes or brackets, maybe
 # followed by a footnote number ("staff.7", "Podolsk. 1"), OCR-garbled ones included
 # ("exports.S4", "illness. '9": a 5 read as S, a 1 as a quote)
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*(?:\s?(?:['’‘]\s?|[A-Za-z])?\d{1,3})?$")
+SENTENCE_LAST_CHARS = frozenset(".!?…\"'”’)]»")
 # "F." "I." "St." at a line end is an initial or abbreviation, not a sentence end
 INITIAL_END = re.compile(r"(?:^|[\s(“\"'])(?:[A-Z]|St|Mr|Mrs|Dr|Prof|Gen|Col|Lt|Capt|Gov|Rev|cf|pp?|vol|no|ed|eds|viz|vs|ca)\.$")
 HYPHEN_END = re.compile(r"[-‐‑¬]$")
@@ -89,6 +95,17 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
+def starts_of_lines(lines: list[str]) -> list[int]:
+    """:func:`line_starts` of ``"\\n".join(lines)``, from the lines' lengths (all in C).
+
+    >>> starts_of_lines(["ab", "cd"]) == line_starts("ab\\ncd")
+    True
+    """
+    # line k starts after the k lines before it and their k newlines; the last entry,
+    # len(text) + 1, is the same sum over all lines
+    return list(map(add, accumulate(map(len, lines), initial=0), count()))
+
+
 def ends_sentence(line: str) -> bool:
     """True if ``line`` (stripped) ends a sentence: terminal punctuation, not an initial.
 
@@ -100,6 +117,10 @@ def ends_sentence(line: str) -> bool:
     (True, True)
     """
     line = line.rstrip()
+    # SENTENCE_END's match ends with terminal punctuation, a closing quote or bracket, or a
+    # digit (\d: isdecimal): any other last character (most lines of prose) cannot match
+    if not line or (line[-1] not in SENTENCE_LAST_CHARS and not line[-1].isdecimal()):
+        return False
     if not SENTENCE_END.search(line):
         return False
     return not INITIAL_END.search(line)
@@ -145,13 +166,18 @@ def fit_margin(prev: str, nxt: str, width: int) -> int:
     return width - (len(prev.rstrip()) + 1 + word)
 
 
+@lru_cache(maxsize=1 << 16)
 def header_key(line: str) -> str:
     """A line folded for comparison: digits and punctuation dropped, case and spaces folded.
 
     >>> header_key(" 9 Testament to a  Revolution ")
     'testament to a revolution'
     """
-    return " ".join(NON_WORD.sub(" ", DIGITS.sub(" ", line)).casefold().split())
+    # == " ".join(NON_WORD.sub(" ", DIGITS.sub(" ", line)).casefold().split()): the words
+    # left are the runs of word characters that are not digits or "_", and casefold
+    # never yields whitespace (checked over all of Unicode), so one findall does it.
+    # Cached: the learners fold the same lines again and again.
+    return " ".join(KEY_WORD.findall(line)).casefold()
 
 
 # --- learning ---------------------------------------------------------------
@@ -178,6 +204,11 @@ def folio_candidates(lines: list[str], *, min_pages: int, max_chars: int) -> lis
     """
     bare, framed = [], []
     for i, l in enumerate(lines):
+        # both need a digit first or last (bare: a digit or a closing dash or bracket
+        # last): most lines of prose fail this before any regex runs
+        t = l.strip()
+        if not t or not (t[-1].isdigit() or t[-1] in FOLIO_CLOSERS or t[0].isdigit()):
+            continue
         if (m := PAGE_NUMBER.match(l)):
             bare.append((i, int(m.group(1))))
         elif (len(l) <= max_chars and (t := l.strip()) and (t[0].isdigit() or t[-1].isdigit())
@@ -245,25 +276,25 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int, min
     falls mid-sentence; paragraph and section separators do neither.
     """
     runs: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
-    i, n = 0, len(lines)
-    while i < n:
-        if blank[i]:
-            j = i
-            while j < n and blank[j]:
-                j += 1
-            if i > 0 and j < n:  # between two text lines
-                runs[tuple(lines[i:j])].append((i, j))
-            i = j
-        else:
-            i += 1
+    n = len(lines)
+    text_idx = [k for k, b in enumerate(blank) if not b]
+    for a, b in zip(text_idx, text_idx[1:]):
+        if b > a + 1:  # a blank run between two text lines
+            runs[tuple(lines[a + 1:b])].append((a + 1, b))
     if not runs:
         return None, [], {}
-    text_before = [0] * (n + 1)
-    for k in range(n):
-        text_before[k + 1] = text_before[k] + (not blank[k])
+    # text_before[k]: text lines before line k (ints: 0 + True is 1)
+    text_before = list(accumulate(map(not_, blank), initial=0))
     best = None
     for sig, occ in runs.items():
         if len(occ) < min_runs:
+            continue
+        # spacing first (cheap): a shape that is not regularly spaced, page-sized apart,
+        # is not chosen whatever its mid-sentence share, so that is not measured
+        gaps = [text_before[a2] - text_before[a1] for (a1, _), (a2, _) in zip(occ, occ[1:])]
+        g = median(gaps)
+        regular = sum(1 for x in gaps if 0.5 * g <= x <= 1.5 * g) / len(gaps)
+        if not (regular >= 0.5 and g >= min_lines_per_page):
             continue
         # read the text across each run, stepping over short lines that recur right
         # beside the runs (running headers and footers sit there)
@@ -286,9 +317,6 @@ def learn_break_runs(lines: list[str], blank: list[bool], *, min_pages: int, min
                                      or prose_runs_on(lines[q])):
                 mid += 1
         mid_share = mid / len(occ)
-        gaps = [text_before[a2] - text_before[a1] for (a1, _), (a2, _) in zip(occ, occ[1:])]
-        g = median(gaps)
-        regular = sum(1 for x in gaps if 0.5 * g <= x <= 1.5 * g) / len(gaps)
         if mid_share >= min_mid_sentence_share and regular >= 0.5 and g >= min_lines_per_page:
             score = (len(occ) * mid_share, len(sig))
             if best is None or score > best[0]:
@@ -329,9 +357,15 @@ def _mid_sentence_share(lines: list[str], blank: list[bool], marks: dict[int, in
     return mid / len(marks)
 
 
-def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[str, Any]]:
-    """Learn one document's page numbers, page-break runs and running headers."""
-    blank = [not l.strip() for l in lines]
+def learn(lines: list[str], options: dict[str, Any], *, strip_lengths: list[int] | None = None
+          ) -> tuple[Furniture, dict[str, Any]]:
+    """Learn one document's page numbers, page-break runs and running headers.
+
+    ``strip_lengths`` (``len(l.strip())`` of each line) may be passed if already known.
+    """
+    if strip_lengths is None:
+        strip_lengths = list(map(len, map(str.strip, lines)))
+    blank = list(map(not_, strip_lengths))  # == [not l.strip() for l in lines]
     f = Furniture()
     f.page_numbers = learn_page_numbers(lines, min_pages=options["min_pages"],
                                         min_lines_per_page=options["min_lines_per_page"],
@@ -339,7 +373,7 @@ def learn(lines: list[str], options: dict[str, Any]) -> tuple[Furniture, dict[st
     folio_mid = _mid_sentence_share(lines, blank, f.page_numbers, options["max_header_chars"])
     if f.page_numbers and folio_mid < options["min_mid_sentence_share"]:
         f.page_numbers = {}  # numbered headings ("SECTION 3", "17") stand between sentences, folios do not
-    width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i]])
+    width = typical_width(list(filter(None, strip_lengths)))  # the non-blank lines' lengths
     sig, runs, run_evidence = (None, [], {}) if width > options["max_wrapped_width"] else learn_break_runs(
         lines, blank, min_pages=options["min_pages"], min_runs=options["min_break_runs"],
         min_lines_per_page=options["min_lines_per_page"],
@@ -404,7 +438,11 @@ def full_line_paragraph_end_rate(lines: list[str], blank: list[bool], width: int
     ends = conts = 0
     n = len(lines)
     for i in range(n - 2):
-        if blank[i] or i in skip or not ends_sentence(lines[i].strip()):
+        if blank[i] or i in skip:
+            continue
+        # ends_sentence's first test inline (most lines fail it), then the function itself
+        last = lines[i].rstrip()[-1]
+        if last not in SENTENCE_LAST_CHARS and not last.isdecimal() or not ends_sentence(lines[i].strip()):
             continue
         if not blank[i + 1]:
             j, is_end = i + 1, False
@@ -452,12 +490,13 @@ def run(text: str, ctx) -> StageResult:
     lines = text.split("\n")
     if len(lines) < 2 * options["min_pages"]:
         return StageResult(meta={"furniture": {"pages": 0}})
-    f, learned = learn(lines, options)
+    strip_lengths = list(map(len, map(str.strip, lines)))
+    f, learned = learn(lines, options, strip_lengths=strip_lengths)
     if not f.page_numbers and not f.break_runs and not f.headers and not f.form_feeds:
         return StageResult(meta={"furniture": {"pages": 0}}, stats={"pages": 0})
-    starts = line_starts(text)
+    starts = starts_of_lines(lines)  # == line_starts(text)
     n = len(lines)
-    blank = [not l.strip() for l in lines]
+    blank = list(map(not_, strip_lengths))
     furniture = {i: "page number" if PAGE_NUMBER.match(lines[i]) else "running header with page number"
                  for i in f.page_numbers}
     for i in f.header_lines:
@@ -467,7 +506,7 @@ def run(text: str, ctx) -> StageResult:
         break_blank.update(range(a, b))
     page_starts = {i for i in f.form_feeds  # "\fText": the form feed opens the line
                    if not blank[i] and i not in furniture and FORM_FEED_PREFIX.match(lines[i])}
-    width = typical_width([len(l.strip()) for i, l in enumerate(lines) if not blank[i] and i not in furniture])
+    width = typical_width([n_chars for i, n_chars in enumerate(strip_lengths) if n_chars and i not in furniture])
     full_rate = full_line_paragraph_end_rate(lines, blank, width, set(furniture) | break_blank)
     edits: list[Edit] = []
     flags: list[Flag] = []

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import attrgetter
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from cleaners.document import Edit, Flag, OffsetMapper, Span, StageResult
 from cleaners.furniture import (HYPHEN_END, MID_SENTENCE_END, ends_sentence, fit_margin,
-                                line_starts, starts_lowercase, typical_width)
+                                SENTENCE_LAST_CHARS, line_starts, starts_lowercase, starts_of_lines,
+                                typical_width)
 
 STAGE = "reflow"
 
@@ -55,6 +57,9 @@ CHAPTER_WORD = re.compile(
 INDENT = re.compile(r"(?:\t| {2,})\S")  # a first-line indent
 RULE_LINE = re.compile(r"^[^\w\s]{3,}$|^(?:[*·•] ?){3,}$")  # "* * *", "----", "====": a separator
 NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes|notes and references|references)\s*$", re.IGNORECASE)
+#: every character that CHAPTER_WORD or NOTES_HEADING (IGNORECASE) can start with: the first
+#: letters of their words and the ones re's case folding adds (checked over all of Unicode)
+TITLE_WORD_FIRST = frozenset("ABCEFINPRSabcefinprsİıſ")
 NUMBER_LINE = re.compile(r"^\d{1,3}$")
 NUMBERED_TITLE = re.compile(r"^(\d{1,3})\.?\s+(\S.*)$")
 INNER_SENTENCE = re.compile(r"\w[.!?] +[A-Z]")  # "1910. Petitioner": a sentence, not a title
@@ -78,9 +83,14 @@ def is_caps_heading(line: str, *, max_chars: int = 100) -> bool:
     (False, False)
     """
     s = line.strip()
-    if not s or len(s) > max_chars or s[-1] in ",;" or starts_lowercase(s):
+    if not s or len(s) > max_chars or s[-1] in ",;":
         return False
-    if not any(len(t) >= 3 and t.isupper() for t in s.split()):
+    tokens = s.split()
+    # map/any run in C: most lines have no all-caps token at all, and the exact
+    # test below needs one (isupper on a token of three characters or more)
+    if not any(map(str.isupper, tokens)) or starts_lowercase(s):
+        return False
+    if not any(len(t) >= 3 and t.isupper() for t in tokens):
         return False  # needs one word of three capitals at least (cheap test first)
     words = WORD.findall(s)
     if not words:
@@ -128,13 +138,15 @@ def heading_kind(line: str, *, layout: str, max_chars: int = 100) -> str:
     s = line.strip()
     if not s or len(s) > max_chars:
         return ""
-    if NUMBER_LINE.match(s):
+    # NUMBER_LINE and NUMBERED_TITLE start with \d (== str.isdecimal): test that first
+    digit_first = s[0].isdecimal()
+    if digit_first and NUMBER_LINE.match(s):
         return "chapter number"
     if is_caps_heading(s, max_chars=max_chars):
         return "caps heading"
-    if CHAPTER_WORD.match(s) and not ends_sentence(s) or NOTES_HEADING.match(s):
+    if s[0] in TITLE_WORD_FIRST and (CHAPTER_WORD.match(s) and not ends_sentence(s) or NOTES_HEADING.match(s)):
         return "chapter title"
-    m = NUMBERED_TITLE.match(s)
+    m = NUMBERED_TITLE.match(s) if digit_first else None
     if m and not s.endswith((".", ",", ";", ":")) and not INNER_SENTENCE.search(m.group(2)):
         words = WORD.findall(m.group(2))
         if words and words[0][0].isupper() and title_case_share(m.group(2)) >= 0.75:
@@ -157,9 +169,12 @@ def detect_layout(lines: list[str], blank: list[bool], options: dict[str, Any]) 
     width = typical_width(lengths)
     # judged on full lines (those reaching the text block's right edge): in wrapped text
     # they run straight on into the next line and stop mid-sentence
-    full = [i for i in text_idx if len(lines[i].strip()) >= 0.75 * width]
+    full_width = 0.75 * width
+    full = [i for i, n_chars in zip(text_idx, lengths) if n_chars >= full_width]
     run_on = sum(1 for i in full if i + 1 < len(lines) and not blank[i + 1])
-    open_end = sum(1 for i in full if not ends_sentence(lines[i].strip()))
+    # ends_sentence's first test inline: most full lines end on a letter or a comma
+    open_end = sum(1 for i in full if (last := lines[i].rstrip()[-1]) not in SENTENCE_LAST_CHARS
+                   and not last.isdecimal() or not ends_sentence(lines[i].strip()))
     # blank runs between two text lines (not the trailing newline)
     runs = sum(1 for a, b in zip(text_idx, text_idx[1:]) if b > a + 1)
     evidence = {"text_lines": n, "width_p90": width, "full_lines": len(full),
@@ -178,7 +193,7 @@ def detect_layout(lines: list[str], blank: list[bool], options: dict[str, Any]) 
 JOIN, LINE, PARA = " ", "\n", "\n\n"
 
 
-@dataclass
+@dataclass(slots=True)  # ~20k per book: no per-instance __dict__
 class Gap:
     prev: int  # line index of the text line before
     next: int  # line index of the text line after
@@ -192,16 +207,16 @@ def run(text: str, ctx) -> StageResult:
     """Rebuild paragraphs (see module doc)."""
     options = {**DEFAULTS, **(getattr(ctx, "options", None) or {})}
     lines = text.split("\n")
-    blank = [not l.strip() for l in lines]
+    strip = [l.strip() for l in lines]
+    blank = [not l for l in strip]
     text_idx = [i for i, b in enumerate(blank) if not b]
     if not text_idx:
         return StageResult(meta={"layout": "paragraphs"})
     layout_ev = detect_layout(lines, blank, options)
     layout = layout_ev["layout"]
-    starts = line_starts(text)
+    starts = starts_of_lines(lines)  # == line_starts(text)
     width = layout_ev["width_p90"]
     maxh = options["max_heading_chars"]
-    strip = [l.strip() for l in lines]
 
     # headings given by earlier stages (furniture's chapter title): their lines form one group
     group: dict[int, int] = {}
@@ -283,6 +298,8 @@ def run(text: str, ctx) -> StageResult:
     indented = _paragraph_indents(lines, strip, text_idx, prv) if layout == "wrapped" else set()
     if indented:
         layout_ev["indented_paragraph_starts"] = len(indented)
+    # a separator line starts with a character that is not a word character
+    rule_lines = {i for i in text_idx if not strip[i][0].isalnum() and RULE_LINE.match(strip[i])}
     gaps: list[Gap] = []
     for i, j in zip(text_idx, text_idx[1:]):
         adjacent = j == i + 1
@@ -296,7 +313,7 @@ def run(text: str, ctx) -> StageResult:
             else:
                 gaps.append(Gap(i, j, PARA, "heading on its own line"))
             continue
-        if RULE_LINE.match(strip[i]) or RULE_LINE.match(strip[j]):
+        if i in rule_lines or j in rule_lines:
             gaps.append(Gap(i, j, PARA, "separator line on its own"))
             continue
         vi, vj = i in verse_lines, j in verse_lines
@@ -342,7 +359,9 @@ def run(text: str, ctx) -> StageResult:
     given_roots = {g for i, g in group.items() if i in given_lines}
     spans = _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout, given_roots,
                    labels, note_starts)
-    counts = Counter(g.reason.split(" (")[0] for g in gaps if not (g.sep == PARA and g.next > g.prev + 1))
+    counts = Counter()
+    for reason, c in Counter(g.reason for g in gaps if not (g.sep == PARA and g.next > g.prev + 1)).items():
+        counts[reason.split(" (")[0]] += c
     meta = {"layout": layout, "layout_evidence": layout_ev}
     stats = {"layout": layout, "headings": len({g for g in group.values()}),
              "verse_blocks": len(set(verse_lines.values())), **{k: v for k, v in counts.items()}}
@@ -412,12 +431,17 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
     limit = 0.8 * width if layout == "wrapped" else options["max_list_line_chars"]
     out: dict[int, int] = {}
 
-    def short(i: int) -> bool:
+    def is_short(i: int) -> bool:
         return (0 < len(strip[i]) <= limit and i not in kind
                 and not BRACKET_NOTE.match(strip[i]) and not (layout != "wrapped" and NOTE_ENTRY.match(strip[i])))
 
+    # computed once per line (kind does not change while blocks are found); the length
+    # test first, as most lines of wrapped text are full lines
+    short_lines = {i for i in text_idx if 0 < len(strip[i]) <= limit and is_short(i)}
+    short = short_lines.__contains__
+
     def line_structured(u: list[int]) -> bool:
-        if not all(short(i) for i in u):
+        if not all(map(short, u)):
             return False
         if layout != "wrapped":
             return True
@@ -460,12 +484,20 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
                 # a run of adjacent lines inside a wrapped unit that all stop short
                 run: list[int] = []
                 for a, b in zip(u, u[1:] + [None]):
-                    if line_structured([a] if b is None else [a, b]) or (run and line_structured([a])):
+                    # line_structured is False unless its lines are short: test that first;
+                    # accept([]) does nothing, so an empty run is not passed on
+                    if a not in short_lines:
+                        if run:
+                            accept(run)
+                            run = []
+                    elif (line_structured([a] if b is None else [a, b])
+                          or (run and line_structured([a]))):
                         run.append(a)
-                    else:
+                    elif run:
                         accept(run)
                         run = []
-                accept(run)
+                if run:
+                    accept(run)
             elif layout != "wrapped" and len(u) >= 2 and all(short(i) for i in u):
                 for i in u:
                     out[i] = u[0]
@@ -481,43 +513,54 @@ def _verse_lines(lines, blank, strip, text_idx, nxt, prv, kind, layout, width, o
 def _edits(text: str, lines: list[str], starts: list[int], gaps: list[Gap], layout: str) -> list[Edit]:
     """Turn the gap decisions into edits, touching only what must change."""
     edits: list[Edit] = []
+    append = edits.append
+    joined_reasons: dict[str, str] = {}  # one "joined: ..." string per reason, not per gap
     for g in gaps:
         i, j = g.prev, g.next
-        end_i = starts[i] + len(lines[i].rstrip())
-        start_j = starts[j] + (len(lines[j]) - len(lines[j].lstrip()))
-        gap_text = text[end_i:start_j]
-        ev = {"layout": layout, **(g.evidence or {})}
-        if g.sep == JOIN:
-            if WORD_HYPHEN_END.search(lines[i].rstrip()) and start_j > end_i:
+        sep = g.sep
+        if sep == PARA and j != i + 1 or sep == LINE and j <= i + 1:
+            continue  # nothing to change: a blank line already separates them / adjacent verse lines
+        ev = {"layout": layout, **g.evidence} if g.evidence else {"layout": layout}
+        if sep == LINE:  # blank lines inside a verse block go
+            append(Edit.at(text, starts[i + 1], starts[j], "", stage=STAGE,
+                           reason=f"single line break: {g.reason}", confidence=g.confidence,
+                           evidence=ev))
+            continue
+        prev_line = lines[i].rstrip()
+        end_i = starts[i] + len(prev_line)
+        next_line = lines[j]
+        start_j = starts[j] + (len(next_line) - len(next_line.lstrip()))
+        if sep == JOIN:
+            # the pattern ends in a hyphen: test the last character before the regex
+            if start_j > end_i and prev_line.endswith(("-", "‐")) and WORD_HYPHEN_END.search(prev_line):
                 # the hyphens stage left this line-end hyphen alone: keep it and add no space
                 # ("self- pitying" would be worse than "self-pitying")
-                edits.append(Edit.at(text, end_i, start_j, "", stage=STAGE,
-                                     reason=f"joined after a kept line-end hyphen: {g.reason}",
-                                     confidence=g.confidence * 0.9, evidence=ev))
-            elif gap_text != " ":
-                edits.append(Edit.at(text, end_i, start_j, " ", stage=STAGE, reason=f"joined: {g.reason}",
-                                     confidence=g.confidence, evidence=ev))
-        elif g.sep == LINE:
-            if j > i + 1:  # blank lines inside a verse block go
-                edits.append(Edit.at(text, starts[i + 1], starts[j], "", stage=STAGE,
-                                     reason=f"single line break: {g.reason}", confidence=g.confidence,
-                                     evidence=ev))
+                append(Edit.at(text, end_i, start_j, "", stage=STAGE,
+                               reason=f"joined after a kept line-end hyphen: {g.reason}",
+                               confidence=g.confidence * 0.9, evidence=ev))
+                continue
+            gap_text = text[end_i:start_j]
+            if gap_text != " ":
+                reason = joined_reasons.get(g.reason)
+                if reason is None:
+                    reason = joined_reasons[g.reason] = f"joined: {g.reason}"
+                # == Edit.at(text, end_i, start_j, " ", ...), its ``before`` already sliced
+                append(Edit(STAGE, end_i, start_j, gap_text, " ", reason, g.confidence, ev))
+        elif layout == "wrapped":
+            append(Edit.at(text, end_i, start_j, "\n\n", stage=STAGE,
+                           reason=f"paragraph break: {g.reason}", confidence=g.confidence,
+                           evidence=ev))
         else:
-            if j == i + 1 and layout == "wrapped":
-                edits.append(Edit.at(text, end_i, start_j, "\n\n", stage=STAGE,
-                                     reason=f"paragraph break: {g.reason}", confidence=g.confidence,
-                                     evidence=ev))
-            elif j == i + 1:
-                edits.append(Edit.at(text, starts[j], starts[j], "\n", stage=STAGE,
-                                     reason=f"paragraph break: {g.reason}", confidence=g.confidence,
-                                     evidence=ev))
+            append(Edit.at(text, starts[j], starts[j], "\n", stage=STAGE,
+                           reason=f"paragraph break: {g.reason}", confidence=g.confidence,
+                           evidence=ev))
     return edits
 
 
 def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layout,
            given_roots=frozenset(), labels=None, note_starts=frozenset()) -> list[Span]:
     """heading, verse and note spans, carried to this stage's output coordinates."""
-    fwd = OffsetMapper(sorted(edits, key=lambda e: (e.start, e.end)))
+    fwd = OffsetMapper(sorted(edits, key=attrgetter("start", "end")))  # == key=lambda e: (e.start, e.end)
     raw: list[tuple[str, int, int, str]] = []
 
     def content(i: int) -> tuple[int, int]:
@@ -551,25 +594,32 @@ def _spans(text, lines, starts, strip, text_idx, group, verse_lines, edits, layo
 def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> list[tuple[str, int, int, str]]:
     """Notes: ``[1] ...`` entries, a Notes heading's section, a closing run of numbered entries."""
     out = []
-    # paragraphs: a note entry runs until the next blank line (or the next entry)
-    paras: list[list[int]] = []
+    # paragraphs: a note entry runs until the next blank line (or the next entry);
+    # kept as first and last line indexes (two int lists, not one list per paragraph)
+    firsts: list[int] = []
+    lasts: list[int] = []
     for i in text_idx:
-        if paras and paras[-1][-1] == i - 1 and not NOTE_ENTRY.match(strip[i]) and not BRACKET_NOTE.match(strip[i]):
-            paras[-1].append(i)
+        # both patterns need a digit or an opening bracket first: test that before the regexes
+        c = strip[i][0]
+        if firsts and lasts[-1] == i - 1 and not ((c.isdigit() or c in "[{") and (
+                NOTE_ENTRY.match(strip[i]) or BRACKET_NOTE.match(strip[i]))):
+            lasts[-1] = i
         else:
-            paras.append([i])
-    for p in paras:
-        m = BRACKET_NOTE.match(strip[p[0]])
+            firsts.append(i)
+            lasts.append(i)
+    for f, l in zip(firsts, lasts):
+        m = BRACKET_NOTE.match(strip[f]) if strip[f][0] in "[{" else None  # it needs one of these first
         if m:
-            out.append(("note", content(p[0])[0], content(p[-1])[1], f"footnote {m.group(1)}"))
+            out.append(("note", content(f)[0], content(l)[1], f"footnote {m.group(1)}"))
     # a Notes heading: each entry runs to the next entry or the next heading
     starts = sorted(note_starts)
     for k, a in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else None
         last = a
-        for i in text_idx:
-            if i <= a:
-                continue
+        # start right after ``a`` (text_idx is sorted), without copying the rest of the
+        # list: linear in the section, not the document
+        for idx in range(bisect.bisect_right(text_idx, a), len(text_idx)):
+            i = text_idx[idx]
             if i == stop or i in group:
                 break
             last = i
@@ -577,24 +627,26 @@ def _note_spans(strip, text_idx, group, content, note_starts=frozenset()) -> lis
         out.append(("note", content(a)[0], content(last)[1], f"note {n}"))
     # a run of entries numbered 1, 2, 3, ... with nothing else between
     k = 0
-    while k < len(paras):
-        m = NOTE_ENTRY.match(strip[paras[k][0]])
-        if m and m.group(1) == "1" and paras[k][0] not in group and paras[k][0] not in note_starts:
-            run = [paras[k]]
+    n_paras = len(firsts)
+    while k < n_paras:
+        # NOTE_ENTRY starts with \d (== str.isdecimal): test that first
+        m = NOTE_ENTRY.match(strip[firsts[k]]) if strip[firsts[k]][0].isdecimal() else None
+        if m and m.group(1) == "1" and firsts[k] not in group and firsts[k] not in note_starts:
+            run = [k]
             expect = 2
             r = k + 1
-            while r < len(paras):
-                m2 = NOTE_ENTRY.match(strip[paras[r][0]])
-                if m2 and int(m2.group(1)) == expect and paras[r][0] not in group:
-                    run.append(paras[r])
+            while r < n_paras:
+                m2 = NOTE_ENTRY.match(strip[firsts[r]])
+                if m2 and int(m2.group(1)) == expect and firsts[r] not in group:
+                    run.append(r)
                     expect += 1
                     r += 1
                 else:
                     break
             if len(run) >= 3:
-                for p in run:
-                    n = NOTE_ENTRY.match(strip[p[0]]).group(1)
-                    out.append(("note", content(p[0])[0], content(p[-1])[1], f"endnote {n}"))
+                for q in run:
+                    n = NOTE_ENTRY.match(strip[firsts[q]]).group(1)
+                    out.append(("note", content(firsts[q])[0], content(lasts[q])[1], f"endnote {n}"))
                 k = r
                 continue
         k += 1
