@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["hyphens", "words", "sentences", "dedup", "throughput"]
+BENCHMARKS = ["hyphens", "words", "sentences", "dedup", "throughput", "scale"]
 
 
 def main(argv: list[str]) -> int:

@@ -392,7 +392,10 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
     run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
                 "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}
     files["run.json"] = run_json(data, run_info)
+    report_fresh = carry_report(clean, files)
     notes = publish(clean, files, wait_seconds=120)
+    if not report_fresh:
+        write_report(clean, raw, files)
     data["run"] = {**run_info, "recovery": notes}
     try:
         create_table_artifact(artifact_rows(data), key="scanclean-run",
@@ -400,6 +403,39 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
     except Exception as exc:  # noqa: BLE001  (the artifact is a view; the files are the record)
         print(f"warning: could not create the Prefect artifact: {exc}", file=sys.stderr)
     return data
+
+
+def _report_stamp(files: dict[str, bytes]) -> str:
+    """What the HTML report is made from: every published file but the run's own section."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        if name != "run.json" and not name.startswith("report/"):
+            h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def carry_report(clean: str, files: dict[str, bytes]) -> bool:
+    """Add the previous report to ``files`` if it was made from the same outputs (warm reruns
+    then publish it atomically with the rest instead of rebuilding it); True if carried."""
+    old = Path(clean) / "report"
+    stamp = old / ".stamp"
+    if not stamp.is_file() or stamp.read_text() != _report_stamp(files):
+        return False
+    for p in sorted(old.rglob("*")):
+        if p.is_file():
+            files[f"report/{p.relative_to(old).as_posix()}"] = p.read_bytes()
+    return True
+
+
+def write_report(clean: str, raw: str, files: dict[str, bytes]) -> None:
+    """Build clean/report/ (the HTML diff report) after publishing; a failure only warns."""
+    try:
+        from cleaners.report.build import build_report
+
+        build_report(clean, raw)
+        (Path(clean) / "report" / ".stamp").write_text(_report_stamp(files))
+    except Exception as exc:  # noqa: BLE001  (the report is a view; the files are the record)
+        print(f"warning: could not write the HTML report: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

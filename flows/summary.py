@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import sys
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -146,26 +147,34 @@ def artifact_rows(summary_data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def render_table(summary_data: dict[str, Any], console=None) -> None:
-    """Print the run summary as a table (rich)."""
+    """Print the run summary: a table of edits per stage, then each document's messages (rich).
+
+    Narrow enough for 100 columns: stage names are abbreviated (the legend says how) and
+    messages go below the table instead of into a column.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     # only the stages that changed something, or the table outgrows the terminal
     stages = [n for n in STAGE_NAMES if any(r.get("edits", {}).get(n) for r in summary_data["documents"])]
     counts = ", ".join(f"{v} {k}" for k, v in summary_data["counts"].items() if v)
-    table = Table(title=f"scanclean run: {counts}", show_lines=False)
-    table.add_column("document")
-    table.add_column("status")
+    table = Table(title=f"scanclean run: {counts}", show_lines=False, caption=(
+        "edits per stage: " + ", ".join(f"{n[:5]}={n}" for n in stages if len(n) > 5)) if stages else None)
+    table.add_column("document", no_wrap=True, max_width=40)
+    table.add_column("status", no_wrap=True)
     for name in stages:
-        table.add_column(name, justify="right")
-    table.add_column("edits", justify="right")
-    table.add_column("flags", justify="right")
-    table.add_column("message", overflow="fold", ratio=1)
+        table.add_column(name[:5], justify="right", no_wrap=True)
+    table.add_column("edits", justify="right", no_wrap=True)
+    table.add_column("flags", justify="right", no_wrap=True)
     style = {"ok": "green", "refused": "red", "failed": "bold red", "skipped": "dim"}
     for row in summary_data["documents"]:
         cells = [row["doc"] or row["raw"], f"[{style[row['status']]}]{row['status']}[/]"]
         cells += [str(row.get("edits", {}).get(n, "")) for n in stages]
-        cells += [str(row.get("edits_total", "")), str(row.get("flags", "")), row["message"]]
+        cells += [str(row.get("edits_total", "")), str(row.get("flags", ""))]
         table.add_row(*cells)
     console.print(table)
+    for row in summary_data["documents"]:
+        if row["message"]:
+            console.print(f"[{style[row['status']]}]{row['doc'] or row['raw']}[/]: {row['message']}",
+                          highlight=False)
