@@ -351,9 +351,7 @@ class NearDuplicateIndex:
             raise ValueError("bands * rows must not exceed num_perm")
         # datasketch's affine32 permutations; signatures are computed for a batch of segments
         # at once (one numpy pass) and equal datasketch's MinHash (tested).
-        from datasketch import MinHash  # imported here: it pulls in scipy (seconds), the stage needs none
-
-        self._perm_a, self._perm_b = MinHash(num_perm=o["num_perm"], seed=o["seed"]).permutations
+        self._perm_a, self._perm_b = minhash_permutations(o["num_perm"], o["seed"])
         self.keys: list[Any] = []
         self._hashes: list[array] = []
         self._sigs = array("I")
@@ -474,6 +472,21 @@ class NearDuplicateIndex:
                 members.setdefault(best[1], []).append((j, round(best[0], 4)))
             content_cache.pop(j, None)
         return [(self.keys[r], [(self.keys[m], sim) for m, sim in ms]) for r, ms in sorted(members.items())]
+
+
+@lru_cache(maxsize=8)
+def minhash_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch 2.0's affine32 ``MinHash(num_perm, seed).permutations``, without datasketch.
+
+    Importing datasketch pulls in scipy (seconds of start-up per process) only to draw these
+    two arrays; the same draws from the same ``RandomState`` give the same parameters (a test
+    compares them with datasketch's). Read-only: shared by every index of the process.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
 
 
 SIGNATURE_BATCH = 2048  # segments whose signatures are computed in one numpy pass

@@ -168,3 +168,29 @@ def test_periodic_text_is_fast_and_left_alone():
     row = "0 1 2 3 4 5"
     text = "\n".join([row] * 5000)
     assert dedup.run(text, None).edits == []
+
+
+@pytest.mark.parametrize("num_perm,seed", [(96, 1), (128, 1), (64, 7), (1, 0)])
+def test_permutations_equal_datasketch(num_perm, seed):
+    """The numpy draw gives datasketch's affine32 parameters (no scipy import at run time)."""
+    from datasketch import MinHash
+
+    from cleaners.dedup import minhash_permutations
+
+    a, b = minhash_permutations(num_perm, seed)
+    da, db = MinHash(num_perm=num_perm, seed=seed).permutations
+    assert a.dtype == da.dtype and b.dtype == db.dtype
+    assert a.tolist() == da.tolist() and b.tolist() == db.tolist()
+
+
+def test_corpus_run_does_not_import_datasketch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from cleaners.dedup import NearDuplicateIndex; i = NearDuplicateIndex(); "
+            "i.add(0, ' '.join(f'w{k}' for k in range(30))); i.groups(); "
+            "print('datasketch' in sys.modules, 'scipy' in sys.modules)")
+    root = Path(__file__).parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=root, env={"PYTHONPATH": str(root), "PATH": ""})
+    assert out.stdout.split() == ["False", "False"]
