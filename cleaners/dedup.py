@@ -132,6 +132,24 @@ def _word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word_key(word).encode())
 
 
+_RAW_HASH_CACHE: dict[str, int] = {}  # word as found -> _word_hash(word), for the whole process
+
+
+def _raw_word_hashes(words: list[str]) -> array:
+    """``_word_hash`` of each word, memoised across documents (word_key is a dozen passes)."""
+    cache = _RAW_HASH_CACHE
+    try:
+        return array("I", map(cache.__getitem__, words))
+    except KeyError:
+        pass
+    if len(cache) > _HASH_CACHE_MAX:
+        cache.clear()
+    for w in words:
+        if w not in cache:
+            cache[w] = _word_hash(w)
+    return array("I", map(cache.__getitem__, words))
+
+
 @lru_cache(maxsize=1)
 def _stopword_hashes() -> frozenset[int]:
     from cleaners.frequencies import unigrams
@@ -240,13 +258,11 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     (one sort, no pairwise scan); a pair within ``max_lag_words`` is extended
     both ways, and windows inside a found run are skipped.
     """
-    gaps = WORD_RE.split(text)  # the text between words: n + 1 pieces
     words = WORD_RE.findall(text)
     n, k = len(words), anchor_words
     if n < max(min_words, k) * 2:
         return []
-    memo = {w: _word_hash(w) for w in set(words)}
-    keys_np = np.fromiter((memo[w] for w in words), dtype=np.uint64, count=n)
+    keys_np = np.frombuffer(_raw_word_hashes(words), dtype=np.uint32).astype(np.uint64)
     grams = _gram_hashes(keys_np, k)
     order = np.argsort(grams, kind="stable")
     same = grams[order[1:]] == grams[order[:-1]]
@@ -270,8 +286,8 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
         words_in_run = a_end - a
         if words_in_run < min_words:
             continue
-        if spans is None:
-            spans = _word_spans(gaps, words)
+        if spans is None:  # only a text with a long repeat needs word offsets
+            spans = _word_spans(WORD_RE.split(text), words)  # the text between words: n + 1 pieces
         b_end = b + words_in_run
         out.append(Repeat(first_start=int(spans[a, 0]), first_end=int(spans[a_end - 1, 1]),
                           second_start=int(spans[b, 0]), second_end=int(spans[b_end - 1, 1]),
