@@ -67,6 +67,7 @@ DEFAULTS: dict = {
 # -- resources -------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[^\W_]+")  # letters and digits
+WORD_PIECES_RE = re.compile(r"([^\W_]+)")  # split keeping the words: gaps and words alternate
 SENTENCE_END_RE = regex.compile(r"[.!?…][\"”’')\]]*\s*$")
 # Typographic variants folded before hashing: quotes, apostrophes, dashes, NBSP.
 FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"),
@@ -108,46 +109,56 @@ def word_key(word: str) -> str:
     return word
 
 
-_HASH_CACHE: dict[str, int] = {}
-_HASH_CACHE_MAX = 1 << 20
+_HASH_CACHE_MAX = 1 << 20  # entries per memo below (cleared when full: bounded memory)
+_FOLDED_CHUNKS: dict[str, bytes] = {}  # chunk -> hashes of WORD_RE words of word_key(chunk)
+_RAW_CHUNKS: dict[str, bytes] = {}  # chunk -> _word_hash of each WORD_RE word of chunk
+
+
+def _chunked_hashes(text: str, memo: dict[str, bytes], hash_chunk) -> array:
+    """Per-chunk hashes concatenated, memoised across documents by whitespace-free chunk.
+
+    Exact: no word (``WORD_RE``) nor folding pattern contains whitespace, and casefold maps
+    every whitespace character to itself (checked over all of Unicode by a test), so
+    ``word_key`` and ``WORD_RE`` on the whole text give the concatenation of what they give
+    on each ``str.split()`` chunk. Each chunk's hashes are kept as the bytes of a uint32
+    array, so a text's hashes are one ``bytes.join`` (no Python loop over words).
+    """
+    chunks = text.split()
+    out = array("I")
+    try:
+        out.frombytes(b"".join(map(memo.__getitem__, chunks)))
+        return out
+    except KeyError:
+        pass
+    if len(memo) > _HASH_CACHE_MAX:
+        memo.clear()
+    for c in chunks:
+        if c not in memo:
+            memo[c] = array("I", hash_chunk(c)).tobytes()
+    out.frombytes(b"".join(map(memo.__getitem__, chunks)))
+    return out
+
+
+def _hash_folded_chunk(chunk: str) -> list[int]:
+    return [xxhash.xxh32_intdigest(w.encode()) for w in WORD_RE.findall(word_key(chunk))]
 
 
 def word_hashes(text: str) -> array:
     """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text)."""
-    cache = _HASH_CACHE
-    words = WORD_RE.findall(word_key(text))
-    try:
-        return array("I", map(cache.__getitem__, words))
-    except KeyError:
-        pass
-    if len(cache) > _HASH_CACHE_MAX:
-        cache.clear()
-    for w in words:
-        if w not in cache:
-            cache[w] = xxhash.xxh32_intdigest(w.encode())
-    return array("I", map(cache.__getitem__, words))
+    return _chunked_hashes(text, _FOLDED_CHUNKS, _hash_folded_chunk)
 
 
 def _word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word_key(word).encode())
 
 
-_RAW_HASH_CACHE: dict[str, int] = {}  # word as found -> _word_hash(word), for the whole process
+def _hash_raw_chunk(chunk: str) -> list[int]:
+    return [_word_hash(w) for w in WORD_RE.findall(chunk)]
 
 
-def _raw_word_hashes(words: list[str]) -> array:
-    """``_word_hash`` of each word, memoised across documents (word_key is a dozen passes)."""
-    cache = _RAW_HASH_CACHE
-    try:
-        return array("I", map(cache.__getitem__, words))
-    except KeyError:
-        pass
-    if len(cache) > _HASH_CACHE_MAX:
-        cache.clear()
-    for w in words:
-        if w not in cache:
-            cache[w] = _word_hash(w)
-    return array("I", map(cache.__getitem__, words))
+def raw_word_hashes(text: str) -> array:
+    """``_word_hash`` of each ``WORD_RE`` word of ``text`` (each word folded on its own)."""
+    return _chunked_hashes(text, _RAW_CHUNKS, _hash_raw_chunk)
 
 
 @lru_cache(maxsize=1)
@@ -241,12 +252,11 @@ def _gram_hashes(keys: np.ndarray, k: int) -> np.ndarray:
     return g
 
 
-def _word_spans(gaps: list[str], words: list[str]) -> np.ndarray:
-    """``(start, end)`` of every word, from the pieces of ``split`` and ``findall``."""
-    glen = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-    wlen = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    starts = np.cumsum(glen[:-1]) + np.concatenate(([0], np.cumsum(wlen)[:-1]))
-    return np.stack([starts, starts + wlen], axis=1)
+def _word_spans(text: str) -> np.ndarray:
+    """``(start, end)`` of every ``WORD_RE`` word of ``text``, from one capturing split."""
+    pieces = WORD_PIECES_RE.split(text)  # gap, word, gap, ..., word, gap: 2n + 1 pieces
+    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
+    return np.stack([ends[0:-1:2], ends[1::2]], axis=1)
 
 
 def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
@@ -258,11 +268,11 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     (one sort, no pairwise scan); a pair within ``max_lag_words`` is extended
     both ways, and windows inside a found run are skipped.
     """
-    words = WORD_RE.findall(text)
-    n, k = len(words), anchor_words
+    hashes = raw_word_hashes(text)
+    n, k = len(hashes), anchor_words
     if n < max(min_words, k) * 2:
         return []
-    keys_np = np.frombuffer(_raw_word_hashes(words), dtype=np.uint32).astype(np.uint64)
+    keys_np = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64)
     grams = _gram_hashes(keys_np, k)
     order = np.argsort(grams, kind="stable")
     same = grams[order[1:]] == grams[order[:-1]]
@@ -287,7 +297,7 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
         if words_in_run < min_words:
             continue
         if spans is None:  # only a text with a long repeat needs word offsets
-            spans = _word_spans(WORD_RE.split(text), words)  # the text between words: n + 1 pieces
+            spans = _word_spans(text)
         b_end = b + words_in_run
         out.append(Repeat(first_start=int(spans[a, 0]), first_end=int(spans[a_end - 1, 1]),
                           second_start=int(spans[b, 0]), second_end=int(spans[b_end - 1, 1]),
