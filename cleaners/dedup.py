@@ -377,7 +377,7 @@ class NearDuplicateIndex:
             raise ValueError("bands * rows must not exceed num_perm")
         # datasketch's affine32 permutations; signatures are computed for a batch of segments
         # at once (one numpy pass) and equal datasketch's MinHash (tested).
-        self._perm_a, self._perm_b = minhash_permutations(o["num_perm"], o["seed"])
+        minhash_permutations(o["num_perm"], o["seed"])  # drawn once per process (cached)
         self.keys: list[Any] = []
         self._hashes: list[array] = []
         self._sigs = array("I")
@@ -390,32 +390,34 @@ class NearDuplicateIndex:
 
     def add(self, key: Any, text: str) -> bool:
         """Store a segment; False when it is too short (formulaic) to be a near duplicate."""
-        hashes = word_hashes(text)
-        if len(hashes) < self.opts["near_min_words"]:
+        features = segment_features(text, options=self.opts)
+        if features is None:
             return False
-        content = content_set(hashes)
-        if len(content) < 3:
-            return False
-        self._pending.append(np.fromiter(content, dtype=np.uint32, count=len(content)))
+        hashes, content = features
+        self._pending.append(content)
         self._hashes.append(hashes)
         self.keys.append(key)
         if len(self._pending) >= SIGNATURE_BATCH:
             self._flush()
         return True
 
+    def add_prepared(self, key: Any, hashes: array, signature: bytes) -> None:
+        """Store a segment whose word hashes and signature were computed elsewhere.
+
+        ``hashes`` and ``signature`` must come from :func:`segment_features` and
+        :func:`minhash_signatures` with this index's options (e.g. in a worker process):
+        then the index is the same as if ``add`` had been called with the text.
+        """
+        self._flush()  # keep signatures in key order
+        self._sigs.frombytes(signature)
+        self._hashes.append(hashes)
+        self.keys.append(key)
+
     def _flush(self) -> None:
         """MinHash signatures of the pending content sets, as datasketch computes them."""
         if not self._pending:
             return
-        sizes = np.fromiter(map(len, self._pending), dtype=np.int64, count=len(self._pending))
-        values = _fmix32(np.concatenate(self._pending))
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        sig = np.empty((len(sizes), len(self._perm_a)), dtype=np.uint32)
-        for c in range(0, len(self._perm_a), 16):  # 16 permutations at a time: bounded temporaries
-            a, b = self._perm_a[c:c + 16], self._perm_b[c:c + 16]
-            with np.errstate(over="ignore"):
-                permuted = values[:, None] * a + b
-            sig[:, c:c + 16] = np.minimum.reduceat(permuted, starts, axis=0)
+        sig = minhash_signatures(self._pending, options=self.opts)
         self._sigs.frombytes(sig.tobytes())
         self._pending = []
 
@@ -515,6 +517,39 @@ def minhash_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarr
     return a, b
 
 
+def segment_features(text: str, *, options: dict) -> tuple[array, np.ndarray] | None:
+    """Word hashes and content-word array of a segment, or None if too short to judge.
+
+    ``options`` are complete dedup options (``near_min_words``).
+    """
+    hashes = word_hashes(text)
+    if len(hashes) < options["near_min_words"]:
+        return None
+    content = content_set(hashes)
+    if len(content) < 3:
+        return None
+    return hashes, np.fromiter(content, dtype=np.uint32, count=len(content))
+
+
+def minhash_signatures(contents: list[np.ndarray], *, options: dict) -> np.ndarray:
+    """``(len(contents), num_perm)`` uint32 MinHash signatures (datasketch's, in one numpy pass).
+
+    Each row depends on its own content array only, so batches of any size and order give
+    the same rows. ``contents`` must be non-empty arrays.
+    """
+    perm_a, perm_b = minhash_permutations(options["num_perm"], options["seed"])
+    sizes = np.fromiter(map(len, contents), dtype=np.int64, count=len(contents))
+    values = _fmix32(np.concatenate(contents))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    sig = np.empty((len(sizes), len(perm_a)), dtype=np.uint32)
+    for c in range(0, len(perm_a), 16):  # 16 permutations at a time: bounded temporaries
+        a, b = perm_a[c:c + 16], perm_b[c:c + 16]
+        with np.errstate(over="ignore"):
+            permuted = values[:, None] * a + b
+        sig[:, c:c + 16] = np.minimum.reduceat(permuted, starts, axis=0)
+    return sig
+
+
 SIGNATURE_BATCH = 2048  # segments whose signatures are computed in one numpy pass
 
 
@@ -543,4 +578,5 @@ def is_near_duplicate(a: str, b: str, *, options: dict | None = None) -> tuple[b
 
 
 __all__ = ["DEFAULTS", "run", "find_repeats", "Repeat", "NearDuplicateIndex", "normalize_text",
-           "segment_id", "word_hashes", "alignment_ratio", "is_near_duplicate"]
+           "segment_id", "word_hashes", "alignment_ratio", "is_near_duplicate", "segment_features",
+           "minhash_signatures", "minhash_permutations"]
