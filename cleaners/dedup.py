@@ -180,7 +180,7 @@ def alignment_ratio(a: array, b: array) -> float:
     >>> alignment_ratio(word_hashes("a b c d"), word_hashes("a b x d"))
     0.75
     """
-    if not a and not b:
+    if a == b:  # identical (or both empty): difflib's 2 * n / (2 * n) is exactly 1.0
         return 1.0
     return difflib.SequenceMatcher(None, a.tolist(), b.tolist(), autojunk=False).ratio()
 
