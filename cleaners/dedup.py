@@ -109,7 +109,9 @@ def word_key(word: str) -> str:
     return word
 
 
-_HASH_CACHE_MAX = 1 << 20  # entries per memo below (cleared when full: bounded memory)
+# Entries per memo below, cleared when full: about 200 bytes an entry (chunk str, bytes, dict
+# slot), so at most ~50 MB each whatever the corpus size.
+_HASH_CACHE_MAX = 1 << 18
 _FOLDED_CHUNKS: dict[str, bytes] = {}  # chunk -> hashes of WORD_RE words of word_key(chunk)
 _RAW_CHUNKS: dict[str, bytes] = {}  # chunk -> _word_hash of each WORD_RE word of chunk
 
