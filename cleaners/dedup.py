@@ -134,10 +134,13 @@ def _chunked_hashes(text: str, memo: dict[str, bytes], hash_chunk) -> array:
         pass
     if len(memo) > _HASH_CACHE_MAX:
         memo.clear()
+    parts = []  # not read back from the memo: another thread may clear it meanwhile
     for c in chunks:
-        if c not in memo:
-            memo[c] = array("I", hash_chunk(c)).tobytes()
-    out.frombytes(b"".join(map(memo.__getitem__, chunks)))
+        h = memo.get(c)
+        if h is None:
+            h = memo[c] = array("I", hash_chunk(c)).tobytes()
+        parts.append(h)
+    out.frombytes(b"".join(parts))
     return out
 
 
