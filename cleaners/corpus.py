@@ -15,6 +15,13 @@ clean folder); the flow decides where and how they are written.
 * ``manifest.json``: per document the sha256 of raw and clean text and
   counts; corpus totals and the sha256 of ``corpus.jsonl``.
 
+Two parts, so the per-document work can run in worker processes:
+:func:`document_summary` turns one finished document into a compact,
+picklable :class:`DocSummary` (segments with text, sentence offsets, raw line
+span, word hashes and MinHash signature; manifest counts; scanned-twice rows),
+and :func:`corpus_files_from_summaries` merges the summaries (exact and near
+duplicate grouping, the three files). :func:`corpus_files` chains the two.
+
 Memory: segment texts are held once per unique segment (the output needs
 them); the near-duplicate index keeps only representatives' word hashes and
 LSH band keys (see :class:`cleaners.dedup.NearDuplicateIndex`).
@@ -27,10 +34,10 @@ import io
 import json
 from array import array
 from collections import Counter
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from cleaners.dedup import (DEFAULTS as DEDUP_DEFAULTS, REASON_SCANNED_TWICE, NearDuplicateIndex,
-                            segment_id, WORD_RE)
+                            minhash_signatures, segment_features, segment_id, WORD_RE)
 from cleaners.document import DocState, LineIndex
 from cleaners.segment import segments
 
@@ -106,15 +113,118 @@ def _drain(records: dict[str, _Record]) -> Iterable[dict[str, Any]]:
         yield records.pop(sid).to_json()
 
 
-def corpus_files(docs: Mapping[str, DocState], *, raw_sha256: dict[str, str],
-                 raw_paths: dict[str, str], config_digest: str, pipeline_version: str,
-                 options: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """``corpus.jsonl``, ``manifest.json`` and ``duplicates.jsonl`` for finished documents.
+class SegmentSummary(NamedTuple):
+    """One segment of a document as the corpus files need it (clean offsets, raw lines)."""
 
-    ``docs`` may be a lazy mapping: each document is read once, in stem order,
-    and not kept (only its unique segments' text and places are). ``options``
-    are the dedup stage's options (near-duplicate thresholds, LSH size); they
-    default to :data:`cleaners.dedup.DEFAULTS`.
+    sid: str  # segment_id of the text
+    kind: str
+    text: str
+    start: int
+    end: int
+    first_line: int  # raw line span (1-based)
+    last_line: int
+    sentences: array  # "I": start, end of each sentence, relative to ``start``
+    hashes: array | None  # word hashes for the near-duplicate index (None: not indexed)
+    signature: bytes | None  # its MinHash signature (uint32 x num_perm)
+
+
+class DocSummary(NamedTuple):
+    """What :func:`corpus_files_from_summaries` needs from one finished document."""
+
+    stem: str
+    segments: list[SegmentSummary]
+    scanned_twice: list[dict[str, Any]]  # duplicates.jsonl rows of blocks removed as scanned twice
+    counts: dict[str, Any]  # its manifest entry, without raw_path and raw_sha256
+
+
+def document_summary(stem: str, state: DocState, *, options: dict[str, Any] | None = None) -> DocSummary:
+    """The per-document part of the corpus files (can run in a worker right after cleaning).
+
+    ``options`` are the dedup stage's options, as for :func:`corpus_files`. Word hashes and a
+    signature are computed for the first segment of each id in the document whose kind is
+    not formulaic: only such a segment can be its id's first occurrence in the corpus, the
+    one the near-duplicate index receives.
+    """
+    opts = {**DEDUP_DEFAULTS, **(options or {})}
+    text = state.text
+    lines = LineIndex(state.raw_text)
+    segs = segments(text, state.spans)
+    rows: list[list[Any]] = []
+    seen: set[str] = set()
+    to_index: list[tuple[int, array, Any]] = []  # (row, hashes, content array)
+    n_sent = 0
+    for seg in segs:
+        seg_text = text[seg.start:seg.end]
+        sid = segment_id(seg_text)
+        n_sent += len(seg.sentences)
+        base = seg.start
+        rel = array("I", [x - base for pair in seg.sentences for x in pair])
+        rows.append([sid, seg.kind, seg_text, seg.start, seg.end,
+                     *raw_line_span(state, lines, seg.start, seg.end), rel, None, None])
+        if sid not in seen:
+            seen.add(sid)
+            if seg.kind not in FORMULAIC_KINDS:
+                features = segment_features(seg_text, options=opts)
+                if features is not None:
+                    to_index.append((len(rows) - 1, *features))
+    if to_index:
+        sigs = minhash_signatures([c for _, _, c in to_index], options=opts)
+        for (row, hashes, _), sig in zip(to_index, sigs):
+            rows[row][8] = hashes
+            rows[row][9] = sig.tobytes()
+
+    scanned_twice: list[dict[str, Any]] = []
+    stage_edits: Counter = Counter()
+    removed_chars = 0
+    for e in state.edits:
+        stage_edits[e.stage] += 1
+        shrink = len(e.before) - len(e.after)
+        if shrink > 0:
+            removed_chars += shrink
+        if e.stage == "dedup" and e.reason == REASON_SCANNED_TWICE:
+            ev = e.evidence or {}
+            kept_raw = None
+            if "kept_start_in_output" in ev and "kept_end" in ev and "kept_start" in ev:
+                ks = ev["kept_start_in_output"]
+                ke = ks + (ev["kept_end"] - ev["kept_start"])
+                if 0 <= ks < ke <= len(text):
+                    kept_raw = raw_line_span(state, lines, ks, ke)
+            scanned_twice.append({
+                "type": "scanned_twice", "doc": stem,
+                "removed": {"raw_lines": [e.raw_line, e.raw_end_line], "chars": len(e.before),
+                            "head": e.before[:80]},
+                "kept": {"raw_lines": kept_raw, "head": ev.get("kept_head", "")},
+                "words": ev.get("words"), "mismatches": ev.get("mismatches"),
+            })
+    counts = {
+        "clean_sha256": _sha256(text.encode("utf-8")),
+        "clean_chars": len(text),
+        "segments": len(segs),
+        "sentences": n_sent,
+        "edits": dict(sorted(stage_edits.items())),
+        "removed_chars": removed_chars,
+        "flags": len(state.flags),
+    }
+    return DocSummary(stem, [SegmentSummary(*r) for r in rows], scanned_twice, counts)
+
+
+def _in_stem_order(summaries: Mapping[str, DocSummary] | Iterable[DocSummary]) -> Iterator[DocSummary]:
+    if isinstance(summaries, Mapping):
+        for stem in sorted(summaries):  # a lazy mapping computes each summary once, here
+            yield summaries[stem]
+    else:
+        yield from sorted(summaries, key=lambda d: d.stem)
+
+
+def corpus_files_from_summaries(summaries: Mapping[str, DocSummary] | Iterable[DocSummary], *,
+                                raw_sha256: dict[str, str], raw_paths: dict[str, str],
+                                config_digest: str, pipeline_version: str,
+                                options: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """The corpus-level part: merge document summaries into the three files.
+
+    ``summaries``: a mapping stem -> :class:`DocSummary` (read once each, in stem order, and
+    not kept; it may be lazy) or any iterable of them (sorted by stem here). ``options`` must
+    be those the summaries were made with.
     """
     opts = {**DEDUP_DEFAULTS, **(options or {})}
     records: dict[str, _Record] = {}  # insertion order = first occurrence
@@ -124,60 +234,24 @@ def corpus_files(docs: Mapping[str, DocState], *, raw_sha256: dict[str, str],
     manifest_docs: dict[str, Any] = {}
     total_sentences = 0
 
-    for stem in sorted(docs):
-        state = docs[stem]
-        text = state.text
-        lines = LineIndex(state.raw_text)
-        segs = segments(text, state.spans)
-        n_sent = 0
-        for idx, seg in enumerate(segs):
-            seg_text = text[seg.start:seg.end]
-            sid = segment_id(seg_text)
-            n_sent += len(seg.sentences)
+    for summary in _in_stem_order(summaries):
+        stem = summary.stem
+        for idx, seg in enumerate(summary.segments):
+            sid = seg.sid
             rec = records.get(sid)
             alt = None
             if rec is None:
-                rel = array("I", (x - seg.start for pair in seg.sentences for x in pair))
-                rec = records[sid] = _Record(sid, seg.kind, seg_text, rel)
-                if seg.kind not in FORMULAIC_KINDS:
-                    index.add(sid, seg_text)
-            elif seg_text.encode("utf-8") != rec.utf8:
-                alt = seg_text
-            rec.occurrences.append((stem, idx, seg.start, seg.end,
-                                    *raw_line_span(state, lines, seg.start, seg.end), alt))
-        total_sentences += n_sent
-
-        for e in state.edits:
-            if e.stage == "dedup" and e.reason == REASON_SCANNED_TWICE:
-                ev = e.evidence or {}
-                kept_raw = None
-                if "kept_start_in_output" in ev and "kept_end" in ev and "kept_start" in ev:
-                    ks = ev["kept_start_in_output"]
-                    ke = ks + (ev["kept_end"] - ev["kept_start"])
-                    if 0 <= ks < ke <= len(text):
-                        kept_raw = raw_line_span(state, lines, ks, ke)
-                scanned_twice.append({
-                    "type": "scanned_twice", "doc": stem,
-                    "removed": {"raw_lines": [e.raw_line, e.raw_end_line], "chars": len(e.before),
-                                "head": e.before[:80]},
-                    "kept": {"raw_lines": kept_raw, "head": ev.get("kept_head", "")},
-                    "words": ev.get("words"), "mismatches": ev.get("mismatches"),
-                })
-
-        stage_edits = Counter(e.stage for e in state.edits)
-        manifest_docs[stem] = {
-            "raw_path": raw_paths.get(stem, ""),
-            "raw_sha256": raw_sha256.get(stem, ""),
-            "clean_sha256": _sha256(text.encode("utf-8")),
-            "clean_chars": len(text),
-            "segments": len(segs),
-            "sentences": n_sent,
-            "edits": dict(sorted(stage_edits.items())),
-            "removed_chars": sum(len(e.before) - len(e.after) for e in state.edits
-                                 if len(e.before) > len(e.after)),
-            "flags": len(state.flags),
-        }
-        del state, text, segs, lines
+                rec = records[sid] = _Record(sid, seg.kind, seg.text, seg.sentences)
+                if seg.hashes is not None:  # set for the first non-formulaic segment of an id
+                    index.add_prepared(sid, seg.hashes, seg.signature)
+            elif seg.text.encode("utf-8") != rec.utf8:
+                alt = seg.text
+            rec.occurrences.append((stem, idx, seg.start, seg.end, seg.first_line, seg.last_line, alt))
+        total_sentences += summary.counts["sentences"]
+        scanned_twice.extend(summary.scanned_twice)
+        manifest_docs[stem] = {"raw_path": raw_paths.get(stem, ""), "raw_sha256": raw_sha256.get(stem, ""),
+                               **summary.counts}
+        del summary
 
     for rep_id, members in index.groups():
         for mid, sim in members:
@@ -225,3 +299,36 @@ def corpus_files(docs: Mapping[str, DocState], *, raw_sha256: dict[str, str],
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
     return {"corpus.jsonl": corpus_bytes, "manifest.json": manifest_bytes,
             "duplicates.jsonl": duplicates_bytes}
+
+
+class _LazySummaries(Mapping):
+    """stem -> document_summary of ``docs[stem]``, computed when read (each read once)."""
+
+    def __init__(self, docs: Mapping[str, DocState], options: dict[str, Any]):
+        self._docs, self._options = docs, options
+
+    def __getitem__(self, stem: str) -> DocSummary:
+        return document_summary(stem, self._docs[stem], options=self._options)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+
+def corpus_files(docs: Mapping[str, DocState], *, raw_sha256: dict[str, str],
+                 raw_paths: dict[str, str], config_digest: str, pipeline_version: str,
+                 options: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """``corpus.jsonl``, ``manifest.json`` and ``duplicates.jsonl`` for finished documents.
+
+    ``docs`` may be a lazy mapping: each document is read once, in stem order, and
+    not kept (only its unique segments' text and places are). ``options`` are the
+    dedup stage's options (near-duplicate thresholds, LSH size); they default to
+    :data:`cleaners.dedup.DEFAULTS`. The same as :func:`document_summary` on each
+    document and :func:`corpus_files_from_summaries` on the results.
+    """
+    opts = {**DEDUP_DEFAULTS, **(options or {})}
+    return corpus_files_from_summaries(_LazySummaries(docs, opts), raw_sha256=raw_sha256,
+                                       raw_paths=raw_paths, config_digest=config_digest,
+                                       pipeline_version=pipeline_version, options=opts)

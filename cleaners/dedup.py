@@ -67,6 +67,7 @@ DEFAULTS: dict = {
 # -- resources -------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[^\W_]+")  # letters and digits
+WORD_PIECES_RE = re.compile(r"([^\W_]+)")  # split keeping the words: gaps and words alternate
 SENTENCE_END_RE = regex.compile(r"[.!?…][\"”’')\]]*\s*$")
 # Typographic variants folded before hashing: quotes, apostrophes, dashes, NBSP.
 FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"),
@@ -108,28 +109,61 @@ def word_key(word: str) -> str:
     return word
 
 
-_HASH_CACHE: dict[str, int] = {}
-_HASH_CACHE_MAX = 1 << 20
+# Entries per memo below, cleared when full: about 200 bytes an entry (chunk str, bytes, dict
+# slot), so at most ~50 MB each whatever the corpus size.
+_HASH_CACHE_MAX = 1 << 18
+_FOLDED_CHUNKS: dict[str, bytes] = {}  # chunk -> hashes of WORD_RE words of word_key(chunk)
+_RAW_CHUNKS: dict[str, bytes] = {}  # chunk -> _word_hash of each WORD_RE word of chunk
+
+
+def _chunked_hashes(text: str, memo: dict[str, bytes], hash_chunk) -> array:
+    """Per-chunk hashes concatenated, memoised across documents by whitespace-free chunk.
+
+    Exact: no word (``WORD_RE``) nor folding pattern contains whitespace, and casefold maps
+    every whitespace character to itself (checked over all of Unicode by a test), so
+    ``word_key`` and ``WORD_RE`` on the whole text give the concatenation of what they give
+    on each ``str.split()`` chunk. Each chunk's hashes are kept as the bytes of a uint32
+    array, so a text's hashes are one ``bytes.join`` (no Python loop over words).
+    """
+    chunks = text.split()
+    out = array("I")
+    try:
+        out.frombytes(b"".join(map(memo.__getitem__, chunks)))
+        return out
+    except KeyError:
+        pass
+    if len(memo) > _HASH_CACHE_MAX:
+        memo.clear()
+    parts = []  # not read back from the memo: another thread may clear it meanwhile
+    for c in chunks:
+        h = memo.get(c)
+        if h is None:
+            h = memo[c] = array("I", hash_chunk(c)).tobytes()
+        parts.append(h)
+    out.frombytes(b"".join(parts))
+    return out
+
+
+def _hash_folded_chunk(chunk: str) -> list[int]:
+    return [xxhash.xxh32_intdigest(w.encode()) for w in WORD_RE.findall(word_key(chunk))]
 
 
 def word_hashes(text: str) -> array:
     """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text)."""
-    cache = _HASH_CACHE
-    words = WORD_RE.findall(word_key(text))
-    try:
-        return array("I", map(cache.__getitem__, words))
-    except KeyError:
-        pass
-    if len(cache) > _HASH_CACHE_MAX:
-        cache.clear()
-    for w in words:
-        if w not in cache:
-            cache[w] = xxhash.xxh32_intdigest(w.encode())
-    return array("I", map(cache.__getitem__, words))
+    return _chunked_hashes(text, _FOLDED_CHUNKS, _hash_folded_chunk)
 
 
 def _word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word_key(word).encode())
+
+
+def _hash_raw_chunk(chunk: str) -> list[int]:
+    return [_word_hash(w) for w in WORD_RE.findall(chunk)]
+
+
+def raw_word_hashes(text: str) -> array:
+    """``_word_hash`` of each ``WORD_RE`` word of ``text`` (each word folded on its own)."""
+    return _chunked_hashes(text, _RAW_CHUNKS, _hash_raw_chunk)
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +185,7 @@ def alignment_ratio(a: array, b: array) -> float:
     >>> alignment_ratio(word_hashes("a b c d"), word_hashes("a b x d"))
     0.75
     """
-    if not a and not b:
+    if a == b:  # identical (or both empty): difflib's 2 * n / (2 * n) is exactly 1.0
         return 1.0
     return difflib.SequenceMatcher(None, a.tolist(), b.tolist(), autojunk=False).ratio()
 
@@ -223,12 +257,11 @@ def _gram_hashes(keys: np.ndarray, k: int) -> np.ndarray:
     return g
 
 
-def _word_spans(gaps: list[str], words: list[str]) -> np.ndarray:
-    """``(start, end)`` of every word, from the pieces of ``split`` and ``findall``."""
-    glen = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-    wlen = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    starts = np.cumsum(glen[:-1]) + np.concatenate(([0], np.cumsum(wlen)[:-1]))
-    return np.stack([starts, starts + wlen], axis=1)
+def _word_spans(text: str) -> np.ndarray:
+    """``(start, end)`` of every ``WORD_RE`` word of ``text``, from one capturing split."""
+    pieces = WORD_PIECES_RE.split(text)  # gap, word, gap, ..., word, gap: 2n + 1 pieces
+    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
+    return np.stack([ends[0:-1:2], ends[1::2]], axis=1)
 
 
 def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
@@ -240,13 +273,11 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     (one sort, no pairwise scan); a pair within ``max_lag_words`` is extended
     both ways, and windows inside a found run are skipped.
     """
-    gaps = WORD_RE.split(text)  # the text between words: n + 1 pieces
-    words = WORD_RE.findall(text)
-    n, k = len(words), anchor_words
+    hashes = raw_word_hashes(text)
+    n, k = len(hashes), anchor_words
     if n < max(min_words, k) * 2:
         return []
-    memo = {w: _word_hash(w) for w in set(words)}
-    keys_np = np.fromiter((memo[w] for w in words), dtype=np.uint64, count=n)
+    keys_np = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64)
     grams = _gram_hashes(keys_np, k)
     order = np.argsort(grams, kind="stable")
     same = grams[order[1:]] == grams[order[:-1]]
@@ -270,8 +301,8 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
         words_in_run = a_end - a
         if words_in_run < min_words:
             continue
-        if spans is None:
-            spans = _word_spans(gaps, words)
+        if spans is None:  # only a text with a long repeat needs word offsets
+            spans = _word_spans(text)
         b_end = b + words_in_run
         out.append(Repeat(first_start=int(spans[a, 0]), first_end=int(spans[a_end - 1, 1]),
                           second_start=int(spans[b, 0]), second_end=int(spans[b_end - 1, 1]),
@@ -351,9 +382,7 @@ class NearDuplicateIndex:
             raise ValueError("bands * rows must not exceed num_perm")
         # datasketch's affine32 permutations; signatures are computed for a batch of segments
         # at once (one numpy pass) and equal datasketch's MinHash (tested).
-        from datasketch import MinHash  # imported here: it pulls in scipy (seconds), the stage needs none
-
-        self._perm_a, self._perm_b = MinHash(num_perm=o["num_perm"], seed=o["seed"]).permutations
+        minhash_permutations(o["num_perm"], o["seed"])  # drawn once per process (cached)
         self.keys: list[Any] = []
         self._hashes: list[array] = []
         self._sigs = array("I")
@@ -366,32 +395,34 @@ class NearDuplicateIndex:
 
     def add(self, key: Any, text: str) -> bool:
         """Store a segment; False when it is too short (formulaic) to be a near duplicate."""
-        hashes = word_hashes(text)
-        if len(hashes) < self.opts["near_min_words"]:
+        features = segment_features(text, options=self.opts)
+        if features is None:
             return False
-        content = content_set(hashes)
-        if len(content) < 3:
-            return False
-        self._pending.append(np.fromiter(content, dtype=np.uint32, count=len(content)))
+        hashes, content = features
+        self._pending.append(content)
         self._hashes.append(hashes)
         self.keys.append(key)
         if len(self._pending) >= SIGNATURE_BATCH:
             self._flush()
         return True
 
+    def add_prepared(self, key: Any, hashes: array, signature: bytes) -> None:
+        """Store a segment whose word hashes and signature were computed elsewhere.
+
+        ``hashes`` and ``signature`` must come from :func:`segment_features` and
+        :func:`minhash_signatures` with this index's options (e.g. in a worker process):
+        then the index is the same as if ``add`` had been called with the text.
+        """
+        self._flush()  # keep signatures in key order
+        self._sigs.frombytes(signature)
+        self._hashes.append(hashes)
+        self.keys.append(key)
+
     def _flush(self) -> None:
         """MinHash signatures of the pending content sets, as datasketch computes them."""
         if not self._pending:
             return
-        sizes = np.fromiter(map(len, self._pending), dtype=np.int64, count=len(self._pending))
-        values = _fmix32(np.concatenate(self._pending))
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        sig = np.empty((len(sizes), len(self._perm_a)), dtype=np.uint32)
-        for c in range(0, len(self._perm_a), 16):  # 16 permutations at a time: bounded temporaries
-            a, b = self._perm_a[c:c + 16], self._perm_b[c:c + 16]
-            with np.errstate(over="ignore"):
-                permuted = values[:, None] * a + b
-            sig[:, c:c + 16] = np.minimum.reduceat(permuted, starts, axis=0)
+        sig = minhash_signatures(self._pending, options=self.opts)
         self._sigs.frombytes(sig.tobytes())
         self._pending = []
 
@@ -476,6 +507,54 @@ class NearDuplicateIndex:
         return [(self.keys[r], [(self.keys[m], sim) for m, sim in ms]) for r, ms in sorted(members.items())]
 
 
+@lru_cache(maxsize=8)
+def minhash_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch 2.0's affine32 ``MinHash(num_perm, seed).permutations``, without datasketch.
+
+    Importing datasketch pulls in scipy (seconds of start-up per process) only to draw these
+    two arrays; the same draws from the same ``RandomState`` give the same parameters (a test
+    compares them with datasketch's). Read-only: shared by every index of the process.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
+
+
+def segment_features(text: str, *, options: dict) -> tuple[array, np.ndarray] | None:
+    """Word hashes and content-word array of a segment, or None if too short to judge.
+
+    ``options`` are complete dedup options (``near_min_words``).
+    """
+    hashes = word_hashes(text)
+    if len(hashes) < options["near_min_words"]:
+        return None
+    content = content_set(hashes)
+    if len(content) < 3:
+        return None
+    return hashes, np.fromiter(content, dtype=np.uint32, count=len(content))
+
+
+def minhash_signatures(contents: list[np.ndarray], *, options: dict) -> np.ndarray:
+    """``(len(contents), num_perm)`` uint32 MinHash signatures (datasketch's, in one numpy pass).
+
+    Each row depends on its own content array only, so batches of any size and order give
+    the same rows. ``contents`` must be non-empty arrays.
+    """
+    perm_a, perm_b = minhash_permutations(options["num_perm"], options["seed"])
+    sizes = np.fromiter(map(len, contents), dtype=np.int64, count=len(contents))
+    values = _fmix32(np.concatenate(contents))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    sig = np.empty((len(sizes), len(perm_a)), dtype=np.uint32)
+    for c in range(0, len(perm_a), 16):  # 16 permutations at a time: bounded temporaries
+        a, b = perm_a[c:c + 16], perm_b[c:c + 16]
+        with np.errstate(over="ignore"):
+            permuted = values[:, None] * a + b
+        sig[:, c:c + 16] = np.minimum.reduceat(permuted, starts, axis=0)
+    return sig
+
+
 SIGNATURE_BATCH = 2048  # segments whose signatures are computed in one numpy pass
 
 
@@ -504,4 +583,5 @@ def is_near_duplicate(a: str, b: str, *, options: dict | None = None) -> tuple[b
 
 
 __all__ = ["DEFAULTS", "run", "find_repeats", "Repeat", "NearDuplicateIndex", "normalize_text",
-           "segment_id", "word_hashes", "alignment_ratio", "is_near_duplicate"]
+           "segment_id", "word_hashes", "alignment_ratio", "is_near_duplicate", "segment_features",
+           "minhash_signatures", "minhash_permutations"]

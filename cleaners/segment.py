@@ -45,6 +45,7 @@ INITIAL_RE = regex.compile(r"^\p{Lu}$")  # A.  J.
 DOTTED_ABBREV_RE = regex.compile(r"^(?:\p{L}{1,2}\.)+\p{L}{1,2}$")  # i.e.  U.S.S.R.  e.g.
 CLOSERS = "\"”’'»"  # closing quotes (not brackets: "[... James F.] Byrnes")
 OPENER_RE = regex.compile(r"[\p{Lu}\p{N}\"“‘'«(\[—–-]")
+_OPENER_MEMO: dict[str, bool] = {}  # character -> does OPENER_RE match it
 
 # Verbs of a reporting clause after a quoted question or exclamation: no boundary in
 # "“When did I ever try to fool you?” Stalin said." (general English).
@@ -99,23 +100,29 @@ class Segment:
 
 # -- sentences -------------------------------------------------------------------------------
 
+def _is_opener(ch: str) -> bool:
+    """``OPENER_RE`` on one character, memoised: few distinct characters follow a stop."""
+    known = _OPENER_MEMO.get(ch)
+    if known is None:
+        known = _OPENER_MEMO[ch] = OPENER_RE.match(ch) is not None
+    return known
+
+
 def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int | None:
     """Where the sentence ending at this candidate ends, or None if it does not end here."""
-    punct_start = match.start()
-    end = match.end()
-    nxt = match.group(2)
-    if match.group("marker") and punct_start and text[punct_start - 1].isdigit():
+    punct_start, end = match.span()
+    punct, marker, nxt = match.group(0, "marker", 2)
+    if marker and punct_start and text[punct_start - 1].isdigit():
         return None  # a decimal number (1.5 million), not a glued footnote marker
-    if not OPENER_RE.match(nxt):
+    if not _is_opener(nxt):
         return None
     nw = NEXT_WORD_RE.match(text, end)
     next_word = nw.group(1) if nw else ""
     if next_word and next_word[0].islower():
         return None  # “What?” he asked.   i.e. the
-    punct = match.group(0)
     if nxt in "—–-" and SIGNATURE_RE.match(text, end):
         return None
-    spaced = SPACED_MARKER_RE.match(text, end) if nxt.isdigit() and not match.group("marker") else None
+    spaced = SPACED_MARKER_RE.match(text, end) if nxt.isdigit() and not marker else None
     if punct[0] in "?!…" or punct.startswith("..") or punct.startswith(". ."):
         if punct[0] in "?!" and _reporting_clause(text, end):
             return None
@@ -130,13 +137,14 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
     core = text[word_start:punct_start]
     lower = core.lower()
     opener = next_word.lower() in SENTENCE_OPENERS
-    if INITIAL_RE.match(core) or (core == "0" and _initial_before(text, word_start)):
+    # INITIAL_RE matches one character only (core never holds a newline): test the length first.
+    if len(core) == 1 and (INITIAL_RE.match(core) or (core == "0" and _initial_before(text, word_start))):
         # A single capital is an initial (J. V. Stalin, A. Soils; "L. 0." an OCR'd O.), unless
         # it is the pronoun or a roman numeral closing a name and a pronoun follows.
         return end if core == "I" and opener and next_word != "I" else None
     if lower in ABBREVIATIONS:
         return None
-    if DOTTED_ABBREV_RE.match(core):
+    if "." in core and DOTTED_ABBREV_RE.match(core):  # the pattern needs a dot
         if lower.replace(".", "") in {"ie", "eg", "cf"} or not opener:
             return None
         return end
@@ -153,6 +161,13 @@ def _boundary_end(text: str, match: regex.Match, sentence_start: int = 0) -> int
 
 def _word_start(text: str, pos: int) -> int | None:
     """Start of the word ending at ``pos`` (letters, digits, inner dots and apostrophes)."""
+    # Fast path, same answer: when everything from the last space in the 64-character window
+    # is letters and digits, the walk below stops right after that space (or at the window's
+    # start) and skips nothing forwards.
+    lo = pos - 64 if pos > 64 else 0
+    i = text.rfind(" ", lo, pos) + 1 or lo
+    if i < pos and text[i:pos].isalnum():
+        return i
     i = pos
     while i > 0 and pos - i < 64 and (text[i - 1].isalnum() or text[i - 1] in ".'’"):
         i -= 1
@@ -199,12 +214,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             pos = cut
     out.append((pos, len(chunk)))
     spans = []
-    for a, b in out:
-        seg = chunk[a:b]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg.rstrip())
-        if trail > lead:
-            spans.append((start + a + lead, start + a + trail))
+    for a, b in out:  # trimmed as str.strip() would (isspace), without copying the sentence
+        while a < b and chunk[a].isspace():
+            a += 1
+        while b > a and chunk[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((start + a, start + b))
     return spans
 
 

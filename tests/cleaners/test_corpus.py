@@ -125,3 +125,17 @@ def test_manifest(out):
     assert m["documents"]["a"]["clean_sha256"] == hashlib.sha256(build("a").text.encode()).hexdigest()
     assert m["corpus"]["scanned_twice_removed"] == 1
     assert m["corpus"]["unique_segments"] < m["corpus"]["segments"]
+
+
+def test_summaries_merge_to_the_same_bytes(out):
+    """The per-document part (pickled, as from a worker) + the merge == corpus_files."""
+    import pickle
+
+    from cleaners.corpus import corpus_files_from_summaries, document_summary
+
+    summaries = [pickle.loads(pickle.dumps(document_summary(s, build(s)))) for s in ("c", "a", "b")]
+    assert all(not hasattr(s, "raw_text") for s in summaries)
+    kwargs = dict(raw_sha256={s: hashlib.sha256(RAW[s].encode()).hexdigest() for s in RAW},
+                  raw_paths={s: f"raw/{s}.txt" for s in RAW}, config_digest="cfg", pipeline_version="test")
+    assert corpus_files_from_summaries(summaries, **kwargs) == out
+    assert corpus_files_from_summaries({s.stem: s for s in summaries}, **kwargs) == out

@@ -168,3 +168,56 @@ def test_periodic_text_is_fast_and_left_alone():
     row = "0 1 2 3 4 5"
     text = "\n".join([row] * 5000)
     assert dedup.run(text, None).edits == []
+
+
+@pytest.mark.parametrize("num_perm,seed", [(96, 1), (128, 1), (64, 7), (1, 0)])
+def test_permutations_equal_datasketch(num_perm, seed):
+    """The numpy draw gives datasketch's affine32 parameters (no scipy import at run time)."""
+    from datasketch import MinHash
+
+    from cleaners.dedup import minhash_permutations
+
+    a, b = minhash_permutations(num_perm, seed)
+    da, db = MinHash(num_perm=num_perm, seed=seed).permutations
+    assert a.dtype == da.dtype and b.dtype == db.dtype
+    assert a.tolist() == da.tolist() and b.tolist() == db.tolist()
+
+
+def test_corpus_run_does_not_import_datasketch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from cleaners.dedup import NearDuplicateIndex; i = NearDuplicateIndex(); "
+            "i.add(0, ' '.join(f'w{k}' for k in range(30))); i.groups(); "
+            "print('datasketch' in sys.modules, 'scipy' in sys.modules)")
+    root = Path(__file__).parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=root, env={"PYTHONPATH": str(root), "PATH": ""})
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_whitespace_is_its_own_casefold_and_never_a_word():
+    """What makes hashing whitespace-separated chunks one by one exact (dedup._chunked_hashes)."""
+    import sys
+
+    from cleaners.dedup import WORD_RE
+
+    spaces = [chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+    assert all(c.casefold() == c and not WORD_RE.match(c) for c in spaces)
+    assert "a".join(spaces).split() == ["a"] * (len(spaces) - 1)
+
+
+TRICKY = ["İstanbul straße ﬁnal rnodern clean", "a\u0345b _under_score_ x_1 ŉ ΣΑΣ", "U.S.S.R. well-known “quoted”—dash",
+          "\u2028line\u00a0sep\u3000wide 1.5 0l5", "", "   ", "l\u0130I i\u0307 \u1e9e ǰ ǅ"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_chunked_hashes_equal_whole_text_definition(text):
+    import xxhash
+
+    from cleaners.dedup import WORD_RE, _word_hash, raw_word_hashes, word_hashes, word_key
+
+    for _ in range(2):  # cold and memoised
+        assert word_hashes(text).tolist() == [xxhash.xxh32_intdigest(w.encode())
+                                              for w in WORD_RE.findall(word_key(text))]
+        assert raw_word_hashes(text).tolist() == [_word_hash(w) for w in WORD_RE.findall(text)]
