@@ -21,6 +21,7 @@ from cleaners.words.lexicon import CorpusLexicon, char_ops
 from cleaners.words.tokens import apply_case, case_pattern
 
 BACKOFF = math.log10(0.4)
+LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
 
 
 @dataclass(slots=True)
@@ -74,8 +75,11 @@ class LanguageModel:
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
         # this corpus's misreadings: learned cost = -log10(share of the votes)
+        # The share is taken of at least one vote per LEARNED_VOTE_TOKENS tokens, so
+        # a cleaner corpus (fewer votes) never makes a misreading cheaper: cleaning
+        # the clean text again cannot find new repairs.
         votes = lexicon.confusions
-        total_votes = sum(votes.values())
+        total_votes = max(sum(votes.values()), lexicon.total / LEARNED_VOTE_TOKENS)
         self.learned: dict[tuple[str, str], float] = {}
         for pair, n in votes.items():
             a, _, b = pair.partition(">")
