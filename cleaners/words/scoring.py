@@ -80,23 +80,23 @@ class LanguageModel:
         # the clean text again cannot find new repairs.
         votes = lexicon.confusions
         total_votes = max(sum(votes.values()), lexicon.total / LEARNED_VOTE_TOKENS)
-        self.learned: dict[tuple[str, str], float] = {}
-        for pair, n in votes.items():
-            a, _, b = pair.partition(">")
-            cost = max(0.1, -math.log10(n / total_votes))
-            if cost < sub_cost(a, b):
-                self.learned[(a, b)] = sub_cost(a, b) - cost
-        self._channel_cache: dict[tuple[str, str], float] = {}
+        self.learned = _learned_bonuses(votes, total_votes)
+        # inside a burst of damage the corpus's own profile of misreadings (shares of
+        # the actual votes) applies: the text there is known not to be clean
+        self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
+        self._channel_cache: dict[tuple[str, str, bool], float] = {}
 
-    def channel(self, seen: str, meant: str) -> float:
-        """Channel cost, cheaper for the misreadings this corpus is known to make."""
+    def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
+        """Channel cost, cheaper for the misreadings this corpus is known to make
+        (``damaged``: the token sits among other damaged words)."""
         c = channel_cost(seen, meant)
-        if not self.learned or c > 3.0:
+        learned = self.learned_damaged if damaged else self.learned
+        if not learned or c > 3.0:
             return c
-        key = (seen, meant)
+        key = (seen, meant, damaged)
         out = self._channel_cache.get(key)
         if out is None:
-            bonus = sum(self.learned.get(op, 0.0) for op in char_ops(seen, meant))
+            bonus = sum(learned.get(op, 0.0) for op in char_ops(seen, meant))
             out = self._channel_cache[key] = round(max(0.05, c - bonus), 3)
         return out
 
@@ -165,6 +165,19 @@ class LanguageModel:
             rp = self.logp(right)
             total += self.cond(keys[-1], right, rp if rp is not None else self.oov_logp)
         return total
+
+
+def _learned_bonuses(votes: dict[str, int], total_votes: float) -> dict[tuple[str, str], float]:
+    """Channel-cost reduction per learned misreading: its cost is -log10 of its share of ``total_votes``."""
+    out: dict[tuple[str, str], float] = {}
+    if not total_votes:
+        return out
+    for pair, n in votes.items():
+        a, _, b = pair.partition(">")
+        cost = max(0.1, -math.log10(n / total_votes))
+        if cost < sub_cost(a, b):
+            out[(a, b)] = sub_cost(a, b) - cost
+    return out
 
 
 def render(key: str, surface: str, lex: CorpusLexicon) -> str:
