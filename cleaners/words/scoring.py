@@ -75,12 +75,11 @@ class LanguageModel:
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
         # this corpus's misreadings: learned cost = -log10(share of the votes)
-        # The share is taken of at least one vote per LEARNED_VOTE_TOKENS tokens, so
-        # a cleaner corpus (fewer votes) never makes a misreading cheaper: cleaning
-        # the clean text again cannot find new repairs.
+        # In clean context a misreading's learned cost is its rate per LEARNED_VOTE_TOKENS
+        # tokens, not its share of the votes: a cleaner corpus (fewer votes for every
+        # misreading) never makes one cheaper, so cleaning clean text finds no new repairs.
         votes = lexicon.confusions
-        total_votes = max(sum(votes.values()), lexicon.total / LEARNED_VOTE_TOKENS)
-        self.learned = _learned_bonuses(votes, total_votes)
+        self.learned = _learned_bonuses(votes, lexicon.total / LEARNED_VOTE_TOKENS)
         # inside a burst of damage the corpus's own profile of misreadings (shares of
         # the actual votes) applies: the text there is known not to be clean
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))

@@ -209,3 +209,20 @@ def test_repair_is_idempotent_with_the_lexicon_rebuilt_from_its_output():
     for d, t in once:
         again, edits, _ = repair_text(t, lexicon=relex)
         assert not edits, (d, [(e.before, e.after) for e in edits])
+
+
+def test_learned_misreadings_never_get_cheaper_as_the_corpus_gets_cleaner():
+    """Outside damaged context, a cleaner corpus (fewer votes) gives no learned
+    confusion a bigger discount, so a cleaner text cannot find new repairs."""
+    from cleaners.words.scoring import LanguageModel
+
+    clean = "He said that the plan was good and that the men would go to the city. " * 30
+    damaged = ("He said lhal the plan was good. Il was nol lo be. The lasl word. Thal is all. "
+               "The dog bil the boy. The ihe ihe. ") * 3
+    cleaner = "He said lhal the plan was good. Il was nol lo be. The lasl word. Thal is all. " * 3
+    opts = {"confusion_min_count": 2}
+    worse = LanguageModel(build_corpus_lexicon([("a", clean + damaged)], options=opts))
+    better = LanguageModel(build_corpus_lexicon([("a", clean + cleaner)], options=opts))
+    assert better.learned
+    for pair, bonus in better.learned.items():
+        assert bonus <= worse.learned.get(pair, 0.0) + 1e-9, pair
