@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
@@ -33,7 +34,11 @@ LEXICON_DEFAULTS = {
     "learn_confusions": True,  # estimate this corpus's misreading rates from its damaged forms
     "confusion_min_count": 8,  # votes a misreading needs before its learned rate is used
     "corpus_bigrams": True,  # the corpus's own word pairs add to the general bigram counts
+    "name_min_count": 2,  # mid-sentence capitalised occurrences that make an always-capitalised form a name
 }
+
+# what ends a sentence before a token (a capital after it says nothing about a name)
+_SENTENCE_GAP_RE = re.compile(r"[.!?:;\"“”‘’'(\[—–-]\s*$|\n")
 
 
 def quantise(n: int) -> int:
@@ -95,14 +100,34 @@ def _settings(options: dict | None) -> dict:
     return s
 
 
+def is_name(key: str, surface: str, lowercase_seen: set[str], midsentence_caps: Counter, *,
+            min_count: int) -> bool:
+    """Whether the corpus treats ``surface`` as a name: always capitalised, and
+    capitalised at least ``min_count`` times inside a sentence, where a capital
+    is a choice rather than a rule.
+
+    >>> is_name("romain", "Romain", set(), Counter({"romain": 3}), min_count=2)
+    True
+    >>> is_name("remain", "Remain", {"remain"}, Counter({"remain": 3}), min_count=2)
+    False
+    """
+    return (case_pattern(surface) == "title" and key not in lowercase_seen
+            and midsentence_caps.get(key, 0) >= min_count)
+
+
 def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float],
                  corpus_skeletons: dict[str, list[str]], general_skeletons: dict[str, tuple[str, ...]],
-                 *, ratio: float, known_prob: float) -> str | None:
+                 *, ratio: float, known_prob: float, names_only: bool = False,
+                 lowercase_seen: set[str] | None = None) -> str | None:
     """The common word ``surface`` is probably a misreading of, if any.
 
     A word with the same confusion skeleton, cheap to misread as ``surface``,
     that is common in general (``ihe`` -> ``the``) or much more frequent in
     the corpus (``Eenin`` -> ``Lenin``).
+
+    ``names_only``: ``surface`` is a name of this corpus, so only another name
+    of the corpus (a form it never writes in lowercase) can dominate it: a
+    name is not a misread common word (Romain is not Remain).
     """
     key = surface.lower()
     cands: set[str] = set()
@@ -111,6 +136,8 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
         cands.update(corpus_skeletons.get(sk, ()))
     for k in sorted(cands):
         if k == key:
+            continue
+        if names_only and (k not in raw_counts or (lowercase_seen is not None and k in lowercase_seen)):
             continue
         p = probs.get(k, 0.0)
         rc = raw_counts.get(k, 0)
@@ -144,6 +171,7 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
     clean_counts: Counter = Counter()
     pair_counts: Counter = Counter()
     surface_counts: Counter = Counter()
+    midsentence_caps: Counter = Counter()  # key -> capitalised occurrences inside a sentence
     total = 0
     for _doc_id, text in layout_texts:
         toks = tokenize(text)
@@ -157,6 +185,9 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
             if not t.text.isalpha() and "'" not in k:
                 continue
             surface_counts[(k, t.text)] += 1
+            if i and case_pattern(t.text) == "title" \
+                    and not _SENTENCE_GAP_RE.search(text[toks[i - 1].end:t.start]):
+                midsentence_caps[k] += 1
             left_ok = i == 0 or t.left_break or ordinary[i - 1]
             right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
             if left_ok and right_ok:
@@ -185,8 +216,11 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
             continue
         surf = best_surface[k][1]
         if probs.get(k, 0.0) < known_prob and case_pattern(surf) != "upper":
-            if is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
-                            general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob):
+            name = is_name(k, surf, lowercase_seen, midsentence_caps, min_count=s["name_min_count"])
+            twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
+                                general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob,
+                                names_only=name, lowercase_seen=lowercase_seen)
+            if twin:
                 continue
         counts[k] = quantise(raw_counts[k])
         if surf != k and k not in lowercase_seen:  # always capitalised: a name

@@ -54,6 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
     "max_channel_cost": 3.5,
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
+    "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
     "damage_window": 10,  # tokens each side used to measure local damage
     "damage_weight": 1.0,  # prior of a misread grows by this times the local share of suspicious tokens
@@ -457,6 +458,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if not cands:
                 continue
             prior = error_logprior(i)
+            cands = _damaged_channel(lm, t.text, cands, density(i), opts)
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
@@ -496,6 +498,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                         lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"])
                 if not cands:
                     continue
+                cands = _damaged_channel(lm, t.text, cands, density(i), opts)
                 readings = score_readings(
                     lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
@@ -537,6 +540,17 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                   candidates=[r.to_json() for r in d.readings[:5]],
                                   confidence=alt[0].posterior))
 
+
+
+def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,
+                     opts: dict) -> list[Reading]:
+    """Candidates re-costed with the corpus's full misreading profile when the token
+    sits among damaged words; unchanged in clean context, where only the learned
+    costs that cannot fall as the corpus gets cleaner apply (clean text stays clean)."""
+    if density < opts["learned_damage_min"] or not lm.learned_damaged:
+        return cands
+    return [Reading(r.text, r.keys, lm.channel(surface, r.text, damaged=True), r.kind)
+            if r.kind == "confusion" else r for r in cands]
 
 
 JOIN_COST = 0.3

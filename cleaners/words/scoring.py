@@ -21,6 +21,7 @@ from cleaners.words.lexicon import CorpusLexicon, char_ops
 from cleaners.words.tokens import apply_case, case_pattern
 
 BACKOFF = math.log10(0.4)
+LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
 
 
 @dataclass(slots=True)
@@ -74,25 +75,27 @@ class LanguageModel:
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
         # this corpus's misreadings: learned cost = -log10(share of the votes)
+        # In clean context a misreading's learned cost is its rate per LEARNED_VOTE_TOKENS
+        # tokens, not its share of the votes: a cleaner corpus (fewer votes for every
+        # misreading) never makes one cheaper, so cleaning clean text finds no new repairs.
         votes = lexicon.confusions
-        total_votes = sum(votes.values())
-        self.learned: dict[tuple[str, str], float] = {}
-        for pair, n in votes.items():
-            a, _, b = pair.partition(">")
-            cost = max(0.1, -math.log10(n / total_votes))
-            if cost < sub_cost(a, b):
-                self.learned[(a, b)] = sub_cost(a, b) - cost
-        self._channel_cache: dict[tuple[str, str], float] = {}
+        self.learned = _learned_bonuses(votes, lexicon.total / LEARNED_VOTE_TOKENS)
+        # inside a burst of damage the corpus's own profile of misreadings (shares of
+        # the actual votes) applies: the text there is known not to be clean
+        self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
+        self._channel_cache: dict[tuple[str, str, bool], float] = {}
 
-    def channel(self, seen: str, meant: str) -> float:
-        """Channel cost, cheaper for the misreadings this corpus is known to make."""
+    def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
+        """Channel cost, cheaper for the misreadings this corpus is known to make
+        (``damaged``: the token sits among other damaged words)."""
         c = channel_cost(seen, meant)
-        if not self.learned or c > 3.0:
+        learned = self.learned_damaged if damaged else self.learned
+        if not learned or c > 3.0:
             return c
-        key = (seen, meant)
+        key = (seen, meant, damaged)
         out = self._channel_cache.get(key)
         if out is None:
-            bonus = sum(self.learned.get(op, 0.0) for op in char_ops(seen, meant))
+            bonus = sum(learned.get(op, 0.0) for op in char_ops(seen, meant))
             out = self._channel_cache[key] = round(max(0.05, c - bonus), 3)
         return out
 
@@ -161,6 +164,19 @@ class LanguageModel:
             rp = self.logp(right)
             total += self.cond(keys[-1], right, rp if rp is not None else self.oov_logp)
         return total
+
+
+def _learned_bonuses(votes: dict[str, int], total_votes: float) -> dict[tuple[str, str], float]:
+    """Channel-cost reduction per learned misreading: its cost is -log10 of its share of ``total_votes``."""
+    out: dict[tuple[str, str], float] = {}
+    if not total_votes:
+        return out
+    for pair, n in votes.items():
+        a, _, b = pair.partition(">")
+        cost = max(0.1, -math.log10(n / total_votes))
+        if cost < sub_cost(a, b):
+            out[(a, b)] = sub_cost(a, b) - cost
+    return out
 
 
 def render(key: str, surface: str, lex: CorpusLexicon) -> str:

@@ -171,3 +171,58 @@ def test_numbers_and_split_words_have_evidence(lexicon_for):
     assert new == "He was born in 1881 and the prisoner was released."
     kinds = {e.evidence["kind"] for e in edits}
     assert kinds == {"number", "join"}
+
+
+# An invented surname one cheap slip (o/e) away from a word this corpus uses often.
+_NAME_CORPUS = ("The water below the bridge was cold, and below it the river ran fast. " * 20
+                + "Later they wrote to Ivan Bolow about it. The letters of Ivan Bolow were long, "
+                "and Bolow kept them. The friends of Bolow were few.")
+
+
+def test_a_recurring_always_capitalised_form_is_a_name_not_a_misread_word():
+    lex = build_corpus_lexicon([("a", _NAME_CORPUS)])
+    assert lex.trusted("bolow") and lex.surfaces["bolow"] == "Bolow"
+    text = "In the spring he sent the book to Bolow at once."
+    assert repair_text(text, lexicon=lex)[0] == text
+
+
+def test_a_form_also_written_in_lowercase_is_not_a_name():
+    lex = build_corpus_lexicon([("a", _NAME_CORPUS.replace("and Bolow kept", "and bolow kept"))])
+    assert not lex.trusted("bolow")
+
+
+def test_capitals_after_a_sentence_end_do_not_make_a_name():
+    text = ("The water below the bridge was cold, and below it the river ran fast. " * 20
+            + "Bolow the bridge. Bolow the hill. Bolow the wall.")
+    assert not build_corpus_lexicon([("a", text)]).trusted("bolow")
+
+
+def test_repair_is_idempotent_with_the_lexicon_rebuilt_from_its_output():
+    """Cleaning the cleaned corpus again makes no edit, although its statistics
+    (damage rate, learned confusions, trust) are those of a cleaner corpus."""
+    damaged = "\n".join(b for b, _ in CASES["repairs"]) + "\n" + "\n".join(CASES["unchanged"])
+    docs = [("corpus", CORPUS), ("case", damaged), ("names", _NAME_CORPUS)]
+    lex = build_corpus_lexicon(docs)
+    once = [(d, repair_text(t, lexicon=lex)[0]) for d, t in docs]
+    assert once != docs
+    relex = build_corpus_lexicon(once)
+    for d, t in once:
+        again, edits, _ = repair_text(t, lexicon=relex)
+        assert not edits, (d, [(e.before, e.after) for e in edits])
+
+
+def test_learned_misreadings_never_get_cheaper_as_the_corpus_gets_cleaner():
+    """Outside damaged context, a cleaner corpus (fewer votes) gives no learned
+    confusion a bigger discount, so a cleaner text cannot find new repairs."""
+    from cleaners.words.scoring import LanguageModel
+
+    clean = "He said that the plan was good and that the men would go to the city. " * 30
+    damaged = ("He said lhal the plan was good. Il was nol lo be. The lasl word. Thal is all. "
+               "The dog bil the boy. The ihe ihe. ") * 3
+    cleaner = "He said lhal the plan was good. Il was nol lo be. The lasl word. Thal is all. " * 3
+    opts = {"confusion_min_count": 2}
+    worse = LanguageModel(build_corpus_lexicon([("a", clean + damaged)], options=opts))
+    better = LanguageModel(build_corpus_lexicon([("a", clean + cleaner)], options=opts))
+    assert better.learned
+    for pair, bonus in better.learned.items():
+        assert bonus <= worse.learned.get(pair, 0.0) + 1e-9, pair
