@@ -4,10 +4,11 @@ The cleaning is driven the way a batch run should be at this size: documents
 stream through worker processes and never all sit in memory at once.
 
 1. layout phase, one task per document in a process pool; the layout state is
-   pickled to a scratch folder, only its text comes back to build the lexicon;
-2. the corpus lexicon, built once from those texts (read back lazily);
-3. words phase per document in a new pool whose workers receive the lexicon once
-   (pool initializer); each returns the compact per-document corpus summary
+   pickled to a scratch folder, and the worker counts the document's words for
+   the lexicon (``document_counts``): only those counts come back;
+2. the corpus lexicon from the merged counts (``lexicon_from_counts``);
+3. words phase per document in the same pool, whose workers load the lexicon
+   once from the scratch folder; each returns the compact per-document corpus summary
    (``cleaners.corpus.document_summary``) and writes its document files;
 4. the corpus files from the summaries.
 
@@ -69,29 +70,33 @@ def _init_layout(scratch: str) -> None:
     from cleaners.pipeline import clean_layout
 
     clean_layout("warm-up", b"A warm-up text with a hyphen-\nated word.\n")  # load resources once
+    from cleaners.words.repair import warm_up
+
+    warm_up()
 
 
-def _layout(path: str) -> tuple[str, int, str]:
+def _layout(path: str):
     from cleaners.pipeline import clean_layout
+    from cleaners.words.lexicon import document_counts
 
     data = Path(path).read_bytes()
     stem = Path(path).stem
     state = clean_layout(stem, data)
     with open(_SCRATCH / f"{stem}.pkl", "wb") as f:
         pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return stem, len(data), hashlib.sha256(data).hexdigest()
-
-
-def _init_words(scratch: str, lexicon) -> None:
-    global _SCRATCH, _LEXICON
-    _SCRATCH, _LEXICON = Path(scratch), lexicon
+    # the lexicon's per-document counting happens here, in the worker
+    return stem, len(data), hashlib.sha256(data).hexdigest(), document_counts(state.text)
 
 
 def _words(stem: str):
+    global _LEXICON
     from cleaners.corpus import document_summary
     from cleaners.outputs import document_files
     from cleaners.pipeline import Config, clean_words
 
+    if _LEXICON is None:  # once per worker: the pool outlives the layout phase
+        with open(_SCRATCH / "lexicon.pkl", "rb") as f:
+            _LEXICON = pickle.load(f)
     config = Config()
     with open(_SCRATCH / f"{stem}.pkl", "rb") as f:
         state = pickle.load(f)
@@ -104,16 +109,11 @@ def _words(stem: str):
     return document_summary(stem, state, options=config.options["dedup"])
 
 
-def _texts(scratch: Path, stems: list[str]):
-    for stem in stems:
-        with open(scratch / f"{stem}.pkl", "rb") as f:
-            yield stem, pickle.load(f).text
-
-
 def clean_folder(folder: Path, workers: int) -> dict:
     """Clean every .txt of ``folder`` with ``workers`` processes; timings and peak RSS."""
     from cleaners.corpus import corpus_files_from_summaries
-    from cleaners.pipeline import PIPELINE_VERSION, Config, build_resources
+    from cleaners.pipeline import PIPELINE_VERSION, Config
+    from cleaners.words.lexicon import DocumentCounts, lexicon_from_counts
 
     config = Config()
     paths = sorted(str(p) for p in folder.glob("*.txt"))
@@ -122,18 +122,25 @@ def clean_folder(folder: Path, workers: int) -> dict:
     try:
         with PeakRSS() as rss:
             t0 = time.perf_counter()
+            # one pool for both phases: workers load the language resources once
             with ProcessPoolExecutor(workers, initializer=_init_layout, initargs=(str(scratch),)) as pool:
                 done = list(pool.map(_layout, paths, chunksize=1))
-            times["layout"] = time.perf_counter() - t0
-            stems = [s for s, _, _ in done]
-            t = time.perf_counter()
-            lexicon = build_resources(_texts(scratch, stems), config)["lexicon"]
-            times["lexicon"] = time.perf_counter() - t
-            t = time.perf_counter()
-            with ProcessPoolExecutor(workers, initializer=_init_words,
-                                     initargs=(str(scratch), lexicon)) as pool:
+                times["layout"] = time.perf_counter() - t0
+                stems = [s for s, _, _, _ in done]
+                t = time.perf_counter()
+                merged = DocumentCounts()
+                for *_, counts in done:
+                    merged.merge(counts)
+                done = [d[:3] for d in done]
+                lexicon = lexicon_from_counts(merged, options=config.options["words"])
+                del merged
+                with open(scratch / "lexicon.pkl", "wb") as f:
+                    pickle.dump(lexicon, f, protocol=pickle.HIGHEST_PROTOCOL)
+                del lexicon
+                times["lexicon"] = time.perf_counter() - t
+                t = time.perf_counter()
                 summaries = list(pool.map(_words, stems, chunksize=1))
-            times["words"] = time.perf_counter() - t
+                times["words"] = time.perf_counter() - t
             t = time.perf_counter()
             files = corpus_files_from_summaries(
                 summaries, raw_sha256={s: h for s, _, h in done}, raw_paths={s: f"{s}.txt" for s in stems},

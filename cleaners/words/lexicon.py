@@ -165,35 +165,74 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
     (True, False, True)
     """
     s = _settings(options)
+    merged = DocumentCounts()
+    for _doc_id, text in layout_texts:
+        merged.merge(document_counts(text, options=options))
+    return lexicon_from_counts(merged, options=options)
+
+
+@dataclass
+class DocumentCounts:
+    """The additive evidence one document gives the lexicon (picklable).
+
+    Counting is per document, so it can run where the document is cleaned (a
+    worker process) and only these counts travel to the corpus pass.
+    """
+
+    raw: Counter = field(default_factory=Counter)
+    clean: Counter = field(default_factory=Counter)  # occurrences in clean context
+    pairs: Counter = field(default_factory=Counter)
+    surfaces: Counter = field(default_factory=Counter)  # (key, spelling) -> count
+    midsentence_caps: Counter = field(default_factory=Counter)  # capitalised inside a sentence
+    total: int = 0
+
+    def merge(self, other: "DocumentCounts") -> None:
+        self.raw.update(other.raw)
+        self.clean.update(other.clean)
+        self.pairs.update(other.pairs)
+        self.surfaces.update(other.surfaces)
+        self.midsentence_caps.update(other.midsentence_caps)
+        self.total += other.total
+
+
+def document_counts(text: str, *, options: dict | None = None) -> DocumentCounts:
+    """Count one document's word forms, clean-context occurrences and word pairs."""
+    s = _settings(options)
     probs = unigram_probs(s["unigrams"])
     known_prob = s["known_prob"]
-    raw_counts: Counter = Counter()
-    clean_counts: Counter = Counter()
-    pair_counts: Counter = Counter()
-    surface_counts: Counter = Counter()
-    midsentence_caps: Counter = Counter()  # key -> capitalised occurrences inside a sentence
-    total = 0
-    for _doc_id, text in layout_texts:
-        toks = tokenize(text)
-        total += len(toks)
-        keys = [t.key for t in toks]
-        ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
-        n = len(toks)
-        for i, t in enumerate(toks):
-            k = keys[i]
-            raw_counts[k] += 1
-            if not t.text.isalpha() and "'" not in k:
-                continue
-            surface_counts[(k, t.text)] += 1
-            if i and case_pattern(t.text) == "title" \
-                    and not _SENTENCE_GAP_RE.search(text[toks[i - 1].end:t.start]):
-                midsentence_caps[k] += 1
-            left_ok = i == 0 or t.left_break or ordinary[i - 1]
-            right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
-            if left_ok and right_ok:
-                clean_counts[k] += 1
-            if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
-                pair_counts[(k, keys[i + 1])] += 1
+    out = DocumentCounts()
+    raw_counts, clean_counts, pair_counts = out.raw, out.clean, out.pairs
+    surface_counts, midsentence_caps = out.surfaces, out.midsentence_caps
+    toks = tokenize(text)
+    out.total = len(toks)
+    keys = [t.key for t in toks]
+    ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
+    n = len(toks)
+    for i, t in enumerate(toks):
+        k = keys[i]
+        raw_counts[k] += 1
+        if not t.text.isalpha() and "'" not in k:
+            continue
+        surface_counts[(k, t.text)] += 1
+        if i and case_pattern(t.text) == "title" \
+                and not _SENTENCE_GAP_RE.search(text[toks[i - 1].end:t.start]):
+            midsentence_caps[k] += 1
+        left_ok = i == 0 or t.left_break or ordinary[i - 1]
+        right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
+        if left_ok and right_ok:
+            clean_counts[k] += 1
+        if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
+            pair_counts[(k, keys[i + 1])] += 1
+    return out
+
+
+def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) -> CorpusLexicon:
+    """The corpus lexicon from the merged per-document counts (the corpus-level decisions)."""
+    s = _settings(options)
+    probs = unigram_probs(s["unigrams"])
+    known_prob = s["known_prob"]
+    raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
+    surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
     best_surface: dict[str, tuple[int, str]] = {}
     lowercase_seen: set[str] = set()
     for (k, surf), c in surface_counts.items():
