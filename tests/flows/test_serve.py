@@ -5,8 +5,8 @@ One test, end to end, through the same commands the Makefile runs: start a real
 deployment, set a cron schedule (the server's scheduler must then create the
 scheduled runs: the temporary test server cannot), trigger a run through the API
 and wait for Completed, check the outputs; change one raw file, reprocess, and
-check that exactly one document was recomputed and the result equals a full run
-from scratch. The server is always stopped afterwards.
+check that exactly one document was recomputed; add one raw file and delete
+another; the result equals a full run from scratch, byte for byte. The server is always stopped afterwards.
 """
 
 from __future__ import annotations
@@ -103,6 +103,15 @@ def test_served_deployment_schedules_reprocesses_incrementally(tmp_path):
         assert tasks["layout"] == {"cached": 2, "computed": 1}, tasks
         assert tasks["words"]["computed"] == 1, tasks
         assert "much longer" in (clean / "gamma.txt").read_text(encoding="utf-8")
+
+        # add one raw file and delete another: only the new one is computed
+        (raw / "delta.txt").write_text("A new document arrived in the folder today.\n", encoding="utf-8")
+        (raw / "beta.txt").unlink()
+        third = _serve(env, "reprocess", "--timeout", "300")
+        assert third.returncode == 0, third.stdout + third.stderr
+        tasks = json.loads((clean / "run.json").read_text())["run"]["tasks"]
+        assert tasks["layout"] == {"cached": 2, "computed": 1}, tasks
+        assert not (clean / "beta.txt").exists() and (clean / "delta.txt").exists()
         incremental = _contract_files(clean)
     finally:
         stopped = _serve(env, "stop", timeout=60)
