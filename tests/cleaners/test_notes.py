@@ -1,15 +1,13 @@
-"""Stage `notes`: before/after table (with negative cases), idempotence, robustness."""
+"""Stage `notes`: what is particular to it (the table, idempotence and robustness
+are checked for every text stage in test_text_stage_contract.py)."""
 
 import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cleaners import notes as stage
-from cleaners.document import apply_edits, check_edits
-
-CASES = json.loads((Path(__file__).parents[1] / "data" / "notes" / "cases.json").read_text("utf-8"))
+from cleaners.document import apply_edits
 
 
 class Ctx:
@@ -22,46 +20,6 @@ class Ctx:
 def clean(text, spans=()):
     result = stage.run(text, Ctx(spans))
     return apply_edits(text, result.edits), result
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_table(case):
-    assert clean(case["before"])[0] == case["after"]
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_idempotent_on_table(case):
-    once = clean(case["before"])[0]
-    assert stage.run(once, Ctx()).edits == []
-
-
-def test_every_edit_has_reason_and_stage():
-    for case in CASES:
-        for e in clean(case["before"])[1].edits:
-            assert e.stage == "notes" and e.reason and e.before == case["before"][e.start:e.end]
-
-
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
-def test_never_crashes_and_edits_apply(text):
-    result = stage.run(text, Ctx())
-    check_edits(text, result.edits)
-    out = apply_edits(text, result.edits)
-    assert stage.run(out, Ctx()).edits == []
-
-
-# Text built from the characters the stage cares about, so its patterns fire often.
-STRUCTURED = st.text(alphabet=st.sampled_from(list(
-    "  \n\n\r\t.,;:!?'’”“\"[]{}()0123456789°¹²³⁰sSoOlI aeiPoeRs Share on facebook Loading… "
-    "Ââ€œ\u00a0\u200b\u00ad\x07áčëňŕöč˙ęýűĺđ—–-|")), max_size=80)
-
-
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(STRUCTURED)
-def test_structured_text_edits_apply_and_are_idempotent(text):
-    result = stage.run(text, Ctx())
-    out = apply_edits(text, result.edits)
-    assert stage.run(out, Ctx()).edits == []
 
 
 def test_note_spans_are_left_alone():
