@@ -124,14 +124,16 @@ def clean_folder(folder: Path, workers: int) -> dict:
             t0 = time.perf_counter()
             # one pool for both phases: workers load the language resources once
             with ProcessPoolExecutor(workers, initializer=_init_layout, initargs=(str(scratch),)) as pool:
-                done = list(pool.map(_layout, paths, chunksize=1))
-                times["layout"] = time.perf_counter() - t0
-                stems = [s for s, _, _, _ in done]
-                t = time.perf_counter()
+                # merge each document's counts as it arrives: never hold them all
                 merged = DocumentCounts()
-                for *_, counts in done:
+                done = []
+                for stem, size, digest, counts in pool.map(_layout, paths, chunksize=1):
                     merged.merge(counts)
-                done = [d[:3] for d in done]
+                    done.append((stem, size, digest))
+                    del counts
+                times["layout"] = time.perf_counter() - t0
+                stems = [s for s, _, _ in done]
+                t = time.perf_counter()
                 lexicon = lexicon_from_counts(merged, options=config.options["words"])
                 del merged
                 with open(scratch / "lexicon.pkl", "wb") as f:
