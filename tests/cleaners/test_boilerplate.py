@@ -1,10 +1,7 @@
 """Stage `boilerplate`: what is particular to it (the table, idempotence and robustness
-are checked for every text stage in test_text_stage_contract.py)."""
+are checked for every text stage in test_text_stage_contract.py, with the
+known failures and the seed counts)."""
 
-import json
-from pathlib import Path
-
-import pytest
 
 from cleaners import boilerplate as stage
 from cleaners.document import apply_edits
@@ -20,33 +17,6 @@ class Ctx:
 def clean(text, spans=()):
     result = stage.run(text, Ctx(spans))
     return apply_edits(text, result.edits), result
-
-
-KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_failures.json").read_text("utf-8"))
-
-
-@pytest.mark.parametrize("case", KNOWN, ids=[c["name"] for c in KNOWN])
-def test_known_failures_still_fail(case):
-    """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
-    assert clean(case["before"])[0] != case["ideal"]
-
-
-SEEDS = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "seeds.json").read_text("utf-8"))
-RAW = Path(__file__).parents[2] / "raw"
-
-
-@pytest.mark.parametrize("doc", [k for k in SEEDS if not k.startswith("_")])
-def test_seed_counts_by_reason_and_idempotence(doc):
-    from collections import Counter
-
-    from cleaners import unicode as unicode_stage
-    (path,) = RAW.glob(f"{doc}_*.txt")
-    text = path.read_text("utf-8")
-    if stage is not unicode_stage:
-        text = apply_edits(text, unicode_stage.run(text, Ctx()).edits)
-    out, result = clean(text)
-    assert dict(Counter(e.reason for e in result.edits)) == SEEDS[doc]
-    assert stage.run(out, Ctx()).edits == []
 
 
 # ---- the fast path (only candidate lines are classified) -------------------------

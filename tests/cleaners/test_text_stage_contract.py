@@ -3,6 +3,7 @@
 * its before/after table in tests/data/<stage>/cases.json, negative cases included;
 * idempotence: the stage finds nothing to do in its own output;
 * every edit names its stage and reason, and its ``before`` is the text it replaces;
+* its known failures still fail, and its edit counts by reason on the seeds hold;
 * no crash on arbitrary Unicode, edits apply cleanly, output is a fixed point
   (at least 1,000 hypothesis examples per stage, plus text built from the characters
   the stages react to, so their patterns fire often).
@@ -13,6 +14,7 @@ stage's own test module.
 
 import importlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,31 @@ def test_structured_text_edits_apply_and_are_idempotent(name, text):
     stage = STAGES[name]
     result = stage.run(text, Ctx(stage))
     assert no_edits(name, apply_edits(text, result.edits))
+
+
+KNOWN = [(name, case) for name in NAMES if (DATA / name / "known_failures.json").exists()
+         for case in json.loads((DATA / name / "known_failures.json").read_text("utf-8"))]
+
+
+@pytest.mark.parametrize("name,case", KNOWN, ids=[f"{n}-{c['name']}" for n, c in KNOWN])
+def test_known_failures_still_fail(name, case):
+    """Honest list of what a stage gets wrong; if one starts passing, move it to cases.json."""
+    assert clean(name, case["before"])[0] != case["ideal"]
+
+
+RAW = Path(__file__).parents[2] / "raw"
+SEEDS = [(name, doc, counts) for name in NAMES if (DATA / name / "seeds.json").exists()
+         for doc, counts in json.loads((DATA / name / "seeds.json").read_text("utf-8")).items()
+         if not doc.startswith("_")]
+
+
+@pytest.mark.parametrize("name,doc,counts", SEEDS, ids=[f"{n}-{d}" for n, d, _ in SEEDS])
+def test_seed_counts_by_reason_and_idempotence(name, doc, counts):
+    """Edit counts by reason on each seed (after the unicode stage, as in the pipeline)."""
+    (path,) = RAW.glob(f"{doc}_*.txt")
+    text = path.read_text("utf-8")
+    if name != "unicode":
+        text = clean("unicode", text)[0]
+    out, result = clean(name, text)
+    assert dict(Counter(e.reason for e in result.edits)) == counts
+    assert no_edits(name, out)

@@ -1,10 +1,7 @@
 """Stage `unicode`: what is particular to it (the table, idempotence and robustness
-are checked for every text stage in test_text_stage_contract.py)."""
+are checked for every text stage in test_text_stage_contract.py, with the
+known failures and the seed counts)."""
 
-import json
-from pathlib import Path
-
-import pytest
 
 from cleaners import unicode as stage
 from cleaners.document import apply_edits
@@ -22,15 +19,6 @@ def clean(text, spans=()):
     return apply_edits(text, result.edits), result
 
 
-KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_failures.json").read_text("utf-8"))
-
-
-@pytest.mark.parametrize("case", KNOWN, ids=[c["name"] for c in KNOWN])
-def test_known_failures_still_fail(case):
-    """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
-    assert clean(case["before"])[0] != case["ideal"]
-
-
 def test_evidence_names_codepages_and_ftfy_steps():
     _, result = clean("see: Peaáčëčňŕöč˙: ęaę ýňo áűëo. And 5Â° here")
     by_reason = {e.reason: e for e in result.edits}
@@ -45,24 +33,6 @@ def test_short_wrong_codepage_run_is_flagged_not_changed():
     out, result = clean(text)
     assert out == text
     assert [f.reason for f in result.flags] == ["cyrillic-codepage?"]
-
-
-SEEDS = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "seeds.json").read_text("utf-8"))
-RAW = Path(__file__).parents[2] / "raw"
-
-
-@pytest.mark.parametrize("doc", [k for k in SEEDS if not k.startswith("_")])
-def test_seed_counts_by_reason_and_idempotence(doc):
-    from collections import Counter
-
-    from cleaners import unicode as unicode_stage
-    (path,) = RAW.glob(f"{doc}_*.txt")
-    text = path.read_text("utf-8")
-    if stage is not unicode_stage:
-        text = apply_edits(text, unicode_stage.run(text, Ctx()).edits)
-    out, result = clean(text)
-    assert dict(Counter(e.reason for e in result.edits)) == SEEDS[doc]
-    assert stage.run(out, Ctx()).edits == []
 
 
 def test_fast_tokens_equal_regex_tokens():

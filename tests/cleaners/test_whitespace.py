@@ -1,7 +1,7 @@
 """Stage `whitespace`: what is particular to it (the table, idempotence and robustness
-are checked for every text stage in test_text_stage_contract.py)."""
+are checked for every text stage in test_text_stage_contract.py, with the
+known failures and the seed counts)."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -36,15 +36,6 @@ def test_verse_keeps_single_line_breaks():
 def test_empty_and_blank_text():
     assert clean("")[0] == ""
     assert clean(" \n\n ")[0] == ""
-
-
-KNOWN = json.loads((Path(__file__).parents[1] / "data" / stage.STAGE / "known_failures.json").read_text("utf-8"))
-
-
-@pytest.mark.parametrize("case", KNOWN, ids=[c["name"] for c in KNOWN])
-def test_known_failures_still_fail(case):
-    """Honest list of what the stage gets wrong; if one starts passing, move it to cases.json."""
-    assert clean(case["before"])[0] != case["ideal"]
 
 
 @pytest.mark.parametrize("doc", ["000", "004"])
