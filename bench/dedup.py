@@ -19,8 +19,10 @@ verification) over the whole pool. Then the translated quotations, found
 without any list: quoted passages, sentences inside quotations, and any
 sentences of one seed whose uncommon content words overlap those of another
 seed (the same document quoted in different translations, e.g. Lenin's
-'Testament', Krupskaya's letter); the detector should merge none of them
-(the closest pair, Krupskaya's letter as bare quotations, is a known failure:
+'Testament', Krupskaya's letter); the detector should merge none of them.
+Quoted passages and sentences are checked as quoted segments (how a book prints
+them) and, for sentences, also bare (a block quotation whose marks were lost:
+the closest pair, Krupskaya's letter, then merges: a known failure in
 tests/data/dedup/known_failures_near.json). Finally the whole seeds corpus
 (duplicate groups across books), and memory and speed at scale.
 """
@@ -149,11 +151,14 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def translated_quotations(texts: dict[str, str]) -> list[tuple[str, str, str, str, float]]:
-    """Quoted passages of different seeds that share content words: likely the same source."""
+    """Quoted passages of different seeds that share content words: likely the same source.
+
+    Each passage is taken with its quote marks, as it would stand as a segment of its own.
+    """
     quotes = []
     for d, t in texts.items():
         for m in QUOTE_RE.finditer(t):
-            q = " ".join(m.group(1).split())
+            q = " ".join(m.group(0).split())
             if len(q.split()) >= 12:
                 quotes.append((d, q, content_set(word_hashes(q))))
     pairs = []
@@ -169,14 +174,18 @@ def translated_quotations(texts: dict[str, str]) -> list[tuple[str, str, str, st
     return pairs
 
 
-def quotation_sentences(texts: dict[str, str]) -> list[tuple[str, str, str, str, float]]:
-    """Sentences inside quotations (>= 12 words) of different seeds sharing content words."""
+def quotation_sentences(texts: dict[str, str], *, marks: bool = True) -> list[tuple[str, str, str, str, float]]:
+    """Sentences inside quotations (>= 12 words) of different seeds sharing content words.
+
+    With ``marks`` each sentence is quoted as a book quoting just that sentence would
+    print it; without, bare (a block quotation whose marks were lost).
+    """
     items = []
     for d, t in texts.items():
         for m in QUOTE_RE.finditer(t):
             q = " ".join(m.group(1).split())
             for a, b in split_sentences(q):
-                s = q[a:b]
+                s = f"“{q[a:b]}”" if marks else q[a:b]
                 if len(s.split()) >= 12:
                     items.append((d, s, content_set(word_hashes(s))))
     pairs = []
@@ -350,12 +359,14 @@ def main() -> None:
     for da, qa, db, qb, j in sorted(pairs, key=lambda x: -x[4])[:6]:
         ok, sim = is_near_duplicate(qa, qb, options={"near_min_jaccard": 0.0, "near_threshold": 0.0})
         print(f"  {da[:3]}~{db[:3]} content-Jaccard {j:.2f} alignment {sim:.2f}: {qa[:50]!r} / {qb[:50]!r}")
-    q_pairs = quotation_sentences(texts)
-    merged = [(da, sa, db, sb) for da, sa, db, sb, _ in q_pairs if is_near_duplicate(sa, sb)[0]]
-    print(f"quoted sentences: {len(q_pairs)} cross-seed pairs of sentences inside quotations sharing "
-          f">= 4 content words; merged by the detector: {len(merged)}")
-    for da, sa, db, sb in merged[:10]:
-        print(f"  MERGED {da[:3]}~{db[:3]}: {sa[:70]!r} / {sb[:70]!r}")
+    for marks in (True, False):
+        q_pairs = quotation_sentences(texts, marks=marks)
+        merged = [(da, sa, db, sb) for da, sa, db, sb, _ in q_pairs if is_near_duplicate(sa, sb)[0]]
+        how = "each standing as a quoted segment" if marks else "bare, quote marks lost"
+        print(f"quoted sentences ({how}): {len(q_pairs)} cross-seed pairs of sentences inside "
+              f"quotations sharing >= 4 content words; merged by the detector: {len(merged)}")
+        for da, sa, db, sb in merged[:10]:
+            print(f"  MERGED {da[:3]}~{db[:3]}: {sa[:70]!r} / {sb[:70]!r}")
     sent_pairs = cross_seed_sentences(texts)
     merged = [(da, sa, db, sb) for da, sa, db, sb, _ in sent_pairs if is_near_duplicate(sa, sb)[0]]
     print(f"sentences: {len(sent_pairs)} cross-seed sentence pairs sharing >= 4 uncommon content words "

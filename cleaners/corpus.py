@@ -37,7 +37,7 @@ from collections import Counter
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from cleaners.dedup import (DEFAULTS as DEDUP_DEFAULTS, REASON_SCANNED_TWICE, NearDuplicateIndex,
-                            minhash_signatures, segment_features, segment_id, WORD_RE)
+                            is_quotation, minhash_signatures, segment_features, segment_id, WORD_RE)
 from cleaners.document import DocState, LineIndex
 from cleaners.segment import segments
 
@@ -243,7 +243,7 @@ def corpus_files_from_summaries(summaries: Mapping[str, DocSummary] | Iterable[D
             if rec is None:
                 rec = records[sid] = _Record(sid, seg.kind, seg.text, seg.sentences)
                 if seg.hashes is not None:  # set for the first non-formulaic segment of an id
-                    index.add_prepared(sid, seg.hashes, seg.signature)
+                    index.add_prepared(sid, seg.hashes, seg.signature, quoted=is_quotation(seg.text))
             elif seg.text.encode("utf-8") != rec.utf8:
                 alt = seg.text
             rec.occurrences.append((stem, idx, seg.start, seg.end, seg.first_line, seg.last_line, alt))

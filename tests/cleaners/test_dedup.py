@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cleaners import dedup
-from cleaners.dedup import NearDuplicateIndex, find_repeats, is_near_duplicate, segment_id
+from cleaners.dedup import NearDuplicateIndex, find_repeats, is_near_duplicate, is_quotation, segment_id
 from cleaners.document import DocState, apply_edits, replay
 
 DATA = Path(__file__).parents[1] / "data" / "dedup"
@@ -80,6 +80,39 @@ def test_index_groups_are_stars_not_chains():
         assert index.add(key, text)
     groups = index.groups()
     assert [(rep, [m for m, _ in ms]) for rep, ms in groups] == [("a", ["b"])]  # c stands alone
+
+
+def test_index_holds_quotations_to_the_stricter_threshold():
+    """Two translations of one quotation stay apart in the index and in the corpus files."""
+    pairs = {c["why"][:20]: c for c in NEAR if c["a"].startswith("“Never in all")}
+    translated = next(c for c in pairs.values() if not c["duplicate"])
+    rescanned = next(c for c in pairs.values() if c["duplicate"])
+    # the same pair without quote marks would be grouped: the quotation is what decides
+    bare = [t.strip("“”") for t in (translated["a"], translated["b"])]
+    assert is_near_duplicate(*bare)[0]
+    for case, grouped in ((translated, False), (rescanned, True)):
+        index = NearDuplicateIndex()
+        assert index.add("a", case["a"]) and index.add("b", case["b"])
+        assert bool(index.groups()) is grouped, case["why"]
+    from cleaners.corpus import corpus_files
+    from cleaners.document import DocState
+
+    docs = {"000": DocState.from_raw("000", f"Krupskaya wrote to Kamenev.\n\n{translated['a']}\n"),
+            "004": DocState.from_raw("004", f"She exclaimed.\n\n{translated['b']}\n")}
+    files = corpus_files(docs, raw_sha256={}, raw_paths={}, config_digest="t", pipeline_version="t")
+    assert files["duplicates.jsonl"].decode("utf-8").strip() == ""
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("“In all the past years I have not heard a single word.” (p. 12)", True),
+    ("'It is over.'", True),
+    ("«C'est fini.»", True),
+    ("“Yes,” he said, and walked on.", False),
+    ("She wrote: “It is over.”", False),
+    ("The end.", False),
+])
+def test_is_quotation(text, quoted):
+    assert is_quotation(text) is quoted
 
 
 def test_index_skips_short_segments():
