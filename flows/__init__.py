@@ -21,6 +21,9 @@ _PREFECT_DEFAULTS = {
     "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(PROJECT_ROOT / ".prefect" / "results"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    # The temporary server's 20 s default is too short on a busy 2-core machine: the run
+    # then fails with "Timed out while attempting to connect to ephemeral Prefect API server".
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 for _name, _value in _PREFECT_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
