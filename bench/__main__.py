@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["hyphens", "words", "sentences", "dedup", "throughput", "scale"]
+BENCHMARKS = ["hyphens", "words", "sentences", "dedup", "throughput", "makerun", "scale"]
 
 
 def main(argv: list[str]) -> int:
