@@ -18,13 +18,16 @@ import hashlib
 import math
 import re
 from collections import Counter
+from functools import lru_cache
+from itertools import compress, islice
+from operator import and_, gt, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
 from cleaners.words.language import unigram_probs
-from cleaners.words.tokens import case_pattern, tokenize
+from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
 LEXICON_DEFAULTS = {
     "unigrams": "wordfreq-large",
@@ -39,6 +42,8 @@ LEXICON_DEFAULTS = {
 
 # what ends a sentence before a token (a capital after it says nothing about a name)
 _SENTENCE_GAP_RE = re.compile(r"[.!?:;\"“”‘’'(\[—–-]\s*$|\n")
+# the word pattern of :func:`tokenize`, captured, so ``split`` returns gaps and words alternately
+_WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 
 
 def quantise(n: int) -> int:
@@ -198,32 +203,91 @@ class DocumentCounts:
 def document_counts(text: str, *, options: dict | None = None) -> DocumentCounts:
     """Count one document's word forms, clean-context occurrences and word pairs."""
     s = _settings(options)
-    probs = unigram_probs(s["unigrams"])
-    known_prob = s["known_prob"]
-    out = DocumentCounts()
-    raw_counts, clean_counts, pair_counts = out.raw, out.clean, out.pairs
-    surface_counts, midsentence_caps = out.surfaces, out.midsentence_caps
-    toks = tokenize(text)
-    out.total = len(toks)
-    keys = [t.key for t in toks]
-    ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
-    n = len(toks)
-    for i, t in enumerate(toks):
-        k = keys[i]
-        raw_counts[k] += 1
-        if not t.text.isalpha() and "'" not in k:
-            continue
-        surface_counts[(k, t.text)] += 1
-        if i and case_pattern(t.text) == "title" \
-                and not _SENTENCE_GAP_RE.search(text[toks[i - 1].end:t.start]):
-            midsentence_caps[k] += 1
-        left_ok = i == 0 or t.left_break or ordinary[i - 1]
-        right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
-        if left_ok and right_ok:
-            clean_counts[k] += 1
-        if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
-            pair_counts[(k, keys[i + 1])] += 1
+    return count_into(DocumentCounts(), text, unigrams=s["unigrams"], known_prob=s["known_prob"])
+
+
+def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: float) -> DocumentCounts:
+    """Add one document's counts to ``out`` (and return it).
+
+    Same counts, in the same insertion order, as walking :func:`tokenize`'s
+    tokens one by one, but without per-token Python: one regex split gives
+    the words and the gaps between them, every per-token fact is a lookup of
+    a per-distinct-word (or per-distinct-gap) fact through ``map``, and the
+    counters are fed by ``compress`` over boolean masks (all C loops).
+
+    >>> c = count_into(DocumentCounts(), "Ihe cat sat. Koba sat", unigrams="wordfreq-large", known_prob=1e-6)
+    >>> c.total, c.raw["sat"], c.clean["sat"], c.pairs[("cat", "sat")], c.midsentence_caps["koba"]
+    (5, 2, 2, 1, 0)
+    """
+    parts = _WORD_SPLIT_RE.split(text)  # gap, word, gap, word, ..., tail
+    words = parts[1::2]
+    n = len(words)
+    out.total += n
+    if not n:
+        return out
+    gaps = parts[0:-1:2]  # the text before each word
+    per_word = Counter(words)
+    keys_of, ordinary_of, pair_left_of = {}, {}, {}
+    countable: dict[str, str] = {}  # surface -> key, for the forms the lexicon keeps
+    titles: set[str] = set()
+    raw, surfaces = out.raw, out.surfaces
+    for w, c in per_word.items():
+        key, is_countable, ordinary, title = _surface_facts(w, unigrams, known_prob)
+        keys_of[w] = key
+        ordinary_of[w] = ordinary
+        pair_left_of[w] = ordinary and is_countable
+        raw[key] += c
+        if is_countable:
+            countable[w] = key
+            surfaces[(key, w)] += c
+            if title:
+                titles.add(w)
+    distinct_gaps = set(gaps)
+    breaks_of = {g: _gap_breaks(g) for g in distinct_gaps}
+    inside_sentence_of = {g: _gap_inside_sentence(g) for g in distinct_gaps}
+    breaks = list(map(breaks_of.__getitem__, gaps))
+    breaks[0] = True  # the first word has nothing before it
+    ordinary = list(map(ordinary_of.__getitem__, words))
+    keys = list(map(keys_of.__getitem__, words))
+    # clean context: each side is a break or an ordinary neighbour (the text's ends count as breaks)
+    next_breaks = islice(breaks, 1, None)
+    left_ok = [True, *map(or_, next_breaks, ordinary)]
+    right_ok = [*map(or_, islice(breaks, 1, None), islice(ordinary, 1, None)), True]
+    _fold(out.clean, Counter(compress(words, map(and_, left_ok, right_ok))), countable)
+    # capitalised after a gap that does not end a sentence
+    after_inner_gap = Counter(compress(islice(words, 1, None), map(inside_sentence_of.__getitem__, islice(gaps, 1, None))))
+    _fold(out.midsentence_caps, after_inner_gap, {w: countable[w] for w in titles if w in after_inner_gap})
+    # a pair: a countable ordinary word, then an ordinary word with only spaces between
+    joined_ordinary = map(gt, islice(ordinary, 1, None), islice(breaks, 1, None))
+    pair_mask = map(and_, map(pair_left_of.__getitem__, words), joined_ordinary)
+    out.pairs.update(compress(zip(keys, islice(keys, 1, None)), pair_mask))
     return out
+
+
+def _fold(into: Counter, surface_counts: Counter, key_of: dict[str, str]) -> None:
+    """Add per-surface counts to ``into`` by key, for the surfaces in ``key_of`` (in first-seen order)."""
+    for w, c in surface_counts.items():
+        key = key_of.get(w)
+        if key is not None:
+            into[key] += c
+
+
+@lru_cache(maxsize=400_000)
+def _surface_facts(w: str, unigrams: str, known_prob: float) -> tuple[str, bool, bool, bool]:
+    """(key, counted by the lexicon, ordinary neighbour, title case) of one word form."""
+    key = w.lower().replace("’", "'")
+    ordinary = unigram_probs(unigrams).get(key, 0.0) >= known_prob or w[:1].isupper()
+    return key, w.isalpha() or "'" in key, ordinary, case_pattern(w) == "title"
+
+
+def _gap_breaks(gap: str) -> bool:
+    """Whether the text between two words breaks their context (anything but spaces, or a newline)."""
+    return gap != " " and ("\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap)))
+
+
+def _gap_inside_sentence(gap: str) -> bool:
+    """Whether a capital after this gap is a choice (the gap does not end a sentence or line)."""
+    return not _SENTENCE_GAP_RE.search(gap)
 
 
 def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) -> CorpusLexicon:
