@@ -18,14 +18,15 @@ import hashlib
 import math
 import re
 from collections import Counter
-from functools import lru_cache
-from itertools import compress, islice
-from operator import and_, gt, or_
+from itertools import compress, repeat
+from operator import contains, itemgetter, le, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
+import numpy as np
+
+from cleaners.words.confusions import _CLASS_OF, _GROUP_FOLDS, channel_cost, skeleton, token_skeletons
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
@@ -78,10 +79,10 @@ class CorpusLexicon:
         h.update(str(self.total).encode())
         h.update(repr(self.damage_rate).encode())
         h.update(repr(sorted(self.confusions.items())).encode())
-        for k in sorted(self.bigrams):
-            h.update(f"{k}\t{self.bigrams[k]}\n".encode())
-        for k in sorted(self.counts):
-            h.update(f"{k}\t{self.counts[k]}\t{self.surfaces.get(k, k)}\n".encode())
+        # one update of the joined lines hashes the same bytes as one update per line
+        bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
+        h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
+        h.update("".join([f"{k}\t{counts[k]}\t{surfaces.get(k, k)}\n" for k in sorted(counts)]).encode())
         return h.hexdigest()[:16]
 
     def trusted(self, key: str) -> bool:
@@ -171,8 +172,8 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
     """
     s = _settings(options)
     merged = DocumentCounts()
-    for _doc_id, text in layout_texts:
-        merged.merge(document_counts(text, options=options))
+    for _doc_id, text in layout_texts:  # counted straight into one set of counters (no merging)
+        count_into(merged, text, unigrams=s["unigrams"], known_prob=s["known_prob"])
     return lexicon_from_counts(merged, options=options)
 
 
@@ -209,75 +210,150 @@ def document_counts(text: str, *, options: dict | None = None) -> DocumentCounts
 def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: float) -> DocumentCounts:
     """Add one document's counts to ``out`` (and return it).
 
-    Same counts, in the same insertion order, as walking :func:`tokenize`'s
-    tokens one by one, but without per-token Python: one regex split gives
-    the words and the gaps between them, every per-token fact is a lookup of
-    a per-distinct-word (or per-distinct-gap) fact through ``map``, and the
-    counters are fed by ``compress`` over boolean masks (all C loops).
+    The same counts, inserted in the same order, as walking :func:`tokenize`'s
+    tokens one by one, without per-token Python: one regex split gives the
+    words and the gaps between them, each distinct form and gap is judged
+    once, and the per-token conditions are numpy masks over form ids.
 
     >>> c = count_into(DocumentCounts(), "Ihe cat sat. Koba sat", unigrams="wordfreq-large", known_prob=1e-6)
     >>> c.total, c.raw["sat"], c.clean["sat"], c.pairs[("cat", "sat")], c.midsentence_caps["koba"]
     (5, 2, 2, 1, 0)
     """
     parts = _WORD_SPLIT_RE.split(text)  # gap, word, gap, word, ..., tail
-    words = parts[1::2]
+    words, gaps = parts[1::2], parts[0:-1:2]  # each word and the text before it
     n = len(words)
     out.total += n
     if not n:
         return out
-    gaps = parts[0:-1:2]  # the text before each word
-    per_word = Counter(words)
-    keys_of, ordinary_of, pair_left_of = {}, {}, {}
-    countable: dict[str, str] = {}  # surface -> key, for the forms the lexicon keeps
-    titles: set[str] = set()
-    raw, surfaces = out.raw, out.surfaces
-    for w, c in per_word.items():
-        key, is_countable, ordinary, title = _surface_facts(w, unigrams, known_prob)
-        keys_of[w] = key
-        ordinary_of[w] = ordinary
-        pair_left_of[w] = ordinary and is_countable
-        raw[key] += c
-        if is_countable:
-            countable[w] = key
-            surfaces[(key, w)] += c
-            if title:
-                titles.add(w)
-    distinct_gaps = set(gaps)
-    breaks_of = {g: _gap_breaks(g) for g in distinct_gaps}
-    inside_sentence_of = {g: _gap_inside_sentence(g) for g in distinct_gaps}
-    breaks = list(map(breaks_of.__getitem__, gaps))
-    breaks[0] = True  # the first word has nothing before it
-    ordinary = list(map(ordinary_of.__getitem__, words))
-    keys = list(map(keys_of.__getitem__, words))
+    forms = _Forms(words, unigrams=unigrams, known_prob=known_prob)
+    ids = forms.ids
+    breaks, inside_sentence = _gap_masks(gaps)
+    ordinary = forms.ordinary[ids]
+    countable = forms.countable[ids]
+    key_ids = forms.key_id[ids]
+
+    # key ids are first positions, so increasing key ids are the keys in first-seen order
+    raw = np.bincount(key_ids, minlength=n)
+    _add_counts(out.raw, forms.keys_of(np.flatnonzero(raw), raw[raw > 0]))
+    _add_counts(out.surfaces, forms.surface_counts(ids))
     # clean context: each side is a break or an ordinary neighbour (the text's ends count as breaks)
-    next_breaks = islice(breaks, 1, None)
-    left_ok = [True, *map(or_, next_breaks, ordinary)]
-    right_ok = [*map(or_, islice(breaks, 1, None), islice(ordinary, 1, None)), True]
-    _fold(out.clean, Counter(compress(words, map(and_, left_ok, right_ok))), countable)
-    # capitalised after a gap that does not end a sentence
-    after_inner_gap = Counter(compress(islice(words, 1, None), map(inside_sentence_of.__getitem__, islice(gaps, 1, None))))
-    _fold(out.midsentence_caps, after_inner_gap, {w: countable[w] for w in titles if w in after_inner_gap})
+    left_ok, right_ok = breaks.copy(), np.ones(n, dtype=bool)
+    left_ok[1:] |= ordinary[:-1]
+    right_ok[:-1] = breaks[1:] | ordinary[1:]
+    _add_counts(out.clean, forms.keys_of(*_first_seen_counts(key_ids[countable & left_ok & right_ok])))
+    # capitalised inside a sentence, where a capital is a choice
+    caps = countable & inside_sentence & forms.title[ids]
+    caps[0] = False
+    _add_counts(out.midsentence_caps, forms.keys_of(*_first_seen_counts(key_ids[caps])))
     # a pair: a countable ordinary word, then an ordinary word with only spaces between
-    joined_ordinary = map(gt, islice(ordinary, 1, None), islice(breaks, 1, None))
-    pair_mask = map(and_, map(pair_left_of.__getitem__, words), joined_ordinary)
-    out.pairs.update(compress(zip(keys, islice(keys, 1, None)), pair_mask))
+    paired = (countable & ordinary)[:-1] & ordinary[1:] & ~breaks[1:]
+    codes, counts = _first_seen_counts((key_ids[:-1] * n + key_ids[1:])[paired])
+    firsts, seconds = np.divmod(codes, n)
+    key_at = forms.key_at.__getitem__
+    _add_counts(out.pairs, zip(zip(map(key_at, firsts.tolist()), map(key_at, seconds.tolist())),
+                               counts.tolist()))
     return out
 
 
-def _fold(into: Counter, surface_counts: Counter, key_of: dict[str, str]) -> None:
-    """Add per-surface counts to ``into`` by key, for the surfaces in ``key_of`` (in first-seen order)."""
-    for w, c in surface_counts.items():
-        key = key_of.get(w)
-        if key is not None:
-            into[key] += c
+class _Forms:
+    """The distinct word forms of one document and what the lexicon needs to know of each.
+
+    A form's id is the position of its first occurrence (one C pass of
+    ``dict.setdefault`` gives every token's id), so ids in increasing order
+    are the forms in first-seen order, the order the counters keep. Per-form
+    facts are arrays indexed by id; a key's id is likewise the position of the
+    key's first occurrence.
+    """
+
+    def __init__(self, words: list[str], *, unigrams: str, known_prob: float) -> None:
+        n = len(words)
+        self.first_at: dict[str, int] = {}  # form -> its id
+        self.ids = np.fromiter(map(self.first_at.setdefault, words, range(n)), dtype=np.int64, count=n)
+        positions = list(self.first_at.values())
+        keys, countable, ordinary, title = _form_facts(list(self.first_at), unigrams=unigrams,
+                                                       known_prob=known_prob)
+        key_first: dict[str, int] = {}
+        key_ids = list(map(key_first.setdefault, keys, positions))
+        self.key_at = {i: k for k, i in key_first.items()}  # key id -> key
+        self._positions, self._keys, self._countable = positions, keys, countable
+        self.key_id = self._array(n, positions, key_ids, np.int64)
+        self.countable = self._array(n, positions, countable, bool)
+        self.ordinary = self._array(n, positions, ordinary, bool)
+        self.title = self._array(n, positions, title, bool)
+
+    @staticmethod
+    def _array(n: int, positions: list[int], values: list, dtype) -> np.ndarray:
+        out = np.zeros(n, dtype=dtype)
+        out[positions] = values
+        return out
+
+    def surface_counts(self, ids: np.ndarray):
+        """``((key, form), count)`` for the countable forms, in first-seen order."""
+        per_form = np.bincount(ids, minlength=len(ids))[self._positions].tolist()
+        return compress(zip(zip(self._keys, self.first_at), per_form), self._countable)
+
+    def keys_of(self, key_ids: np.ndarray, counts: np.ndarray):
+        """``(key, count)`` pairs for key ids and their counts."""
+        return zip(map(self.key_at.__getitem__, key_ids.tolist()), counts.tolist())
 
 
-@lru_cache(maxsize=400_000)
-def _surface_facts(w: str, unigrams: str, known_prob: float) -> tuple[str, bool, bool, bool]:
-    """(key, counted by the lexicon, ordinary neighbour, title case) of one word form."""
-    key = w.lower().replace("’", "'")
-    ordinary = unigram_probs(unigrams).get(key, 0.0) >= known_prob or w[:1].isupper()
-    return key, w.isalpha() or "'" in key, ordinary, case_pattern(w) == "title"
+def _gap_masks(gaps: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per word: whether the gap before it breaks the context, and whether it is inside a sentence."""
+    code_of = {g: _gap_breaks(g) | (_gap_inside_sentence(g) << 1) for g in set(gaps)}
+    codes = np.fromiter(map(code_of.__getitem__, gaps), dtype=np.int8, count=len(gaps))
+    breaks = (codes & 1).astype(bool)
+    breaks[0] = True  # the first word has nothing before it
+    return breaks, (codes & 2).astype(bool)
+
+
+def _first_seen_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` in first-seen order, and how often each occurs."""
+    values, first, counts = np.unique(ids, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return values[order], counts[order]
+
+
+def _add_counts(counter: Counter, items) -> None:
+    """Add ``(key, count)`` pairs (distinct keys) to ``counter``; new keys go in in the order given."""
+    if not counter:
+        dict.update(counter, items)  # C fast path
+        return
+    get = counter.get
+    for k, c in items:
+        counter[k] = get(k, 0) + c
+
+
+def _form_facts(forms: list[str], *, unigrams: str, known_prob: float):
+    """For each distinct form: its key, whether the lexicon counts it (alphabetic, or with an
+    apostrophe), whether it is an ordinary neighbour (a known word, or capitalised), and
+    whether it is in title case. Computed a whole list at a time, in C where possible.
+    """
+    keys = normalise_keys(forms)
+    probs = unigram_probs(unigrams)
+    known = map(le, repeat(known_prob), map(probs.get, keys, repeat(0.0)))
+    ordinary = list(map(or_, known, map(str.isupper, map(itemgetter(0), forms))))
+    countable = list(map(or_, map(str.isalpha, forms), map(contains, keys, repeat("'"))))
+    return keys, countable, ordinary, list(map(_is_title, forms))
+
+
+def normalise_keys(words: list[str]) -> list[str]:
+    """:func:`~cleaners.words.tokens.normalise_key` of many words at once.
+
+    Lowercasing the newline-joined words lowercases each word as on its own
+    (the one context-dependent rule, Greek final sigma, stops at a newline).
+
+    >>> normalise_keys(["Stalin’s", "ΟΔΟΣ", "NKVD"])
+    ["stalin's", 'οδος', 'nkvd']
+    """
+    return "\n".join(words).lower().replace("’", "'").split("\n") if words else []
+
+
+def _is_title(w: str) -> bool:
+    """``case_pattern(w) == "title"``, without the call for forms that start with a lowercase letter."""
+    first = w[0]
+    if first.isalpha() and not first.isupper():
+        return False
+    return case_pattern(w) == "title"
 
 
 def _gap_breaks(gap: str) -> bool:
@@ -297,28 +373,18 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     known_prob = s["known_prob"]
     raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
     surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
-    best_surface: dict[str, tuple[int, str]] = {}
-    lowercase_seen: set[str] = set()
-    for (k, surf), c in surface_counts.items():
-        if surf[:1].islower():
-            lowercase_seen.add(k)
-        cur = best_surface.get(k)
-        if cur is None or (c, surf) > cur:
-            best_surface[k] = (c, surf)
+    best_surface, lowercase_seen = _best_surfaces(surface_counts)
     from cleaners.words.scoring import skeleton_index
 
     general_skeletons = skeleton_index(s["unigrams"], 1e-8)
-    corpus_skeletons: dict[str, list[str]] = {}
-    for k in raw_counts:
-        if k.replace("'", "").isalpha():
-            corpus_skeletons.setdefault(skeleton(k), []).append(k)
+    corpus_skeletons = _corpus_skeletons(raw_counts)
+    # only forms the general list does not know need the (costly) name and dominance checks
+    unknown = {k for k in raw_counts if probs.get(k, 0.0) < known_prob}
     counts: dict[str, int] = {}
     surfaces: dict[str, str] = {}
-    for k, c in clean_counts.items():
-        if c < s["trust_min_count"]:
-            continue
-        surf = best_surface[k][1]
-        if probs.get(k, 0.0) < known_prob and case_pattern(surf) != "upper":
+    for k in _at_least(clean_counts, s["trust_min_count"]):
+        surf = best_surface[k]
+        if k in unknown and case_pattern(surf) != "upper":
             name = is_name(k, surf, lowercase_seen, midsentence_caps, min_count=s["name_min_count"])
             twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
                                 general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob,
@@ -328,15 +394,57 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         counts[k] = quantise(raw_counts[k])
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
-    unknown = sum(c for k, c in raw_counts.items()
-                  if k not in counts and probs.get(k, 0.0) < known_prob and k.replace("'", "").isalpha())
+    damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     confusions = learn_confusions(surface_counts, counts, raw_counts, probs, corpus_skeletons,
-                                  general_skeletons, s) if s["learn_confusions"] else {}
-    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in pair_counts.items()
-               if c >= 4 and a in counts and b in counts} if s["corpus_bigrams"] else {}
+                                  general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
+    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, 4).items()
+               if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
-                         damage_rate=quantise_rate(unknown / total if total else 0.0),
+                         damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, settings=s)
+
+
+def _at_least(counter: Counter, minimum: int) -> dict:
+    """The entries of ``counter`` with a count of at least ``minimum``, in order (filtered in C)."""
+    return dict(compress(counter.items(), map(le, repeat(minimum), counter.values())))
+
+
+def _best_surfaces(surface_counts: Counter) -> tuple[dict[str, str], set[str]]:
+    """Each key's most frequent spelling (ties: the greater string), and the keys ever written
+    in lowercase."""
+    best: dict[str, tuple[int, str]] = {}
+    for (k, surf), c in surface_counts.items():
+        cur = best.get(k)
+        if cur is None or (c, surf) > cur:
+            best[k] = (c, surf)
+    lowercase_seen = {k for k, surf in surface_counts if surf[:1].islower()}
+    return {k: surf for k, (_, surf) in best.items()}, lowercase_seen
+
+
+def _corpus_skeletons(raw_counts: Counter) -> dict[str, list[str]]:
+    """skeleton -> the corpus's alphabetic keys with it (in first-seen order)."""
+    keys = [k for k in raw_counts if k.replace("'", "").isalpha()]
+    out: dict[str, list[str]] = {}
+    for k, sk in zip(keys, skeletons(keys)):
+        out.setdefault(sk, []).append(k)
+    return out
+
+
+def skeletons(words: list[str]) -> list[str]:
+    """:func:`~cleaners.words.confusions.skeleton` of many words at once.
+
+    The folds and the class table are applied to the words joined by
+    newlines, which no fold or class touches, so each word comes out as
+    ``skeleton`` makes it, with a few C calls instead of a few per word.
+
+    >>> skeletons(["that", "lhal", "rnodern", "Eenin"]) == [skeleton(w) for w in ["that", "lhal", "rnodern", "Eenin"]]
+    True
+    """
+    joined = "\n".join(words).lower()
+    for a, b in _GROUP_FOLDS:
+        if a in joined:
+            joined = joined.replace(a, b)
+    return joined.translate(_CLASS_OF).split("\n") if words else []
 
 
 def quantise4(n: int) -> int:
@@ -367,16 +475,19 @@ def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
 
 
 def learn_confusions(surface_counts: Counter, trusted: dict, raw_counts: Counter, probs: dict,
-                     corpus_skeletons, general_skeletons, s: dict) -> dict[str, int]:
+                     corpus_skeletons, general_skeletons, s: dict, *,
+                     unknown: set[str] | None = None) -> dict[str, int]:
     """How often each misreading explains this corpus's damaged forms (TICCL's idea).
 
     Every unknown, untrusted form that a confusion twin dominates (``lhal`` ->
     ``that``) votes, with its number of occurrences, for the misreadings that
     turn the twin into it. Returns ``"seen>meant"`` -> quantised count.
     """
+    if unknown is None:
+        unknown = {k for k, _ in surface_counts if probs.get(k, 0.0) < s["known_prob"]}
     votes: Counter = Counter()
     for (k, surf), c in surface_counts.items():
-        if k in trusted or probs.get(k, 0.0) >= s["known_prob"] or case_pattern(surf) in ("upper", "mixed"):
+        if k not in unknown or k in trusted or case_pattern(surf) in ("upper", "mixed"):
             continue
         twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
                             ratio=s["dominance_ratio"], known_prob=s["known_prob"])
