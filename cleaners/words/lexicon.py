@@ -15,6 +15,7 @@ usually leaves the lexicon, and its ``digest``, unchanged.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -40,6 +41,8 @@ LEXICON_DEFAULTS = {
     "corpus_bigrams": True,  # the corpus's own word pairs add to the general bigram counts
     "name_min_count": 2,  # mid-sentence capitalised occurrences that make an always-capitalised form a name
 }
+
+BIGRAM_MIN_COUNT = 4  # occurrences a word pair needs to become a corpus bigram
 
 # what ends a sentence before a token (a capital after it says nothing about a name)
 _SENTENCE_GAP_RE = re.compile(r"[.!?:;\"“”‘’'(\[—–-]\s*$|\n")
@@ -171,9 +174,10 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
     (True, False, True)
     """
     s = _settings(options)
-    merged = DocumentCounts()
+    merged, pairs = DocumentCounts(), PairTally()
     for _doc_id, text in layout_texts:  # counted straight into one set of counters (no merging)
-        count_into(merged, text, unigrams=s["unigrams"], known_prob=s["known_prob"])
+        count_into(merged, text, unigrams=s["unigrams"], known_prob=s["known_prob"], pairs=pairs)
+    merged.pairs = pairs.frequent(BIGRAM_MIN_COUNT)  # the only pairs the lexicon can use
     return lexicon_from_counts(merged, options=options)
 
 
@@ -188,7 +192,7 @@ class DocumentCounts:
     raw: Counter = field(default_factory=Counter)
     clean: Counter = field(default_factory=Counter)  # occurrences in clean context
     pairs: Counter = field(default_factory=Counter)
-    surfaces: Counter = field(default_factory=Counter)  # (key, spelling) -> count
+    surfaces: Counter = field(default_factory=Counter)  # spelling (of a counted form) -> count
     midsentence_caps: Counter = field(default_factory=Counter)  # capitalised inside a sentence
     total: int = 0
 
@@ -207,8 +211,10 @@ def document_counts(text: str, *, options: dict | None = None) -> DocumentCounts
     return count_into(DocumentCounts(), text, unigrams=s["unigrams"], known_prob=s["known_prob"])
 
 
-def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: float) -> DocumentCounts:
-    """Add one document's counts to ``out`` (and return it).
+def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: float,
+               pairs: "PairTally | None" = None) -> DocumentCounts:
+    """Add one document's counts to ``out`` (and return it); its word pairs go to
+    ``pairs`` instead of ``out.pairs`` if given.
 
     The same counts, inserted in the same order, as walking :func:`tokenize`'s
     tokens one by one, without per-token Python: one regex split gives the
@@ -240,19 +246,60 @@ def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: flo
     left_ok, right_ok = breaks.copy(), np.ones(n, dtype=bool)
     left_ok[1:] |= ordinary[:-1]
     right_ok[:-1] = breaks[1:] | ordinary[1:]
-    _add_counts(out.clean, forms.keys_of(*_first_seen_counts(key_ids[countable & left_ok & right_ok])))
+    _add_counts(out.clean, forms.keys_of(*_first_seen_counts(key_ids[countable & left_ok & right_ok], n)))
     # capitalised inside a sentence, where a capital is a choice
     caps = countable & inside_sentence & forms.title[ids]
     caps[0] = False
-    _add_counts(out.midsentence_caps, forms.keys_of(*_first_seen_counts(key_ids[caps])))
+    _add_counts(out.midsentence_caps, forms.keys_of(*_first_seen_counts(key_ids[caps], n)))
     # a pair: a countable ordinary word, then an ordinary word with only spaces between
     paired = (countable & ordinary)[:-1] & ordinary[1:] & ~breaks[1:]
-    codes, counts = _first_seen_counts((key_ids[:-1] * n + key_ids[1:])[paired])
+    codes, counts = _first_seen_unique((key_ids[:-1] * n + key_ids[1:])[paired])
     firsts, seconds = np.divmod(codes, n)
+    if pairs is not None:
+        pairs.add(firsts, seconds, counts, forms.key_at)
+        return out
     key_at = forms.key_at.__getitem__
     _add_counts(out.pairs, zip(zip(map(key_at, firsts.tolist()), map(key_at, seconds.tolist())),
                                counts.tolist()))
     return out
+
+
+class PairTally:
+    """A corpus's word-pair counts, kept as numpy arrays of integer codes.
+
+    Only a pair seen ``BIGRAM_MIN_COUNT`` times can become a corpus bigram,
+    and most pairs are seen once or twice, so :func:`build_corpus_lexicon`
+    tallies pairs here and turns only the frequent ones into ``(key, key)``
+    tuples: most of the cost of counting pairs was building and merging
+    tuples for pairs that can never be used.
+    """
+
+    def __init__(self) -> None:
+        self.key_id: dict[str, int] = {}  # key -> corpus-wide id
+        self._fresh = itertools.count()
+        self._codes: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+
+    def add(self, firsts: np.ndarray, seconds: np.ndarray, counts: np.ndarray, key_at: dict[int, str]) -> None:
+        """Add one document's pairs: document key ids (with ``key_at`` naming them) and counts."""
+        doc_ids = np.fromiter(key_at, dtype=np.int64, count=len(key_at))
+        to_corpus = np.zeros(int(doc_ids.max()) + 1 if len(doc_ids) else 1, dtype=np.int64)
+        to_corpus[doc_ids] = list(map(self.key_id.setdefault, key_at.values(), self._fresh))
+        self._codes.append((to_corpus[firsts] << 32) | to_corpus[seconds])
+        self._counts.append(counts)
+
+    def frequent(self, min_count: int) -> Counter:
+        """``(key, key)`` -> count for the pairs seen at least ``min_count`` times, in first-seen order."""
+        if not self._codes:
+            return Counter()
+        codes, first, where = np.unique(np.concatenate(self._codes), return_index=True, return_inverse=True)
+        totals = np.zeros(len(codes), dtype=np.int64)
+        np.add.at(totals, where, np.concatenate(self._counts))
+        keep = np.flatnonzero(totals >= min_count)
+        keep = keep[np.argsort(first[keep])]
+        key_of = {i: k for k, i in self.key_id.items()}.__getitem__
+        firsts, seconds = (codes[keep] >> 32).tolist(), (codes[keep] & 0xFFFFFFFF).tolist()
+        return Counter(dict(zip(zip(map(key_of, firsts), map(key_of, seconds)), totals[keep].tolist())))
 
 
 class _Forms:
@@ -288,9 +335,9 @@ class _Forms:
         return out
 
     def surface_counts(self, ids: np.ndarray):
-        """``((key, form), count)`` for the countable forms, in first-seen order."""
+        """``(form, count)`` for the countable forms, in first-seen order."""
         per_form = np.bincount(ids, minlength=len(ids))[self._positions].tolist()
-        return compress(zip(zip(self._keys, self.first_at), per_form), self._countable)
+        return compress(zip(self.first_at, per_form), self._countable)
 
     def keys_of(self, key_ids: np.ndarray, counts: np.ndarray):
         """``(key, count)`` pairs for key ids and their counts."""
@@ -306,9 +353,23 @@ def _gap_masks(gaps: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return breaks, (codes & 2).astype(bool)
 
 
-def _first_seen_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``ids`` in first-seen order, and how often each occurs."""
-    values, first, counts = np.unique(ids, return_index=True, return_counts=True)
+def _first_seen_counts(ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` (all below ``size``) in first-seen order, and how often each occurs.
+
+    >>> [a.tolist() for a in _first_seen_counts(np.array([5, 2, 5, 0, 2, 5]), 6)]
+    [[5, 2, 0], [3, 2, 1]]
+    """
+    counts = np.bincount(ids, minlength=size)
+    first = np.full(size, len(ids), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids)))  # linear, unlike np.unique's sort
+    present = np.flatnonzero(counts)
+    present = present[np.argsort(first[present])]
+    return present, counts[present]
+
+
+def _first_seen_unique(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`_first_seen_counts` for values of any size (pair codes), by sorting."""
+    values, first, counts = np.unique(codes, return_index=True, return_counts=True)
     order = np.argsort(first)
     return values[order], counts[order]
 
@@ -349,10 +410,13 @@ def normalise_keys(words: list[str]) -> list[str]:
 
 
 def _is_title(w: str) -> bool:
-    """``case_pattern(w) == "title"``, without the call for forms that start with a lowercase letter."""
+    """``case_pattern(w) == "title"``, without the call for the usual forms (``the``, ``Lenin``)."""
     first = w[0]
-    if first.isalpha() and not first.isupper():
-        return False
+    if first.isalpha():
+        if not first.isupper():
+            return False
+        if w[1:].islower():  # Lenin: no other capital, and a second letter, so not "upper"
+            return True
     return case_pattern(w) == "title"
 
 
@@ -373,7 +437,8 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     known_prob = s["known_prob"]
     raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
     surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
-    best_surface, lowercase_seen = _best_surfaces(surface_counts)
+    spellings = list(zip(normalise_keys(list(surface_counts)), surface_counts, surface_counts.values()))
+    best_surface, lowercase_seen = _best_surfaces(spellings)
     from cleaners.words.scoring import skeleton_index
 
     general_skeletons = skeleton_index(s["unigrams"], 1e-8)
@@ -395,9 +460,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
-    confusions = learn_confusions(surface_counts, counts, raw_counts, probs, corpus_skeletons,
+    confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
-    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, 4).items()
+    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
@@ -409,15 +474,15 @@ def _at_least(counter: Counter, minimum: int) -> dict:
     return dict(compress(counter.items(), map(le, repeat(minimum), counter.values())))
 
 
-def _best_surfaces(surface_counts: Counter) -> tuple[dict[str, str], set[str]]:
+def _best_surfaces(spellings: list[tuple[str, str, int]]) -> tuple[dict[str, str], set[str]]:
     """Each key's most frequent spelling (ties: the greater string), and the keys ever written
     in lowercase."""
     best: dict[str, tuple[int, str]] = {}
-    for (k, surf), c in surface_counts.items():
+    for k, surf, c in spellings:
         cur = best.get(k)
         if cur is None or (c, surf) > cur:
             best[k] = (c, surf)
-    lowercase_seen = {k for k, surf in surface_counts if surf[:1].islower()}
+    lowercase_seen = {k for k, surf, _ in spellings if surf[:1].islower()}
     return {k: surf for k, (_, surf) in best.items()}, lowercase_seen
 
 
@@ -474,19 +539,20 @@ def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
     return out
 
 
-def learn_confusions(surface_counts: Counter, trusted: dict, raw_counts: Counter, probs: dict,
+def learn_confusions(spellings: list[tuple[str, str, int]], trusted: dict, raw_counts: Counter, probs: dict,
                      corpus_skeletons, general_skeletons, s: dict, *,
                      unknown: set[str] | None = None) -> dict[str, int]:
     """How often each misreading explains this corpus's damaged forms (TICCL's idea).
 
     Every unknown, untrusted form that a confusion twin dominates (``lhal`` ->
     ``that``) votes, with its number of occurrences, for the misreadings that
-    turn the twin into it. Returns ``"seen>meant"`` -> quantised count.
+    turn the twin into it. ``spellings`` are ``(key, spelling, count)``.
+    Returns ``"seen>meant"`` -> quantised count.
     """
     if unknown is None:
-        unknown = {k for k, _ in surface_counts if probs.get(k, 0.0) < s["known_prob"]}
+        unknown = {k for k, _, _ in spellings if probs.get(k, 0.0) < s["known_prob"]}
     votes: Counter = Counter()
-    for (k, surf), c in surface_counts.items():
+    for k, surf, c in spellings:
         if k not in unknown or k in trusted or case_pattern(surf) in ("upper", "mixed"):
             continue
         twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
