@@ -15,7 +15,6 @@ usually leaves the lexicon, and its ``digest``, unchanged.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 import re
 from collections import Counter
@@ -27,7 +26,8 @@ from typing import Iterable
 
 import numpy as np
 
-from cleaners.words.confusions import _CLASS_OF, _GROUP_FOLDS, channel_cost, skeleton, token_skeletons
+from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, channel_cost, skeleton,
+                                       token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
@@ -42,6 +42,7 @@ LEXICON_DEFAULTS = {
     "name_min_count": 2,  # mid-sentence capitalised occurrences that make an always-capitalised form a name
 }
 
+_CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
 BIGRAM_MIN_COUNT = 4  # occurrences a word pair needs to become a corpus bigram
 
 # what ends a sentence before a token (a capital after it says nothing about a name)
@@ -127,7 +128,7 @@ def is_name(key: str, surface: str, lowercase_seen: set[str], midsentence_caps: 
 def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float],
                  corpus_skeletons: dict[str, list[str]], general_skeletons: dict[str, tuple[str, ...]],
                  *, ratio: float, known_prob: float, names_only: bool = False,
-                 lowercase_seen: set[str] | None = None) -> str | None:
+                 lowercase_seen: set[str] | None = None, skeleton_set: set[str] | None = None) -> str | None:
     """The common word ``surface`` is probably a misreading of, if any.
 
     A word with the same confusion skeleton, cheap to misread as ``surface``,
@@ -137,10 +138,11 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
     ``names_only``: ``surface`` is a name of this corpus, so only another name
     of the corpus (a form it never writes in lowercase) can dominate it: a
     name is not a misread common word (Romain is not Remain).
+    ``skeleton_set``: ``token_skeletons(surface)``, if already computed.
     """
     key = surface.lower()
     cands: set[str] = set()
-    for sk in token_skeletons(surface):
+    for sk in token_skeletons(surface) if skeleton_set is None else skeleton_set:
         cands.update(general_skeletons.get(sk, ()))
         cands.update(corpus_skeletons.get(sk, ()))
     for k in sorted(cands):
@@ -271,33 +273,56 @@ class PairTally:
     and most pairs are seen once or twice, so :func:`build_corpus_lexicon`
     tallies pairs here and turns only the frequent ones into ``(key, key)``
     tuples: most of the cost of counting pairs was building and merging
-    tuples for pairs that can never be used.
+    tuples for pairs that can never be used. A pair's code is
+    ``first key id << 32 | second key id``, with corpus-wide dense key ids.
+
+    >>> t = PairTally()
+    >>> t.add(np.array([0, 3]), np.array([3, 0]), np.array([3, 1]), {0: "a", 3: "b"})
+    >>> t.add(np.array([0, 7]), np.array([4, 0]), np.array([1, 2]), {0: "b", 4: "a", 7: "c"})
+    >>> dict(t.frequent(2))
+    {('a', 'b'): 3, ('b', 'a'): 2, ('c', 'b'): 2}
     """
 
+    _COMPACT_AT = 4_000_000  # pending entries that trigger merging them (bounds memory)
+
     def __init__(self) -> None:
-        self.key_id: dict[str, int] = {}  # key -> corpus-wide id
-        self._fresh = itertools.count()
-        self._codes: list[np.ndarray] = []
+        self.key_id: dict[str, int] = {}  # key -> corpus-wide id (0, 1, 2, ... in first-seen order)
+        self._codes: list[np.ndarray] = []  # per document, distinct codes in first-seen order
         self._counts: list[np.ndarray] = []
+        self._pending = 0
+        self._compacted = 0
 
     def add(self, firsts: np.ndarray, seconds: np.ndarray, counts: np.ndarray, key_at: dict[int, str]) -> None:
-        """Add one document's pairs: document key ids (with ``key_at`` naming them) and counts."""
+        """Add one document's distinct pairs (document key ids, named by ``key_at``) and their counts."""
+        key_id = self.key_id
+        new = [k for k in key_at.values() if k not in key_id]
+        key_id.update(zip(new, range(len(key_id), len(key_id) + len(new))))
         doc_ids = np.fromiter(key_at, dtype=np.int64, count=len(key_at))
-        to_corpus = np.zeros(int(doc_ids.max()) + 1 if len(doc_ids) else 1, dtype=np.int64)
-        to_corpus[doc_ids] = list(map(self.key_id.setdefault, key_at.values(), self._fresh))
+        to_corpus = np.zeros(int(doc_ids.max(initial=0)) + 1, dtype=np.int64)
+        to_corpus[doc_ids] = list(map(key_id.__getitem__, key_at.values()))
         self._codes.append((to_corpus[firsts] << 32) | to_corpus[seconds])
         self._counts.append(counts)
+        self._pending += len(counts)
+        if self._pending > max(self._COMPACT_AT, 2 * self._compacted):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Merge the pending arrays into one, distinct codes in first-seen order with summed counts."""
+        codes, first, where = np.unique(np.concatenate(self._codes), return_index=True, return_inverse=True)
+        totals = np.zeros(len(codes), dtype=np.int64)
+        np.add.at(totals, where, np.concatenate(self._counts))
+        order = np.argsort(first)
+        self._codes, self._counts = [codes[order]], [totals[order]]
+        self._pending = self._compacted = len(codes)
 
     def frequent(self, min_count: int) -> Counter:
         """``(key, key)`` -> count for the pairs seen at least ``min_count`` times, in first-seen order."""
         if not self._codes:
             return Counter()
-        codes, first, where = np.unique(np.concatenate(self._codes), return_index=True, return_inverse=True)
-        totals = np.zeros(len(codes), dtype=np.int64)
-        np.add.at(totals, where, np.concatenate(self._counts))
-        keep = np.flatnonzero(totals >= min_count)
-        keep = keep[np.argsort(first[keep])]
-        key_of = {i: k for k, i in self.key_id.items()}.__getitem__
+        self._compact()
+        codes, totals = self._codes[0], self._counts[0]
+        keep = totals >= min_count
+        key_of = list(self.key_id).__getitem__  # ids are dense, in insertion order
         firsts, seconds = (codes[keep] >> 32).tolist(), (codes[keep] & 0xFFFFFFFF).tolist()
         return Counter(dict(zip(zip(map(key_of, firsts), map(key_of, seconds)), totals[keep].tolist())))
 
@@ -477,13 +502,17 @@ def _at_least(counter: Counter, minimum: int) -> dict:
 def _best_surfaces(spellings: list[tuple[str, str, int]]) -> tuple[dict[str, str], set[str]]:
     """Each key's most frequent spelling (ties: the greater string), and the keys ever written
     in lowercase."""
-    best: dict[str, tuple[int, str]] = {}
-    for k, surf, c in spellings:
-        cur = best.get(k)
+    keys = [k for k, _, _ in spellings]
+    best = {k: surf for k, surf, _ in spellings}  # right for every key spelled one way
+    several = _at_least(Counter(keys), 2)  # the few keys with several spellings (The, the)
+    top: dict[str, tuple[int, str]] = {}
+    for k, surf, c in compress(spellings, map(several.__contains__, keys)):
+        cur = top.get(k)
         if cur is None or (c, surf) > cur:
-            best[k] = (c, surf)
-    lowercase_seen = {k for k, surf, _ in spellings if surf[:1].islower()}
-    return {k: surf for k, (_, surf) in best.items()}, lowercase_seen
+            top[k] = (c, surf)
+    best.update((k, surf) for k, (_, surf) in top.items())
+    lowercase_seen = {k for k, surf, _ in spellings if surf[0].islower()}
+    return best, lowercase_seen
 
 
 def _corpus_skeletons(raw_counts: Counter) -> dict[str, list[str]]:
@@ -493,6 +522,17 @@ def _corpus_skeletons(raw_counts: Counter) -> dict[str, list[str]]:
     for k, sk in zip(keys, skeletons(keys)):
         out.setdefault(sk, []).append(k)
     return out
+
+
+def token_skeleton_sets(surfaces: list[str]) -> list[set[str]]:
+    """:func:`~cleaners.words.confusions.token_skeletons` of many surfaces at once.
+
+    >>> token_skeleton_sets(["lhal", "Eenin"]) == [token_skeletons("lhal"), token_skeletons("Eenin")]
+    True
+    """
+    # only capitals that may be other letters (E for L) give a surface more than one skeleton
+    return [{sk} if _CAPITAL_ALTERNATIVE_CHARS.isdisjoint(surf) else token_skeletons(surf)
+            for surf, sk in zip(surfaces, skeletons(surfaces))]
 
 
 def skeletons(words: list[str]) -> list[str]:
@@ -552,11 +592,12 @@ def learn_confusions(spellings: list[tuple[str, str, int]], trusted: dict, raw_c
     if unknown is None:
         unknown = {k for k, _, _ in spellings if probs.get(k, 0.0) < s["known_prob"]}
     votes: Counter = Counter()
-    for k, surf, c in spellings:
-        if k not in unknown or k in trusted or case_pattern(surf) in ("upper", "mixed"):
-            continue
+    damaged = [(k, surf, c) for k, surf, c in spellings
+               if k in unknown and k not in trusted and case_pattern(surf) not in ("upper", "mixed")]
+    skeleton_sets = token_skeleton_sets([surf for _, surf, _ in damaged])
+    for (k, surf, c), skeleton_set in zip(damaged, skeleton_sets):
         twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
-                            ratio=s["dominance_ratio"], known_prob=s["known_prob"])
+                            ratio=s["dominance_ratio"], known_prob=s["known_prob"], skeleton_set=skeleton_set)
         if twin is None:
             continue
         meant = twin if surf.islower() else twin[:1].upper() + twin[1:]
