@@ -283,7 +283,7 @@ class PairTally:
     {('a', 'b'): 3, ('b', 'a'): 2, ('c', 'b'): 2}
     """
 
-    _COMPACT_AT = 4_000_000  # pending entries that trigger merging them (bounds memory)
+    _COMPACT_AT = 1_000_000  # pending entries (16 bytes each) that trigger merging them: bounds memory
 
     def __init__(self) -> None:
         self.key_id: dict[str, int] = {}  # key -> corpus-wide id (0, 1, 2, ... in first-seen order)
