@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from itertools import compress, repeat
-from operator import contains, itemgetter, le, or_
+from operator import contains, gt, itemgetter, le, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -434,6 +434,11 @@ def normalise_keys(words: list[str]) -> list[str]:
     return "\n".join(words).lower().replace("’", "'").split("\n") if words else []
 
 
+def _upper_or_mixed(w: str) -> bool:
+    """``case_pattern(w) in ("upper", "mixed")``, without the call for lowercase forms."""
+    return not w.islower() and case_pattern(w) in ("upper", "mixed")
+
+
 def _is_title(w: str) -> bool:
     """``case_pattern(w) == "title"``, without the call for the usual forms (``the``, ``Lenin``)."""
     first = w[0]
@@ -462,23 +467,29 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     known_prob = s["known_prob"]
     raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
     surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
-    spellings = list(zip(normalise_keys(list(surface_counts)), surface_counts, surface_counts.values()))
+    forms = list(surface_counts)
+    spellings = list(zip(normalise_keys(forms), forms, surface_counts.values()))
     best_surface, lowercase_seen = _best_surfaces(spellings)
     from cleaners.words.scoring import skeleton_index
 
     general_skeletons = skeleton_index(s["unigrams"], 1e-8)
     corpus_skeletons = _corpus_skeletons(raw_counts)
     # only forms the general list does not know need the (costly) name and dominance checks
-    unknown = {k for k in raw_counts if probs.get(k, 0.0) < known_prob}
+    unknown = set(compress(raw_counts, map(gt, repeat(known_prob), map(probs.get, raw_counts, repeat(0.0)))))
+    candidates = list(_at_least(clean_counts, s["trust_min_count"]))
+    # the unknown candidates (not all capitals) are checked for dominance: skeletons in one batch
+    checked = [k for k in candidates if k in unknown and case_pattern(best_surface[k]) != "upper"]
+    skeleton_set_of = dict(zip(checked, token_skeleton_sets([best_surface[k] for k in checked])))
     counts: dict[str, int] = {}
     surfaces: dict[str, str] = {}
-    for k in _at_least(clean_counts, s["trust_min_count"]):
+    for k in candidates:
         surf = best_surface[k]
-        if k in unknown and case_pattern(surf) != "upper":
+        skeleton_set = skeleton_set_of.get(k)
+        if skeleton_set is not None:
             name = is_name(k, surf, lowercase_seen, midsentence_caps, min_count=s["name_min_count"])
             twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
                                 general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob,
-                                names_only=name, lowercase_seen=lowercase_seen)
+                                names_only=name, lowercase_seen=lowercase_seen, skeleton_set=skeleton_set)
             if twin:
                 continue
         counts[k] = quantise(raw_counts[k])
@@ -511,7 +522,8 @@ def _best_surfaces(spellings: list[tuple[str, str, int]]) -> tuple[dict[str, str
         if cur is None or (c, surf) > cur:
             top[k] = (c, surf)
     best.update((k, surf) for k, (_, surf) in top.items())
-    lowercase_seen = {k for k, surf, _ in spellings if surf[0].islower()}
+    first_letters = map(itemgetter(0), [surf for _, surf, _ in spellings])
+    lowercase_seen = set(compress(keys, map(str.islower, first_letters)))
     return best, lowercase_seen
 
 
@@ -593,7 +605,7 @@ def learn_confusions(spellings: list[tuple[str, str, int]], trusted: dict, raw_c
         unknown = {k for k, _, _ in spellings if probs.get(k, 0.0) < s["known_prob"]}
     votes: Counter = Counter()
     damaged = [(k, surf, c) for k, surf, c in spellings
-               if k in unknown and k not in trusted and case_pattern(surf) not in ("upper", "mixed")]
+               if k in unknown and k not in trusted and not _upper_or_mixed(surf)]
     skeleton_sets = token_skeleton_sets([surf for _, surf, _ in damaged])
     for (k, surf, c), skeleton_set in zip(damaged, skeleton_sets):
         twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
