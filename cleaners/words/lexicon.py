@@ -193,7 +193,7 @@ class DocumentCounts:
 
     raw: Counter = field(default_factory=Counter)
     clean: Counter = field(default_factory=Counter)  # occurrences in clean context
-    pairs: Counter = field(default_factory=Counter)
+    pairs: Counter = field(default_factory=Counter)  # (key, next key) -> count
     surfaces: Counter = field(default_factory=Counter)  # spelling (of a counted form) -> count
     midsentence_caps: Counter = field(default_factory=Counter)  # capitalised inside a sentence
     total: int = 0

@@ -11,7 +11,6 @@ batched helpers to the one-at-a-time functions they stand for.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
