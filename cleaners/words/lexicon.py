@@ -18,13 +18,18 @@ import hashlib
 import math
 import re
 from collections import Counter
+from itertools import compress, repeat
+from operator import contains, gt, itemgetter, le, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from cleaners.words.confusions import channel_cost, skeleton, token_skeletons
+import numpy as np
+
+from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, channel_cost, skeleton,
+                                       token_skeletons)
 from cleaners.words.language import unigram_probs
-from cleaners.words.tokens import case_pattern, tokenize
+from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
 LEXICON_DEFAULTS = {
     "unigrams": "wordfreq-large",
@@ -37,8 +42,13 @@ LEXICON_DEFAULTS = {
     "name_min_count": 2,  # mid-sentence capitalised occurrences that make an always-capitalised form a name
 }
 
+_CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
+BIGRAM_MIN_COUNT = 4  # occurrences a word pair needs to become a corpus bigram
+
 # what ends a sentence before a token (a capital after it says nothing about a name)
 _SENTENCE_GAP_RE = re.compile(r"[.!?:;\"“”‘’'(\[—–-]\s*$|\n")
+# the word pattern of :func:`tokenize`, captured, so ``split`` returns gaps and words alternately
+_WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 
 
 def quantise(n: int) -> int:
@@ -73,10 +83,10 @@ class CorpusLexicon:
         h.update(str(self.total).encode())
         h.update(repr(self.damage_rate).encode())
         h.update(repr(sorted(self.confusions.items())).encode())
-        for k in sorted(self.bigrams):
-            h.update(f"{k}\t{self.bigrams[k]}\n".encode())
-        for k in sorted(self.counts):
-            h.update(f"{k}\t{self.counts[k]}\t{self.surfaces.get(k, k)}\n".encode())
+        # one update of the joined lines hashes the same bytes as one update per line
+        bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
+        h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
+        h.update("".join([f"{k}\t{counts[k]}\t{surfaces.get(k, k)}\n" for k in sorted(counts)]).encode())
         return h.hexdigest()[:16]
 
     def trusted(self, key: str) -> bool:
@@ -118,7 +128,7 @@ def is_name(key: str, surface: str, lowercase_seen: set[str], midsentence_caps: 
 def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str, float],
                  corpus_skeletons: dict[str, list[str]], general_skeletons: dict[str, tuple[str, ...]],
                  *, ratio: float, known_prob: float, names_only: bool = False,
-                 lowercase_seen: set[str] | None = None) -> str | None:
+                 lowercase_seen: set[str] | None = None, skeleton_set: set[str] | None = None) -> str | None:
     """The common word ``surface`` is probably a misreading of, if any.
 
     A word with the same confusion skeleton, cheap to misread as ``surface``,
@@ -128,10 +138,11 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
     ``names_only``: ``surface`` is a name of this corpus, so only another name
     of the corpus (a form it never writes in lowercase) can dominate it: a
     name is not a misread common word (Romain is not Remain).
+    ``skeleton_set``: ``token_skeletons(surface)``, if already computed.
     """
     key = surface.lower()
     cands: set[str] = set()
-    for sk in token_skeletons(surface):
+    for sk in token_skeletons(surface) if skeleton_set is None else skeleton_set:
         cands.update(general_skeletons.get(sk, ()))
         cands.update(corpus_skeletons.get(sk, ()))
     for k in sorted(cands):
@@ -165,9 +176,10 @@ def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: di
     (True, False, True)
     """
     s = _settings(options)
-    merged = DocumentCounts()
-    for _doc_id, text in layout_texts:
-        merged.merge(document_counts(text, options=options))
+    merged, pairs = DocumentCounts(), PairTally()
+    for _doc_id, text in layout_texts:  # counted straight into one set of counters (no merging)
+        count_into(merged, text, unigrams=s["unigrams"], known_prob=s["known_prob"], pairs=pairs)
+    merged.pairs = pairs.frequent(BIGRAM_MIN_COUNT)  # the only pairs the lexicon can use
     return lexicon_from_counts(merged, options=options)
 
 
@@ -181,8 +193,8 @@ class DocumentCounts:
 
     raw: Counter = field(default_factory=Counter)
     clean: Counter = field(default_factory=Counter)  # occurrences in clean context
-    pairs: Counter = field(default_factory=Counter)
-    surfaces: Counter = field(default_factory=Counter)  # (key, spelling) -> count
+    pairs: Counter = field(default_factory=Counter)  # (key, next key) -> count
+    surfaces: Counter = field(default_factory=Counter)  # spelling (of a counted form) -> count
     midsentence_caps: Counter = field(default_factory=Counter)  # capitalised inside a sentence
     total: int = 0
 
@@ -198,32 +210,254 @@ class DocumentCounts:
 def document_counts(text: str, *, options: dict | None = None) -> DocumentCounts:
     """Count one document's word forms, clean-context occurrences and word pairs."""
     s = _settings(options)
-    probs = unigram_probs(s["unigrams"])
-    known_prob = s["known_prob"]
-    out = DocumentCounts()
-    raw_counts, clean_counts, pair_counts = out.raw, out.clean, out.pairs
-    surface_counts, midsentence_caps = out.surfaces, out.midsentence_caps
-    toks = tokenize(text)
-    out.total = len(toks)
-    keys = [t.key for t in toks]
-    ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
-    n = len(toks)
-    for i, t in enumerate(toks):
-        k = keys[i]
-        raw_counts[k] += 1
-        if not t.text.isalpha() and "'" not in k:
-            continue
-        surface_counts[(k, t.text)] += 1
-        if i and case_pattern(t.text) == "title" \
-                and not _SENTENCE_GAP_RE.search(text[toks[i - 1].end:t.start]):
-            midsentence_caps[k] += 1
-        left_ok = i == 0 or t.left_break or ordinary[i - 1]
-        right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
-        if left_ok and right_ok:
-            clean_counts[k] += 1
-        if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
-            pair_counts[(k, keys[i + 1])] += 1
+    return count_into(DocumentCounts(), text, unigrams=s["unigrams"], known_prob=s["known_prob"])
+
+
+def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: float,
+               pairs: "PairTally | None" = None) -> DocumentCounts:
+    """Add one document's counts to ``out`` (and return it); its word pairs go to
+    ``pairs`` instead of ``out.pairs`` if given.
+
+    The same counts, inserted in the same order, as walking :func:`tokenize`'s
+    tokens one by one, without per-token Python: one regex split gives the
+    words and the gaps between them, each distinct form and gap is judged
+    once, and the per-token conditions are numpy masks over form ids.
+
+    >>> c = count_into(DocumentCounts(), "Ihe cat sat. Koba sat", unigrams="wordfreq-large", known_prob=1e-6)
+    >>> c.total, c.raw["sat"], c.clean["sat"], c.pairs[("cat", "sat")], c.midsentence_caps["koba"]
+    (5, 2, 2, 1, 0)
+    """
+    parts = _WORD_SPLIT_RE.split(text)  # gap, word, gap, word, ..., tail
+    words, gaps = parts[1::2], parts[0:-1:2]  # each word and the text before it
+    n = len(words)
+    out.total += n
+    if not n:
+        return out
+    forms = _Forms(words, unigrams=unigrams, known_prob=known_prob)
+    ids = forms.ids
+    breaks, inside_sentence = _gap_masks(gaps)
+    ordinary = forms.ordinary[ids]
+    countable = forms.countable[ids]
+    key_ids = forms.key_id[ids]
+
+    # key ids are first positions, so increasing key ids are the keys in first-seen order
+    raw = np.bincount(key_ids, minlength=n)
+    _add_counts(out.raw, forms.keys_of(np.flatnonzero(raw), raw[raw > 0]))
+    _add_counts(out.surfaces, forms.surface_counts(ids))
+    # clean context: each side is a break or an ordinary neighbour (the text's ends count as breaks)
+    left_ok, right_ok = breaks.copy(), np.ones(n, dtype=bool)
+    left_ok[1:] |= ordinary[:-1]
+    right_ok[:-1] = breaks[1:] | ordinary[1:]
+    _add_counts(out.clean, forms.keys_of(*_first_seen_counts(key_ids[countable & left_ok & right_ok], n)))
+    # capitalised inside a sentence, where a capital is a choice
+    caps = countable & inside_sentence & forms.title[ids]
+    caps[0] = False
+    _add_counts(out.midsentence_caps, forms.keys_of(*_first_seen_counts(key_ids[caps], n)))
+    # a pair: a countable ordinary word, then an ordinary word with only spaces between
+    paired = (countable & ordinary)[:-1] & ordinary[1:] & ~breaks[1:]
+    codes, counts = _first_seen_unique((key_ids[:-1] * n + key_ids[1:])[paired])
+    firsts, seconds = np.divmod(codes, n)
+    if pairs is not None:
+        pairs.add(firsts, seconds, counts, forms.key_at)
+        return out
+    key_at = forms.key_at.__getitem__
+    _add_counts(out.pairs, zip(zip(map(key_at, firsts.tolist()), map(key_at, seconds.tolist())),
+                               counts.tolist()))
     return out
+
+
+class PairTally:
+    """A corpus's word-pair counts, kept as numpy arrays of integer codes.
+
+    Only a pair seen ``BIGRAM_MIN_COUNT`` times can become a corpus bigram,
+    and most pairs are seen once or twice, so :func:`build_corpus_lexicon`
+    tallies pairs here and turns only the frequent ones into ``(key, key)``
+    tuples: most of the cost of counting pairs was building and merging
+    tuples for pairs that can never be used. A pair's code is
+    ``first key id << 32 | second key id``, with corpus-wide dense key ids.
+
+    >>> t = PairTally()
+    >>> t.add(np.array([0, 3]), np.array([3, 0]), np.array([3, 1]), {0: "a", 3: "b"})
+    >>> t.add(np.array([0, 7]), np.array([4, 0]), np.array([1, 2]), {0: "b", 4: "a", 7: "c"})
+    >>> dict(t.frequent(2))
+    {('a', 'b'): 3, ('b', 'a'): 2, ('c', 'b'): 2}
+    """
+
+    _COMPACT_AT = 1_000_000  # pending entries (16 bytes each) that trigger merging them: bounds memory
+
+    def __init__(self) -> None:
+        self.key_id: dict[str, int] = {}  # key -> corpus-wide id (0, 1, 2, ... in first-seen order)
+        self._codes: list[np.ndarray] = []  # per document, distinct codes in first-seen order
+        self._counts: list[np.ndarray] = []
+        self._pending = 0
+        self._compacted = 0
+
+    def add(self, firsts: np.ndarray, seconds: np.ndarray, counts: np.ndarray, key_at: dict[int, str]) -> None:
+        """Add one document's distinct pairs (document key ids, named by ``key_at``) and their counts."""
+        key_id = self.key_id
+        new = [k for k in key_at.values() if k not in key_id]
+        key_id.update(zip(new, range(len(key_id), len(key_id) + len(new))))
+        doc_ids = np.fromiter(key_at, dtype=np.int64, count=len(key_at))
+        to_corpus = np.zeros(int(doc_ids.max(initial=0)) + 1, dtype=np.int64)
+        to_corpus[doc_ids] = list(map(key_id.__getitem__, key_at.values()))
+        self._codes.append((to_corpus[firsts] << 32) | to_corpus[seconds])
+        self._counts.append(counts)
+        self._pending += len(counts)
+        if self._pending > max(self._COMPACT_AT, 2 * self._compacted):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Merge the pending arrays into one, distinct codes in first-seen order with summed counts."""
+        codes, first, where = np.unique(np.concatenate(self._codes), return_index=True, return_inverse=True)
+        totals = np.zeros(len(codes), dtype=np.int64)
+        np.add.at(totals, where, np.concatenate(self._counts))
+        order = np.argsort(first)
+        self._codes, self._counts = [codes[order]], [totals[order]]
+        self._pending = self._compacted = len(codes)
+
+    def frequent(self, min_count: int) -> Counter:
+        """``(key, key)`` -> count for the pairs seen at least ``min_count`` times, in first-seen order."""
+        if not self._codes:
+            return Counter()
+        self._compact()
+        codes, totals = self._codes[0], self._counts[0]
+        keep = totals >= min_count
+        key_of = list(self.key_id).__getitem__  # ids are dense, in insertion order
+        firsts, seconds = (codes[keep] >> 32).tolist(), (codes[keep] & 0xFFFFFFFF).tolist()
+        return Counter(dict(zip(zip(map(key_of, firsts), map(key_of, seconds)), totals[keep].tolist())))
+
+
+class _Forms:
+    """The distinct word forms of one document and what the lexicon needs to know of each.
+
+    A form's id is the position of its first occurrence (one C pass of
+    ``dict.setdefault`` gives every token's id), so ids in increasing order
+    are the forms in first-seen order, the order the counters keep. Per-form
+    facts are arrays indexed by id; a key's id is likewise the position of the
+    key's first occurrence.
+    """
+
+    def __init__(self, words: list[str], *, unigrams: str, known_prob: float) -> None:
+        n = len(words)
+        self.first_at: dict[str, int] = {}  # form -> its id
+        self.ids = np.fromiter(map(self.first_at.setdefault, words, range(n)), dtype=np.int64, count=n)
+        positions = list(self.first_at.values())
+        keys, countable, ordinary, title = _form_facts(list(self.first_at), unigrams=unigrams,
+                                                       known_prob=known_prob)
+        key_first: dict[str, int] = {}
+        key_ids = list(map(key_first.setdefault, keys, positions))
+        self.key_at = {i: k for k, i in key_first.items()}  # key id -> key
+        self._positions, self._keys, self._countable = positions, keys, countable
+        self.key_id = self._array(n, positions, key_ids, np.int64)
+        self.countable = self._array(n, positions, countable, bool)
+        self.ordinary = self._array(n, positions, ordinary, bool)
+        self.title = self._array(n, positions, title, bool)
+
+    @staticmethod
+    def _array(n: int, positions: list[int], values: list, dtype) -> np.ndarray:
+        out = np.zeros(n, dtype=dtype)
+        out[positions] = values
+        return out
+
+    def surface_counts(self, ids: np.ndarray):
+        """``(form, count)`` for the countable forms, in first-seen order."""
+        per_form = np.bincount(ids, minlength=len(ids))[self._positions].tolist()
+        return compress(zip(self.first_at, per_form), self._countable)
+
+    def keys_of(self, key_ids: np.ndarray, counts: np.ndarray):
+        """``(key, count)`` pairs for key ids and their counts."""
+        return zip(map(self.key_at.__getitem__, key_ids.tolist()), counts.tolist())
+
+
+def _gap_masks(gaps: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per word: whether the gap before it breaks the context, and whether it is inside a sentence."""
+    code_of = {g: _gap_breaks(g) | (_gap_inside_sentence(g) << 1) for g in set(gaps)}
+    codes = np.fromiter(map(code_of.__getitem__, gaps), dtype=np.int8, count=len(gaps))
+    breaks = (codes & 1).astype(bool)
+    breaks[0] = True  # the first word has nothing before it
+    return breaks, (codes & 2).astype(bool)
+
+
+def _first_seen_counts(ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` (all below ``size``) in first-seen order, and how often each occurs.
+
+    >>> [a.tolist() for a in _first_seen_counts(np.array([5, 2, 5, 0, 2, 5]), 6)]
+    [[5, 2, 0], [3, 2, 1]]
+    """
+    counts = np.bincount(ids, minlength=size)
+    first = np.full(size, len(ids), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids)))  # linear, unlike np.unique's sort
+    present = np.flatnonzero(counts)
+    present = present[np.argsort(first[present])]
+    return present, counts[present]
+
+
+def _first_seen_unique(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`_first_seen_counts` for values of any size (pair codes), by sorting."""
+    values, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return values[order], counts[order]
+
+
+def _add_counts(counter: Counter, items) -> None:
+    """Add ``(key, count)`` pairs (distinct keys) to ``counter``; new keys go in in the order given."""
+    if not counter:
+        dict.update(counter, items)  # C fast path
+        return
+    get = counter.get
+    for k, c in items:
+        counter[k] = get(k, 0) + c
+
+
+def _form_facts(forms: list[str], *, unigrams: str, known_prob: float):
+    """For each distinct form: its key, whether the lexicon counts it (alphabetic, or with an
+    apostrophe), whether it is an ordinary neighbour (a known word, or capitalised), and
+    whether it is in title case. Computed a whole list at a time, in C where possible.
+    """
+    keys = normalise_keys(forms)
+    probs = unigram_probs(unigrams)
+    known = map(le, repeat(known_prob), map(probs.get, keys, repeat(0.0)))
+    ordinary = list(map(or_, known, map(str.isupper, map(itemgetter(0), forms))))
+    countable = list(map(or_, map(str.isalpha, forms), map(contains, keys, repeat("'"))))
+    return keys, countable, ordinary, list(map(_is_title, forms))
+
+
+def normalise_keys(words: list[str]) -> list[str]:
+    """:func:`~cleaners.words.tokens.normalise_key` of many words at once.
+
+    Lowercasing the newline-joined words lowercases each word as on its own
+    (the one context-dependent rule, Greek final sigma, stops at a newline).
+
+    >>> normalise_keys(["Stalin’s", "ΟΔΟΣ", "NKVD"])
+    ["stalin's", 'οδος', 'nkvd']
+    """
+    return "\n".join(words).lower().replace("’", "'").split("\n") if words else []
+
+
+def _upper_or_mixed(w: str) -> bool:
+    """``case_pattern(w) in ("upper", "mixed")``, without the call for lowercase forms."""
+    return not w.islower() and case_pattern(w) in ("upper", "mixed")
+
+
+def _is_title(w: str) -> bool:
+    """``case_pattern(w) == "title"``, without the call for the usual forms (``the``, ``Lenin``)."""
+    first = w[0]
+    if first.isalpha():
+        if not first.isupper():
+            return False
+        if w[1:].islower():  # Lenin: no other capital, and a second letter, so not "upper"
+            return True
+    return case_pattern(w) == "title"
+
+
+def _gap_breaks(gap: str) -> bool:
+    """Whether the text between two words breaks their context (anything but spaces, or a newline)."""
+    return gap != " " and ("\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap)))
+
+
+def _gap_inside_sentence(gap: str) -> bool:
+    """Whether a capital after this gap is a choice (the gap does not end a sentence or line)."""
+    return not _SENTENCE_GAP_RE.search(gap)
 
 
 def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) -> CorpusLexicon:
@@ -233,46 +467,101 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     known_prob = s["known_prob"]
     raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
     surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
-    best_surface: dict[str, tuple[int, str]] = {}
-    lowercase_seen: set[str] = set()
-    for (k, surf), c in surface_counts.items():
-        if surf[:1].islower():
-            lowercase_seen.add(k)
-        cur = best_surface.get(k)
-        if cur is None or (c, surf) > cur:
-            best_surface[k] = (c, surf)
+    forms = list(surface_counts)
+    spellings = list(zip(normalise_keys(forms), forms, surface_counts.values()))
+    best_surface, lowercase_seen = _best_surfaces(spellings)
     from cleaners.words.scoring import skeleton_index
 
     general_skeletons = skeleton_index(s["unigrams"], 1e-8)
-    corpus_skeletons: dict[str, list[str]] = {}
-    for k in raw_counts:
-        if k.replace("'", "").isalpha():
-            corpus_skeletons.setdefault(skeleton(k), []).append(k)
+    corpus_skeletons = _corpus_skeletons(raw_counts)
+    # only forms the general list does not know need the (costly) name and dominance checks
+    unknown = set(compress(raw_counts, map(gt, repeat(known_prob), map(probs.get, raw_counts, repeat(0.0)))))
+    candidates = list(_at_least(clean_counts, s["trust_min_count"]))
+    # the unknown candidates (not all capitals) are checked for dominance: skeletons in one batch
+    checked = [k for k in candidates if k in unknown and case_pattern(best_surface[k]) != "upper"]
+    skeleton_set_of = dict(zip(checked, token_skeleton_sets([best_surface[k] for k in checked])))
     counts: dict[str, int] = {}
     surfaces: dict[str, str] = {}
-    for k, c in clean_counts.items():
-        if c < s["trust_min_count"]:
-            continue
-        surf = best_surface[k][1]
-        if probs.get(k, 0.0) < known_prob and case_pattern(surf) != "upper":
+    for k in candidates:
+        surf = best_surface[k]
+        skeleton_set = skeleton_set_of.get(k)
+        if skeleton_set is not None:
             name = is_name(k, surf, lowercase_seen, midsentence_caps, min_count=s["name_min_count"])
             twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons,
                                 general_skeletons, ratio=s["dominance_ratio"], known_prob=known_prob,
-                                names_only=name, lowercase_seen=lowercase_seen)
+                                names_only=name, lowercase_seen=lowercase_seen, skeleton_set=skeleton_set)
             if twin:
                 continue
         counts[k] = quantise(raw_counts[k])
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
-    unknown = sum(c for k, c in raw_counts.items()
-                  if k not in counts and probs.get(k, 0.0) < known_prob and k.replace("'", "").isalpha())
-    confusions = learn_confusions(surface_counts, counts, raw_counts, probs, corpus_skeletons,
-                                  general_skeletons, s) if s["learn_confusions"] else {}
-    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in pair_counts.items()
-               if c >= 4 and a in counts and b in counts} if s["corpus_bigrams"] else {}
+    damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
+    confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
+                                  general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
+    bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
+               if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
-                         damage_rate=quantise_rate(unknown / total if total else 0.0),
+                         damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, settings=s)
+
+
+def _at_least(counter: Counter, minimum: int) -> dict:
+    """The entries of ``counter`` with a count of at least ``minimum``, in order (filtered in C)."""
+    return dict(compress(counter.items(), map(le, repeat(minimum), counter.values())))
+
+
+def _best_surfaces(spellings: list[tuple[str, str, int]]) -> tuple[dict[str, str], set[str]]:
+    """Each key's most frequent spelling (ties: the greater string), and the keys ever written
+    in lowercase."""
+    keys = [k for k, _, _ in spellings]
+    best = {k: surf for k, surf, _ in spellings}  # right for every key spelled one way
+    several = _at_least(Counter(keys), 2)  # the few keys with several spellings (The, the)
+    top: dict[str, tuple[int, str]] = {}
+    for k, surf, c in compress(spellings, map(several.__contains__, keys)):
+        cur = top.get(k)
+        if cur is None or (c, surf) > cur:
+            top[k] = (c, surf)
+    best.update((k, surf) for k, (_, surf) in top.items())
+    first_letters = map(itemgetter(0), [surf for _, surf, _ in spellings])
+    lowercase_seen = set(compress(keys, map(str.islower, first_letters)))
+    return best, lowercase_seen
+
+
+def _corpus_skeletons(raw_counts: Counter) -> dict[str, list[str]]:
+    """skeleton -> the corpus's alphabetic keys with it (in first-seen order)."""
+    keys = [k for k in raw_counts if k.replace("'", "").isalpha()]
+    out: dict[str, list[str]] = {}
+    for k, sk in zip(keys, skeletons(keys)):
+        out.setdefault(sk, []).append(k)
+    return out
+
+
+def token_skeleton_sets(surfaces: list[str]) -> list[set[str]]:
+    """:func:`~cleaners.words.confusions.token_skeletons` of many surfaces at once.
+
+    >>> token_skeleton_sets(["lhal", "Eenin"]) == [token_skeletons("lhal"), token_skeletons("Eenin")]
+    True
+    """
+    # only capitals that may be other letters (E for L) give a surface more than one skeleton
+    return [{sk} if _CAPITAL_ALTERNATIVE_CHARS.isdisjoint(surf) else token_skeletons(surf)
+            for surf, sk in zip(surfaces, skeletons(surfaces))]
+
+
+def skeletons(words: list[str]) -> list[str]:
+    """:func:`~cleaners.words.confusions.skeleton` of many words at once.
+
+    The folds and the class table are applied to the words joined by
+    newlines, which no fold or class touches, so each word comes out as
+    ``skeleton`` makes it, with a few C calls instead of a few per word.
+
+    >>> skeletons(["that", "lhal", "rnodern", "Eenin"]) == [skeleton(w) for w in ["that", "lhal", "rnodern", "Eenin"]]
+    True
+    """
+    joined = "\n".join(words).lower()
+    for a, b in _GROUP_FOLDS:
+        if a in joined:
+            joined = joined.replace(a, b)
+    return joined.translate(_CLASS_OF).split("\n") if words else []
 
 
 def quantise4(n: int) -> int:
@@ -302,20 +591,25 @@ def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
     return out
 
 
-def learn_confusions(surface_counts: Counter, trusted: dict, raw_counts: Counter, probs: dict,
-                     corpus_skeletons, general_skeletons, s: dict) -> dict[str, int]:
+def learn_confusions(spellings: list[tuple[str, str, int]], trusted: dict, raw_counts: Counter, probs: dict,
+                     corpus_skeletons, general_skeletons, s: dict, *,
+                     unknown: set[str] | None = None) -> dict[str, int]:
     """How often each misreading explains this corpus's damaged forms (TICCL's idea).
 
     Every unknown, untrusted form that a confusion twin dominates (``lhal`` ->
     ``that``) votes, with its number of occurrences, for the misreadings that
-    turn the twin into it. Returns ``"seen>meant"`` -> quantised count.
+    turn the twin into it. ``spellings`` are ``(key, spelling, count)``.
+    Returns ``"seen>meant"`` -> quantised count.
     """
+    if unknown is None:
+        unknown = {k for k, _, _ in spellings if probs.get(k, 0.0) < s["known_prob"]}
     votes: Counter = Counter()
-    for (k, surf), c in surface_counts.items():
-        if k in trusted or probs.get(k, 0.0) >= s["known_prob"] or case_pattern(surf) in ("upper", "mixed"):
-            continue
+    damaged = [(k, surf, c) for k, surf, c in spellings
+               if k in unknown and k not in trusted and not _upper_or_mixed(surf)]
+    skeleton_sets = token_skeleton_sets([surf for _, surf, _ in damaged])
+    for (k, surf, c), skeleton_set in zip(damaged, skeleton_sets):
         twin = is_dominated(surf, raw_counts[k], raw_counts, probs, corpus_skeletons, general_skeletons,
-                            ratio=s["dominance_ratio"], known_prob=s["known_prob"])
+                            ratio=s["dominance_ratio"], known_prob=s["known_prob"], skeleton_set=skeleton_set)
         if twin is None:
             continue
         meant = twin if surf.islower() else twin[:1].upper() + twin[1:]

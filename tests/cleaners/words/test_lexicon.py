@@ -1,0 +1,142 @@
+"""The lexicon's fast counting is exactly the token-by-token definition.
+
+``count_into`` replaces a per-token loop with a regex split, per-form facts
+and numpy masks; the lexicon (and so every repair) depends on its counts AND
+on their insertion order (the order of ``CorpusLexicon.counts`` feeds the
+repair indexes). These tests hold it to a plain reference walk over
+:func:`tokenize`'s tokens, on the seeds and on arbitrary Unicode, and the
+batched helpers to the one-at-a-time functions they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.words.confusions import skeleton, token_skeletons
+from cleaners.words.language import unigram_probs
+from cleaners.words.lexicon import (DocumentCounts, PairTally, _is_title, build_corpus_lexicon,
+                                    count_into, document_counts, lexicon_from_counts, normalise_keys,
+                                    skeletons, token_skeleton_sets)
+from cleaners.words.tokens import case_pattern, normalise_key, tokenize
+
+SEEDS = sorted((Path(__file__).resolve().parents[3] / "raw").glob("*.txt"))
+_SENTENCE_GAP_RE = re.compile(r"[.!?:;\"“”‘’'(\[—–-]\s*$|\n")
+
+
+def reference_counts(text: str, known_prob: float = 1e-6) -> DocumentCounts:
+    """The definition: one pass over the tokens (the lexicon's original code)."""
+    probs = unigram_probs("wordfreq-large")
+    out = DocumentCounts()
+    toks = tokenize(text)
+    out.total = n = len(toks)
+    keys = [t.key for t in toks]
+    ordinary = [probs.get(k, 0.0) >= known_prob or t.text[:1].isupper() for k, t in zip(keys, toks)]
+    for i, t in enumerate(toks):
+        k = keys[i]
+        out.raw[k] += 1
+        if not t.text.isalpha() and "'" not in k:
+            continue
+        out.surfaces[t.text] += 1
+        if i and case_pattern(t.text) == "title" and not _SENTENCE_GAP_RE.search(text[toks[i - 1].end:t.start]):
+            out.midsentence_caps[k] += 1
+        left_ok = i == 0 or t.left_break or ordinary[i - 1]
+        right_ok = i == n - 1 or toks[i + 1].left_break or ordinary[i + 1]
+        if left_ok and right_ok:
+            out.clean[k] += 1
+        if i + 1 < n and not toks[i + 1].left_break and ordinary[i] and ordinary[i + 1]:
+            out.pairs[(k, keys[i + 1])] += 1
+    return out
+
+
+def as_ordered(c: DocumentCounts) -> dict:
+    """Everything, with each counter's insertion order."""
+    return {f: list(getattr(c, f).items()) for f in ("raw", "clean", "pairs", "surfaces", "midsentence_caps")} \
+        | {"total": c.total}
+
+
+HAND_TEXTS = [
+    "",
+    "   \n\n  ",
+    "one",
+    "Koba met Koba and Koba. Eenin saw Lenin, Lenin and Lenin.",
+    "Hello  world\tand\r\nmore. The Koba_x man’s don't 19l3 Ça va? «Oui» — Yes.\n\nΣΟΦΙΑ ΟΔΟΣ",
+    "lhal ihe man-of-war’s 1913. İstanbul ǅemal McDonald ABc 1Abc Ⓐbc the THE The",
+    "xq zzv the cat. the xq cat; Cat cat (Cat) “Cat” —Cat\nCat",
+]
+
+
+def test_counts_match_the_reference_on_hand_texts():
+    for text in HAND_TEXTS:
+        assert as_ordered(document_counts(text)) == as_ordered(reference_counts(text)), text
+
+
+def test_counts_match_the_reference_on_the_seeds():
+    assert SEEDS
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")[:200_000]  # a slice keeps the reference walk fast
+        assert as_ordered(document_counts(text)) == as_ordered(reference_counts(text)), path.name
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("aeilthbnmrIELRBJ’' .,;:-\n\t(—_1") + list("ΟΣςÇİ中")),
+                max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_counts_match_the_reference_on_arbitrary_text(text):
+    assert as_ordered(document_counts(text)) == as_ordered(reference_counts(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_counts_match_the_reference_on_arbitrary_unicode(text):
+    assert as_ordered(document_counts(text)) == as_ordered(reference_counts(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12).filter(lambda w: "\n" not in w), max_size=20))
+def test_batched_helpers_match_the_one_word_functions(words):
+    assert normalise_keys(words) == [normalise_key(w) for w in words]
+    assert skeletons(words) == [skeleton(w) for w in words]
+    assert token_skeleton_sets(words) == [token_skeletons(w) for w in words]
+    assert [_is_title(w) for w in words] == [case_pattern(w) == "title" for w in words]
+
+
+def test_pair_tally_keeps_the_frequent_pairs_in_first_seen_order(monkeypatch):
+    docs = [HAND_TEXTS[3], HAND_TEXTS[6], HAND_TEXTS[3] + " " + HAND_TEXTS[6]] * 3
+    merged = DocumentCounts()
+    for text in docs:
+        merged.merge(reference_counts(text))
+    expected = [(p, c) for p, c in merged.pairs.items() if c >= 2]
+    monkeypatch.setattr(PairTally, "_COMPACT_AT", 5)  # compact between documents too
+    tally, counts = PairTally(), DocumentCounts()
+    for text in docs:
+        count_into(counts, text, unigrams="wordfreq-large", known_prob=1e-6, pairs=tally)
+    assert list(tally.frequent(2).items()) == expected
+    assert not counts.pairs  # the pairs went to the tally
+
+
+def test_building_in_one_pass_equals_merging_document_counts():
+    docs = [(p.stem, p.read_text(encoding="utf-8")[:100_000]) for p in SEEDS] + [("h", t) for t in HAND_TEXTS]
+    merged = DocumentCounts()
+    for _, text in docs:
+        merged.merge(document_counts(text))
+    whole, from_merged = build_corpus_lexicon(docs), lexicon_from_counts(merged)
+    assert whole.digest == from_merged.digest
+    assert list(whole.counts.items()) == list(from_merged.counts.items())
+    assert list(whole.bigrams.items()) == list(from_merged.bigrams.items())
+    assert whole.surfaces == from_merged.surfaces and whole.confusions == from_merged.confusions
+
+
+def test_first_seen_order_helpers():
+    from cleaners.words.lexicon import _first_seen_counts, _first_seen_unique
+
+    ids = np.array([7, 2, 7, 0, 2, 7, 9])
+    assert [a.tolist() for a in _first_seen_counts(ids, 10)] == [[7, 2, 0, 9], [3, 2, 1, 1]]
+    assert [a.tolist() for a in _first_seen_unique(ids * 10**12)] == [[7 * 10**12, 2 * 10**12, 0, 9 * 10**12],
+                                                                     [3, 2, 1, 1]]
