@@ -67,7 +67,6 @@ DEFAULTS: dict = {
 # -- resources -------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[^\W_]+")  # letters and digits
-WORD_PIECES_RE = re.compile(r"([^\W_]+)")  # split keeping the words: gaps and words alternate
 SENTENCE_END_RE = regex.compile(r"[.!?…][\"”’')\]]*\s*$")
 # Typographic variants folded before hashing: quotes, apostrophes, dashes, NBSP.
 FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"),
@@ -109,61 +108,105 @@ def word_key(word: str) -> str:
     return word
 
 
-# Entries per memo below, cleared when full: about 200 bytes an entry (chunk str, bytes, dict
-# slot), so at most ~50 MB each whatever the corpus size.
+# Characters whose casefold holds a character of the other kind (a letter or digit vs not):
+# "İ" -> "i" + U+0307 (a combining dot, not a word character), U+0345 -> "ι", ... Only in a
+# text holding one of them can ``word_key`` on the whole text move a word boundary; the
+# list is recomputed over all of Unicode by a test.
+CASEFOLD_SPLITS_RE = re.compile("[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54"
+                                "\u1f56\u1fb6\u1fb7\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4"
+                                "\u1fe6\u1fe7\u1ff6\u1ff7]")
+
+# Entries per memo below, cleared when full: at most ~200 bytes an entry (str key, bytes or
+# int value, dict slot), so at most ~50 MB each whatever the corpus size.
 _HASH_CACHE_MAX = 1 << 18
-_FOLDED_CHUNKS: dict[str, bytes] = {}  # chunk -> hashes of WORD_RE words of word_key(chunk)
-_RAW_CHUNKS: dict[str, bytes] = {}  # chunk -> _word_hash of each WORD_RE word of chunk
-
-
-def _chunked_hashes(text: str, memo: dict[str, bytes], hash_chunk) -> array:
-    """Per-chunk hashes concatenated, memoised across documents by whitespace-free chunk.
-
-    Exact: no word (``WORD_RE``) nor folding pattern contains whitespace, and casefold maps
-    every whitespace character to itself (checked over all of Unicode by a test), so
-    ``word_key`` and ``WORD_RE`` on the whole text give the concatenation of what they give
-    on each ``str.split()`` chunk. Each chunk's hashes are kept as the bytes of a uint32
-    array, so a text's hashes are one ``bytes.join`` (no Python loop over words).
-    """
-    chunks = text.split()
-    out = array("I")
-    try:
-        out.frombytes(b"".join(map(memo.__getitem__, chunks)))
-        return out
-    except KeyError:
-        pass
-    if len(memo) > _HASH_CACHE_MAX:
-        memo.clear()
-    parts = []  # not read back from the memo: another thread may clear it meanwhile
-    for c in chunks:
-        h = memo.get(c)
-        if h is None:
-            h = memo[c] = array("I", hash_chunk(c)).tobytes()
-        parts.append(h)
-    out.frombytes(b"".join(parts))
-    return out
-
-
-def _hash_folded_chunk(chunk: str) -> list[int]:
-    return [xxhash.xxh32_intdigest(w.encode()) for w in WORD_RE.findall(word_key(chunk))]
-
-
-def word_hashes(text: str) -> array:
-    """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text)."""
-    return _chunked_hashes(text, _FOLDED_CHUNKS, _hash_folded_chunk)
 
 
 def _word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word_key(word).encode())
 
 
-def _hash_raw_chunk(chunk: str) -> list[int]:
-    return [_word_hash(w) for w in WORD_RE.findall(chunk)]
+class _WordHashes(dict):
+    """word -> ``_word_hash(word)``, computed on first lookup (``memo[word]`` never misses).
+
+    ``dict.__getitem__`` calls ``__missing__`` itself, so many words' hashes are one
+    C-level lookup each (``map(memo.__getitem__, words)``) and one fold per distinct word.
+    """
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > _HASH_CACHE_MAX:
+            self.clear()  # bounded memory; the value is returned, not read back
+        h = self[word] = _word_hash(word)
+        return h
+
+
+_WORD_HASHES = _WordHashes()
+# whitespace-free chunk -> uint32 bytes of the _word_hash of each of its WORD_RE words;
+# shared by the scanned-twice stage and the corpus files, which see the same chunks
+_CHUNK_HASHES: dict[str, bytes] = {}
+
+
+def _hash_chunks(chunks: list[str]) -> list[bytes]:
+    """The hash bytes of each of many whitespace-free chunks, in a few passes over them all.
+
+    One ``findall`` over the chunks joined by spaces gives every word; the word-character
+    mask of the joined text says how many words start before each chunk, so each chunk's
+    bytes are a slice of one array (no regex call nor array per chunk).
+    """
+    if len(chunks) < 256:  # a few chunks: numpy's per-call cost would outweigh the batch
+        findall, lookup = WORD_RE.findall, _WORD_HASHES.__getitem__
+        return [array("I", map(lookup, findall(c))).tobytes() for c in chunks]
+    joined = " ".join(chunks)
+    words = WORD_RE.findall(joined)
+    hashes = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint32, count=len(words)).tobytes()
+    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    chunk_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    word_starts = _word_spans(joined)[:, 0]
+    offsets = (np.searchsorted(word_starts, chunk_starts) * 4).tolist()
+    offsets.append(len(hashes))
+    return [hashes[a:b] for a, b in zip(offsets, offsets[1:])]
+
+
+def _chunk_hash_bytes(text: str) -> bytes:
+    """uint32 bytes of ``_word_hash`` of each ``WORD_RE`` word of ``text``, memoised by chunk.
+
+    Exact: no word contains whitespace, so the words of the text are those of its
+    ``str.split()`` chunks in order. A text's hashes are one ``bytes.join`` of its chunks'
+    (no Python loop over words); the chunks not yet known are hashed in one batch.
+    """
+    chunks = text.split()
+    memo = _CHUNK_HASHES
+    try:
+        return b"".join(map(memo.__getitem__, chunks))
+    except KeyError:
+        pass
+    missing = list(set(chunks).difference(memo))
+    if len(memo) + len(missing) > _HASH_CACHE_MAX:
+        memo.clear()
+    memo.update(zip(missing, _hash_chunks(missing)))
+    try:
+        return b"".join(map(memo.__getitem__, chunks))
+    except KeyError:  # another thread cleared the memo meanwhile: hash this text on its own
+        distinct = list(set(chunks))
+        return b"".join(map(dict(zip(distinct, _hash_chunks(distinct))).__getitem__, chunks))
 
 
 def raw_word_hashes(text: str) -> array:
     """``_word_hash`` of each ``WORD_RE`` word of ``text`` (each word folded on its own)."""
-    return _chunked_hashes(text, _RAW_CHUNKS, _hash_raw_chunk)
+    return array("I", _chunk_hash_bytes(text))
+
+
+def word_hashes(text: str) -> array:
+    """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text).
+
+    Folding the whole text or each word on its own gives the same words unless a casefold
+    turns a word character into a non-word one or back (``CASEFOLD_SPLITS_RE``): no
+    folding pattern crosses a non-word character, and casefold maps character by
+    character. So this is ``raw_word_hashes`` (whose memo the scanned-twice stage has
+    filled for the same document) except in a text holding such a character.
+    """
+    if CASEFOLD_SPLITS_RE.search(text) is None:
+        return raw_word_hashes(text)
+    return array("I", [xxhash.xxh32_intdigest(w.encode()) for w in WORD_RE.findall(word_key(text))])
 
 
 @lru_cache(maxsize=1)
@@ -257,11 +300,26 @@ def _gram_hashes(keys: np.ndarray, k: int) -> np.ndarray:
     return g
 
 
+@lru_cache(maxsize=1)
+def _bmp_word_chars() -> np.ndarray:
+    """For each BMP code point, does ``WORD_RE`` match it (``str.isalnum``; tested)."""
+    return np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
+
+
 def _word_spans(text: str) -> np.ndarray:
-    """``(start, end)`` of every ``WORD_RE`` word of ``text``, from one capturing split."""
-    pieces = WORD_PIECES_RE.split(text)  # gap, word, gap, ..., word, gap: 2n + 1 pieces
-    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
-    return np.stack([ends[0:-1:2], ends[1::2]], axis=1)
+    """``(start, end)`` of every ``WORD_RE`` word of ``text``, from a word-character mask.
+
+    ``WORD_RE`` is a run of characters that are ``str.isalnum()``, so word edges are where
+    that mask changes: a few numpy passes over the code points instead of a regex split
+    into millions of strings.
+    """
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    is_word = _bmp_word_chars()[np.minimum(cps, 0xFFFF)]  # a copy: astral ones set below
+    astral = np.flatnonzero(cps > 0xFFFF)
+    if len(astral):
+        is_word[astral] = [chr(c).isalnum() for c in cps[astral].tolist()]
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.stack([np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)], axis=1)
 
 
 def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
@@ -273,11 +331,11 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     (one sort, no pairwise scan); a pair within ``max_lag_words`` is extended
     both ways, and windows inside a found run are skipped.
     """
-    hashes = raw_word_hashes(text)
+    hashes = np.frombuffer(_chunk_hash_bytes(text), dtype=np.uint32)
     n, k = len(hashes), anchor_words
     if n < max(min_words, k) * 2:
         return []
-    keys_np = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64)
+    keys_np = hashes.astype(np.uint64)
     grams = _gram_hashes(keys_np, k)
     order = np.argsort(grams, kind="stable")
     same = grams[order[1:]] == grams[order[:-1]]
