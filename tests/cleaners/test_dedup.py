@@ -279,3 +279,19 @@ def test_batched_chunk_hashes_equal_one_by_one():
 
     chunks = [f"w{i}’s-x{i % 7}" for i in range(300)] + ["—", "İx", "a\u0345b", "\U0001d400y"] * 3
     assert _hash_chunks(chunks) == [b"".join(_hash_chunks([c])) for c in chunks]
+
+
+def test_casefold_never_makes_a_space():
+    """What makes folding many words joined by spaces exact (dedup._learn_words)."""
+    import sys
+
+    assert not [i for i in range(sys.maxunicode + 1) if i != 32 and " " in chr(i).casefold()]
+
+
+def test_learned_words_hash_as_one_by_one():
+    from cleaners.dedup import _WORD_HASHES, _learn_words, _word_hash
+
+    words = ["İstanbul", "rnodern", "Straße", "ﬁnal", "x\u0345", "ǅ", "0l5", "Stalin’s"]
+    _WORD_HASHES.clear()
+    _learn_words(words)
+    assert [_WORD_HASHES[w] for w in words] == [_word_hash(w) for w in words]
