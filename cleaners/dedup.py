@@ -157,6 +157,8 @@ def _learn_words(words: list[str]) -> None:
         if len(_WORD_HASHES) + len(new) > _HASH_CACHE_MAX:
             _WORD_HASHES.clear()
         _WORD_HASHES.update(zip(new, [xxhash.xxh32_intdigest(w.encode()) for w in folded]))
+
+
 # whitespace-free chunk -> uint32 bytes of the _word_hash of each of its WORD_RE words;
 # shared by the scanned-twice stage and the corpus files, which see the same chunks
 _CHUNK_HASHES: dict[str, bytes] = {}
