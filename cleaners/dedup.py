@@ -233,7 +233,13 @@ def word_hashes(text: str) -> array:
 def _stopword_hashes() -> frozenset[int]:
     from cleaners.frequencies import unigrams
 
-    words = sorted(unigrams().items(), key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
+    uni = unigrams()
+    # the STOPWORD_COUNT most frequent words (ties by word), as a sort of all 83k entries
+    # by (-count, word) would give them, sorting only those frequent enough to be among
+    # them (the first corpus document pays this inside the pipeline's timing)
+    least = sorted(uni.values(), reverse=True)[:STOPWORD_COUNT][-1:] or [0]
+    top = [(w, c) for w, c in uni.items() if c >= least[0]]
+    words = sorted(top, key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
     return frozenset(_word_hash(w) for w, _ in words)
 
 

@@ -295,3 +295,11 @@ def test_learned_words_hash_as_one_by_one():
     _WORD_HASHES.clear()
     _learn_words(words)
     assert [_WORD_HASHES[w] for w in words] == [_word_hash(w) for w in words]
+
+
+def test_stopwords_are_the_most_frequent_words():
+    from cleaners.dedup import STOPWORD_COUNT, _stopword_hashes, _word_hash
+    from cleaners.frequencies import unigrams
+
+    top = sorted(unigrams().items(), key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
+    assert _stopword_hashes() == frozenset(_word_hash(w) for w, _ in top)
