@@ -116,8 +116,8 @@ CASEFOLD_SPLITS_RE = re.compile("[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1
                                 "\u1f56\u1fb6\u1fb7\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4"
                                 "\u1fe6\u1fe7\u1ff6\u1ff7]")
 
-# Entries per memo below, cleared when full: at most ~200 bytes an entry (str key, bytes or
-# int value, dict slot), so at most ~50 MB each whatever the corpus size.
+# Entries in the chunk memo below, cleared when full: about 200 bytes an entry (chunk str,
+# hash bytes, dict slot), so at most ~50 MB whatever the corpus size.
 _HASH_CACHE_MAX = 1 << 18
 
 
@@ -125,38 +125,21 @@ def _word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word_key(word).encode())
 
 
-class _WordHashes(dict):
-    """word -> ``_word_hash(word)``, computed on first lookup (``memo[word]`` never misses).
-
-    ``dict.__getitem__`` calls ``__missing__`` itself, so many words' hashes are one
-    C-level lookup each (``map(memo.__getitem__, words)``) and one fold per distinct word.
-    """
-
-    def __missing__(self, word: str) -> int:
-        if len(self) > _HASH_CACHE_MAX:
-            self.clear()  # bounded memory; the value is returned, not read back
-        h = self[word] = _word_hash(word)
-        return h
-
-
-_WORD_HASHES = _WordHashes()
-
-
-def _learn_words(words: list[str]) -> None:
-    """Put the words not yet in ``_WORD_HASHES`` there, folded all at once.
+def _fold_each(words: list[str]) -> list[str]:
+    """``word_key`` of each word, from one ``word_key`` call on the words joined by spaces.
 
     Exact: words hold no space, no folding pattern does, and casefold maps no character
-    to one (tested over all of Unicode), so ``word_key`` of the space-joined words is the
-    space-joined ``word_key`` of each: one call instead of a dozen ``str.replace`` per word.
+    to one (tested over all of Unicode), so the joined text folds word by word and keeps
+    its separators: one call instead of a dozen ``str.replace`` calls per word.
     """
-    new = list(set(words).difference(_WORD_HASHES))
-    if not new:
-        return
-    folded = word_key(" ".join(new)).split(" ")
-    if len(folded) == len(new):  # always (see above); else __missing__ folds them one by one
-        if len(_WORD_HASHES) + len(new) > _HASH_CACHE_MAX:
-            _WORD_HASHES.clear()
-        _WORD_HASHES.update(zip(new, [xxhash.xxh32_intdigest(w.encode()) for w in folded]))
+    folded = word_key(" ".join(words)).split(" ")
+    return folded if len(folded) == len(words) else [word_key(w) for w in words]
+
+
+def _word_hash_table(words: list[str]) -> dict[str, int]:
+    """``_word_hash`` of each distinct word of ``words``."""
+    distinct = list(set(words))
+    return dict(zip(distinct, [xxhash.xxh32_intdigest(f.encode()) for f in _fold_each(distinct)]))
 
 
 # whitespace-free chunk -> uint32 bytes of the _word_hash of each of its WORD_RE words;
@@ -165,19 +148,22 @@ _CHUNK_HASHES: dict[str, bytes] = {}
 
 
 def _hash_chunks(chunks: list[str]) -> list[bytes]:
-    """The hash bytes of each of many whitespace-free chunks, in a few passes over them all.
+    """The hash bytes of each of many whitespace-free chunks, each distinct word folded once.
 
-    One ``findall`` over the chunks joined by spaces gives every word; the word-character
-    mask of the joined text says how many words start before each chunk, so each chunk's
-    bytes are a slice of one array (no regex call nor array per chunk).
+    For many chunks, one ``findall`` over the chunks joined by spaces gives every word, and
+    the word-character mask of the joined text says how many words start before each
+    chunk, so each chunk's bytes are a slice of one array (no regex call nor array per
+    chunk); for a few, numpy's per-call cost would outweigh that.
     """
-    if len(chunks) < 256:  # a few chunks: numpy's per-call cost would outweigh the batch
-        findall, lookup = WORD_RE.findall, _WORD_HASHES.__getitem__
-        return [array("I", map(lookup, findall(c))).tobytes() for c in chunks]
+    findall = WORD_RE.findall
+    if len(chunks) < 256:
+        words = [findall(c) for c in chunks]
+        lookup = _word_hash_table([w for ws in words for w in ws]).__getitem__
+        return [array("I", map(lookup, ws)).tobytes() for ws in words]
     joined = " ".join(chunks)
-    words = WORD_RE.findall(joined)
-    _learn_words(words)
-    hashes = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint32, count=len(words)).tobytes()
+    words = findall(joined)
+    lookup = _word_hash_table(words).__getitem__
+    hashes = np.fromiter(map(lookup, words), dtype=np.uint32, count=len(words)).tobytes()
     lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
     chunk_starts = np.cumsum(lengths + 1) - (lengths + 1)
     word_starts = _word_spans(joined)[:, 0]
@@ -329,7 +315,7 @@ def _gram_hashes(keys: np.ndarray, k: int) -> np.ndarray:
 @lru_cache(maxsize=1)
 def _bmp_word_chars() -> np.ndarray:
     """For each BMP code point, does ``WORD_RE`` match it (``str.isalnum``; tested)."""
-    return np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
+    return np.frombuffer(bytes(map(str.isalnum, "".join(map(chr, range(0x10000))))), dtype=bool)
 
 
 def _word_spans(text: str) -> np.ndarray:
