@@ -72,7 +72,6 @@ DEFAULTS: dict = {
 # -- resources -------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[^\W_]+")  # letters and digits
-WORD_PIECES_RE = re.compile(r"([^\W_]+)")  # split keeping the words: gaps and words alternate
 SENTENCE_END_RE = regex.compile(r"[.!?…][\"”’')\]]*\s*$")
 # Typographic variants folded before hashing: quotes, apostrophes, dashes, NBSP.
 FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"),
@@ -134,68 +133,124 @@ def word_key(word: str) -> str:
     return word
 
 
-# Entries per memo below, cleared when full: about 200 bytes an entry (chunk str, bytes, dict
-# slot), so at most ~50 MB each whatever the corpus size.
+# Characters whose casefold holds a character of the other kind (a letter or digit vs not):
+# "İ" -> "i" + U+0307 (a combining dot, not a word character), U+0345 -> "ι", ... Only in a
+# text holding one of them can ``word_key`` on the whole text move a word boundary; the
+# list is recomputed over all of Unicode by a test.
+CASEFOLD_SPLITS_RE = re.compile("[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50\u1f52\u1f54"
+                                "\u1f56\u1fb6\u1fb7\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2-\u1fe4"
+                                "\u1fe6\u1fe7\u1ff6\u1ff7]")
+
+# Entries in the chunk memo below, cleared when full: about 200 bytes an entry (chunk str,
+# hash bytes, dict slot), so at most ~50 MB whatever the corpus size.
 _HASH_CACHE_MAX = 1 << 18
-_FOLDED_CHUNKS: dict[str, bytes] = {}  # chunk -> hashes of WORD_RE words of word_key(chunk)
-_RAW_CHUNKS: dict[str, bytes] = {}  # chunk -> _word_hash of each WORD_RE word of chunk
-
-
-def _chunked_hashes(text: str, memo: dict[str, bytes], hash_chunk) -> array:
-    """Per-chunk hashes concatenated, memoised across documents by whitespace-free chunk.
-
-    Exact: no word (``WORD_RE``) nor folding pattern contains whitespace, and casefold maps
-    every whitespace character to itself (checked over all of Unicode by a test), so
-    ``word_key`` and ``WORD_RE`` on the whole text give the concatenation of what they give
-    on each ``str.split()`` chunk. Each chunk's hashes are kept as the bytes of a uint32
-    array, so a text's hashes are one ``bytes.join`` (no Python loop over words).
-    """
-    chunks = text.split()
-    out = array("I")
-    try:
-        out.frombytes(b"".join(map(memo.__getitem__, chunks)))
-        return out
-    except KeyError:
-        pass
-    if len(memo) > _HASH_CACHE_MAX:
-        memo.clear()
-    parts = []  # not read back from the memo: another thread may clear it meanwhile
-    for c in chunks:
-        h = memo.get(c)
-        if h is None:
-            h = memo[c] = array("I", hash_chunk(c)).tobytes()
-        parts.append(h)
-    out.frombytes(b"".join(parts))
-    return out
-
-
-def _hash_folded_chunk(chunk: str) -> list[int]:
-    return [xxhash.xxh32_intdigest(w.encode()) for w in WORD_RE.findall(word_key(chunk))]
-
-
-def word_hashes(text: str) -> array:
-    """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text)."""
-    return _chunked_hashes(text, _FOLDED_CHUNKS, _hash_folded_chunk)
 
 
 def _word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word_key(word).encode())
 
 
-def _hash_raw_chunk(chunk: str) -> list[int]:
-    return [_word_hash(w) for w in WORD_RE.findall(chunk)]
+def _fold_each(words: list[str]) -> list[str]:
+    """``word_key`` of each word, from one ``word_key`` call on the words joined by spaces.
+
+    Exact: words hold no space, no folding pattern does, and casefold maps no character
+    to one (tested over all of Unicode), so the joined text folds word by word and keeps
+    its separators: one call instead of a dozen ``str.replace`` calls per word.
+    """
+    folded = word_key(" ".join(words)).split(" ")
+    return folded if len(folded) == len(words) else [word_key(w) for w in words]
+
+
+def _word_hash_table(words: list[str]) -> dict[str, int]:
+    """``_word_hash`` of each distinct word of ``words``."""
+    distinct = list(set(words))
+    return dict(zip(distinct, [xxhash.xxh32_intdigest(f.encode()) for f in _fold_each(distinct)]))
+
+
+# whitespace-free chunk -> uint32 bytes of the _word_hash of each of its WORD_RE words;
+# shared by the scanned-twice stage and the corpus files, which see the same chunks
+_CHUNK_HASHES: dict[str, bytes] = {}
+
+
+def _hash_chunks(chunks: list[str]) -> list[bytes]:
+    """The hash bytes of each of many whitespace-free chunks, each distinct word folded once.
+
+    For many chunks, one ``findall`` over the chunks joined by spaces gives every word, and
+    the word-character mask of the joined text says how many words start before each
+    chunk, so each chunk's bytes are a slice of one array (no regex call nor array per
+    chunk); for a few, numpy's per-call cost would outweigh that.
+    """
+    findall = WORD_RE.findall
+    if len(chunks) < 256:
+        words = [findall(c) for c in chunks]
+        lookup = _word_hash_table([w for ws in words for w in ws]).__getitem__
+        return [array("I", map(lookup, ws)).tobytes() for ws in words]
+    joined = " ".join(chunks)
+    words = findall(joined)
+    lookup = _word_hash_table(words).__getitem__
+    hashes = np.fromiter(map(lookup, words), dtype=np.uint32, count=len(words)).tobytes()
+    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    chunk_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    word_starts = _word_spans(joined)[:, 0]
+    offsets = (np.searchsorted(word_starts, chunk_starts) * 4).tolist()
+    offsets.append(len(hashes))
+    return [hashes[a:b] for a, b in zip(offsets, offsets[1:])]
+
+
+def _chunk_hash_bytes(text: str) -> bytes:
+    """uint32 bytes of ``_word_hash`` of each ``WORD_RE`` word of ``text``, memoised by chunk.
+
+    Exact: no word contains whitespace, so the words of the text are those of its
+    ``str.split()`` chunks in order. A text's hashes are one ``bytes.join`` of its chunks'
+    (no Python loop over words); the chunks not yet known are hashed in one batch.
+    """
+    chunks = text.split()
+    memo = _CHUNK_HASHES
+    try:
+        return b"".join(map(memo.__getitem__, chunks))
+    except KeyError:
+        pass
+    missing = list(set(chunks).difference(memo))
+    if len(memo) + len(missing) > _HASH_CACHE_MAX:
+        memo.clear()
+    memo.update(zip(missing, _hash_chunks(missing)))
+    try:
+        return b"".join(map(memo.__getitem__, chunks))
+    except KeyError:  # another thread cleared the memo meanwhile: hash this text on its own
+        distinct = list(set(chunks))
+        return b"".join(map(dict(zip(distinct, _hash_chunks(distinct))).__getitem__, chunks))
 
 
 def raw_word_hashes(text: str) -> array:
     """``_word_hash`` of each ``WORD_RE`` word of ``text`` (each word folded on its own)."""
-    return _chunked_hashes(text, _RAW_CHUNKS, _hash_raw_chunk)
+    return array("I", _chunk_hash_bytes(text))
+
+
+def word_hashes(text: str) -> array:
+    """32-bit hashes of the folded words of ``text``, in order (``word_key`` on the whole text).
+
+    Folding the whole text or each word on its own gives the same words unless a casefold
+    turns a word character into a non-word one or back (``CASEFOLD_SPLITS_RE``): no
+    folding pattern crosses a non-word character, and casefold maps character by
+    character. So this is ``raw_word_hashes`` (whose memo the scanned-twice stage has
+    filled for the same document) except in a text holding such a character.
+    """
+    if CASEFOLD_SPLITS_RE.search(text) is None:
+        return raw_word_hashes(text)
+    return array("I", [xxhash.xxh32_intdigest(w.encode()) for w in WORD_RE.findall(word_key(text))])
 
 
 @lru_cache(maxsize=1)
 def _stopword_hashes() -> frozenset[int]:
     from cleaners.frequencies import unigrams
 
-    words = sorted(unigrams().items(), key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
+    uni = unigrams()
+    # the STOPWORD_COUNT most frequent words (ties by word), as a sort of all 83k entries
+    # by (-count, word) would give them, sorting only those frequent enough to be among
+    # them (the first corpus document pays this inside the pipeline's timing)
+    least = sorted(uni.values(), reverse=True)[:STOPWORD_COUNT][-1:] or [0]
+    top = [(w, c) for w, c in uni.items() if c >= least[0]]
+    words = sorted(top, key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
     return frozenset(_word_hash(w) for w, _ in words)
 
 
@@ -282,11 +337,26 @@ def _gram_hashes(keys: np.ndarray, k: int) -> np.ndarray:
     return g
 
 
+@lru_cache(maxsize=1)
+def _bmp_word_chars() -> np.ndarray:
+    """For each BMP code point, does ``WORD_RE`` match it (``str.isalnum``; tested)."""
+    return np.frombuffer(bytes(map(str.isalnum, "".join(map(chr, range(0x10000))))), dtype=bool)
+
+
 def _word_spans(text: str) -> np.ndarray:
-    """``(start, end)`` of every ``WORD_RE`` word of ``text``, from one capturing split."""
-    pieces = WORD_PIECES_RE.split(text)  # gap, word, gap, ..., word, gap: 2n + 1 pieces
-    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
-    return np.stack([ends[0:-1:2], ends[1::2]], axis=1)
+    """``(start, end)`` of every ``WORD_RE`` word of ``text``, from a word-character mask.
+
+    ``WORD_RE`` is a run of characters that are ``str.isalnum()``, so word edges are where
+    that mask changes: a few numpy passes over the code points instead of a regex split
+    into millions of strings.
+    """
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    is_word = _bmp_word_chars()[np.minimum(cps, 0xFFFF)]  # a copy: astral ones set below
+    astral = np.flatnonzero(cps > 0xFFFF)
+    if len(astral):
+        is_word[astral] = [chr(c).isalnum() for c in cps[astral].tolist()]
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.stack([np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)], axis=1)
 
 
 def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
@@ -298,11 +368,11 @@ def find_repeats(text: str, *, min_words: int = 40, anchor_words: int = 8,
     (one sort, no pairwise scan); a pair within ``max_lag_words`` is extended
     both ways, and windows inside a found run are skipped.
     """
-    hashes = raw_word_hashes(text)
+    hashes = np.frombuffer(_chunk_hash_bytes(text), dtype=np.uint32)
     n, k = len(hashes), anchor_words
     if n < max(min_words, k) * 2:
         return []
-    keys_np = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64)
+    keys_np = hashes.astype(np.uint64)
     grams = _gram_hashes(keys_np, k)
     order = np.argsort(grams, kind="stable")
     same = grams[order[1:]] == grams[order[:-1]]

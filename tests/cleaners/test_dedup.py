@@ -230,7 +230,7 @@ def test_corpus_run_does_not_import_datasketch():
 
 
 def test_whitespace_is_its_own_casefold_and_never_a_word():
-    """What makes hashing whitespace-separated chunks one by one exact (dedup._chunked_hashes)."""
+    """What makes hashing whitespace-separated chunks one by one exact (dedup._chunk_hash_bytes)."""
     import sys
 
     from cleaners.dedup import WORD_RE
@@ -240,17 +240,97 @@ def test_whitespace_is_its_own_casefold_and_never_a_word():
     assert "a".join(spaces).split() == ["a"] * (len(spaces) - 1)
 
 
+def test_casefold_splits_are_exactly_the_characters_that_change_word_kind():
+    """What makes ``word_hashes`` (fold the whole text) equal ``raw_word_hashes`` (fold each
+    word) on a text without ``CASEFOLD_SPLITS_RE``: every other character folds to a non-empty
+    string of characters of its own kind (word character or not)."""
+    import sys
+
+    from cleaners.dedup import CASEFOLD_SPLITS_RE
+
+    changes_kind = {chr(i) for i in range(sys.maxunicode + 1)
+                    if not chr(i).casefold()
+                    or any(x.isalnum() != chr(i).isalnum() for x in chr(i).casefold())}
+    listed = {chr(i) for i in range(sys.maxunicode + 1) if CASEFOLD_SPLITS_RE.match(chr(i))}
+    assert listed == changes_kind
+    # every folding pattern is letters and digits only: it never crosses a word boundary
+    assert all((a + b).isascii() and (a + b).isalnum() for a, b in dedup.OCR_SKELETON + (("rn", "m"),))
+
+
+def test_word_character_table_is_word_re():
+    """``_word_spans`` reads word edges from ``str.isalnum``: the same characters as WORD_RE."""
+    import sys
+
+    from cleaners.dedup import WORD_RE, _bmp_word_chars
+
+    table = _bmp_word_chars()
+    assert all(bool(WORD_RE.fullmatch(chr(i))) == bool(table[i]) for i in range(0x10000))
+    assert all(bool(WORD_RE.fullmatch(chr(i))) == chr(i).isalnum() for i in range(0x10000, sys.maxunicode + 1))
+
+
 TRICKY = ["İstanbul straße ﬁnal rnodern clean", "a\u0345b _under_score_ x_1 ŉ ΣΑΣ", "U.S.S.R. well-known “quoted”—dash",
-          "\u2028line\u00a0sep\u3000wide 1.5 0l5", "", "   ", "l\u0130I i\u0307 \u1e9e ǰ ǅ"]
+          "\u2028line\u00a0sep\u3000wide 1.5 0l5", "", "   ", "l\u0130I i\u0307 \u1e9e ǰ ǅ",
+          "astral \U0001d400\U0001d401 \U0001f600x\U0001f600 \ud800lone surrogate"]
+
+
+def _definitions(text):
+    import xxhash
+
+    from cleaners.dedup import WORD_RE, _word_hash, word_key
+
+    return ([xxhash.xxh32_intdigest(w.encode("utf-8", "surrogatepass")) for w in WORD_RE.findall(word_key(text))],
+            [_word_hash(w) for w in WORD_RE.findall(text)],
+            [[m.start(), m.end()] for m in WORD_RE.finditer(text)])
+
+
+def _check_hashes(text):
+    from cleaners.dedup import _word_spans, raw_word_hashes, word_hashes
+
+    folded, raw, spans = _definitions(text)
+    for _ in range(2):  # cold and memoised
+        assert word_hashes(text).tolist() == folded
+        assert raw_word_hashes(text).tolist() == raw
+    assert _word_spans(text).tolist() == spans
 
 
 @pytest.mark.parametrize("text", TRICKY)
-def test_chunked_hashes_equal_whole_text_definition(text):
-    import xxhash
+def test_hashes_and_spans_equal_their_definitions(text):
+    _check_hashes(text)
 
-    from cleaners.dedup import WORD_RE, _word_hash, raw_word_hashes, word_hashes, word_key
 
-    for _ in range(2):  # cold and memoised
-        assert word_hashes(text).tolist() == [xxhash.xxh32_intdigest(w.encode())
-                                              for w in WORD_RE.findall(word_key(text))]
-        assert raw_word_hashes(text).tolist() == [_word_hash(w) for w in WORD_RE.findall(text)]
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.text(min_size=0, max_size=12), max_size=400),
+       seps=st.lists(st.sampled_from([" ", "\n", "  ", "\t", " \u00a0", "\n\n"]), min_size=1, max_size=5))
+def test_hashes_equal_their_definitions_on_any_text(words, seps):
+    """Arbitrary Unicode words, many of them: the batched chunk path (256 chunks or more) too."""
+    dedup._CHUNK_HASHES.clear()
+    _check_hashes("".join(w + seps[i % len(seps)] for i, w in enumerate(words)))
+
+
+def test_batched_chunk_hashes_equal_one_by_one():
+    from cleaners.dedup import _hash_chunks
+
+    chunks = [f"w{i}’s-x{i % 7}" for i in range(300)] + ["—", "İx", "a\u0345b", "\U0001d400y"] * 3
+    assert _hash_chunks(chunks) == [b"".join(_hash_chunks([c])) for c in chunks]
+
+
+def test_casefold_never_makes_a_space():
+    """What makes folding many words joined by spaces exact (dedup._fold_each)."""
+    import sys
+
+    assert not [i for i in range(sys.maxunicode + 1) if i != 32 and " " in chr(i).casefold()]
+
+
+def test_words_folded_together_hash_as_one_by_one():
+    from cleaners.dedup import _word_hash, _word_hash_table
+
+    words = ["İstanbul", "rnodern", "Straße", "ﬁnal", "x\u0345", "ǅ", "0l5", "Stalin’s", "Stalin’s"]
+    assert _word_hash_table(words) == {w: _word_hash(w) for w in words}
+
+
+def test_stopwords_are_the_most_frequent_words():
+    from cleaners.dedup import STOPWORD_COUNT, _stopword_hashes, _word_hash
+    from cleaners.frequencies import unigrams
+
+    top = sorted(unigrams().items(), key=lambda kv: (-kv[1], kv[0]))[:STOPWORD_COUNT]
+    assert _stopword_hashes() == frozenset(_word_hash(w) for w, _ in top)
