@@ -27,6 +27,7 @@ import bisect
 import math
 import re
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,30 @@ def _hyphen_fragment(line: str, t: Token) -> bool:
     return len(before) == 3 and before[1:] == "- " and before[0].isalpha()
 
 
+def _hyphen_break_bounds(line: str) -> tuple[set[int], set[int]]:
+    """Where :func:`_hyphen_fragment` holds, from the line's few hyphens: token ends
+    just before a breaking hyphen, token starts just after ``<letter>- ``.
+
+    >>> _hyphen_break_bounds("biog- raphy, well-known, end-")
+    ({4, 28}, {6})
+    """
+    ends: set[int] = set()
+    starts: set[int] = set()
+    n = len(line)
+    p = line.find("-")
+    while p != -1:
+        if p + 1 == n or line[p + 1].isspace():
+            ends.add(p)
+        if p >= 1 and line[p + 1:p + 2] == " " and line[p - 1].isalpha():
+            starts.add(p + 2)
+        p = line.find("-", p + 1)
+    return ends, starts
+
+
 _OPEN_QUOTES = frozenset("“‘«\"'„")
+_OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
+_NO_POSITIONS: frozenset[int] = frozenset()
+_UNSEEN = object()  # marks a form whose probability is not cached yet
 _CLOSE_QUOTES = frozenset("”’»\"'“")
 
 
@@ -191,18 +215,38 @@ def _foreign_lang(key: str, english_logp: float | None, languages: tuple[str, ..
 def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> None:
     """Leave alone runs of two or more words typical of one other language."""
     n = len(tokens)
-    langs = [None] * n
+    # only the tokens at or next to a suspicious or confusable one are looked up
+    looked: set[int] = set()
     for i in range(n):
-        if suspicious[i] or confusable[i] or (i and (suspicious[i - 1] or confusable[i - 1])) or \
-                (i + 1 < n and (suspicious[i + 1] or confusable[i + 1])):
-            langs[i] = _foreign_lang(tokens[i].key, logps[i], languages)
-    for i in range(n):
-        if langs[i] is None:
-            continue
-        near = [j for j in (i - 1, i + 1) if 0 <= j < n and langs[j] == langs[i]]
-        if near:
+        if suspicious[i] or confusable[i]:
+            looked.update((i - 1, i, i + 1))
+    langs: dict[int, str] = {}
+    for i in sorted(looked):
+        if 0 <= i < n:
+            lang = _foreign_lang(tokens[i].key, logps[i], languages)
+            if lang is not None:
+                langs[i] = lang
+    for i, lang in langs.items():
+        if langs.get(i - 1) == lang or langs.get(i + 1) == lang:
             suspicious[i] = confusable[i] = False
             skip[i] = True
+
+
+def _join_sites(line: str, tokens: list[Token], suspicious: list[bool], fragment: list[bool]) -> list[int]:
+    """Indices ``i`` where tokens ``i`` and ``i + 1`` may be one word split in two: next to a
+    suspicious token, after a hyphen fragment, or around a stray glyph (``T!ie``), in order."""
+    n = len(tokens)
+    sites = set()
+    for i in range(n):
+        if suspicious[i]:
+            sites.update((i - 1, i))
+        elif fragment[i]:
+            sites.add(i)
+    if _GLYPH_RE.search(line):
+        for i in range(n - 1):
+            if tokens[i + 1].start - tokens[i].end == 1 and line[tokens[i].end] in GLYPHS:
+                sites.add(i)
+    return sorted(i for i in sites if 0 <= i < n - 1)
 
 
 def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) -> bool:
@@ -258,20 +302,16 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     findall = WORD_RE.findall
     pos = 0
     prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
+    lookup = verdicts.get
     for line in text.split("\n"):
         words = findall(line)
         stats["tokens"] += len(words)
-        hit = False
-        for wd in words:
-            v = verdicts.get(wd)
-            if v is None:
-                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
-            if v >= SUSPICIOUS:
-                hit = True
-                break
-        if hit:
+        forms = list(map(lookup, words))
+        if None in forms:
+            _classify_missing(words, forms, verdicts, lm, protected, opts)
+        if forms and max(forms) >= SUSPICIOUS:
             stats["lines_examined"] += 1
-            _repair_line(text, pos, line, lm, opts, protected, patterns, verdicts, edits, flags, stats,
+            _repair_line(text, pos, line, lm, opts, patterns, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
                          starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)))
         stripped = line.strip()
@@ -284,6 +324,20 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
+
+
+def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
+                      lm: LanguageModel, protected: frozenset[str], opts: dict) -> None:
+    """Fill the verdicts of the forms of ``words`` seen for the first time (in place)."""
+    for j, v in enumerate(forms):
+        if v is None:
+            wd = words[j]
+            v = verdicts.get(wd)
+            if v is None:
+                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
+            forms[j] = v
+
+
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
@@ -313,11 +367,12 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     return KNOWN
 
 
-def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, protected,
-                 patterns, verdicts: dict[str, int], edits: list[Edit], flags: list[Flag],
+def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
+                 forms: list[int], edits: list[Edit], flags: list[Flag],
                  stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True) -> None:
     """Judge every token of one line; append Edits and Flags (offsets in ``text``).
 
+    ``forms``: the verdict of each token's form (SKIP, KNOWN, ...), in token order.
     ``after_hyphen``: the previous line ended in a word and a hyphen, so this
     line's first word is the rest of a broken word (``per-`` / ``secuted``).
     ``starts_sentence``: whether the previous line ended a sentence.
@@ -329,16 +384,18 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     span_starts = [s for s, _ in spans]
 
     keys = [t.key for t in tokens]
-    has_hyphen = "-" in line
+    # the few places where a token may be half of a broken word or a quoted term,
+    # found once per line rather than looked for at every token
+    frag_ends, frag_starts = _hyphen_break_bounds(line) if "-" in line else (_NO_POSITIONS, _NO_POSITIONS)
+    after_quote = {m.end() for m in _OPEN_QUOTE_RE.finditer(line)}
     skip = [False] * n
     suspicious = [False] * n
     confusable = [False] * n
     fragment = [False] * n
     logps: list[float | None] = [None] * n
+    logp_cache = lm.logp_cache
     for i, t in enumerate(tokens):
-        v = verdicts.get(t.text)
-        if v is None:
-            v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts)
+        v = forms[i]
         if v == NUMBER:
             skip[i] = True
             if not spans or not any(a < t.end and t.start < b for a, b in spans):
@@ -352,10 +409,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if v == SKIP:
             skip[i] = True
             continue
-        if (has_hyphen and _hyphen_fragment(line, t)) or (i == 0 and after_hyphen):
+        if t.end in frag_ends or t.start in frag_starts or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True
             continue
-        if _quoted_term(line, t):
+        if t.start in after_quote and _quoted_term(line, t):
             skip[i] = True
             continue
         if spans:
@@ -363,15 +420,16 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
                 skip[i] = True
                 continue
-        logps[i] = lm.logp(t.key)
+        lp = logp_cache.get(t.key, _UNSEEN)
+        logps[i] = lm.logp(t.key) if lp is _UNSEEN else lp
         suspicious[i] = v == SUSPICIOUS
         confusable[i] = v == CONFUSABLE
 
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
     # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
-    for i in range(n):
-        if suspicious[i] and case_pattern(tokens[i].text) == "title":
+    for i in [i for i in range(n) if suspicious[i]]:
+        if case_pattern(tokens[i].text) == "title":
             for j in (i - 1, i + 1):
                 if not (0 <= j < n) or tokens[max(i, j)].left_break or fragment[j]:
                     continue
@@ -386,11 +444,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]))
     # a confusable real word (lo, Thai) counts as half a sign of damage
     # (a rare form of the general list, like "tittered", only a quarter)
-    weight = [(1.0 if lp is None else 0.25) if s else 0.5 if c else 0.0
-              for s, c, lp in zip(suspicious, confusable, logps)]
-    prefix = [0.0]
-    for x in weight:
-        prefix.append(prefix[-1] + x)
+    weight = [0.0] * n
+    for i in range(n):
+        if suspicious[i]:
+            weight[i] = 1.0 if logps[i] is None else 0.25
+        elif confusable[i]:
+            weight[i] = 0.5
+    prefix = list(accumulate(weight, initial=0.0))  # the same left-to-right float sums
 
     def density(i: int) -> float:
         """Share of the other tokens within ``w`` that are suspicious."""
@@ -420,10 +480,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     cand_cache = lm.candidate_cache
     joined: set[int] = set()
     if opts["join"]:
-        for i in range(n - 1):
-            if not (suspicious[i] or suspicious[i + 1] or fragment[i] or (
-                    tokens[i + 1].start - tokens[i].end == 1 and line[tokens[i].end] in GLYPHS)):
-                continue
+        for i in _join_sites(line, tokens, suspicious, fragment):
             if i - 1 in decisions and decisions[i - 1].apply:
                 continue
             d = _judge_join(line, tokens, i, lm, opts, suspicious, fragment, skip, context,
@@ -615,6 +672,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
 
 
 GLYPHS = frozenset("!|;:)(")
+_GLYPH_RE = re.compile("[!|;:)(]")
 GLYPH_COST = 0.6
 
 

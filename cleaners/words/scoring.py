@@ -52,7 +52,7 @@ class LanguageModel:
         self.vocab = candidate_vocabulary(unigrams, candidate_min_prob)
         self.oov_logp = oov_logp
         self.name_logp = name_logp
-        self._logp_cache: dict[str, float | None] = {}
+        self.logp_cache: dict[str, float | None] = {}
         # per-process caches keyed by surface form (the options that shape
         # candidates are part of the key under which this model is cached)
         self.candidate_cache: dict[str, list] = {}
@@ -129,7 +129,7 @@ class LanguageModel:
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""
-        cache = self._logp_cache
+        cache = self.logp_cache
         if key in cache:
             return cache[key]
         p = max(self.uni.get(key, 0.0), self.lex.prob(key))

@@ -48,13 +48,19 @@ def tokenize(text: str) -> list[Token]:
     ['lhal', 'ihe', 'man', 'of', 'war’s', '1913']
     """
     out: list[Token] = []
-    prev_end = 0
+    append = out.append
+    prev_end = -1
     for m in WORD_RE.finditer(text):
         s, e = m.span()
-        gap = text[prev_end:s]
-        brk = not out or (gap != " " and ("\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap))))
         w = m.group()
-        out.append(Token(s, e, w, w.lower().replace("’", "'"), brk))
+        if prev_end < 0:
+            brk = True
+        else:
+            gap = text[prev_end:s]
+            # only blanks within the line keep the context (hot loop: no regex per token;
+            # ``str.isspace`` and the regex ``\s`` agree on every code point)
+            brk = gap != " " and bool(gap) and ("\n" in gap or not gap.isspace())
+        append(Token(s, e, w, w.lower().replace("’", "'"), brk))
         prev_end = e
     return out
 
