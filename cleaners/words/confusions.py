@@ -190,6 +190,22 @@ def skeleton(word: str) -> str:
     return w.translate(_CLASS_OF)
 
 
+def skeletons(words: list[str]) -> list[str]:
+    """:func:`skeleton` of many words at once (one pass over their joined text: no
+    fold or class spans a line break, and lowercasing is per character).
+
+    >>> skeletons(["that", "rnodern", "lhal"]) == [skeleton(w) for w in ("that", "rnodern", "lhal")]
+    True
+    """
+    if any("\n" in w for w in words):
+        return [skeleton(w) for w in words]
+    text = "\n".join(words).lower()
+    for a, b in _GROUP_FOLDS:
+        text = text.replace(a, b)
+    out = text.translate(_CLASS_OF).split("\n")
+    return out if len(out) == len(words) else [skeleton(w) for w in words]
+
+
 def token_skeletons(surface: str) -> set[str]:
     """Skeletons of a token, including readings of its capitals as other letters.
 

@@ -130,6 +130,7 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     opts = _options(options)
     lm = language_model(lexicon if lexicon is not None else empty_lexicon(), opts)
     lm.one_edit("warm")
+    lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_lists(tuple(opts["foreign_languages"]))
     return lm

@@ -13,8 +13,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from cleaners.words.confusions import channel_cost, length_skeletons, skeleton, sub_cost, token_skeletons
+from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
+                                       token_skeletons)
+from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon, char_ops
@@ -74,6 +77,13 @@ class LanguageModel:
         self.corpus_deletes = {d: tuple(v) for d, v in tmp.items()}
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
+        self._candidate_min_prob = candidate_min_prob
+        # every trusted corpus form by skeleton (general-list words included): with the
+        # frequent general words, all the twins that can pass a frequency bar
+        tmp = {}
+        for k in lexicon.counts:
+            tmp.setdefault(skeleton(k), []).append(k)
+        self.lexicon_index = {sk: tuple(v) for sk, v in tmp.items()}
         # this corpus's misreadings: learned cost = -log10(share of the votes)
         # In clean context a misreading's learned cost is its rate per LEARNED_VOTE_TOKENS
         # tokens, not its share of the votes: a cleaner corpus (fewer votes for every
@@ -125,6 +135,18 @@ class LanguageModel:
         for sk in sks:
             out.update(gi.get(sk, ()))
             out.update(ci.get(sk, ()))
+        return out
+
+    def common_twins(self, surface: str, min_prob: float) -> set[str]:
+        """A superset of the words of :meth:`same_skeleton` (``length_changes=False``)
+        whose :meth:`logp` can reach ``log10(min_prob)``: the general list's words at
+        least half that common, and every trusted corpus form (far fewer to look at)."""
+        common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
+        li = self.lexicon_index
+        out: set[str] = set()
+        for sk in token_skeletons(surface):
+            out.update(common.get(sk, ()))
+            out.update(li.get(sk, ()))
         return out
 
     def logp(self, key: str) -> float | None:
@@ -215,9 +237,18 @@ def _deletes(word: str) -> set[str]:
 
 
 @lru_cache(maxsize=2)
-def delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+def delete_index(unigrams: str, min_prob: float) -> PostingIndex:
     """Symmetric-delete index (SymSpell's idea, distance 1) of the general list's
-    alphabetic words of 4+ letters: each word and each one-letter deletion -> words."""
+    alphabetic words of 4+ letters: each word and each one-letter deletion -> words.
+
+    Built once per machine and mapped from the disk cache (see :mod:`cleaners.words.diskindex`):
+    as a dict it took seconds to build and ~120 MB in every process."""
+    identity = {"index": "deletes", "unigrams": unigrams, "min_prob": repr(min_prob),
+                "data": resource_identity(unigrams), "code": _INDEX_CODE_DIGEST}
+    return cached_index("deletes", identity, lambda: _delete_mapping(unigrams, min_prob))
+
+
+def _delete_mapping(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     tmp: dict[str, list[str]] = {}
     probs = unigram_probs(unigrams)
     for w in sorted(candidate_vocabulary(unigrams, min_prob)):
@@ -229,11 +260,44 @@ def delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     return {d: tuple(v) for d, v in tmp.items()}
 
 
+def resource_identity(unigrams: str) -> str:
+    """The installed data behind a unigram resource (its package and version)."""
+    from importlib.metadata import version
+
+    package = "wordfreq" if unigrams.startswith("wordfreq") else "symspellpy"
+    return f"{package}=={version(package)}"
+
+
+# the code that decides an index's content: any change to it rebuilds the cached indexes
+_INDEX_CODE_DIGEST = code_digest(*(Path(__file__).parent / f for f in (
+    "scoring.py", "confusions.py", "language.py", "diskindex.py")),
+    Path(__file__).parent.parent / "frequencies.py")
+
+
 @lru_cache(maxsize=4)
 def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
-    """skeleton -> general-list words with that skeleton (built once per process)."""
+    """skeleton -> general-list words with that skeleton (once per process, from the disk
+    cache: a dict, as lookups are frequent; loading takes ~0.1 s, building ~0.9 s)."""
+    identity = {"index": "skeletons", "unigrams": unigrams, "min_prob": repr(min_prob),
+                "data": resource_identity(unigrams), "code": _INDEX_CODE_DIGEST}
+    return cached_mapping("skeletons", identity, lambda: _skeleton_mapping(unigrams, min_prob))
+
+
+def _skeleton_mapping(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    words = sorted(candidate_vocabulary(unigrams, min_prob))
     tmp: dict[str, list[str]] = {}
-    for w in candidate_vocabulary(unigrams, min_prob):
+    for sk, w in zip(skeletons(words), words):  # in sorted order: no sort per skeleton
+        tmp.setdefault(sk, []).append(w)
+    return {sk: tuple(v) for sk, v in tmp.items()}
+
+
+@lru_cache(maxsize=4)
+def frequent_skeleton_index(unigrams: str, candidate_min_prob: float, min_prob: float
+                            ) -> dict[str, tuple[str, ...]]:
+    """skeleton -> the words of :func:`skeleton_index` at least ``min_prob`` common (small)."""
+    vocab = candidate_vocabulary(unigrams, candidate_min_prob)
+    tmp: dict[str, list[str]] = {}
+    for w in [w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w in vocab]:
         tmp.setdefault(skeleton(w), []).append(w)
     return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
 
@@ -367,7 +431,8 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     if lp is None:
         return False
     bar = max(lp + math.log10(ratio), math.log10(min_prob))
-    for k in lm.same_skeleton(surface):
+    # a twin must be at least min_prob common: only such words are looked at
+    for k in lm.common_twins(surface, min_prob):
         if k != key:
             lk = lm.logp(k)
             if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:

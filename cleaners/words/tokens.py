@@ -122,7 +122,7 @@ def misread_number(word: str) -> str | None:
     >>> misread_number("188i"), misread_number("19l3"), misread_number("l9l3"), misread_number("19th")
     ('1881', '1913', None, None)
     """
-    if len(word) < 3:
+    if len(word) < 3 or word.isalpha():  # most words: no digit at all
         return None
     digits = sum(c.isdigit() for c in word)
     others = len(word) - digits

@@ -1,0 +1,211 @@
+"""Read-only word indexes (key -> words) stored as flat arrays, cached on disk and mmap-ed.
+
+A general-list index (every one-letter deletion of 250k words -> the words) is
+slow to build (seconds) and, as a dict of tuples, costs ~100 MB in every
+worker process. Stored as sorted 64-bit key hashes with offsets into a posting
+array, it loads in milliseconds, takes ~20 MB, and the pages are shared by
+every process that maps the same file.
+
+The cache is invisible in outputs: a lookup compares the key's bytes, so it
+returns exactly the words the dict would (hash collisions included). Entries
+are keyed by a digest of the data's identity and of this code, written to a
+temporary directory and renamed into place (atomic; when two processes build
+the same entry at once, one rename wins and the other process uses it). When
+no cache directory is writable the index is built in memory, same class.
+Cache directory: ``$SCANCLEAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/scanclean``,
+else ``~/.cache/scanclean``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import marshal
+import mmap
+import os
+import shutil
+import sys
+import tempfile
+from array import array
+from itertools import accumulate
+from pathlib import Path
+from typing import Callable, Iterable
+
+import xxhash
+
+FORMAT = "posting-index-2"
+CACHE_ENV = "SCANCLEAN_CACHE_DIR"
+# name -> item type of each array (memoryview/array codes; native byte order, recorded in meta)
+_ARRAYS = {"hashes": "Q", "starts": "q", "postings": "i", "key_offsets": "q", "word_offsets": "q"}
+_BLOBS = ("keys", "words")
+
+
+def _hash(b: bytes) -> int:
+    return xxhash.xxh3_64_intdigest(b)
+
+
+class PostingIndex:
+    """``key -> tuple of words`` with dict-like :meth:`get` and :meth:`union`.
+
+    Arrays are typed memoryviews (of a mapped file or of an in-memory array):
+    element access and ``bisect`` on them cost no more than on a list.
+
+    >>> ix = PostingIndex.from_mapping({"tt": ("it", "to"), "the": ("the",)})
+    >>> ix.get("tt"), ix.get("xx"), sorted(ix.union(["tt", "the", "zz"]))
+    (('it', 'to'), (), ['it', 'the', 'to'])
+    """
+
+    def __init__(self, arrays: dict[str, memoryview], blobs: dict[str, bytes | mmap.mmap]):
+        self.hashes = arrays["hashes"]  # sorted key hashes (ties: by key bytes)
+        self.starts = arrays["starts"]  # len(hashes) + 1: each key's slice of postings
+        self.postings = arrays["postings"]  # word ids
+        self.key_offsets = arrays["key_offsets"]  # len(hashes) + 1, into keys
+        self.word_offsets = arrays["word_offsets"]  # number of words + 1, into words
+        self.keys = blobs["keys"]  # UTF-8 keys, concatenated in hash order
+        self.words = blobs["words"]  # UTF-8 words, concatenated in id (sorted) order
+        self._n = len(self.hashes)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def get(self, key: str, default=()) -> tuple[str, ...]:
+        b = key.encode("utf-8")
+        h = _hash(b)
+        hashes, ko, blob = self.hashes, self.key_offsets, self.keys
+        i = bisect.bisect_left(hashes, h)
+        # the key's own bytes decide: a hash shared with another key is never mistaken for it
+        while i < self._n and hashes[i] == h:
+            if blob[ko[i]:ko[i + 1]] == b:
+                wo, words = self.word_offsets, self.words
+                return tuple(words[wo[w]:wo[w + 1]].decode("utf-8")
+                             for w in self.postings[self.starts[i]:self.starts[i + 1]])
+            i += 1
+        return default
+
+    def union(self, keys: Iterable[str]) -> set[str]:
+        """The words of all ``keys``."""
+        out: set[str] = set()
+        get = self.get
+        for k in keys:
+            out.update(get(k))
+        return out
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, Iterable[str]]) -> "PostingIndex":
+        """Build from ``key -> words`` (each key's words keep their order)."""
+        words = sorted({w for ws in mapping.values() for w in ws})
+        word_id = {w: i for i, w in enumerate(words)}
+        values = list(mapping.values())
+        encoded = [k.encode("utf-8") for k in mapping]
+        hashes = list(map(_hash, encoded))
+        order = sorted(range(len(encoded)), key=list(zip(hashes, encoded)).__getitem__)
+        word_bytes = [w.encode("utf-8") for w in words]
+        arrays = {
+            "hashes": array("Q", [hashes[i] for i in order]),
+            "starts": array("q", accumulate((len(values[i]) for i in order), initial=0)),
+            "postings": array("i", [word_id[w] for i in order for w in values[i]]),
+            "key_offsets": array("q", accumulate((len(encoded[i]) for i in order), initial=0)),
+            "word_offsets": array("q", accumulate(map(len, word_bytes), initial=0)),
+        }
+        blobs = {"keys": b"".join([encoded[i] for i in order]), "words": b"".join(word_bytes)}
+        return cls({name: memoryview(a) for name, a in arrays.items()}, blobs)
+
+    def save(self, folder: Path) -> None:
+        for name in _ARRAYS:
+            (folder / f"{name}.bin").write_bytes(getattr(self, name).tobytes())
+        for name in _BLOBS:
+            (folder / f"{name}.bin").write_bytes(bytes(getattr(self, name)))
+        (folder / "meta.json").write_text(json.dumps(
+            {"format": FORMAT, "byteorder": sys.byteorder, "keys": self._n}))
+
+    @classmethod
+    def load(cls, folder: Path) -> "PostingIndex":
+        """Map a saved index (read-only; its pages are shared between processes)."""
+        meta = json.loads((folder / "meta.json").read_text())
+        if meta.get("format") != FORMAT or meta.get("byteorder") != sys.byteorder:
+            raise ValueError(f"{folder}: not a {FORMAT} index of this machine")
+        maps = {name: _map(folder / f"{name}.bin") for name in (*_ARRAYS, *_BLOBS)}
+        arrays = {name: memoryview(maps[name]).cast(code) for name, code in _ARRAYS.items()}
+        index = cls(arrays, {name: maps[name] for name in _BLOBS})
+        if len(index.starts) != index._n + 1 or index._n != meta["keys"]:
+            raise ValueError(f"{folder}: truncated index")
+        return index
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def cache_root() -> Path:
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "scanclean"
+
+
+def code_digest(*sources: str | Path) -> str:
+    """Digest of source files: any change to the code that builds an index invalidates it."""
+    h = hashlib.sha256(FORMAT.encode())
+    for s in sources:
+        h.update(Path(s).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached_index(name: str, identity: dict, build: Callable[[], dict[str, Iterable[str]]]
+                 ) -> PostingIndex:
+    """The index ``name`` for ``identity`` (data and code digests): mapped from the cache
+    when present, else built with ``build()``, saved (atomically) and mapped."""
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
+    root = cache_root()
+    final = root / f"{name}-{digest}"
+    if (final / "meta.json").exists():
+        try:
+            return PostingIndex.load(final)
+        except (OSError, ValueError):
+            pass  # unreadable: rebuild below
+    index = PostingIndex.from_mapping(build())
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    except OSError:
+        return index  # no writable cache: keep the in-memory index
+    try:
+        index.save(tmp)
+        os.rename(tmp, final)  # atomic; fails if another process got there first
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        return PostingIndex.load(final)
+    except (OSError, ValueError):
+        return index
+
+
+def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tuple[str, ...]]]
+                   ) -> dict[str, tuple[str, ...]]:
+    """A ``str -> tuple of str`` dict for ``identity``, loaded from the cache (``marshal``: core
+    types only, ~8x faster than building a large index) when present, else built and saved."""
+    identity = {**identity, "python": sys.version, "format": "marshal-1"}
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
+    root = cache_root()
+    final = root / f"{name}-{digest}.marshal"
+    try:
+        out = marshal.loads(final.read_bytes())
+        if isinstance(out, dict):
+            return out
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # absent or unreadable: rebuild
+    out = build()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=root)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps(out))
+        os.replace(tmp, final)  # atomic: readers see the old file or the whole new one
+    except OSError:
+        pass  # no writable cache: the built dict serves this process
+    return out
