@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
+from functools import lru_cache, partial
+from itertools import accumulate, chain
 
 # letters and digits, with inner apostrophes (don't, Stalin’s)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -23,8 +24,9 @@ CONFUSABLE_DIGITS = frozenset("015")
 SEPARATOR_BREAK_RE = re.compile(r"[^\s]")  # any non-space between words breaks the context
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word token (a named tuple: built in bulk at C speed, fields read as fast as slots)."""
+
     start: int
     end: int
     text: str
@@ -41,28 +43,29 @@ def normalise_key(word: str) -> str:
     return word.lower().replace("’", "'")
 
 
+_new_token = partial(tuple.__new__, Token)  # Token(*fields) without a Python-level call
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` with offsets.
 
     >>> [t.text for t in tokenize("lhal ihe man-of-war’s 1913.")]
     ['lhal', 'ihe', 'man', 'of', 'war’s', '1913']
     """
-    out: list[Token] = []
-    append = out.append
-    prev_end = -1
-    for m in WORD_RE.finditer(text):
-        s, e = m.span()
-        w = m.group()
-        if prev_end < 0:
-            brk = True
-        else:
-            gap = text[prev_end:s]
-            # only blanks within the line keep the context (hot loop: no regex per token;
-            # ``str.isspace`` and the regex ``\s`` agree on every code point)
-            brk = gap != " " and bool(gap) and ("\n" in gap or not gap.isspace())
-        append(Token(s, e, w, w.lower().replace("’", "'"), brk))
-        prev_end = e
-    return out
+    words = WORD_RE.findall(text)
+    if not words:
+        return []
+    # whole-text passes instead of a Python step per match: the gaps between words
+    # (re.split without groups) give every offset by running sums of lengths
+    gaps = WORD_RE.split(text)
+    bounds = list(accumulate(chain.from_iterable(zip(map(len, gaps), map(len, words)))))
+    starts, ends = bounds[0::2], bounds[1::2]
+    keys = [w.lower().replace("’", "'") for w in words]
+    # only blanks within the line keep the context (``str.isspace`` and the regex
+    # ``\s`` agree on every code point)
+    breaks = [True]
+    breaks += [gap != " " and bool(gap) and ("\n" in gap or not gap.isspace()) for gap in gaps[1:len(words)]]
+    return list(map(_new_token, zip(starts, ends, words, keys, breaks)))
 
 
 @lru_cache(maxsize=200_000)
