@@ -35,7 +35,7 @@ from cleaners.document import Edit, Flag, StageResult
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
-from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
+from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans, tokenize)
 
 STAGE = "words"
@@ -213,14 +213,15 @@ def _foreign_lang(key: str, english_logp: float | None, languages: tuple[str, ..
     return None
 
 
-def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> None:
-    """Leave alone runs of two or more words typical of one other language."""
+def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked: list[int]) -> None:
+    """Leave alone runs of two or more words typical of one other language.
+
+    ``marked``: the indices of the suspicious or confusable tokens."""
     n = len(tokens)
     # only the tokens at or next to a suspicious or confusable one are looked up
     looked: set[int] = set()
-    for i in range(n):
-        if suspicious[i] or confusable[i]:
-            looked.update((i - 1, i, i + 1))
+    for i in marked:
+        looked.update((i - 1, i, i + 1))
     langs: dict[int, str] = {}
     for i in sorted(looked):
         if 0 <= i < n:
@@ -233,21 +234,63 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> Non
             skip[i] = True
 
 
-def _join_sites(line: str, tokens: list[Token], suspicious: list[bool], fragment: list[bool]) -> list[int]:
+def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
     """Indices ``i`` where tokens ``i`` and ``i + 1`` may be one word split in two: next to a
-    suspicious token, after a hyphen fragment, or around a stray glyph (``T!ie``), in order."""
+    suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), or around
+    a stray glyph (``T!ie``), in order."""
     n = len(tokens)
     sites = set()
-    for i in range(n):
-        if suspicious[i]:
-            sites.update((i - 1, i))
-        elif fragment[i]:
-            sites.add(i)
+    for i in suspicious_at:
+        sites.update((i - 1, i))
+    sites.update(fragments)
     if _GLYPH_RE.search(line):
-        for i in range(n - 1):
-            if tokens[i + 1].start - tokens[i].end == 1 and line[tokens[i].end] in GLYPHS:
+        starts, ends = tokens.starts, tokens.ends
+        for m in _GLYPH_RE.finditer(line):
+            p = m.start()  # a glyph right after token i and right before token i + 1
+            i = bisect.bisect_left(ends, p)
+            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
                 sites.add(i)
     return sorted(i for i in sites if 0 <= i < n - 1)
+
+
+def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, after_hyphen: bool) -> list[int]:
+    """In order, the tokens some rule may apply to: forms that are not ordinary known words,
+    and tokens at a hyphen break, after an opening quote or overlapping a protected span.
+    Every other token is an ordinary known word to be read as is."""
+    n = len(tokens)
+    starts, ends = tokens.starts, tokens.ends
+    out = {i for i, v in enumerate(forms) if v != KNOWN}
+    if after_hyphen and n:
+        out.add(0)
+    positions: list[tuple[list[int], int]] = []
+    if "-" in line:
+        frag_ends, frag_starts = _hyphen_break_bounds(line)
+        positions += [(ends, p) for p in frag_ends] + [(starts, p) for p in frag_starts]
+    positions += [(starts, m.end()) for m in _OPEN_QUOTE_RE.finditer(line)]
+    for bounds, p in positions:
+        i = bisect.bisect_left(bounds, p)
+        if i < n and bounds[i] == p:
+            out.add(i)
+    for a, b in spans:  # the tokens ending after a and starting before b
+        out.update(range(bisect.bisect_right(ends, a), bisect.bisect_left(starts, b)))
+    return sorted(out)
+
+
+class _Overlay:
+    """A sequence read through to ``base`` except where items were set."""
+
+    __slots__ = ("base", "changed")
+
+    def __init__(self, base):
+        self.base = base
+        self.changed: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        changed = self.changed
+        return changed[i] if i in changed else self.base[i]
+
+    def __setitem__(self, i: int, value: str) -> None:
+        self.changed[i] = value
 
 
 def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) -> bool:
@@ -255,6 +298,24 @@ def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) 
         return first
     before = text[tokens[i - 1].end:tokens[i].start]
     return "\n" in before or bool(SENTENCE_END_RE.search(before))
+
+
+class _LazyLogps:
+    """``logps[i]``: log10 probability of token ``i``'s form, None if unknown everywhere or
+    if the token is skipped; looked up on first use (most tokens of a line never need it)."""
+
+    __slots__ = ("lm", "keys", "values")
+
+    def __init__(self, lm: LanguageModel, keys: list[str]):
+        self.lm = lm
+        self.keys = keys
+        self.values: list = [_UNSEEN] * len(keys)  # None for skipped tokens
+
+    def __getitem__(self, i: int) -> float | None:
+        v = self.values[i]
+        if v is _UNSEEN:
+            v = self.values[i] = self.lm.logp(self.keys[i])
+        return v
 
 
 class _Decision:
@@ -312,7 +373,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
             _classify_missing(words, forms, verdicts, lm, protected, opts)
         if forms and max(forms) >= SUSPICIOUS:
             stats["lines_examined"] += 1
-            _repair_line(text, pos, line, lm, opts, patterns, forms, edits, flags, stats,
+            _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
                          starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)))
         stripped = line.strip()
@@ -369,34 +430,36 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
 
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
-                 forms: list[int], edits: list[Edit], flags: list[Flag],
+                 words: list[str], forms: list[int], edits: list[Edit], flags: list[Flag],
                  stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True) -> None:
     """Judge every token of one line; append Edits and Flags (offsets in ``text``).
 
-    ``forms``: the verdict of each token's form (SKIP, KNOWN, ...), in token order.
+    ``words``, ``forms``: the line's word forms (``WORD_RE.findall``) and the verdict of
+    each (SKIP, KNOWN, ...).
     ``after_hyphen``: the previous line ended in a word and a hyphen, so this
     line's first word is the rest of a broken word (``per-`` / ``secuted``).
     ``starts_sentence``: whether the previous line ended a sentence.
     """
     lexicon = lm.lex
-    tokens = tokenize(line)
+    # most tokens of a line are ordinary known words far from any damage: their
+    # offsets are found in bulk and a Token is only made for the few looked at
+    tokens = LineTokens(line, words)
     n = len(tokens)
     spans = protected_spans(line, patterns)
     span_starts = [s for s, _ in spans]
-
-    keys = [t.key for t in tokens]
-    # the few places where a token may be half of a broken word or a quoted term,
-    # found once per line rather than looked for at every token
-    frag_ends, frag_starts = _hyphen_break_bounds(line) if "-" in line else (_NO_POSITIONS, _NO_POSITIONS)
-    after_quote = {m.end() for m in _OPEN_QUOTE_RE.finditer(line)}
+    keys = tokens.keys
     skip = [False] * n
     suspicious = [False] * n
     confusable = [False] * n
     fragment = [False] * n
-    logps: list[float | None] = [None] * n
-    logp_cache = lm.logp_cache
-    for i, t in enumerate(tokens):
+    logps = _LazyLogps(lm, keys)
+    unseen = logps.values
+    marked: list[int] = []  # suspicious or confusable tokens, in order
+    fragments: list[int] = []  # halves of a word broken by a hyphen, in order
+    for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
+        t = tokens[i]
         v = forms[i]
+        unseen[i] = None  # a skipped token has no probability
         if v == NUMBER:
             skip[i] = True
             if not spans or not any(a < t.end and t.start < b for a, b in spans):
@@ -410,10 +473,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if v == SKIP:
             skip[i] = True
             continue
-        if t.end in frag_ends or t.start in frag_starts or (i == 0 and after_hyphen):
+        if _hyphen_fragment(line, t) or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True
+            fragments.append(i)
             continue
-        if t.start in after_quote and _quoted_term(line, t):
+        if _quoted_term(line, t):
             skip[i] = True
             continue
         if spans:
@@ -421,16 +485,17 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
                 skip[i] = True
                 continue
-        lp = logp_cache.get(t.key, _UNSEEN)
-        logps[i] = lm.logp(t.key) if lp is _UNSEEN else lp
+        unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
         suspicious[i] = v == SUSPICIOUS
         confusable[i] = v == CONFUSABLE
+        if v == SUSPICIOUS or v == CONFUSABLE:
+            marked.append(i)
 
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
     # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
-    for i in [i for i in range(n) if suspicious[i]]:
-        if case_pattern(tokens[i].text) == "title":
+    for i in marked:
+        if suspicious[i] and case_pattern(tokens[i].text) == "title":
             for j in (i - 1, i + 1):
                 if not (0 <= j < n) or tokens[max(i, j)].left_break or fragment[j]:
                     continue
@@ -442,15 +507,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     break
     # words of another language next to each other are a foreign phrase (Les Dieux ont soif)
     if opts["foreign_languages"]:
-        _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]))
+        _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]),
+                      [i for i in marked if suspicious[i] or confusable[i]])
+    marked = [i for i in marked if suspicious[i] or confusable[i]]
     # a confusable real word (lo, Thai) counts as half a sign of damage
     # (a rare form of the general list, like "tittered", only a quarter)
     weight = [0.0] * n
-    for i in range(n):
-        if suspicious[i]:
-            weight[i] = 1.0 if logps[i] is None else 0.25
-        elif confusable[i]:
-            weight[i] = 0.5
+    for i in marked:
+        weight[i] = (1.0 if logps[i] is None else 0.25) if suspicious[i] else 0.5
     prefix = list(accumulate(weight, initial=0.0))  # the same left-to-right float sums
 
     def density(i: int) -> float:
@@ -465,7 +529,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     def error_logprior(i: int) -> float:
         return math.log10(min(0.5, base_rate + opts["damage_weight"] * density(i)))
 
-    current = list(keys)
+    current = _Overlay(keys)  # the words as read so far (repairs replace them)
 
     def context(i: int) -> tuple[str | None, str | None]:
         left = current[i - 1] if i > 0 and not tokens[i].left_break else None
@@ -481,7 +545,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     cand_cache = lm.candidate_cache
     joined: set[int] = set()
     if opts["join"]:
-        for i in _join_sites(line, tokens, suspicious, fragment):
+        for i in _join_sites(line, tokens, [i for i in marked if suspicious[i]], fragments):
             if i - 1 in decisions and decisions[i - 1].apply:
                 continue
             d = _judge_join(line, tokens, i, lm, opts, suspicious, fragment, skip, context,
@@ -492,7 +556,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if d.apply:
                     joined.update((i, i + 1))
                     current[i] = current[i + 1] = d.readings[0].keys[0]
-    susp_idx = [i for i in range(n) if suspicious[i] and i not in joined]
+    susp_idx = [i for i in marked if suspicious[i] and i not in joined]
     for _pass in range(2):
         for i in susp_idx:
             t = tokens[i]
@@ -538,7 +602,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 
     if opts["realword"]:
         rw = opts["realword_window"]
-        near: set[int] = {i for i in range(n) if confusable[i]}
+        near: set[int] = {i for i in marked if confusable[i]}
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))

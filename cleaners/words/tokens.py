@@ -46,13 +46,14 @@ def normalise_key(word: str) -> str:
 _new_token = partial(tuple.__new__, Token)  # Token(*fields) without a Python-level call
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, words: list[str] | None = None) -> list[Token]:
     """Word tokens of ``text`` with offsets.
 
     >>> [t.text for t in tokenize("lhal ihe man-of-war’s 1913.")]
     ['lhal', 'ihe', 'man', 'of', 'war’s', '1913']
     """
-    words = WORD_RE.findall(text)
+    if words is None:  # (the caller may have found them already)
+        words = WORD_RE.findall(text)
     if not words:
         return []
     # whole-text passes instead of a Python step per match: the gaps between words
@@ -66,6 +67,58 @@ def tokenize(text: str) -> list[Token]:
     breaks = [True]
     breaks += [gap != " " and bool(gap) and ("\n" in gap or not gap.isspace()) for gap in gaps[1:len(words)]]
     return list(map(_new_token, zip(starts, ends, words, keys, breaks)))
+
+
+class LineTokens:
+    """The tokens of one line, each made on first access (``tokens[i]``): the word
+    stage looks at the few tokens near damage, and needs only the offsets of the rest
+    (``starts``, ``ends``: found in bulk). Equal, token by token, to :func:`tokenize`.
+
+    >>> toks = LineTokens("lhal ihe man")
+    >>> len(toks), toks[1], toks.keys[2], toks.ends
+    (3, Token(start=5, end=8, text='ihe', key='ihe', left_break=False), 'man', [4, 8, 12])
+    """
+
+    __slots__ = ("words", "gaps", "starts", "ends", "keys", "_made")
+
+    def __init__(self, text: str, words: list[str] | None = None):
+        self.words = WORD_RE.findall(text) if words is None else words
+        self.gaps = WORD_RE.split(text) if self.words else [text]
+        bounds = list(accumulate(chain.from_iterable(zip(map(len, self.gaps), map(len, self.words)))))
+        self.starts: list[int] = bounds[0::2]
+        self.ends: list[int] = bounds[1::2]
+        self.keys = _Keys(self)  # keys[i]: lookup form of token i
+        self._made: dict[int, Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, i: int) -> Token:
+        if i < 0:
+            i += len(self.words)
+        t = self._made.get(i)
+        if t is None:
+            w = self.words[i]
+            gap = self.gaps[i]
+            brk = i == 0 or (gap != " " and bool(gap) and ("\n" in gap or not gap.isspace()))
+            t = self._made[i] = Token(self.starts[i], self.ends[i], w, w.lower().replace("’", "'"), brk)
+        return t
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.words)))
+
+
+class _Keys:
+    __slots__ = ("tokens",)
+
+    def __init__(self, tokens: LineTokens):
+        self.tokens = tokens
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __getitem__(self, i: int) -> str:
+        return self.tokens[i].key
 
 
 @lru_cache(maxsize=200_000)

@@ -43,3 +43,18 @@ def test_token_fields():
 
 def test_misread_number_words_without_digits():
     assert [misread_number(w) for w in ("that", "188i", "lll", "19th")] == [None, "1881", None, None]
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(alphabet=st.sampled_from("ab’'_ \t\u00a0-.1éΣA"), max_size=30))
+def test_line_tokens_equal_tokenize(text):
+    from cleaners.words.tokens import LineTokens
+
+    lazy = LineTokens(text)
+    eager = tokenize(text)
+    assert len(lazy) == len(eager)
+    assert lazy.starts == [t.start for t in eager] and lazy.ends == [t.end for t in eager]
+    # made in any order, each token is the same
+    for i in reversed(range(len(eager))):
+        assert lazy[i] == eager[i] and lazy.keys[i] == eager[i].key
+    assert list(lazy) == eager
