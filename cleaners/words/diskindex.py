@@ -69,7 +69,8 @@ class PostingIndex:
     def __len__(self) -> int:
         return self._n
 
-    def get(self, key: str, default=()) -> tuple[str, ...]:
+    def _position(self, key: str) -> int:
+        """Where ``key`` is stored, or -1."""
         b = key.encode("utf-8")
         h = _hash(b)
         hashes, ko, blob = self.hashes, self.key_offsets, self.keys
@@ -77,19 +78,29 @@ class PostingIndex:
         # the key's own bytes decide: a hash shared with another key is never mistaken for it
         while i < self._n and hashes[i] == h:
             if blob[ko[i]:ko[i + 1]] == b:
-                wo, words = self.word_offsets, self.words
-                return tuple(words[wo[w]:wo[w + 1]].decode("utf-8")
-                             for w in self.postings[self.starts[i]:self.starts[i + 1]])
+                return i
             i += 1
-        return default
+        return -1
+
+    def _word(self, w: int) -> str:
+        wo = self.word_offsets
+        return self.words[wo[w]:wo[w + 1]].decode("utf-8")
+
+    def get(self, key: str, default=()) -> tuple[str, ...]:
+        i = self._position(key)
+        if i < 0:
+            return default
+        return tuple(map(self._word, self.postings[self.starts[i]:self.starts[i + 1]]))
 
     def union(self, keys: Iterable[str]) -> set[str]:
-        """The words of all ``keys``."""
-        out: set[str] = set()
-        get = self.get
+        """The words of all ``keys`` (each decoded once)."""
+        ids: set[int] = set()
+        postings, starts = self.postings, self.starts
         for k in keys:
-            out.update(get(k))
-        return out
+            i = self._position(k)
+            if i >= 0:
+                ids.update(postings[starts[i]:starts[i + 1]])
+        return set(map(self._word, ids))
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Iterable[str]]) -> "PostingIndex":

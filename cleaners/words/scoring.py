@@ -113,10 +113,10 @@ class LanguageModel:
         """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
         if self._general_deletes is None:
             self._general_deletes = delete_index(self._unigrams, self._generic_min_prob)
-        gd, cd = self._general_deletes, self.corpus_deletes
-        out: set[str] = set()
-        for q in _deletes(key) | {key}:
-            out.update(gd.get(q, ()))
+        queries = _deletes(key) | {key}
+        out = self._general_deletes.union(queries)
+        cd = self.corpus_deletes
+        for q in queries:
             out.update(cd.get(q, ()))
         out.discard(key)
         return out

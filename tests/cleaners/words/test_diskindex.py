@@ -110,5 +110,5 @@ def test_general_indexes_equal_their_builders():
     deletes = scoring.delete_index("wordfreq-large", 1e-7)
     built = scoring._delete_mapping("wordfreq-large", 1e-7)
     assert len(deletes) == len(built)
-    assert all(deletes.get(k) == v for k, v in list(built.items())[::5])
+    assert all(deletes.get(k) == v for k, v in list(built.items())[::20])
     assert scoring.skeleton_index("wordfreq-large", 1e-8) == scoring._skeleton_mapping("wordfreq-large", 1e-8)
