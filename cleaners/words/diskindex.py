@@ -34,10 +34,12 @@ from typing import Callable, Iterable
 
 import xxhash
 
-FORMAT = "posting-index-2"
+FORMAT = "posting-index-3"
 CACHE_ENV = "SCANCLEAN_CACHE_DIR"
 # name -> item type of each array (memoryview/array codes; native byte order, recorded in meta)
-_ARRAYS = {"hashes": "Q", "starts": "q", "postings": "i", "key_offsets": "q", "word_offsets": "q"}
+_ARRAYS = {"hashes": "Q", "directory": "q", "starts": "q", "postings": "i", "key_offsets": "q",
+           "word_offsets": "q"}
+_BUCKET_SHIFT = 48  # the directory has one entry per value of a hash's top 16 bits
 _BLOBS = ("keys", "words")
 
 
@@ -58,6 +60,9 @@ class PostingIndex:
 
     def __init__(self, arrays: dict[str, memoryview], blobs: dict[str, bytes | mmap.mmap]):
         self.hashes = arrays["hashes"]  # sorted key hashes (ties: by key bytes)
+        # directory[b]: first position whose hash has top bits >= b (2**16 + 1 entries), so
+        # a search runs over the ~10 hashes of one bucket, not the whole array
+        self.directory = arrays["directory"]
         self.starts = arrays["starts"]  # len(hashes) + 1: each key's slice of postings
         self.postings = arrays["postings"]  # word ids
         self.key_offsets = arrays["key_offsets"]  # len(hashes) + 1, into keys
@@ -74,7 +79,9 @@ class PostingIndex:
         b = key.encode("utf-8")
         h = _hash(b)
         hashes, ko, blob = self.hashes, self.key_offsets, self.keys
-        i = bisect.bisect_left(hashes, h)
+        bucket = h >> _BUCKET_SHIFT
+        directory = self.directory
+        i = bisect.bisect_left(hashes, h, directory[bucket], directory[bucket + 1])
         # the key's own bytes decide: a hash shared with another key is never mistaken for it
         while i < self._n and hashes[i] == h:
             if blob[ko[i]:ko[i + 1]] == b:
@@ -114,6 +121,7 @@ class PostingIndex:
         word_bytes = [w.encode("utf-8") for w in words]
         arrays = {
             "hashes": array("Q", [hashes[i] for i in order]),
+            "directory": array("q", _directory([hashes[i] for i in order])),
             "starts": array("q", accumulate((len(values[i]) for i in order), initial=0)),
             "postings": array("i", [word_id[w] for i in order for w in values[i]]),
             "key_offsets": array("q", accumulate((len(encoded[i]) for i in order), initial=0)),
@@ -139,9 +147,21 @@ class PostingIndex:
         maps = {name: _map(folder / f"{name}.bin") for name in (*_ARRAYS, *_BLOBS)}
         arrays = {name: memoryview(maps[name]).cast(code) for name, code in _ARRAYS.items()}
         index = cls(arrays, {name: maps[name] for name in _BLOBS})
-        if len(index.starts) != index._n + 1 or index._n != meta["keys"]:
+        if len(index.starts) != index._n + 1 or index._n != meta["keys"] or \
+                len(index.directory) != (1 << (64 - _BUCKET_SHIFT)) + 1:
             raise ValueError(f"{folder}: truncated index")
         return index
+
+
+def _directory(sorted_hashes: list[int]) -> list[int]:
+    """For each bucket (top 16 bits of a hash) the first position of a hash in or above it."""
+    out = [0] * ((1 << (64 - _BUCKET_SHIFT)) + 1)
+    i, n = 0, len(sorted_hashes)
+    for b in range(len(out)):
+        while i < n and (sorted_hashes[i] >> _BUCKET_SHIFT) < b:
+            i += 1
+        out[b] = i
+    return out
 
 
 def _map(path: Path) -> mmap.mmap | bytes:
