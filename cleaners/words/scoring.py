@@ -62,28 +62,23 @@ class LanguageModel:
         self.realword_cache: dict[str, list] = {}
         self.verdict_caches: dict[tuple, dict[str, int]] = {}
         self.general_index = skeleton_index(unigrams, candidate_min_prob)
-        self.corpus_index: dict[str, tuple[str, ...]] = {}
-        tmp: dict[str, list[str]] = {}
-        for k in lexicon.counts:
-            if k not in self.vocab:
-                tmp.setdefault(skeleton(k), []).append(k)
-        self.corpus_index = {sk: tuple(sorted(v)) for sk, v in tmp.items()}
-        self._general_deletes = None
-        tmp = {}
-        for k in lexicon.counts:
-            if k not in self.vocab and k.isalpha():
-                for d in _deletes(k) | {k}:
-                    tmp.setdefault(d, []).append(k)
-        self.corpus_deletes = {d: tuple(v) for d, v in tmp.items()}
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
         self._candidate_min_prob = candidate_min_prob
-        # every trusted corpus form by skeleton (general-list words included): with the
-        # frequent general words, all the twins that can pass a frequency bar
-        tmp = {}
-        for k in lexicon.counts:
-            tmp.setdefault(skeleton(k), []).append(k)
-        self.lexicon_index = {sk: tuple(v) for sk, v in tmp.items()}
+        # trusted corpus forms by skeleton: those the general list lacks (candidates beside
+        # the general index), and all of them (with the frequent general words, every
+        # twin that can pass a frequency bar)
+        forms = list(lexicon.counts)
+        corpus: dict[str, list[str]] = {}
+        every: dict[str, list[str]] = {}
+        for k, sk in zip(forms, skeletons(forms)):
+            every.setdefault(sk, []).append(k)
+            if k not in self.vocab:
+                corpus.setdefault(sk, []).append(k)
+        self.corpus_index = {sk: tuple(sorted(v)) for sk, v in corpus.items()}
+        self.lexicon_index = {sk: tuple(v) for sk, v in every.items()}
+        self._general_deletes = None
+        self._corpus_deletes = None  # both built on first use (not every text needs them)
         # this corpus's misreadings: learned cost = -log10(share of the votes)
         # In clean context a misreading's learned cost is its rate per LEARNED_VOTE_TOKENS
         # tokens, not its share of the votes: a cleaner corpus (fewer votes for every
@@ -113,13 +108,24 @@ class LanguageModel:
         """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
         if self._general_deletes is None:
             self._general_deletes = delete_index(self._unigrams, self._generic_min_prob)
+        if self._corpus_deletes is None:
+            self._corpus_deletes = self._build_corpus_deletes()
         queries = _deletes(key) | {key}
         out = self._general_deletes.union(queries)
-        cd = self.corpus_deletes
+        cd = self._corpus_deletes
         for q in queries:
             out.update(cd.get(q, ()))
         out.discard(key)
         return out
+
+    def _build_corpus_deletes(self) -> dict[str, tuple[str, ...]]:
+        """The symmetric-delete index of the trusted corpus forms the general list lacks."""
+        tmp: dict[str, list[str]] = {}
+        for k in self.lex.counts:
+            if k not in self.vocab and k.isalpha():
+                for d in _deletes(k) | {k}:
+                    tmp.setdefault(d, []).append(k)
+        return {d: tuple(v) for d, v in tmp.items()}
 
     def same_skeleton(self, surface: str, *, length_changes: bool = False) -> set[str]:
         """Known words (general or trusted corpus forms) a token may be a misreading of.
