@@ -36,7 +36,7 @@ from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
-                                   misread_number, normalise_key, protected_spans, tokenize)
+                                   misread_number, normalise_key, protected_spans)
 
 STAGE = "words"
 
@@ -178,8 +178,7 @@ def _hyphen_break_bounds(line: str) -> tuple[set[int], set[int]]:
 
 _OPEN_QUOTES = frozenset("“‘«\"'„")
 _OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
-_NO_POSITIONS: frozenset[int] = frozenset()
-_UNSEEN = object()  # marks a form whose probability is not cached yet
+_UNSEEN = object()  # a token whose probability is yet to be looked up
 _CLOSE_QUOTES = frozenset("”’»\"'“")
 
 
@@ -557,8 +556,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     joined.update((i, i + 1))
                     current[i] = current[i + 1] = d.readings[0].keys[0]
     susp_idx = [i for i in marked if suspicious[i] and i not in joined]
+    # a second pass reads each token again in the context the first pass repaired; a
+    # token whose context did not change would get the very same decision: not redone
+    judged_in: dict[int, tuple[str | None, str | None]] = {}
     for _pass in range(2):
         for i in susp_idx:
+            if _pass and judged_in.get(i, _UNSEEN) == context(i):
+                continue
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
@@ -588,7 +592,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
                 prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
-            left, right = context(i)
+            left, right = judged_in[i] = context(i)
             readings = score_readings(
                 lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                 [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
@@ -606,6 +610,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        judged_in = {}  # as above: the second pass redoes only the tokens whose context changed
         for _pass in range(2):
             for i in sorted(near):
                 if skip[i] or suspicious[i] or logps[i] is None or i in joined:
@@ -614,6 +619,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 left, right = context(i)
                 if left is None and right is None:
                     continue
+                if _pass and judged_in.get(i, _UNSEEN) == (left, right):
+                    continue
+                judged_in[i] = (left, right)
                 cands = lm.realword_cache.get(t.text)
                 if cands is None:
                     cands = lm.realword_cache[t.text] = realword_candidates(
