@@ -53,8 +53,8 @@ LIGATURES: tuple[tuple[str, float], ...] = (
     ("fi", 1.2), ("fl", 1.2), ("ff", 1.4), ("ffi", 1.4), ("ffl", 1.4))
 _LIGATURE_COST = dict(LIGATURES)
 # length-changing confusions, undone explicitly before a skeleton lookup
-LENGTH_CHANGING: tuple[tuple[str, str], ...] = tuple(
-    (s, m) for s, m, _ in CONFUSIONS if len(s) != len(m))
+LENGTH_CHANGING: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(
+    (s, m) for s, m, _ in CONFUSIONS if len(s) != len(m)))  # (a few are listed twice)
 
 _BY_SEEN: dict[str, list[tuple[str, float]]] = {}
 for _seen, _meant, _cost in CONFUSIONS:

@@ -686,6 +686,17 @@ def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], dens
 JOIN_COST = 0.3
 
 
+def _joined_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Cheap confusion readings of two tokens read as one (once per surface and process;
+    the readings are never modified by their users)."""
+    ckey = (surface, "joined")
+    cands = lm.candidate_cache.get(ckey)
+    if cands is None:
+        cands = lm.candidate_cache[ckey] = nonword_candidates(lm, surface, key, max_channel=1.0,
+                                                              generic=False, allow_split=False)
+    return cands
+
+
 def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
                 suspicious, fragment, skip, context, error_logprior) -> _Decision | None:
     """A word split in two (``coul d``, ``pri soner``, ``sub- sequently``): join when the
@@ -721,8 +732,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
         cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
     elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
-        for r in nonword_candidates(lm, surface, key, max_channel=1.0, generic=False,
-                                    allow_split=False):
+        for r in _joined_candidates(lm, surface, key):
             if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
                 cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
     if not cands:
@@ -765,7 +775,7 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
             text = render(key, v, lm.lex)
             cands.setdefault(text, Reading(text, (key,), GLYPH_COST, "glyph"))
         else:
-            for r in nonword_candidates(lm, v, key, max_channel=1.0, generic=False, allow_split=False):
+            for r in _joined_candidates(lm, v, key):
                 if lm.uni.get(r.keys[0], 0.0) >= 1e-6 or lm.lex.trusted(r.keys[0]):
                     cands.setdefault(r.text, Reading(r.text, r.keys, r.channel + GLYPH_COST, "glyph"))
     if not cands:

@@ -138,9 +138,13 @@ class LanguageModel:
         sks = token_skeletons(surface)
         if length_changes:
             sks |= length_skeletons(surface.lower())
-        for sk in sks:
-            out.update(gi.get(sk, ()))
-            out.update(ci.get(sk, ()))
+        for sk in sks:  # most skeletons name no word: no empty updates
+            words = gi.get(sk)
+            if words:
+                out.update(words)
+            words = ci.get(sk)
+            if words:
+                out.update(words)
         return out
 
     def common_twins(self, surface: str, min_prob: float) -> set[str]:
