@@ -307,8 +307,9 @@ def frequent_skeleton_index(unigrams: str, candidate_min_prob: float, min_prob: 
     """skeleton -> the words of :func:`skeleton_index` at least ``min_prob`` common (small)."""
     vocab = candidate_vocabulary(unigrams, candidate_min_prob)
     tmp: dict[str, list[str]] = {}
-    for w in [w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w in vocab]:
-        tmp.setdefault(skeleton(w), []).append(w)
+    words = [w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w in vocab]
+    for w, sk in zip(words, skeletons(words)):
+        tmp.setdefault(sk, []).append(w)
     return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
 
 
