@@ -132,7 +132,7 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.one_edit("warm")
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
-        _foreign_lists(tuple(opts["foreign_languages"]))
+        _foreign_words(tuple(opts["foreign_languages"]))
     return lm
 
 
@@ -212,18 +212,26 @@ def _foreign_lang(key: str, english_logp: float | None, languages: tuple[str, ..
     return None
 
 
+@lru_cache(maxsize=8)
+def _foreign_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """Every word :func:`_foreign_lang` can return a language for (common in one of them)."""
+    return frozenset(w for _, probs in _foreign_lists(languages) for w, p in probs.items()
+                     if p >= FOREIGN_MIN_PROB)
+
+
 def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked: list[int]) -> None:
     """Leave alone runs of two or more words typical of one other language.
 
     ``marked``: the indices of the suspicious or confusable tokens."""
     n = len(tokens)
+    foreign = _foreign_words(languages)
     # only the tokens at or next to a suspicious or confusable one are looked up
     looked: set[int] = set()
     for i in marked:
         looked.update((i - 1, i, i + 1))
     langs: dict[int, str] = {}
     for i in sorted(looked):
-        if 0 <= i < n:
+        if 0 <= i < n and tokens[i].key in foreign:
             lang = _foreign_lang(tokens[i].key, logps[i], languages)
             if lang is not None:
                 langs[i] = lang
