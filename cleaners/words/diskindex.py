@@ -207,6 +207,7 @@ def cached_index(name: str, identity: dict, build: Callable[[], dict[str, Iterab
         return index  # no writable cache: keep the in-memory index
     try:
         index.save(tmp)
+        os.chmod(tmp, 0o755)  # (mkdtemp's 0o700 would hide a shared cache from other users)
         os.rename(tmp, final)  # atomic; fails if another process got there first
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -234,9 +235,13 @@ def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tupl
     try:
         root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=root)
+    except OSError:
+        return out  # no writable cache: the built dict serves this process
+    try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(marshal.dumps(out))
+        os.chmod(tmp, 0o644)
         os.replace(tmp, final)  # atomic: readers see the old file or the whole new one
     except OSError:
-        pass  # no writable cache: the built dict serves this process
+        Path(tmp).unlink(missing_ok=True)
     return out
