@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import inspect
 import json
 import marshal
 import mmap
@@ -179,12 +180,31 @@ def cache_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "scanclean"
 
 
-def code_digest(*sources: str | Path) -> str:
-    """Digest of source files: any change to the code that builds an index invalidates it."""
+def code_digest(*parts: object) -> str:
+    """Digest of the code (function sources, constants) that decides an index's content."""
     h = hashlib.sha256(FORMAT.encode())
-    for s in sources:
-        h.update(Path(s).read_bytes())
+    for part in parts:
+        h.update((inspect.getsource(part) if callable(part) else repr(part)).encode())
+        h.update(b"\0")
     return h.hexdigest()[:16]
+
+
+KEEP_VERSIONS = 3  # cached versions kept per index name (older code or data: removed)
+
+
+def _prune(root: Path, name: str) -> None:
+    """Remove all but the newest :data:`KEEP_VERSIONS` entries of ``name`` (a process still
+    mapping a removed file keeps its pages; one about to load it rebuilds)."""
+    entries = [p for p in root.glob(f"{name}-*") if not p.name.startswith(".")]
+    try:
+        entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return  # another process is pruning
+    for old in entries[KEEP_VERSIONS:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 def cached_index(name: str, identity: dict, build: Callable[[], dict[str, Iterable[str]]]
@@ -209,6 +229,7 @@ def cached_index(name: str, identity: dict, build: Callable[[], dict[str, Iterab
         index.save(tmp)
         os.chmod(tmp, 0o755)  # (mkdtemp's 0o700 would hide a shared cache from other users)
         os.rename(tmp, final)  # atomic; fails if another process got there first
+        _prune(root, name)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -242,6 +263,7 @@ def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tupl
             fh.write(marshal.dumps(out))
         os.chmod(tmp, 0o644)
         os.replace(tmp, final)  # atomic: readers see the old file or the whole new one
+        _prune(root, name)
     except OSError:
         Path(tmp).unlink(missing_ok=True)
     return out

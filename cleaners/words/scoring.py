@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
@@ -254,7 +253,7 @@ def delete_index(unigrams: str, min_prob: float) -> PostingIndex:
     Built once per machine and mapped from the disk cache (see :mod:`cleaners.words.diskindex`):
     as a dict it took seconds to build and ~120 MB in every process."""
     identity = {"index": "deletes", "unigrams": unigrams, "min_prob": repr(min_prob),
-                "data": resource_identity(unigrams), "code": _INDEX_CODE_DIGEST}
+                "data": resource_identity(unigrams), "code": _index_code_digest()}
     return cached_index("deletes", identity, lambda: _delete_mapping(unigrams, min_prob))
 
 
@@ -278,10 +277,16 @@ def resource_identity(unigrams: str) -> str:
     return f"{package}=={version(package)}"
 
 
-# the code that decides an index's content: any change to it rebuilds the cached indexes
-_INDEX_CODE_DIGEST = code_digest(*(Path(__file__).parent / f for f in (
-    "scoring.py", "confusions.py", "language.py", "diskindex.py")),
-    Path(__file__).parent.parent / "frequencies.py")
+@lru_cache(maxsize=1)
+def _index_code_digest() -> str:
+    """Digest of the code that decides the cached indexes' content: any change to it
+    (and only such a change) rebuilds them."""
+    from cleaners import frequencies
+    from cleaners.words import confusions
+
+    return code_digest(_delete_mapping, _deletes, _skeleton_mapping, confusions.skeleton,
+                       confusions.skeletons, confusions._GROUP_FOLDS, sorted(confusions._CLASS_OF.items()),
+                       candidate_vocabulary, unigram_probs, frequencies.unigrams)
 
 
 @lru_cache(maxsize=4)
@@ -289,7 +294,7 @@ def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]
     """skeleton -> general-list words with that skeleton (once per process, from the disk
     cache: a dict, as lookups are frequent; loading takes ~0.1 s, building ~0.9 s)."""
     identity = {"index": "skeletons", "unigrams": unigrams, "min_prob": repr(min_prob),
-                "data": resource_identity(unigrams), "code": _INDEX_CODE_DIGEST}
+                "data": resource_identity(unigrams), "code": _index_code_digest()}
     return cached_mapping("skeletons", identity, lambda: _skeleton_mapping(unigrams, min_prob))
 
 

@@ -112,3 +112,20 @@ def test_general_indexes_equal_their_builders():
     assert len(deletes) == len(built)
     assert all(deletes.get(k) == v for k, v in list(built.items())[::20])
     assert scoring.skeleton_index("wordfreq-large", 1e-8) == scoring._skeleton_mapping("wordfreq-large", 1e-8)
+
+
+def test_old_versions_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv(diskindex.CACHE_ENV, str(tmp_path))
+    for v in range(diskindex.KEEP_VERSIONS + 3):
+        cached_index("p", {"v": v}, lambda: MAPPING)
+        cached_mapping("q", {"v": v}, lambda: MAPPING)
+        assert len(list(tmp_path.glob("p-*"))) == min(v + 1, diskindex.KEEP_VERSIONS)
+        assert len(list(tmp_path.glob("q-*"))) == min(v + 1, diskindex.KEEP_VERSIONS)
+    assert cached_index("p", {"v": 0}, lambda: {"x": ("y",)}).get("x") == ("y",)  # pruned: rebuilt
+
+
+def test_code_digest_follows_the_code():
+    from cleaners.words.diskindex import code_digest
+
+    assert code_digest(test_code_digest_follows_the_code, (1, 2)) == code_digest(test_code_digest_follows_the_code, (1, 2))
+    assert code_digest(test_code_digest_follows_the_code, (1, 2)) != code_digest(test_code_digest_follows_the_code, (1, 3))
