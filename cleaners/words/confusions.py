@@ -53,8 +53,8 @@ LIGATURES: tuple[tuple[str, float], ...] = (
     ("fi", 1.2), ("fl", 1.2), ("ff", 1.4), ("ffi", 1.4), ("ffl", 1.4))
 _LIGATURE_COST = dict(LIGATURES)
 # length-changing confusions, undone explicitly before a skeleton lookup
-LENGTH_CHANGING: tuple[tuple[str, str], ...] = tuple(
-    (s, m) for s, m, _ in CONFUSIONS if len(s) != len(m))
+LENGTH_CHANGING: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(
+    (s, m) for s, m, _ in CONFUSIONS if len(s) != len(m)))  # (a few are listed twice)
 
 _BY_SEEN: dict[str, list[tuple[str, float]]] = {}
 for _seen, _meant, _cost in CONFUSIONS:
@@ -84,6 +84,9 @@ def sub_cost(seen: str, meant: str) -> float:
     return GENERIC_COST if len(seen) == len(meant) == 1 else 99.0
 
 
+_sub_cost = lru_cache(maxsize=1 << 16)(sub_cost)  # pure, and called for every cell
+
+
 @lru_cache(maxsize=200_000)
 def channel_cost(seen: str, meant: str) -> float:
     """Weighted edit distance from the intended word to what the OCR printed.
@@ -104,11 +107,21 @@ def channel_cost(seen: str, meant: str) -> float:
         total = 0.0
         for a, b in zip(seen, meant):
             if a != b:
-                total += sub_cost(a, b)
+                total += _sub_cost(a, b)
                 if total > 1.5:
                     break
         else:
             return round(total, 3)
+    return _aligned_cost(seen, meant)
+
+
+def _aligned_cost(seen: str, meant: str) -> float:
+    """The banded dynamic programme behind :func:`channel_cost` (99.0 when hopeless).
+
+    Hot code: per-position costs are worked out before the loop, and each cell keeps
+    the least of its candidate sums (``x < best``: the same value ``min`` would give).
+    """
+    n, m = len(seen), len(meant)
     inf = 1e9
     width = abs(n - m) + 2  # alignments far off the diagonal are never cheap
     # group confusions ending at each seen position: (seen length, meant text, cost)
@@ -118,39 +131,60 @@ def channel_cost(seen: str, meant: str) -> float:
             if i >= ls:
                 for meant_s, c in _BY_SEEN.get(seen[i - ls:i], ()):
                     if ls == 2 or len(meant_s) == 2:
-                        groups[i].append((ls, meant_s, c))
+                        groups[i].append((ls, len(meant_s), meant_s, c))
+    # cost of an extra printed character at each seen position; doubled letters
+    extra = [0.0] + [STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST for ch in seen]
+    doubled = [False, False] + [seen[i - 1] == seen[i - 2] and seen[i - 1].isalpha() for i in range(2, n + 1)]
+    # lost ligatures ending at each meant position: (letters, cost)
+    ligatures: list[list[tuple[int, float]]] = [[] for _ in range(m + 1)]
+    for j in range(2, m + 1):
+        for lm in (2, 3):
+            if j >= lm:
+                c = _LIGATURE_COST.get(meant[j - lm:j])
+                if c is not None:
+                    ligatures[j].append((lm, c))
     d = [[inf] * (m + 1) for _ in range(n + 1)]
     d[0][0] = 0.0
     for i in range(n + 1):
         row = d[i]
         prev = d[i - 1] if i else None
         gi = groups[i]
+        a = seen[i - 1] if i else ""
         for j in range(max(0, i - width), min(m, i + width) + 1):
-            if i == 0 and j == 0:
-                continue
-            best = inf
-            if i and j:
-                a, b = seen[i - 1], meant[j - 1]
-                best = prev[j - 1] + (0.0 if a == b else sub_cost(a, b))
-                if i > 1 and j > 1 and a == meant[j - 2] and b == seen[i - 2]:
-                    best = min(best, d[i - 2][j - 2] + GENERIC_COST)
-            if i:
-                ch = seen[i - 1]
-                best = min(best, prev[j] + (STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST))
-                if i >= 2 and j and ch == seen[i - 2] == meant[j - 1] and ch.isalpha():
-                    best = min(best, prev[j] + DOUBLED_COST)
+            if i == 0:
+                if j == 0:
+                    continue
+                best = inf
+            else:
+                if j:
+                    b = meant[j - 1]
+                    best = prev[j - 1] + (0.0 if a == b else _sub_cost(a, b))
+                    if i > 1 and j > 1 and a == meant[j - 2] and b == seen[i - 2]:
+                        x = d[i - 2][j - 2] + GENERIC_COST
+                        if x < best:
+                            best = x
+                else:
+                    best = inf
+                x = prev[j] + extra[i]
+                if x < best:
+                    best = x
+                if doubled[i] and j and a == meant[j - 1]:
+                    x = prev[j] + DOUBLED_COST
+                    if x < best:
+                        best = x
             if j:
-                best = min(best, row[j - 1] + LOST_LETTER_COST)
-                if j >= 2:
-                    for lm in (2, 3):
-                        if j >= lm:
-                            c = _LIGATURE_COST.get(meant[j - lm:j])
-                            if c is not None:
-                                best = min(best, row[j - lm] + c)
-            for ls, ms, c in gi:
-                lm = len(ms)
+                x = row[j - 1] + LOST_LETTER_COST
+                if x < best:
+                    best = x
+                for lm, c in ligatures[j]:
+                    x = row[j - lm] + c
+                    if x < best:
+                        best = x
+            for ls, lm, ms, c in gi:
                 if j >= lm and meant[j - lm:j] == ms:
-                    best = min(best, d[i - ls][j - lm] + c)
+                    x = d[i - ls][j - lm] + c
+                    if x < best:
+                        best = x
             row[j] = best
         if min(row) > 12:
             return 99.0
@@ -188,6 +222,22 @@ def skeleton(word: str) -> str:
         if a in w:
             w = w.replace(a, b)
     return w.translate(_CLASS_OF)
+
+
+def skeletons(words: list[str]) -> list[str]:
+    """:func:`skeleton` of many words at once (one pass over their joined text: no
+    fold or class spans a line break, and lowercasing is per character).
+
+    >>> skeletons(["that", "rnodern", "lhal"]) == [skeleton(w) for w in ("that", "rnodern", "lhal")]
+    True
+    """
+    if any("\n" in w for w in words):
+        return [skeleton(w) for w in words]
+    text = "\n".join(words).lower()
+    for a, b in _GROUP_FOLDS:
+        text = text.replace(a, b)
+    out = text.translate(_CLASS_OF).split("\n")
+    return out if len(out) == len(words) else [skeleton(w) for w in words]
 
 
 def token_skeletons(surface: str) -> set[str]:

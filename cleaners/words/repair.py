@@ -27,6 +27,7 @@ import bisect
 import math
 import re
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ from cleaners.document import Edit, Flag, StageResult
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
-from cleaners.words.tokens import (WORD_RE, Token, case_pattern, digit_policy, is_roman,
-                                   misread_number, normalise_key, protected_spans, tokenize)
+from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
+                                   misread_number, normalise_key, protected_spans)
 
 STAGE = "words"
 
@@ -129,8 +130,9 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     opts = _options(options)
     lm = language_model(lexicon if lexicon is not None else empty_lexicon(), opts)
     lm.one_edit("warm")
+    lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
-        _foreign_lists(tuple(opts["foreign_languages"]))
+        _foreign_words(tuple(opts["foreign_languages"]))
     return lm
 
 
@@ -154,7 +156,29 @@ def _hyphen_fragment(line: str, t: Token) -> bool:
     return len(before) == 3 and before[1:] == "- " and before[0].isalpha()
 
 
+def _hyphen_break_bounds(line: str) -> tuple[set[int], set[int]]:
+    """Where :func:`_hyphen_fragment` holds, from the line's few hyphens: token ends
+    just before a breaking hyphen, token starts just after ``<letter>- ``.
+
+    >>> _hyphen_break_bounds("biog- raphy, well-known, end-")
+    ({4, 28}, {6})
+    """
+    ends: set[int] = set()
+    starts: set[int] = set()
+    n = len(line)
+    p = line.find("-")
+    while p != -1:
+        if p + 1 == n or line[p + 1].isspace():
+            ends.add(p)
+        if p >= 1 and line[p + 1:p + 2] == " " and line[p - 1].isalpha():
+            starts.add(p + 2)
+        p = line.find("-", p + 1)
+    return ends, starts
+
+
 _OPEN_QUOTES = frozenset("“‘«\"'„")
+_OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
+_UNSEEN = object()  # a token whose probability is yet to be looked up
 _CLOSE_QUOTES = frozenset("”’»\"'“")
 
 
@@ -188,21 +212,92 @@ def _foreign_lang(key: str, english_logp: float | None, languages: tuple[str, ..
     return None
 
 
-def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages) -> None:
-    """Leave alone runs of two or more words typical of one other language."""
+@lru_cache(maxsize=8)
+def _foreign_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """Every word :func:`_foreign_lang` can return a language for (common in one of them)."""
+    return frozenset(w for _, probs in _foreign_lists(languages) for w, p in probs.items()
+                     if p >= FOREIGN_MIN_PROB)
+
+
+def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked: list[int]) -> None:
+    """Leave alone runs of two or more words typical of one other language.
+
+    ``marked``: the indices of the suspicious or confusable tokens."""
     n = len(tokens)
-    langs = [None] * n
-    for i in range(n):
-        if suspicious[i] or confusable[i] or (i and (suspicious[i - 1] or confusable[i - 1])) or \
-                (i + 1 < n and (suspicious[i + 1] or confusable[i + 1])):
-            langs[i] = _foreign_lang(tokens[i].key, logps[i], languages)
-    for i in range(n):
-        if langs[i] is None:
-            continue
-        near = [j for j in (i - 1, i + 1) if 0 <= j < n and langs[j] == langs[i]]
-        if near:
+    foreign = _foreign_words(languages)
+    # only the tokens at or next to a suspicious or confusable one are looked up
+    looked: set[int] = set()
+    for i in marked:
+        looked.update((i - 1, i, i + 1))
+    langs: dict[int, str] = {}
+    for i in sorted(looked):
+        if 0 <= i < n and tokens[i].key in foreign:
+            lang = _foreign_lang(tokens[i].key, logps[i], languages)
+            if lang is not None:
+                langs[i] = lang
+    for i, lang in langs.items():
+        if langs.get(i - 1) == lang or langs.get(i + 1) == lang:
             suspicious[i] = confusable[i] = False
             skip[i] = True
+
+
+def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
+    """Indices ``i`` where tokens ``i`` and ``i + 1`` may be one word split in two: next to a
+    suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), or around
+    a stray glyph (``T!ie``), in order."""
+    n = len(tokens)
+    sites = set()
+    for i in suspicious_at:
+        sites.update((i - 1, i))
+    sites.update(fragments)
+    if _GLYPH_RE.search(line):
+        starts, ends = tokens.starts, tokens.ends
+        for m in _GLYPH_RE.finditer(line):
+            p = m.start()  # a glyph right after token i and right before token i + 1
+            i = bisect.bisect_left(ends, p)
+            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
+                sites.add(i)
+    return sorted(i for i in sites if 0 <= i < n - 1)
+
+
+def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, after_hyphen: bool) -> list[int]:
+    """In order, the tokens some rule may apply to: forms that are not ordinary known words,
+    and tokens at a hyphen break, after an opening quote or overlapping a protected span.
+    Every other token is an ordinary known word to be read as is."""
+    n = len(tokens)
+    starts, ends = tokens.starts, tokens.ends
+    out = {i for i, v in enumerate(forms) if v != KNOWN}
+    if after_hyphen and n:
+        out.add(0)
+    positions: list[tuple[list[int], int]] = []
+    if "-" in line:
+        frag_ends, frag_starts = _hyphen_break_bounds(line)
+        positions += [(ends, p) for p in frag_ends] + [(starts, p) for p in frag_starts]
+    positions += [(starts, m.end()) for m in _OPEN_QUOTE_RE.finditer(line)]
+    for bounds, p in positions:
+        i = bisect.bisect_left(bounds, p)
+        if i < n and bounds[i] == p:
+            out.add(i)
+    for a, b in spans:  # the tokens ending after a and starting before b
+        out.update(range(bisect.bisect_right(ends, a), bisect.bisect_left(starts, b)))
+    return sorted(out)
+
+
+class _Overlay:
+    """A sequence read through to ``base`` except where items were set."""
+
+    __slots__ = ("base", "changed")
+
+    def __init__(self, base):
+        self.base = base
+        self.changed: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        changed = self.changed
+        return changed[i] if i in changed else self.base[i]
+
+    def __setitem__(self, i: int, value: str) -> None:
+        self.changed[i] = value
 
 
 def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) -> bool:
@@ -210,6 +305,24 @@ def _sentence_start(text: str, tokens: list[Token], i: int, first: bool = True) 
         return first
     before = text[tokens[i - 1].end:tokens[i].start]
     return "\n" in before or bool(SENTENCE_END_RE.search(before))
+
+
+class _LazyLogps:
+    """``logps[i]``: log10 probability of token ``i``'s form, None if unknown everywhere or
+    if the token is skipped; looked up on first use (most tokens of a line never need it)."""
+
+    __slots__ = ("lm", "keys", "values")
+
+    def __init__(self, lm: LanguageModel, keys: list[str]):
+        self.lm = lm
+        self.keys = keys
+        self.values: list = [_UNSEEN] * len(keys)  # None for skipped tokens
+
+    def __getitem__(self, i: int) -> float | None:
+        v = self.values[i]
+        if v is _UNSEEN:
+            v = self.values[i] = self.lm.logp(self.keys[i])
+        return v
 
 
 class _Decision:
@@ -258,20 +371,16 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     findall = WORD_RE.findall
     pos = 0
     prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
+    lookup = verdicts.get
     for line in text.split("\n"):
         words = findall(line)
         stats["tokens"] += len(words)
-        hit = False
-        for wd in words:
-            v = verdicts.get(wd)
-            if v is None:
-                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
-            if v >= SUSPICIOUS:
-                hit = True
-                break
-        if hit:
+        forms = list(map(lookup, words))
+        if None in forms:
+            _classify_missing(words, forms, verdicts, lm, protected, opts)
+        if forms and max(forms) >= SUSPICIOUS:
             stats["lines_examined"] += 1
-            _repair_line(text, pos, line, lm, opts, protected, patterns, verdicts, edits, flags, stats,
+            _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
                          starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)))
         stripped = line.strip()
@@ -284,6 +393,20 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
+
+
+def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
+                      lm: LanguageModel, protected: frozenset[str], opts: dict) -> None:
+    """Fill the verdicts of the forms of ``words`` seen for the first time (in place)."""
+    for j, v in enumerate(forms):
+        if v is None:
+            wd = words[j]
+            v = verdicts.get(wd)
+            if v is None:
+                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
+            forms[j] = v
+
+
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
@@ -313,32 +436,37 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     return KNOWN
 
 
-def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, protected,
-                 patterns, verdicts: dict[str, int], edits: list[Edit], flags: list[Flag],
+def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
+                 words: list[str], forms: list[int], edits: list[Edit], flags: list[Flag],
                  stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True) -> None:
     """Judge every token of one line; append Edits and Flags (offsets in ``text``).
 
+    ``words``, ``forms``: the line's word forms (``WORD_RE.findall``) and the verdict of
+    each (SKIP, KNOWN, ...).
     ``after_hyphen``: the previous line ended in a word and a hyphen, so this
     line's first word is the rest of a broken word (``per-`` / ``secuted``).
     ``starts_sentence``: whether the previous line ended a sentence.
     """
     lexicon = lm.lex
-    tokens = tokenize(line)
+    # most tokens of a line are ordinary known words far from any damage: their
+    # offsets are found in bulk and a Token is only made for the few looked at
+    tokens = LineTokens(line, words)
     n = len(tokens)
     spans = protected_spans(line, patterns)
     span_starts = [s for s, _ in spans]
-
-    keys = [t.key for t in tokens]
-    has_hyphen = "-" in line
+    keys = tokens.keys
     skip = [False] * n
     suspicious = [False] * n
     confusable = [False] * n
     fragment = [False] * n
-    logps: list[float | None] = [None] * n
-    for i, t in enumerate(tokens):
-        v = verdicts.get(t.text)
-        if v is None:
-            v = verdicts[t.text] = _classify_form(t.text, lm, protected, opts)
+    logps = _LazyLogps(lm, keys)
+    unseen = logps.values
+    marked: list[int] = []  # suspicious or confusable tokens, in order
+    fragments: list[int] = []  # halves of a word broken by a hyphen, in order
+    for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
+        t = tokens[i]
+        v = forms[i]
+        unseen[i] = None  # a skipped token has no probability
         if v == NUMBER:
             skip[i] = True
             if not spans or not any(a < t.end and t.start < b for a, b in spans):
@@ -352,8 +480,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if v == SKIP:
             skip[i] = True
             continue
-        if (has_hyphen and _hyphen_fragment(line, t)) or (i == 0 and after_hyphen):
+        if _hyphen_fragment(line, t) or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True
+            fragments.append(i)
             continue
         if _quoted_term(line, t):
             skip[i] = True
@@ -363,14 +492,16 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
                 skip[i] = True
                 continue
-        logps[i] = lm.logp(t.key)
+        unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
         suspicious[i] = v == SUSPICIOUS
         confusable[i] = v == CONFUSABLE
+        if v == SUSPICIOUS or v == CONFUSABLE:
+            marked.append(i)
 
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
     # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
-    for i in range(n):
+    for i in marked:
         if suspicious[i] and case_pattern(tokens[i].text) == "title":
             for j in (i - 1, i + 1):
                 if not (0 <= j < n) or tokens[max(i, j)].left_break or fragment[j]:
@@ -383,14 +514,15 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     break
     # words of another language next to each other are a foreign phrase (Les Dieux ont soif)
     if opts["foreign_languages"]:
-        _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]))
+        _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]),
+                      [i for i in marked if suspicious[i] or confusable[i]])
+    marked = [i for i in marked if suspicious[i] or confusable[i]]
     # a confusable real word (lo, Thai) counts as half a sign of damage
     # (a rare form of the general list, like "tittered", only a quarter)
-    weight = [(1.0 if lp is None else 0.25) if s else 0.5 if c else 0.0
-              for s, c, lp in zip(suspicious, confusable, logps)]
-    prefix = [0.0]
-    for x in weight:
-        prefix.append(prefix[-1] + x)
+    weight = [0.0] * n
+    for i in marked:
+        weight[i] = (1.0 if logps[i] is None else 0.25) if suspicious[i] else 0.5
+    prefix = list(accumulate(weight, initial=0.0))  # the same left-to-right float sums
 
     def density(i: int) -> float:
         """Share of the other tokens within ``w`` that are suspicious."""
@@ -404,7 +536,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     def error_logprior(i: int) -> float:
         return math.log10(min(0.5, base_rate + opts["damage_weight"] * density(i)))
 
-    current = list(keys)
+    current = _Overlay(keys)  # the words as read so far (repairs replace them)
 
     def context(i: int) -> tuple[str | None, str | None]:
         left = current[i - 1] if i > 0 and not tokens[i].left_break else None
@@ -420,10 +552,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     cand_cache = lm.candidate_cache
     joined: set[int] = set()
     if opts["join"]:
-        for i in range(n - 1):
-            if not (suspicious[i] or suspicious[i + 1] or fragment[i] or (
-                    tokens[i + 1].start - tokens[i].end == 1 and line[tokens[i].end] in GLYPHS)):
-                continue
+        for i in _join_sites(line, tokens, [i for i in marked if suspicious[i]], fragments):
             if i - 1 in decisions and decisions[i - 1].apply:
                 continue
             d = _judge_join(line, tokens, i, lm, opts, suspicious, fragment, skip, context,
@@ -434,9 +563,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if d.apply:
                     joined.update((i, i + 1))
                     current[i] = current[i + 1] = d.readings[0].keys[0]
-    susp_idx = [i for i in range(n) if suspicious[i] and i not in joined]
+    susp_idx = [i for i in marked if suspicious[i] and i not in joined]
+    # a second pass reads each token again in the context the first pass repaired; a
+    # token whose context did not change would get the very same decision: not redone
+    judged_in: dict[int, tuple[str | None, str | None]] = {}
     for _pass in range(2):
         for i in susp_idx:
+            if _pass and judged_in.get(i, _UNSEEN) == context(i):
+                continue
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
@@ -466,7 +600,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
                 prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
-            left, right = context(i)
+            left, right = judged_in[i] = context(i)
             readings = score_readings(
                 lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                 [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
@@ -480,10 +614,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 
     if opts["realword"]:
         rw = opts["realword_window"]
-        near: set[int] = {i for i in range(n) if confusable[i]}
+        near: set[int] = {i for i in marked if confusable[i]}
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        judged_in = {}  # as above: the second pass redoes only the tokens whose context changed
         for _pass in range(2):
             for i in sorted(near):
                 if skip[i] or suspicious[i] or logps[i] is None or i in joined:
@@ -492,6 +627,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 left, right = context(i)
                 if left is None and right is None:
                     continue
+                if _pass and judged_in.get(i, _UNSEEN) == (left, right):
+                    continue
+                judged_in[i] = (left, right)
                 cands = lm.realword_cache.get(t.text)
                 if cands is None:
                     cands = lm.realword_cache[t.text] = realword_candidates(
@@ -556,6 +694,17 @@ def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], dens
 JOIN_COST = 0.3
 
 
+def _joined_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Cheap confusion readings of two tokens read as one (once per surface and process;
+    the readings are never modified by their users)."""
+    ckey = (surface, "joined")
+    cands = lm.candidate_cache.get(ckey)
+    if cands is None:
+        cands = lm.candidate_cache[ckey] = nonword_candidates(lm, surface, key, max_channel=1.0,
+                                                              generic=False, allow_split=False)
+    return cands
+
+
 def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
                 suspicious, fragment, skip, context, error_logprior) -> _Decision | None:
     """A word split in two (``coul d``, ``pri soner``, ``sub- sequently``): join when the
@@ -591,8 +740,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
         cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
     elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
-        for r in nonword_candidates(lm, surface, key, max_channel=1.0, generic=False,
-                                    allow_split=False):
+        for r in _joined_candidates(lm, surface, key):
             if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
                 cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
     if not cands:
@@ -615,6 +763,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
 
 
 GLYPHS = frozenset("!|;:)(")
+_GLYPH_RE = re.compile("[!|;:)(]")
 GLYPH_COST = 0.6
 
 
@@ -634,7 +783,7 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
             text = render(key, v, lm.lex)
             cands.setdefault(text, Reading(text, (key,), GLYPH_COST, "glyph"))
         else:
-            for r in nonword_candidates(lm, v, key, max_channel=1.0, generic=False, allow_split=False):
+            for r in _joined_candidates(lm, v, key):
                 if lm.uni.get(r.keys[0], 0.0) >= 1e-6 or lm.lex.trusted(r.keys[0]):
                     cands.setdefault(r.text, Reading(r.text, r.keys, r.channel + GLYPH_COST, "glyph"))
     if not cands:

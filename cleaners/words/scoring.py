@@ -14,7 +14,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import channel_cost, length_skeletons, skeleton, sub_cost, token_skeletons
+from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
+                                       token_skeletons)
+from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon, char_ops
@@ -52,28 +54,30 @@ class LanguageModel:
         self.vocab = candidate_vocabulary(unigrams, candidate_min_prob)
         self.oov_logp = oov_logp
         self.name_logp = name_logp
-        self._logp_cache: dict[str, float | None] = {}
+        self.logp_cache: dict[str, float | None] = {}
         # per-process caches keyed by surface form (the options that shape
         # candidates are part of the key under which this model is cached)
         self.candidate_cache: dict[str, list] = {}
         self.realword_cache: dict[str, list] = {}
         self.verdict_caches: dict[tuple, dict[str, int]] = {}
         self.general_index = skeleton_index(unigrams, candidate_min_prob)
-        self.corpus_index: dict[str, tuple[str, ...]] = {}
-        tmp: dict[str, list[str]] = {}
-        for k in lexicon.counts:
-            if k not in self.vocab:
-                tmp.setdefault(skeleton(k), []).append(k)
-        self.corpus_index = {sk: tuple(sorted(v)) for sk, v in tmp.items()}
-        self._general_deletes = None
-        tmp = {}
-        for k in lexicon.counts:
-            if k not in self.vocab and k.isalpha():
-                for d in _deletes(k) | {k}:
-                    tmp.setdefault(d, []).append(k)
-        self.corpus_deletes = {d: tuple(v) for d, v in tmp.items()}
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
+        self._candidate_min_prob = candidate_min_prob
+        # trusted corpus forms by skeleton: those the general list lacks (candidates beside
+        # the general index), and all of them (with the frequent general words, every
+        # twin that can pass a frequency bar)
+        forms = list(lexicon.counts)
+        corpus: dict[str, list[str]] = {}
+        every: dict[str, list[str]] = {}
+        for k, sk in zip(forms, skeletons(forms)):
+            every.setdefault(sk, []).append(k)
+            if k not in self.vocab:
+                corpus.setdefault(sk, []).append(k)
+        self.corpus_index = {sk: tuple(sorted(v)) for sk, v in corpus.items()}
+        self.lexicon_index = {sk: tuple(v) for sk, v in every.items()}
+        self._general_deletes = None
+        self._corpus_deletes = None  # both built on first use (not every text needs them)
         # this corpus's misreadings: learned cost = -log10(share of the votes)
         # In clean context a misreading's learned cost is its rate per LEARNED_VOTE_TOKENS
         # tokens, not its share of the votes: a cleaner corpus (fewer votes for every
@@ -103,13 +107,24 @@ class LanguageModel:
         """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
         if self._general_deletes is None:
             self._general_deletes = delete_index(self._unigrams, self._generic_min_prob)
-        gd, cd = self._general_deletes, self.corpus_deletes
-        out: set[str] = set()
-        for q in _deletes(key) | {key}:
-            out.update(gd.get(q, ()))
+        if self._corpus_deletes is None:
+            self._corpus_deletes = self._build_corpus_deletes()
+        queries = _deletes(key) | {key}
+        out = self._general_deletes.union(queries)
+        cd = self._corpus_deletes
+        for q in queries:
             out.update(cd.get(q, ()))
         out.discard(key)
         return out
+
+    def _build_corpus_deletes(self) -> dict[str, tuple[str, ...]]:
+        """The symmetric-delete index of the trusted corpus forms the general list lacks."""
+        tmp: dict[str, list[str]] = {}
+        for k in self.lex.counts:
+            if k not in self.vocab and k.isalpha():
+                for d in _deletes(k) | {k}:
+                    tmp.setdefault(d, []).append(k)
+        return {d: tuple(v) for d, v in tmp.items()}
 
     def same_skeleton(self, surface: str, *, length_changes: bool = False) -> set[str]:
         """Known words (general or trusted corpus forms) a token may be a misreading of.
@@ -122,14 +137,30 @@ class LanguageModel:
         sks = token_skeletons(surface)
         if length_changes:
             sks |= length_skeletons(surface.lower())
-        for sk in sks:
-            out.update(gi.get(sk, ()))
-            out.update(ci.get(sk, ()))
+        for sk in sks:  # most skeletons name no word: no empty updates
+            words = gi.get(sk)
+            if words:
+                out.update(words)
+            words = ci.get(sk)
+            if words:
+                out.update(words)
+        return out
+
+    def common_twins(self, surface: str, min_prob: float) -> set[str]:
+        """A superset of the words of :meth:`same_skeleton` (``length_changes=False``)
+        whose :meth:`logp` can reach ``log10(min_prob)``: the general list's words at
+        least half that common, and every trusted corpus form (far fewer to look at)."""
+        common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
+        li = self.lexicon_index
+        out: set[str] = set()
+        for sk in token_skeletons(surface):
+            out.update(common.get(sk, ()))
+            out.update(li.get(sk, ()))
         return out
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""
-        cache = self._logp_cache
+        cache = self.logp_cache
         if key in cache:
             return cache[key]
         p = max(self.uni.get(key, 0.0), self.lex.prob(key))
@@ -215,9 +246,18 @@ def _deletes(word: str) -> set[str]:
 
 
 @lru_cache(maxsize=2)
-def delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+def delete_index(unigrams: str, min_prob: float) -> PostingIndex:
     """Symmetric-delete index (SymSpell's idea, distance 1) of the general list's
-    alphabetic words of 4+ letters: each word and each one-letter deletion -> words."""
+    alphabetic words of 4+ letters: each word and each one-letter deletion -> words.
+
+    Built once per machine and mapped from the disk cache (see :mod:`cleaners.words.diskindex`):
+    as a dict it took seconds to build and ~120 MB in every process."""
+    identity = {"index": "deletes", "unigrams": unigrams, "min_prob": repr(min_prob),
+                "data": resource_identity(unigrams), "code": _index_code_digest()}
+    return cached_index("deletes", identity, lambda: _delete_mapping(unigrams, min_prob))
+
+
+def _delete_mapping(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     tmp: dict[str, list[str]] = {}
     probs = unigram_probs(unigrams)
     for w in sorted(candidate_vocabulary(unigrams, min_prob)):
@@ -229,12 +269,52 @@ def delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     return {d: tuple(v) for d, v in tmp.items()}
 
 
+def resource_identity(unigrams: str) -> str:
+    """The installed data behind a unigram resource (its package and version)."""
+    from importlib.metadata import version
+
+    package = "wordfreq" if unigrams.startswith("wordfreq") else "symspellpy"
+    return f"{package}=={version(package)}"
+
+
+@lru_cache(maxsize=1)
+def _index_code_digest() -> str:
+    """Digest of the code that decides the cached indexes' content: any change to it
+    (and only such a change) rebuilds them."""
+    from cleaners import frequencies
+    from cleaners.words import confusions
+
+    return code_digest(_delete_mapping, _deletes, _skeleton_mapping, confusions.skeleton,
+                       confusions.skeletons, confusions._GROUP_FOLDS, sorted(confusions._CLASS_OF.items()),
+                       candidate_vocabulary, unigram_probs, frequencies.unigrams)
+
+
 @lru_cache(maxsize=4)
 def skeleton_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
-    """skeleton -> general-list words with that skeleton (built once per process)."""
+    """skeleton -> general-list words with that skeleton (once per process, from the disk
+    cache: a dict, as lookups are frequent; loading takes ~0.1 s, building ~0.9 s)."""
+    identity = {"index": "skeletons", "unigrams": unigrams, "min_prob": repr(min_prob),
+                "data": resource_identity(unigrams), "code": _index_code_digest()}
+    return cached_mapping("skeletons", identity, lambda: _skeleton_mapping(unigrams, min_prob))
+
+
+def _skeleton_mapping(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    words = sorted(candidate_vocabulary(unigrams, min_prob))
     tmp: dict[str, list[str]] = {}
-    for w in candidate_vocabulary(unigrams, min_prob):
-        tmp.setdefault(skeleton(w), []).append(w)
+    for sk, w in zip(skeletons(words), words):  # in sorted order: no sort per skeleton
+        tmp.setdefault(sk, []).append(w)
+    return {sk: tuple(v) for sk, v in tmp.items()}
+
+
+@lru_cache(maxsize=4)
+def frequent_skeleton_index(unigrams: str, candidate_min_prob: float, min_prob: float
+                            ) -> dict[str, tuple[str, ...]]:
+    """skeleton -> the words of :func:`skeleton_index` at least ``min_prob`` common (small)."""
+    vocab = candidate_vocabulary(unigrams, candidate_min_prob)
+    tmp: dict[str, list[str]] = {}
+    words = [w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w in vocab]
+    for w, sk in zip(words, skeletons(words)):
+        tmp.setdefault(sk, []).append(w)
     return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
 
 
@@ -367,7 +447,8 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     if lp is None:
         return False
     bar = max(lp + math.log10(ratio), math.log10(min_prob))
-    for k in lm.same_skeleton(surface):
+    # a twin must be at least min_prob common: only such words are looked at
+    for k in lm.common_twins(surface, min_prob):
         if k != key:
             lk = lm.logp(k)
             if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:

@@ -1,0 +1,60 @@
+"""Tokens: the bulk tokenizer gives exactly the tokens of a plain one-match-at-a-time loop."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, Token, misread_number, tokenize
+
+
+def reference_tokens(text: str) -> list[Token]:
+    """The obvious implementation (one regex match and one gap check at a time)."""
+    out = []
+    prev_end = 0
+    for m in WORD_RE.finditer(text):
+        s, e = m.span()
+        gap = text[prev_end:s]
+        brk = not out or (gap != " " and ("\n" in gap or bool(SEPARATOR_BREAK_RE.search(gap))))
+        out.append(Token(s, e, m.group(), m.group().lower().replace("’", "'"), brk))
+        prev_end = e
+    return out
+
+
+CASES = ["", " ", "a", " a", "a ", "don't  stop\tnow\n x", "’tis", "a_b", "e\u0301t", "1913. 12th",
+         "lhal ihe man-of-war’s 1913.", "A\u00a0B", "x — y", "İstanbul ΟΔΟΣ"]
+
+
+def test_fixed_cases():
+    for text in CASES:
+        assert tokenize(text) == reference_tokens(text), text
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet=st.sampled_from("ab’'_ \t\n\u00a0\u2003-.1é\u0301ΣİA"), max_size=40))
+def test_any_text(text):
+    assert tokenize(text) == reference_tokens(text)
+
+
+def test_token_fields():
+    t = tokenize("The Stalin’s")[1]
+    assert (t.start, t.end, t.text, t.key, t.left_break) == (4, 12, "Stalin’s", "stalin's", False)
+
+
+def test_misread_number_words_without_digits():
+    assert [misread_number(w) for w in ("that", "188i", "lll", "19th")] == [None, "1881", None, None]
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(alphabet=st.sampled_from("ab’'_ \t\u00a0-.1éΣA"), max_size=30))
+def test_line_tokens_equal_tokenize(text):
+    from cleaners.words.tokens import LineTokens
+
+    lazy = LineTokens(text)
+    eager = tokenize(text)
+    assert len(lazy) == len(eager)
+    assert lazy.starts == [t.start for t in eager] and lazy.ends == [t.end for t in eager]
+    # made in any order, each token is the same
+    for i in reversed(range(len(eager))):
+        assert lazy[i] == eager[i] and lazy.keys[i] == eager[i].key
+    assert list(lazy) == eager
