@@ -114,6 +114,12 @@ def test_general_indexes_equal_their_builders():
     assert scoring.skeleton_index("wordfreq-large", 1e-8) == scoring._skeleton_mapping("wordfreq-large", 1e-8)
 
 
+def test_cached_bigrams_equal_their_builder():
+    from cleaners.words import language
+
+    assert language.bigram_logprobs("symspell") == language._bigram_logprobs()
+
+
 def test_old_versions_are_pruned(tmp_path, monkeypatch):
     monkeypatch.setenv(diskindex.CACHE_ENV, str(tmp_path))
     for v in range(diskindex.KEEP_VERSIONS + 3):
