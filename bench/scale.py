@@ -26,6 +26,8 @@ since reading smaps costs ~10 ms per process.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import hashlib
 import json
@@ -158,6 +160,10 @@ def _freeze() -> None:
     would copy every page of the shared resources. Frozen objects are never scanned.
     """
     gc.collect()
+    try:  # hand freed memory back to the OS, so the workers do not inherit it
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
     gc.freeze()
 
 
@@ -215,7 +221,8 @@ def worker_stats() -> dict[str, Any]:
     """What grows inside a worker: its private memory and the language model's caches."""
     from cleaners.words import repair
 
-    stats: dict[str, Any] = {}
+    t = os.times()
+    stats: dict[str, Any] = {"cpu_s": round(t.user + t.system, 1)}  # since the fork
     try:
         with open("/proc/self/smaps_rollup") as f:
             r = {k: int(v.split()[0]) * 1024 for k, _, v in (line.partition(":") for line in f) if v.strip()[:1].isdigit()}
@@ -427,44 +434,75 @@ def show(label: str, r: dict) -> None:
     print(f"  sizes: {r['sizes']}; workers at exit: {r['worker_stats']}")
 
 
+MEASUREMENTS = {"seeds": ("seeds, 1 worker", 1), "one": ("100 MB corpus, 1 worker ", 1),
+                "two": ("100 MB corpus, 2 workers", 2)}
+
+
+def measure(name: str) -> dict:
+    """One measurement in this process (which should be fresh: it pays the resource load)."""
+    label, workers = MEASUREMENTS[name]
+    folder = ROOT / "raw" if name == "seeds" else generate()
+    load_before = os.getloadavg()[0]
+    r = clean_folder(folder, workers)
+    r["loadavg"] = (load_before, os.getloadavg()[0])
+    show(label, r)
+    t, c = r["times"], r["cpu"]
+    par = ("layout", "words")
+    used = sum(c[k] for k in par) / sum(t[k] for k in par)
+    print(f"  cores used in the parallel phases: {used:.2f} of {workers} "
+          f"(1-minute load average {r['loadavg'][0]:.1f} before, {r['loadavg'][1]:.1f} after)", flush=True)
+    return r
+
+
+def _in_fresh_process(name: str) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run([sys.executable, "-m", "bench.scale", "--measure", name, "--json", f.name], check=True)
+        return json.loads(Path(f.name).read_text())
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Seeds (1 worker), 100 MB with 1 and 2 workers, each in a fresh process; the comparisons."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m bench scale")
-    ap.add_argument("--only", choices=("seeds", "one", "two"), action="append",
+    ap = argparse.ArgumentParser(prog="python -m bench.scale")
+    ap.add_argument("--only", choices=tuple(MEASUREMENTS), action="append",
                     help="run only these measurements (default: all three)")
+    ap.add_argument("--repeat", type=int, default=1, help="repeat the 1- and 2-worker pair")
+    ap.add_argument("--measure", choices=tuple(MEASUREMENTS), help=argparse.SUPPRESS)
+    ap.add_argument("--json", help=argparse.SUPPRESS)
     args = ap.parse_args(argv if argv is not None else [])
-    todo = args.only or ["seeds", "one", "two"]
-    res = {}
-    print(f"(os.cpu_count() = {os.cpu_count()}; timings are noisy when other work shares the cores)")
+    if args.measure:
+        r = measure(args.measure)
+        Path(args.json).write_text(json.dumps(r))
+        return
+    todo = args.only or list(MEASUREMENTS)
+    print(f"(os.cpu_count() = {os.cpu_count()}; wall times are noisy when other work shares the cores: "
+          f"see 'cores used')", flush=True)
+    res: dict[str, list[dict]] = {}
     if "seeds" in todo:
-        res["seeds"] = clean_folder(ROOT / "raw", 1)
-        show("seeds, 1 worker", res["seeds"])
-    if {"one", "two"} & set(todo):
-        folder = generate()
-    if "one" in todo:
-        res["one"] = clean_folder(folder, 1)
-        show("100 MB corpus, 1 worker ", res["one"])
-    if "two" in todo:
-        res["two"] = clean_folder(folder, 2)
-        show("100 MB corpus, 2 workers", res["two"])
-    work = {k: (r["times"]["total"] - r["times"]["load"]) / r["mb"] for k, r in res.items()}
+        res["seeds"] = [_in_fresh_process("seeds")]
+    for _ in range(args.repeat):
+        for name in ("one", "two"):
+            if name in todo:
+                res.setdefault(name, []).append(_in_fresh_process(name))
+
+    def work(r):  # seconds per MB without the one-off resource load
+        return (r["times"]["total"] - r["times"]["load"]) / r["mb"]
+
     if "seeds" in res and "one" in res:
-        print(f"linearity (1 worker, same driver, without the one-off load): {work['one']:.3f} s/MB at 100 MB "
-              f"vs {work['seeds']:.3f} s/MB on the seeds: ratio {work['one'] / work['seeds']:.2f} "
-              f"(target within 25%)")
-    if "one" in res and "two" in res:
-        one, two = res["one"]["times"], res["two"]["times"]
-        par = ("layout", "words")
-        print(f"speed-up 1 -> 2 workers: {one['total'] / two['total']:.2f}x total (target >= 1.7x); "
-              f"parallel phases only (layout + words): "
-              f"{sum(one[k] for k in par) / sum(two[k] for k in par):.2f}x")
-    big = [r for k, r in res.items() if k != "seeds"]
-    if big:
-        print("peak at 100 MB: summed PSS " + ", ".join(
-            f"{r['workers']} worker(s) {_mb(r['memory'], 'all', 'pss')} MB" for r in big)
-            + "; summed RSS " + ", ".join(f"{r['workers']} worker(s) {_mb(r['memory'], 'all', 'rss')} MB"
-                                          for r in big) + " (target < 1500 MB)")
+        s, b = work(res["seeds"][0]), min(work(r) for r in res["one"])
+        print(f"linearity (1 worker, same driver, without the one-off load of "
+              f"{res['seeds'][0]['times']['load']:.1f} s): {b:.3f} s/MB at 100 MB vs {s:.3f} s/MB on the seeds: "
+              f"ratio {b / s:.2f} (target within 25%)")
+    for i, (one, two) in enumerate(zip(res.get("one", []), res.get("two", []))):
+        t1, t2 = one["times"], two["times"]
+        print(f"speed-up 1 -> 2 workers (pair {i + 1}): {t1['total'] / t2['total']:.2f}x total "
+              f"({t1['total']:.1f} s -> {t2['total']:.1f} s; target >= 1.7x), "
+              f"{(t1['total'] - t1['load']) / (t2['total'] - t2['load']):.2f}x without the load")
+    for name in ("one", "two"):
+        for r in res.get(name, []):
+            print(f"peak at 100 MB, {r['workers']} worker(s): summed PSS {_mb(r['memory'], 'all', 'pss')} MB "
+                  f"(real footprint; target < 1500 MB), summed RSS {_mb(r['memory'], 'all', 'rss')} MB")
 
 
 if __name__ == "__main__":
