@@ -167,16 +167,21 @@ def _freeze() -> None:
     gc.freeze()
 
 
-def _worker(conn, counter, lock, items, task, fold, start) -> None:
+def _take_all(counter, lock, items, task, fold, start):
+    """Fold ``task`` over the items this process takes from the shared counter."""
     acc = start()
+    while True:
+        with lock:
+            i = counter.value
+            counter.value = i + 1
+        if i >= len(items):
+            return acc
+        acc = fold(acc, task(items[i]))
+
+
+def _worker(conn, counter, lock, items, task, fold, start) -> None:
     try:
-        while True:
-            with lock:
-                i = counter.value
-                counter.value = i + 1
-            if i >= len(items):
-                break
-            acc = fold(acc, task(items[i]))
+        acc = _take_all(counter, lock, items, task, fold, start)
         conn.send(("ok", acc, worker_stats()))
     except BaseException:  # noqa: BLE001  (reported to the parent, which raises)
         conn.send(("error", traceback.format_exc(), None))
@@ -187,22 +192,37 @@ def _worker(conn, counter, lock, items, task, fold, start) -> None:
         os._exit(0)  # no interpreter teardown: freeing the heap object by object takes seconds
 
 
-def fork_map(items: list, workers: int, task: Callable, fold: Callable, start: Callable) -> list[tuple]:
-    """Run ``task`` on every item in ``workers`` forked processes; per worker ``(acc, stats)``.
+def fork_map(items: list, workers: int, task: Callable, fold: Callable, start: Callable, *,
+             parent_works: bool = True) -> list[tuple]:
+    """Run ``task`` on every item in ``workers`` processes; per worker ``(acc, stats)``.
 
     Each worker takes the next item from a shared counter (so the load balances
     itself) and folds the results into its own ``acc = fold(acc, result)``,
     starting from ``start()``; only the final accumulators travel back.
+    ``parent_works``: this process is one of the workers (``workers - 1`` are
+    forked), rather than waiting for ``workers`` forked ones.
     """
     counter, lock = _FORK.RawValue("q", 0), _FORK.Lock()
     running = {}
-    for _ in range(workers):
+    for _ in range(workers - 1 if parent_works else workers):
         recv, send = _FORK.Pipe(duplex=False)
         p = _FORK.Process(target=_worker, args=(send, counter, lock, items, task, fold, start))
         p.start()
         send.close()
         running[recv] = p
     out, errors = [], []
+    if parent_works:
+        before = os.times()
+        try:
+            acc = _take_all(counter, lock, items, task, fold, start)
+        except BaseException:
+            for p in running.values():
+                p.kill()
+            raise
+        stats = worker_stats()
+        after = os.times()
+        stats["cpu_s"] = round(after.user + after.system - before.user - before.system, 1)
+        out.append((acc, stats))
     while running:
         for conn in multiprocessing.connection.wait(list(running)):
             p = running.pop(conn)
@@ -310,11 +330,12 @@ class _SummariesOnDisk(Mapping):
         return len(self.stems)
 
 
-def clean_folder(folder: Path, workers: int, *, keep: Path | None = None) -> dict:
+def clean_folder(folder: Path, workers: int, *, keep: Path | None = None, parent_works: bool = True) -> dict:
     """Clean every .txt of ``folder`` with ``workers`` forked processes; timings and memory.
 
     ``keep``: a folder to move the clean output to (the same files as the flow's
-    clean/, but run.json and the report); otherwise it is deleted.
+    clean/, but run.json and the report); otherwise it is deleted. ``parent_works``:
+    this process is one of the workers (see :func:`fork_map`).
     """
     from cleaners.corpus import corpus_files_from_summaries
     from cleaners.pipeline import PIPELINE_VERSION, Config
@@ -343,7 +364,8 @@ def clean_folder(folder: Path, workers: int, *, keep: Path | None = None) -> dic
 
             t = time.perf_counter()
             mem.phase("layout")
-            parts = fork_map([str(p) for p in paths], workers, _layout, _layout_fold, _layout_start)
+            parts = fork_map([str(p) for p in paths], workers, _layout, _layout_fold, _layout_start,
+                             parent_works=parent_works)
             done = [d for (docs, _), _ in parts for d in docs]
             merged = parts[0][0][1]
             for (_, counts), _ in parts[1:]:
@@ -370,7 +392,7 @@ def clean_folder(folder: Path, workers: int, *, keep: Path | None = None) -> dic
             stems = [s for s, _, _ in done]
             by_size = {s: n for s, n, _ in done}
             parts = fork_map(sorted(stems, key=lambda s: (-by_size[s], s)), workers, _words,
-                             lambda a, r: a + r, int)
+                             lambda a, r: a + r, int, parent_works=parent_works)
             stats["words"] = [s for _, s in parts]
             times["words"] = time.perf_counter() - t
             cpu["words"], c = _cpu() - c, _cpu()
@@ -399,7 +421,7 @@ def clean_folder(folder: Path, workers: int, *, keep: Path | None = None) -> dic
             shutil.rmtree(keep, ignore_errors=True)
             shutil.move(str(scratch / "clean"), keep)
         mb = sum(n for _, n, _ in done) / 1e6
-        return {"mb": mb, "docs": len(paths), "workers": workers, "times": times, "cpu": cpu, "memory": mem.peaks,
+        return {"mb": mb, "docs": len(paths), "workers": workers, "parent_works": parent_works, "times": times, "cpu": cpu, "memory": mem.peaks,
                 "sizes": sizes, "worker_stats": stats}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -419,7 +441,8 @@ def _mb(peaks: dict, phase: str, key: str) -> str:
 def show(label: str, r: dict) -> None:
     t, m = r["times"], r["memory"]
     work = t["total"] - t["load"]
-    print(f"{label}: {r['docs']} docs, {r['mb']:.1f} MB, {r['workers']} worker(s): {t['total']:.1f} s "
+    print(f"{label}: {r['docs']} docs, {r['mb']:.1f} MB, {r['workers']} worker(s)"
+          f"{' (this process is one)' if r.get('parent_works') else ' (all forked)'}: {t['total']:.1f} s "
           f"(load {t['load']:.1f}, layout {t['layout']:.1f}, lexicon {t['lexicon']:.1f}, "
           f"words {t['words']:.1f}, corpus {t['corpus']:.1f}); "
           f"{work / r['mb']:.3f} s/MB without the one-off load")
@@ -438,12 +461,12 @@ MEASUREMENTS = {"seeds": ("seeds, 1 worker", 1), "one": ("100 MB corpus, 1 worke
                 "two": ("100 MB corpus, 2 workers", 2)}
 
 
-def measure(name: str) -> dict:
+def measure(name: str, *, parent_works: bool = True) -> dict:
     """One measurement in this process (which should be fresh: it pays the resource load)."""
     label, workers = MEASUREMENTS[name]
     folder = ROOT / "raw" if name == "seeds" else generate()
     load_before = os.getloadavg()[0]
-    r = clean_folder(folder, workers)
+    r = clean_folder(folder, workers, parent_works=parent_works)
     r["loadavg"] = (load_before, os.getloadavg()[0])
     show(label, r)
     t, c = r["times"], r["cpu"]
@@ -454,9 +477,10 @@ def measure(name: str) -> dict:
     return r
 
 
-def _in_fresh_process(name: str) -> dict:
+def _in_fresh_process(name: str, extra: list[str]) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        subprocess.run([sys.executable, "-m", "bench.scale", "--measure", name, "--json", f.name], check=True)
+        subprocess.run([sys.executable, "-m", "bench.scale", "--measure", name, "--json", f.name, *extra],
+                       check=True)
         return json.loads(Path(f.name).read_text())
 
 
@@ -468,23 +492,26 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--only", choices=tuple(MEASUREMENTS), action="append",
                     help="run only these measurements (default: all three)")
     ap.add_argument("--repeat", type=int, default=1, help="repeat the 1- and 2-worker pair")
+    ap.add_argument("--parent-idle", action="store_true",
+                    help="fork every worker (the parent only waits) instead of the parent being one of them")
     ap.add_argument("--measure", choices=tuple(MEASUREMENTS), help=argparse.SUPPRESS)
     ap.add_argument("--json", help=argparse.SUPPRESS)
     args = ap.parse_args(argv if argv is not None else [])
     if args.measure:
-        r = measure(args.measure)
+        r = measure(args.measure, parent_works=not args.parent_idle)
         Path(args.json).write_text(json.dumps(r))
         return
     todo = args.only or list(MEASUREMENTS)
     print(f"(os.cpu_count() = {os.cpu_count()}; wall times are noisy when other work shares the cores: "
           f"see 'cores used')", flush=True)
     res: dict[str, list[dict]] = {}
+    extra = ["--parent-idle"] if args.parent_idle else []
     if "seeds" in todo:
-        res["seeds"] = [_in_fresh_process("seeds")]
+        res["seeds"] = [_in_fresh_process("seeds", extra)]
     for _ in range(args.repeat):
         for name in ("one", "two"):
             if name in todo:
-                res.setdefault(name, []).append(_in_fresh_process(name))
+                res.setdefault(name, []).append(_in_fresh_process(name, extra))
 
     def work(r):  # seconds per MB without the one-off resource load
         return (r["times"]["total"] - r["times"]["load"]) / r["mb"]
