@@ -1,27 +1,34 @@
 """The whole cleaning at scale: ~100 MB generated corpus, one worker vs two, memory.
 
+    PYTHONPATH=. python -m bench.scale [--only seeds|one|two] [--repeat N] [--parent-idle]
+
 The cleaning is driven the way a batch run should be at this size: documents
 stream through worker processes and never all sit in memory at once.
 
 0. this process loads the language resources once (word lists, bigrams,
-   skeleton and delete indexes) and freezes them (``gc.freeze``); workers are
-   *forked* from it, so those pages are shared copy-on-write, not copied;
-1. layout phase: forked workers take documents from a shared counter (largest
+   skeleton and delete indexes) and freezes them (``gc.freeze``); the other
+   workers are *forked* from it, so those pages are shared copy-on-write, not
+   copied. This process is itself one of the workers (``--parent-idle``: it
+   only waits), so with 2 workers there are 2 processes, not 3;
+1. layout phase: the workers take documents from a shared counter (largest
    first, so no worker is left with a big one at the end); each pickles the
    layout state to a scratch folder and adds the document's word counts for the
    lexicon to its own running total; only the totals come back, once per worker;
 2. the corpus lexicon from the merged counts (``lexicon_from_counts``), and its
    language model built here, before the next fork, so workers share it too;
-3. words phase in fresh forked workers: each cleans a document, writes its
-   files and pickles its corpus summary (``cleaners.corpus.document_summary``)
-   to the scratch folder;
+3. words phase, forked again: each worker cleans a document, writes its files
+   and pickles its corpus summary (``cleaners.corpus.document_summary``) to the
+   scratch folder;
 4. the corpus files from the summaries, read back one at a time in stem order.
 
-Memory is sampled by a separate watcher process (not counted) over this process
-and its workers: the sum of RSS every 50 ms, which counts the shared pages once
-per process, and the sum of PSS (``/proc/<pid>/smaps_rollup``, each shared page
-split between the processes sharing it: the real footprint) every second,
-since reading smaps costs ~10 ms per process.
+Each measurement runs in a fresh process, so each pays the one-off resource load.
+Memory is sampled by a separate watcher process (not counted) over the measuring
+process and its workers: the sum of RSS every 50 ms, which counts a shared page
+once per process sharing it, and the sum of PSS (``/proc/<pid>/smaps_rollup``,
+each shared page split between the processes sharing it: the real footprint)
+every second, since reading smaps costs ~10 ms per process. "Cores used" (CPU
+seconds / wall seconds in the parallel phases) says how much of the machine the
+run actually got: wall times only compare when it is close to the worker count.
 """
 
 from __future__ import annotations

@@ -14,6 +14,14 @@ table artifact) and an atomic publish (:mod:`flows.publish`). A rerun with
 nothing changed takes every document from the cache (results persisted under
 ``PREFECT_RESULTS_LOCAL_STORAGE_PATH``).
 
+Memory: as each words task finishes, the document's files and its corpus
+summary go to a spool on disk (:mod:`flows.spool`) and only a few counts stay
+(``DocResult.facts``), so the cleaned states are never all in memory; publish
+reads the files back one at a time. (The layout states still all wait in
+memory for the corpus lexicon; ``bench/scale.py`` streams those too.) The CLI
+loads the language resources in a thread while Prefect's server starts, when
+there is layout work for this process.
+
 Runners: ``default`` (= ``threads``) is Prefect's ThreadPoolTaskRunner with 2
 threads; ``processes`` is Prefect 3.8.8's ProcessPoolTaskRunner (2 spawned
 processes); ``dask`` is prefect-dask's DaskTaskRunner on a LocalCluster of 2
@@ -61,6 +69,7 @@ import logging
 import os
 import queue
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack, contextmanager
@@ -332,6 +341,49 @@ class _NoSummaries(Mapping):
         return len(self.stems)
 
 
+_WARMING: list[threading.Thread] = []
+
+
+def start_warm_up(found: Discovery, config: Config, runner: str, refresh: bool) -> bool:
+    """Load the language resources in a background thread while Prefect's server starts.
+
+    Only when some layout result must be computed and the work runs in this process
+    (threads): a warm rerun does not need them, and pool workers load their own.
+    The flow waits for the thread before its first task (:func:`_wait_for_warm_up`),
+    so no resource is loaded twice. Returns whether a thread was started.
+    """
+    if runner not in ("default", "threads"):
+        return False
+    if not refresh:
+        try:
+            keys = [layout_cache_key(None, {"raw": f, "sha256": sha256_file(f.path), "config": config})
+                    for f in found.files]
+        except OSError:
+            keys = []
+        if keys and all(_stored(k) for k in keys):
+            return False
+
+    def load() -> None:
+        try:
+            from cleaners.pipeline import clean_layout
+            from cleaners.words.repair import warm_up
+
+            clean_layout("warm-up", b"A warm-up text with a hyphen-\nated word.\n", config)
+            warm_up(None, config.options.get("words"))
+        except Exception:  # noqa: BLE001  (the tasks load what they need and report errors themselves)
+            pass
+
+    thread = threading.Thread(target=load, name="scanclean-warm-up", daemon=True)
+    thread.start()
+    _WARMING.append(thread)
+    return True
+
+
+def _wait_for_warm_up() -> None:
+    while _WARMING:
+        _WARMING.pop().join()
+
+
 def _completed(futures: dict) -> Any:
     """``(value, future)`` for each ``future -> value`` of ``futures``, in completion order.
 
@@ -362,6 +414,7 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
     ``summaries``: spool the documents' corpus summaries too (None: only when the corpus
     files are not cached already for the expected set of documents).
     """
+    _wait_for_warm_up()
     hashes: dict[str, str] = {}
     for raw in found.files:
         try:
@@ -541,6 +594,10 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        start_warm_up(found, Config.from_toml(args.config) if args.config else Config(), args.runner, args.refresh)
+    except Exception:  # noqa: BLE001  (a bad config is reported by the flow itself)
+        pass
     state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config,
                          refresh=args.refresh, max_mb=args.max_mb, return_state=True)
     if not state.is_completed():
