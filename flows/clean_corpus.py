@@ -14,6 +14,14 @@ table artifact) and an atomic publish (:mod:`flows.publish`). A rerun with
 nothing changed takes every document from the cache (results persisted under
 ``PREFECT_RESULTS_LOCAL_STORAGE_PATH``).
 
+Memory: as each words task finishes, the document's files and its corpus
+summary go to a spool on disk (:mod:`flows.spool`) and only a few counts stay
+(``DocResult.facts``), so the cleaned states are never all in memory; publish
+reads the files back one at a time. (The layout states still all wait in
+memory for the corpus lexicon; ``bench/scale.py`` streams those too.) The CLI
+loads the language resources in a thread while Prefect's server starts, when
+there is layout work for this process.
+
 Runners: ``default`` (= ``threads``) is Prefect's ThreadPoolTaskRunner with 2
 threads; ``processes`` is Prefect 3.8.8's ProcessPoolTaskRunner (2 spawned
 processes); ``dask`` is prefect-dask's DaskTaskRunner on a LocalCluster of 2
@@ -59,8 +67,11 @@ import argparse
 import hashlib
 import logging
 import os
+import queue
 import sys
+import threading
 import time
+from collections.abc import Mapping
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,16 +80,21 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import CacheKeyFnPolicy
+from prefect import futures as prefect_futures
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
+from cleaners.corpus import document_summary
+from cleaners.outputs import document_files
 from cleaners.pipeline import Config
 from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
 from flows.publish import publish
-from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, flows_source_digest,
+from flows.spool import Spool
+from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, document_facts, flows_source_digest,
                          layout_document, layout_failure, lexicon_digest, resources_digest,
                          review_file_digest, state_digest, words_document)
-from flows.summary import artifact_rows, build_outputs, corpus_outputs, render_table, run_json, summary
+from flows.summary import (artifact_rows, corpus_outputs_from_summaries, manifest_with_raw_dir, render_table,
+                           run_json, summary)
 
 RUNNERS = ("default", "threads", "processes", "dask")
 FLOWS_DIGEST = flows_source_digest()
@@ -144,8 +160,14 @@ def words_task(state, layout_digest: str, resources: dict[str, Any], resources_k
 
 @task(name="corpus-files", persist_result=True,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=corpus_cache_key))
-def corpus_task(results: list[DocResult], key: str, config: Config) -> dict[str, bytes]:
-    return corpus_outputs(results, config=config)
+def corpus_task(summaries, raw_sha256: dict[str, str], raw_paths: dict[str, str], key: str,
+                config: Config) -> dict[str, bytes]:
+    return corpus_outputs_from_summaries(summaries, raw_sha256=raw_sha256, raw_paths=raw_paths, config=config)
+
+
+def corpus_key(ok: list[tuple[str, str, str, str]], config: Config) -> str:
+    """The corpus files' key: ``(doc_id, rel_path, raw sha256, words cache key)`` of every cleaned document."""
+    return _key(*(f"{d}\x01{rel}\x01{sha}\x01{wkey}" for d, rel, sha, wkey in sorted(ok)), config.digest())
 
 
 def make_task_runner(name: str):
@@ -303,9 +325,96 @@ def _result_of(future) -> tuple[Any, BaseException | None]:
     return value, None
 
 
+class _NoSummaries(Mapping):
+    """Stands for summaries not computed because the corpus files were cached: never read."""
+
+    def __init__(self, stems: list[str]):
+        self.stems = stems
+
+    def __getitem__(self, stem: str):
+        raise RuntimeError("corpus summaries were not kept (the corpus files were cached); rerun with --refresh")
+
+    def __iter__(self):
+        return iter(self.stems)
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+
+_WARMING: list[threading.Thread] = []
+
+
+def start_warm_up(found: Discovery, config: Config, runner: str, refresh: bool) -> bool:
+    """Load the language resources in a background thread while Prefect's server starts.
+
+    Only when some layout result must be computed and the work runs in this process
+    (threads): a warm rerun does not need them, and pool workers load their own.
+    The flow waits for the thread before its first task (:func:`_wait_for_warm_up`),
+    so no resource is loaded twice. Returns whether a thread was started.
+    """
+    if runner not in ("default", "threads"):
+        return False
+    if not refresh:
+        try:
+            keys = [layout_cache_key(None, {"raw": f, "sha256": sha256_file(f.path), "config": config})
+                    for f in found.files]
+        except OSError:
+            keys = []
+        if keys and all(_stored(k) for k in keys):
+            return False
+
+    def load() -> None:
+        try:
+            from cleaners.pipeline import clean_layout
+            from cleaners.words.repair import warm_up
+
+            clean_layout("warm-up", b"A warm-up text with a hyphen-\nated word.\n", config)
+            warm_up(None, config.options.get("words"))
+        except Exception:  # noqa: BLE001  (the tasks load what they need and report errors themselves)
+            pass
+
+    thread = threading.Thread(target=load, name="scanclean-warm-up", daemon=True)
+    thread.start()
+    _WARMING.append(thread)
+    return True
+
+
+def _wait_for_warm_up() -> None:
+    while _WARMING:
+        _WARMING.pop().join()
+
+
+def _completed(futures: dict) -> Any:
+    """``(value, future)`` for each ``future -> value`` of ``futures``, in completion order.
+
+    Unlike ``prefect.futures.as_completed``, which holds every future (and so every
+    result) until the last is done, each future is dropped from ``futures`` as it is
+    yielded: once the caller lets go of it, its result can be freed.
+    """
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    register = getattr(prefect_futures, "_register_prefect_done_callback", None)
+    for fut in list(futures):
+        if register is not None:
+            register(fut, done.put)
+        else:
+            fut.add_done_callback(done.put)
+    while futures:
+        fut = done.get()
+        if fut in futures:  # a future may call back more than once
+            yield futures.pop(fut), fut
+
+
 def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
-                   results: dict[str, DocResult], stats: dict[str, Any]) -> None:
-    """Layout, resources and words for every discovered file; fills ``results``."""
+                   results: dict[str, DocResult], stats: dict[str, Any], spool: Spool,
+                   summaries: bool | None = None) -> None:
+    """Layout, resources and words for every discovered file; fills ``results``.
+
+    Each document's files go to ``spool`` as its words task finishes, and only its
+    summary facts stay in ``results``, so the cleaned states are never all in memory.
+    ``summaries``: spool the documents' corpus summaries too (None: only when the corpus
+    files are not cached already for the expected set of documents).
+    """
+    _wait_for_warm_up()
     hashes: dict[str, str] = {}
     for raw in found.files:
         try:
@@ -346,18 +455,28 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
                       "resources_key": key, "config": config}
             words_keys[d] = words_cache_key(None, params)
             items.append((params, words_keys[d], by_id[d].size))
+        if summaries is None:
+            expected = corpus_key([(d, by_id[d].rel_path, hashes[d], words_keys[d]) for d in good], config)
+            summaries = refresh or not _stored(corpus_cache_key(None, {"key": expected}))
         futures = dict(zip(runners.submit_all(words_task, items, "words"), good))
-        for fut in as_completed(list(futures)):
-            doc_id = futures[fut]
+        items = params = o = None  # the futures hold what the tasks need
+        for doc_id, fut in _completed(futures):
             raw = by_id[doc_id]
             value, exc = _result_of(fut)
+            del fut
             if exc:
                 results[doc_id] = DocResult(doc_id, raw.rel_path, "failed",
                                             f"words phase crashed: {type(exc).__name__}: {exc}",
                                             sha256=hashes[doc_id])
             else:
-                results[doc_id] = DocResult(doc_id, raw.rel_path, "ok", state=value,
-                                            sha256=hashes[doc_id])
+                spool.put(document_files(doc_id, value))
+                if summaries:
+                    spool.put_summary(doc_id, document_summary(doc_id, value, options=config.options["dedup"]))
+                results[doc_id] = DocResult(doc_id, raw.rel_path, "ok", sha256=hashes[doc_id],
+                                            facts=document_facts(value))
+            del value
+            good.pop(doc_id, None)  # its layout state is no longer needed
+            layout.pop(doc_id, None)
             bar.advance(phase, raw.size)
         stats.update(runners.counts)
 
@@ -374,28 +493,45 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
     found = discover(raw, max_mb=max_mb)
     if not found.files and not found.refused:
         raise ValueError(f"no .txt documents in {raw}: nothing to clean (clean folder left as it was)")
-    results: dict[str, DocResult] = {}
-    for note in found.refused:
-        results[note.rel_path] = DocResult(note.doc_id or "", note.rel_path, "refused", note.message)
-    stats: dict[str, Any] = {}
-    _run_documents(found, config, runner, refresh, results, stats)
     skipped = [DocResult("", n.rel_path, "skipped", n.message) for n in found.skipped]
-    all_results = list(results.values()) + skipped
-    words_keys = stats.pop("_words_keys", {})
-    ok = sorted((r for r in all_results if r.status == "ok"), key=lambda r: r.doc_id)
-    corpus_key = _key(*(f"{r.doc_id}\x01{r.rel_path}\x01{r.sha256}\x01{words_keys[r.doc_id]}" for r in ok),
-                      config.digest())
-    corpus_fn = corpus_task.with_options(refresh_cache=True) if refresh else corpus_task
-    corpus = corpus_fn(quote(ok), corpus_key, config)
-    files = build_outputs(all_results, raw_dir=raw, config=config, corpus=corpus)
-    data = summary(all_results, raw_dir=raw, config=config)
-    run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
-                "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}
-    files["run.json"] = run_json(data, run_info)
-    report_fresh = carry_report(clean, files)
-    notes = publish(clean, files, wait_seconds=120)
-    if not report_fresh:
-        write_report(clean, raw, files)
+
+    def clean_documents(spool: Spool, summaries: bool | None):
+        results: dict[str, DocResult] = {}
+        for note in found.refused:
+            results[note.rel_path] = DocResult(note.doc_id or "", note.rel_path, "refused", note.message)
+        stats: dict[str, Any] = {}
+        _run_documents(found, config, runner, refresh, results, stats, spool, summaries)
+        words_keys = stats.pop("_words_keys", {})
+        all_results = list(results.values()) + skipped
+        ok = sorted((r for r in all_results if r.status == "ok"), key=lambda r: r.doc_id)
+        key = corpus_key([(r.doc_id, r.rel_path, r.sha256, words_keys[r.doc_id]) for r in ok], config)
+        return all_results, stats, ok, key
+
+    with ExitStack() as stack:
+        files = stack.enter_context(Spool())  # the documents' files on disk until published
+        all_results, stats, ok, key = clean_documents(files, None)
+        stems = [r.doc_id for r in ok]
+        if not files.has_summaries(stems) and (refresh or not _stored(corpus_cache_key(None, {"key": key}))):
+            # a document failed where the cached corpus files expected it: redo (from the
+            # cache) with the summaries the corpus files now need
+            files = stack.enter_context(Spool())
+            all_results, stats, ok, key = clean_documents(files, True)
+            stems = [r.doc_id for r in ok]
+        corpus_fn = corpus_task.with_options(refresh_cache=True) if refresh else corpus_task
+        summaries = files.summaries(stems) if files.has_summaries(stems) else _NoSummaries(stems)
+        corpus = corpus_fn(quote(summaries), quote({r.doc_id: r.sha256 for r in ok}),
+                           quote({r.doc_id: r.rel_path for r in ok}), key, config)
+        for name, value in corpus.items():
+            files.set(name, value)
+        files.set("manifest.json", manifest_with_raw_dir(corpus.get("manifest.json"), raw))
+        data = summary(all_results, raw_dir=raw, config=config)
+        run_info = {"runner": runner, "started": datetime.fromtimestamp(started, timezone.utc).isoformat(),
+                    "seconds_before_publish": round(time.time() - started, 3), "tasks": stats}
+        files.set("run.json", run_json(data, run_info))
+        report_fresh = carry_report(clean, files)
+        notes = publish(clean, files, wait_seconds=120)
+        if not report_fresh:
+            write_report(clean, raw, files)
     data["run"] = {**run_info, "recovery": notes}
     try:
         create_table_artifact(artifact_rows(data), key="scanclean-run",
@@ -458,6 +594,10 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        start_warm_up(found, Config.from_toml(args.config) if args.config else Config(), args.runner, args.refresh)
+    except Exception:  # noqa: BLE001  (a bad config is reported by the flow itself)
+        pass
     state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config,
                          refresh=args.refresh, max_mb=args.max_mb, return_state=True)
     if not state.is_completed():

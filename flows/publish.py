@@ -182,10 +182,11 @@ def check_clean_target(clean: Path) -> None:
 
 def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
     """Write ``files`` (relative path -> bytes) under ``root`` with fsync, in sorted order."""
-    items = sorted(files.items())
-    half = len(items) // 2
+    names = sorted(files)  # values fetched one at a time: ``files`` may be a lazy mapping (a Spool)
+    half = len(names) // 2
     dirs = {root}
-    for i, (rel, data) in enumerate(items):
+    for i, rel in enumerate(names):
+        data = files[rel]
         if i == half:
             crash_point("staging-partial")
         target = root / safe_relpath(rel)

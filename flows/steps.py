@@ -153,3 +153,24 @@ class DocResult:
     state: DocState | None = None
     sha256: str = ""
     notes: list[str] = field(default_factory=list)
+    facts: dict[str, Any] | None = None  # document_facts(state), kept when the state is not
+
+    def summary_facts(self) -> dict[str, Any] | None:
+        """What the run summary shows of the cleaned document (None if there is none)."""
+        if self.state is not None:
+            return document_facts(self.state)
+        return self.facts
+
+
+def document_facts(state: DocState) -> dict[str, Any]:
+    """The little the run summary needs of a cleaned document, so the state itself can go.
+
+    ``edits``: edits per stage that ran, in stage order; ``edits_total``, ``flags``: counts;
+    ``decode``: the decoder's record (encoding, fallback, warnings).
+    """
+    from cleaners.pipeline import STAGE_NAMES
+
+    stats = state.stats
+    return {"edits": {name: int(stats[name].get("edits", 0)) for name in STAGE_NAMES if name in stats},
+            "edits_total": len(state.edits), "flags": len(state.flags),
+            "decode": state.meta.get("decode", {})}

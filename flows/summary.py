@@ -30,21 +30,20 @@ def _dumps(obj: Any) -> bytes:
 
 def edit_counts(result: DocResult) -> dict[str, int]:
     """Edits per stage that ran, in stage order."""
-    if result.state is None:
-        return {}
-    stats = result.state.stats
-    return {name: int(stats[name].get("edits", 0)) for name in STAGE_NAMES if name in stats}
+    facts = result.summary_facts()
+    return dict(facts["edits"]) if facts else {}
 
 
 def summary_row(result: DocResult) -> dict[str, Any]:
     """One line of the run summary."""
     row: dict[str, Any] = {"doc": result.doc_id, "raw": result.rel_path, "status": result.status,
                            "message": result.message}
-    if result.state is not None:
-        decode = result.state.meta.get("decode", {})
-        row["edits"] = edit_counts(result)
-        row["edits_total"] = len(result.state.edits)
-        row["flags"] = len(result.state.flags)
+    facts = result.summary_facts()
+    if facts is not None:
+        decode = facts["decode"]
+        row["edits"] = dict(facts["edits"])
+        row["edits_total"] = facts["edits_total"]
+        row["flags"] = facts["flags"]
         row["decode"] = decode.get("encoding", "")
         notes = list(result.notes)
         if decode.get("fallback"):
@@ -113,6 +112,25 @@ def corpus_outputs(results: list[DocResult], *, config: Config) -> dict[str, byt
     )
 
 
+def corpus_outputs_from_summaries(summaries, *, raw_sha256: dict[str, str], raw_paths: dict[str, str],
+                                  config: Config) -> dict[str, bytes]:
+    """The corpus-level files from the documents' summaries (``cleaners.corpus.document_summary``;
+    a mapping stem -> summary, read once each in stem order): what :func:`corpus_outputs` gives
+    from the states."""
+    from cleaners.corpus import corpus_files_from_summaries
+
+    return corpus_files_from_summaries(summaries, raw_sha256=raw_sha256, raw_paths=raw_paths,
+                                       config_digest=config.digest(), pipeline_version=PIPELINE_VERSION,
+                                       options=config.options.get("dedup"))
+
+
+def manifest_with_raw_dir(manifest: bytes | None, raw_dir: str) -> bytes:
+    """manifest.json with the raw folder recorded (the corpus files do not know it)."""
+    data = json.loads(manifest) if manifest is not None else {}
+    data["raw_dir"] = raw_dir
+    return _dumps(data)
+
+
 def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config,
                   corpus: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """All files of clean/ except run.json: per document and corpus level (``corpus`` if computed already)."""
@@ -121,9 +139,7 @@ def build_outputs(results: list[DocResult], *, raw_dir: str, config: Config,
     for doc_id in sorted(ok):
         files.update(document_files(doc_id, ok[doc_id].state))
     files.update(corpus if corpus is not None else corpus_outputs(results, config=config))
-    manifest = json.loads(files["manifest.json"]) if "manifest.json" in files else {}
-    manifest["raw_dir"] = raw_dir
-    files["manifest.json"] = _dumps(manifest)
+    files["manifest.json"] = manifest_with_raw_dir(files.get("manifest.json"), raw_dir)
     return files
 
 

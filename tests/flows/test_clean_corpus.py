@@ -72,3 +72,45 @@ def test_an_existing_dask_cluster_needs_a_real_prefect_server(monkeypatch, tmp_p
     assert "PREFECT_API_URL" in capsys.readouterr().err
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     cc.check_runner("dask")
+
+
+def test_resources_warm_up_only_when_this_process_has_layout_work(tmp_path, monkeypatch):
+    from flows.discover import discover
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("Some text.\n")
+    found, config = discover(str(tmp_path / "raw")), Config()
+    loaded = []
+    monkeypatch.setattr("cleaners.words.repair.warm_up", lambda *a, **k: loaded.append(a))
+    assert not cc.start_warm_up(found, config, "processes", False)  # pool workers load their own
+    monkeypatch.setattr(cc, "_stored", lambda key: True)
+    assert not cc.start_warm_up(found, config, "default", False)  # all cached: nothing to load
+    assert cc.start_warm_up(found, config, "default", True)  # --refresh recomputes
+    cc._wait_for_warm_up()
+    assert loaded and not cc._WARMING
+    monkeypatch.setattr(cc, "_stored", lambda key: False)
+    assert cc.start_warm_up(found, config, "threads", False)
+    cc._wait_for_warm_up()
+
+
+def test_completed_yields_in_completion_order_and_lets_go():
+    import threading
+
+    class Fut:  # the part of a Prefect future _completed uses
+        def __init__(self):
+            self.callbacks = []
+
+        def add_done_callback(self, fn):
+            self.callbacks.append(fn)
+
+        def finish(self):
+            for fn in self.callbacks:
+                fn(self)
+
+    a, b = Fut(), Fut()
+    futures = {a: "a", b: "b"}
+    threading.Timer(0.05, b.finish).start()
+    threading.Timer(0.1, a.finish).start()
+    threading.Timer(0.15, a.finish).start()  # a second call back is ignored
+    got = [(value, fut) for value, fut in cc._completed(futures)]
+    assert got == [("b", b), ("a", a)] and futures == {}
