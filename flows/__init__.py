@@ -27,3 +27,10 @@ _PREFECT_DEFAULTS = {
 }
 for _name, _value in _PREFECT_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
+
+# Prefect creates only the last folder of its home (and warns at import, then its server
+# cannot open the database): make the whole path, as a user pointing it anywhere expects.
+try:
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass  # Prefect reports an unusable home itself

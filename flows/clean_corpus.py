@@ -90,6 +90,7 @@ from cleaners.pipeline import Config
 from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
 from flows.publish import publish
 from flows.spool import Spool
+from flows.schema import prepare_prefect_home
 from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, document_facts, flows_source_digest,
                          layout_document, layout_failure, lexicon_digest, resources_digest,
                          review_file_digest, state_digest, words_document)
@@ -594,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    prepare_prefect_home()  # a fresh Prefect home starts from the migrated empty database (flows/schema.py)
     try:
         start_warm_up(found, Config.from_toml(args.config) if args.config else Config(), args.runner, args.refresh)
     except Exception:  # noqa: BLE001  (a bad config is reported by the flow itself)

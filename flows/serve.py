@@ -31,6 +31,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from flows.schema import prepare_prefect_home
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = "reprocess"
 HOST = "127.0.0.1"  # never bind the server to another interface
@@ -131,6 +133,7 @@ def start(raw: str, clean: str, port: int | None = None, timeout: float = 90.0) 
         api_url = f"http://{HOST}:{port}/api"
         if not api_healthy(api_url):
             env = _child_env(api_url)
+            prepare_prefect_home(state_dir())  # a new home starts from the migrated empty database
             pid = _spawn([sys.executable, "-m", "prefect", "server", "start", "--host", HOST,
                           "--port", str(port)], state_dir() / "server.log", env)
             state = {"api_url": api_url, "server_pid": pid}

@@ -1,0 +1,53 @@
+"""The migrated empty Prefect database that fresh Prefect homes start from (flows/schema.py)."""
+
+import sqlite3
+
+import pytest
+
+from flows import schema
+
+
+@pytest.fixture()
+def template(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCANCLEAN_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("PREFECT_API_URL", "PREFECT_API_DATABASE_CONNECTION_URL", schema.SWITCH_ENV):
+        monkeypatch.delenv(name, raising=False)
+    path = schema.template_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as db:  # stands in for Prefect's migrated database
+        db.execute("create table alembic_version (version_num text)")
+        db.execute("insert into alembic_version values ('head')")
+    return path
+
+
+def test_a_fresh_home_with_missing_parents_is_made_and_seeded(template, tmp_path):
+    home = tmp_path / "a" / "b" / "prefect"
+    assert schema.prepare_prefect_home(home)
+    assert (home / schema.DATABASE_NAME).read_bytes() == template.read_bytes()
+    assert not [p for p in home.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_an_existing_database_is_never_replaced(template, tmp_path):
+    home = tmp_path / "prefect"
+    home.mkdir()
+    (home / schema.DATABASE_NAME).write_bytes(b"runs of last week")
+    assert not schema.prepare_prefect_home(home)
+    assert (home / schema.DATABASE_NAME).read_bytes() == b"runs of last week"
+
+
+@pytest.mark.parametrize("env", [{schema.SWITCH_ENV: "off"}, {"PREFECT_API_URL": "http://127.0.0.1:4200/api"},
+                                 {"PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://x/y"}])
+def test_switched_off_or_another_database(template, tmp_path, monkeypatch, env):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path / "prefect"
+    assert not schema.prepare_prefect_home(home)
+    assert home.is_dir() and not (home / schema.DATABASE_NAME).exists()
+
+
+def test_without_a_template_prefect_migrates_as_usual(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCANCLEAN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    monkeypatch.delenv(schema.SWITCH_ENV, raising=False)
+    home = tmp_path / "prefect"
+    assert not schema.prepare_prefect_home(home)
+    assert not (home / schema.DATABASE_NAME).exists()
