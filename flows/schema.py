@@ -24,19 +24,16 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+from cleaners.words.diskindex import cache_root
+
 SWITCH_ENV = "SCANCLEAN_PREFECT_SCHEMA"
 DATABASE_NAME = "prefect.db"  # Prefect's default SQLite file under PREFECT_HOME
 
 
-def _cache_root() -> Path:
-    base = os.environ.get("SCANCLEAN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "scanclean")
-    return Path(base)
-
-
 def template_path() -> Path:
-    """Where the migrated empty database of the installed Prefect version is kept."""
-    return _cache_root() / f"prefect-{version('prefect')}-schema.db"
+    """Where the migrated empty database of the installed Prefect version is kept (the
+    same cache folder as the word engine's indexes)."""
+    return cache_root() / f"prefect-{version('prefect')}-schema.db"
 
 
 def _enabled() -> bool:
