@@ -365,9 +365,9 @@ def flag_row(doc_id: str, flag: dict[str, Any]) -> str:
     its raw line and column. A flag without a raw location matches its text;
     one without text becomes a comment.
 
-    >>> flag_row("d", {"stage": "words", "text": "lhal", "reason": "t/l?",
+    >>> flag_row("d", {"stage": "words", "text": "tbat", "reason": "h/b?",
     ...                "raw": {"line": 3, "col": 7}, "candidates": [{"text": "that"}]})
-    'd\tlhal@3:7\t?\twords: t/l? | candidates: that'
+    'd\ttbat@3:7\t?\twords: h/b? | candidates: that'
     """
     raw = flag.get("raw", {})
     text = flag.get("now", flag.get("text", ""))

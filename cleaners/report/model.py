@@ -69,8 +69,8 @@ def word_pieces(before: str, after: str) -> list[tuple[str, str, str]]:
     A stage that rewrote a whole line to fix one character still shows as
     that one word changed.
 
-    >>> word_pieces("He said lhal it was so.", "He said that it was so.")
-    [('He said ', 'He said ', 'same'), ('lhal', 'that', 'change'), (' it was so.', ' it was so.', 'same')]
+    >>> word_pieces("He said tbat it was so.", "He said that it was so.")
+    [('He said ', 'He said ', 'same'), ('tbat', 'that', 'change'), (' it was so.', ' it was so.', 'same')]
     >>> word_pieces("lhe", "the")
     [('lhe', 'the', 'change')]
     """

@@ -748,18 +748,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if gap == "- " and lm.logp(a.key) is not None and lm.logp(b.key) is not None \
             and lm.logp(a.key) > -6 and lm.logp(b.key) > -6 and cands[0].channel > JOIN_COST:
         return None
-    left, _ = context(i)
-    _, right = context(i + 1)
-    la = lm.logp(a.key)
-    readings = score_readings(
-        lm, Reading(a.text + gap + b.text, (a.key, b.key), 0.0, "as-is"), cands,
-        asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
-        error_logprior=error_logprior(i))
-    best = readings[0]
-    apply = best.kind != "as-is" and best.posterior >= opts["threshold"]
-    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
-        return None
-    return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
+    return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
 
 
 GLYPHS = frozenset("!|;:)(")
@@ -788,11 +777,19 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
                     cands.setdefault(r.text, Reading(r.text, r.keys, r.channel + GLYPH_COST, "glyph"))
     if not cands:
         return None
+    return _decide_pair(tokens, i, glyph, list(cands.values()), lm, opts, context, error_logprior)
+
+
+def _decide_pair(tokens: list[Token], i: int, between: str, cands: list[Reading], lm: LanguageModel,
+                 opts: dict, context, error_logprior) -> _Decision | None:
+    """Score tokens ``i`` and ``i + 1`` as they stand (``between`` them) against one-word
+    readings; a decision to join (or flag), or None when the text as it stands is clear."""
+    a, b = tokens[i], tokens[i + 1]
     left, _ = context(i)
     _, right = context(i + 1)
     la = lm.logp(a.key)
     readings = score_readings(
-        lm, Reading(a.text + glyph + b.text, (a.key, b.key), 0.0, "as-is"), list(cands.values()),
+        lm, Reading(a.text + between + b.text, (a.key, b.key), 0.0, "as-is"), cands,
         asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
         error_logprior=error_logprior(i))
     best = readings[0]

@@ -49,8 +49,8 @@ _new_token = partial(tuple.__new__, Token)  # Token(*fields) without a Python-le
 def tokenize(text: str, words: list[str] | None = None) -> list[Token]:
     """Word tokens of ``text`` with offsets.
 
-    >>> [t.text for t in tokenize("lhal ihe man-of-war’s 1913.")]
-    ['lhal', 'ihe', 'man', 'of', 'war’s', '1913']
+    >>> [t.text for t in tokenize("tbat wbich man-of-war’s 1913.")]
+    ['tbat', 'wbich', 'man', 'of', 'war’s', '1913']
     """
     if words is None:  # (the caller may have found them already)
         words = WORD_RE.findall(text)
