@@ -20,10 +20,10 @@ import time
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 
 from cleaners import hyphens
 from cleaners.frequencies import unigrams
+from cleaners.pipeline import StageContext
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "hyphens" / "gold.tsv"
@@ -81,7 +81,7 @@ def evaluate(items: list[dict[str, str]], **options) -> dict:
 
 
 def run_stage_on_seeds() -> None:
-    ctx = SimpleNamespace(options=dict(hyphens.DEFAULTS), resources={}, meta={}, spans=[], doc_id="")
+    ctx = StageContext.for_stage(hyphens, doc_id="")
     for path in sorted(RAW.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         t = time.perf_counter()
@@ -99,7 +99,7 @@ def stage_vs_gold(items: list[dict[str, str]]) -> dict:
     alone across blank lines (an unremoved page break), which are not counted as errors
     of the decision but reported separately.
     """
-    ctx = SimpleNamespace(options=dict(hyphens.DEFAULTS), resources={}, meta={}, spans=[], doc_id="")
+    ctx = StageContext.for_stage(hyphens, doc_id="")
     by_doc: dict[str, list[dict[str, str]]] = {}
     for it in items:
         by_doc.setdefault(it["doc"], []).append(it)

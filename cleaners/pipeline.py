@@ -154,6 +154,14 @@ class StageContext:
     raw_text: str = ""  # the decoded raw document
     raw_map: Any = None  # raw offset of each character of the text (DocState.raw_map), read-only
 
+    @classmethod
+    def for_stage(cls, stage: Any, *, spans: Iterable[Span] = (), options: dict[str, Any] | None = None,
+                  doc_id: str = "doc") -> "StageContext":
+        """A context to run one stage module on its own (tests, notebooks): its ``DEFAULTS``
+        updated by ``options``, the given spans, no document facts and no corpus resources."""
+        return cls(doc_id=doc_id, options={**stage.DEFAULTS, **(options or {})}, meta={},
+                   spans=list(spans), resources={}, config=Config())
+
 
 def run_stages(state: DocState, phase: str, config: Config,
                resources: dict[str, Any] | None = None, *,

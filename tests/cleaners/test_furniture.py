@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from cleaners import furniture
 from cleaners.document import apply_edits
-from cleaners.furniture import (DEFAULTS, ends_sentence, header_key, join_decision,
+from cleaners.pipeline import StageContext
+from cleaners.furniture import (ends_sentence, header_key, join_decision,
                                 learn_page_numbers, run)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "furniture"
@@ -17,15 +19,12 @@ CASES = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
 CASES += json.loads((DATA / "seed_004.json").read_text(encoding="utf-8"))
 
 
-class Ctx:
-    def __init__(self, options=None):
-        self.doc_id = "t"
-        self.options = {**DEFAULTS, **(options or {})}
-        self.meta, self.spans, self.resources = {}, [], {}
+def ctx():
+    return StageContext.for_stage(furniture, doc_id="t")
 
 
 def clean(text):
-    return apply_edits(text, run(text, Ctx()).edits)
+    return apply_edits(text, run(text, ctx()).edits)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"][:60] for c in CASES])
@@ -36,12 +35,12 @@ def test_before_after_table(case):
 @pytest.mark.parametrize("case", CASES, ids=[c["name"][:60] for c in CASES])
 def test_idempotent_on_own_output(case):
     out = clean(case["before"])
-    assert run(out, Ctx()).edits == []
+    assert run(out, ctx()).edits == []
 
 
 def test_removals_are_explained_with_the_learned_pattern():
     case = CASES[-1]
-    result = run(case["before"], Ctx())
+    result = run(case["before"], ctx())
     headers = [e for e in result.edits if e.reason == "removed: running header"]
     folios = [e for e in result.edits if e.reason == "removed: page number"]
     assert {h.evidence["pattern"] for h in headers} == {"testament to a revolution", "lenin a political life"}
@@ -86,7 +85,7 @@ def test_page_number_chain_needs_climbing_numbers_and_long_pages():
 @pytest.mark.skipif(not (RAW / "004_991c9ea7373520bf.txt").exists(), reason="seed corpus not present")
 def test_seed_004_every_page_break_found_and_mid_sentence_ones_rejoined():
     text = (RAW / "004_991c9ea7373520bf.txt").read_text(encoding="utf-8")
-    result = run(text, Ctx())
+    result = run(text, ctx())
     assert result.stats["page number"] == 35 and result.stats["running header"] == 34
     assert result.stats["page breaks"] == 34
     out = apply_edits(text, result.edits)
@@ -106,7 +105,7 @@ def test_seed_004_every_page_break_found_and_mid_sentence_ones_rejoined():
 @pytest.mark.skipif(not (RAW / "000_e92deb61302e6195.txt").exists(), reason="seed corpus not present")
 def test_seed_000_page_break_runs_learned():
     text = (RAW / "000_e92deb61302e6195.txt").read_text(encoding="utf-8")
-    result = run(text, Ctx())
+    result = run(text, ctx())
     assert result.meta["furniture"]["page_breaks"]["blank_lines"] == 3
     assert result.stats["page breaks"] == 548
     out = apply_edits(text, result.edits)
@@ -120,7 +119,7 @@ def test_seed_000_page_break_runs_learned():
 @pytest.mark.parametrize("name", ["001_b035ca80e4c1b7cb.txt", "002_5f7455bb9caaf201.txt", "003_7853f27eca7a2fd2.txt"])
 def test_seeds_without_furniture_get_no_edits(name):
     text = (RAW / name).read_text(encoding="utf-8")
-    assert run(text, Ctx()).edits == []
+    assert run(text, ctx()).edits == []
 
 
 LINE = st.one_of(
@@ -136,7 +135,7 @@ LINE = st.one_of(
 @given(st.lists(LINE, max_size=80))
 def test_never_crashes_and_only_removes_furniture(lines):
     text = "\n".join(lines)
-    result = run(text, Ctx())
+    result = run(text, ctx())
     out = apply_edits(text, result.edits)
     for e in result.edits:
         if e.reason == "removed: page number":
@@ -162,7 +161,7 @@ def test_known_failures(case):
 
 
 def test_known_failure_is_flagged():
-    result = run(KNOWN[0]["before"], Ctx())
+    result = run(KNOWN[0]["before"], ctx())
     assert any(f.reason.startswith("full-width sentence-final line") for f in result.flags)
 
 
@@ -189,7 +188,7 @@ def test_seed_004_all_34_page_breaks_against_the_hand_table():
     rows = [r.split("\t") for r in (DATA / "seed_004_breaks.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     assert len(rows) == 34 and sum(r[4] == "join" for r in rows) == 28
     text = (RAW / "004_991c9ea7373520bf.txt").read_text(encoding="utf-8")
-    out = [l.strip() for l in apply_edits(text, run(text, Ctx()).edits).split("\n")]
+    out = [l.strip() for l in apply_edits(text, run(text, ctx()).edits).split("\n")]
     for first, last, before, after, expected in rows:
         k = out.index(before)
         if expected == "join":

@@ -3,14 +3,13 @@
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from cleaners import hyphens
 from cleaners.document import DocState, apply_edits
-from cleaners.pipeline import Config, StageContext
+from cleaners.pipeline import StageContext
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "hyphens"
@@ -21,8 +20,7 @@ ONLY_BREAK = re.compile(r"^[-\u2010\u2011\u00ad]?[ \t]*\n(?:[ \t]*\n)*[ \t]*$") 
 
 
 def ctx(**options):
-    return StageContext(doc_id="t", options={**hyphens.DEFAULTS, **options}, meta={}, spans=[],
-                        resources={}, config=Config())
+    return StageContext.for_stage(hyphens, options=options, doc_id="t")
 
 
 def clean(text: str, **options) -> str:

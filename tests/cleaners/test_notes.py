@@ -5,17 +5,11 @@ known failures and the seed counts)."""
 
 from cleaners import notes as stage
 from cleaners.document import apply_edits
-
-
-class Ctx:
-    def __init__(self, spans=()):
-        self.options = dict(stage.DEFAULTS)
-        self.spans = list(spans)
-        self.meta = {}
+from cleaners.pipeline import StageContext
 
 
 def clean(text, spans=()):
-    result = stage.run(text, Ctx(spans))
+    result = stage.run(text, StageContext.for_stage(stage, spans=spans))
     return apply_edits(text, result.edits), result
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cleaners import furniture
+from cleaners import furniture, reflow as reflow_stage
 from cleaners.document import DocState, Span, apply_edits
-from cleaners.reflow import DEFAULTS, heading_kind, is_caps_heading, run
+from cleaners.pipeline import StageContext
+from cleaners.reflow import heading_kind, is_caps_heading, run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reflow"
 RAW = Path(__file__).resolve().parents[2] / "raw"
@@ -16,16 +17,12 @@ CASES = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
 HEADINGS = json.loads((DATA / "headings.json").read_text(encoding="utf-8"))
 
 
-class Ctx:
-    def __init__(self, spans=(), options=None):
-        self.doc_id = "t"
-        self.options = {**DEFAULTS, **(options or {})}
-        self.meta, self.resources = {}, {}
-        self.spans = list(spans)
+def ctx(spans=(), stage=reflow_stage):
+    return StageContext.for_stage(stage, spans=spans, doc_id="t")
 
 
 def reflow(text, spans=()):
-    result = run(text, Ctx(spans))
+    result = run(text, ctx(spans))
     return apply_edits(text, result.edits), result
 
 
@@ -75,7 +72,7 @@ def test_heading_span_from_furniture_is_joined_and_not_duplicated():
 def test_spans_map_to_the_clean_text_through_the_pipeline_state():
     case = CASES[1]
     state = DocState.from_raw("d", case["before"])
-    state.apply("reflow", run(case["before"], Ctx()))
+    state.apply("reflow", run(case["before"], ctx()))
     assert [state.text[s.start:s.end] for s in state.spans if s.kind == "heading"] == [
         "THE LITTLE ANGEL", "WHY WAS HE So BOLD?"]
 
@@ -84,8 +81,8 @@ def test_spans_map_to_the_clean_text_through_the_pipeline_state():
 def test_seed_004_after_furniture():
     raw = (RAW / "004_991c9ea7373520bf.txt").read_text(encoding="utf-8")
     state = DocState.from_raw("004", raw)
-    state.apply("furniture", furniture.run(raw, Ctx(options=furniture.DEFAULTS)))
-    result = run(state.text, Ctx(state.spans))
+    state.apply("furniture", furniture.run(raw, ctx(stage=furniture)))
+    result = run(state.text, ctx(state.spans))
     state.apply("reflow", result)
     assert result.meta["layout"] == "wrapped"
     heads = [state.text[s.start:s.end] for s in state.spans if s.kind == "heading"]
@@ -102,8 +99,8 @@ def test_seed_004_after_furniture():
 def test_seed_000_headings_verse_and_glued_titles():
     raw = (RAW / "000_e92deb61302e6195.txt").read_text(encoding="utf-8")
     state = DocState.from_raw("000", raw)
-    state.apply("furniture", furniture.run(raw, Ctx(options=furniture.DEFAULTS)))
-    state.apply("reflow", run(state.text, Ctx(state.spans)))
+    state.apply("furniture", furniture.run(raw, ctx(stage=furniture)))
+    state.apply("reflow", run(state.text, ctx(state.spans)))
     heads = {state.text[s.start:s.end] for s in state.spans if s.kind == "heading"}
     for h in ("THE LITTLE ANGEL", "WHY WAS HE So BOLD?", "THE APOCALYPSE THAT NEVER WAS",
               "INTRODUCTION: AN ENIGMATIC STORY", "THE FALL OF “THE PARTY’S FAVORITE”", "17",
@@ -127,7 +124,7 @@ LINE = st.one_of(
 @given(st.lists(LINE, max_size=60))
 def test_never_crashes_and_never_touches_words(lines):
     text = "\n".join(lines)
-    result = run(text, Ctx())
+    result = run(text, ctx())
     out = apply_edits(text, result.edits)
     assert "".join(out.split()) == "".join(text.split())  # only whitespace changes
     for s in result.spans:

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cleaners.document import apply_edits, check_edits
+from cleaners.pipeline import StageContext
 
 NAMES = ["unicode", "boilerplate", "notes", "whitespace"]
 STAGES = {name: importlib.import_module(f"cleaners.{name}") for name in NAMES}
@@ -29,22 +30,15 @@ CASES = [(name, case) for name in NAMES
          for case in json.loads((DATA / name / "cases.json").read_text("utf-8"))]
 
 
-class Ctx:
-    def __init__(self, stage, spans=()):
-        self.options = dict(stage.DEFAULTS)
-        self.spans = list(spans)
-        self.meta = {}
-
-
 def clean(name, text):
     stage = STAGES[name]
-    result = stage.run(text, Ctx(stage))
+    result = stage.run(text, StageContext.for_stage(stage))
     return apply_edits(text, result.edits), result
 
 
 def no_edits(name, text):
     stage = STAGES[name]
-    return stage.run(text, Ctx(stage)).edits == []
+    return stage.run(text, StageContext.for_stage(stage)).edits == []
 
 
 @pytest.mark.parametrize("name,case", CASES, ids=[f"{n}-{c['name']}" for n, c in CASES])
@@ -70,7 +64,7 @@ def test_every_edit_has_reason_and_stage(name):
 @given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
 def test_never_crashes_and_edits_apply(name, text):
     stage = STAGES[name]
-    result = stage.run(text, Ctx(stage))
+    result = stage.run(text, StageContext.for_stage(stage))
     check_edits(text, result.edits)
     assert no_edits(name, apply_edits(text, result.edits))
 
@@ -85,7 +79,7 @@ STRUCTURED = st.text(alphabet=st.sampled_from(list(
 @given(text=STRUCTURED)
 def test_structured_text_edits_apply_and_are_idempotent(name, text):
     stage = STAGES[name]
-    result = stage.run(text, Ctx(stage))
+    result = stage.run(text, StageContext.for_stage(stage))
     assert no_edits(name, apply_edits(text, result.edits))
 
 

@@ -8,17 +8,11 @@ import pytest
 
 from cleaners import whitespace as stage
 from cleaners.document import apply_edits
-
-
-class Ctx:
-    def __init__(self, spans=()):
-        self.options = dict(stage.DEFAULTS)
-        self.spans = list(spans)
-        self.meta = {}
+from cleaners.pipeline import StageContext
 
 
 def clean(text, spans=()):
-    result = stage.run(text, Ctx(spans))
+    result = stage.run(text, StageContext.for_stage(stage, spans=spans))
     return apply_edits(text, result.edits), result
 
 
@@ -29,7 +23,7 @@ def test_verse_keeps_single_line_breaks():
     out, _ = clean(text, spans=[verse])
     assert out == ("Prose line.\n\nO mother mine,\nI go to war\n\nStanza two\nends here\n\n"
                    "More prose.\n")
-    assert stage.run(out, Ctx([Span("verse", out.index("O mother"),
+    assert stage.run(out, StageContext.for_stage(stage, spans=[Span("verse", out.index("O mother"),
                                     out.index("ends here") + 9)])).edits == []
 
 
@@ -45,7 +39,7 @@ def test_seed_marginal_glyphs_and_idempotence(doc):
     out, result = clean(path.read_text("utf-8"))
     glyphs = [e.evidence["glyph"] for e in result.edits if e.reason == "marginal-glyph"]
     assert glyphs == (["i", "\\", "\\", "J"] if doc == "000" else [])
-    assert stage.run(out, Ctx()).edits == []
+    assert stage.run(out, StageContext.for_stage(stage)).edits == []
 
 
 def test_fast_matches_equal_finditer():
