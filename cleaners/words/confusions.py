@@ -56,6 +56,14 @@ _LIGATURE_COST = dict(LIGATURES)
 LENGTH_CHANGING: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(
     (s, m) for s, m, _ in CONFUSIONS if len(s) != len(m)))  # (a few are listed twice)
 
+# LENGTH_CHANGING by seen text, one- and two-character
+_LENGTH_CHANGING_1: dict[str, tuple[str, ...]] = {}
+_LENGTH_CHANGING_2: dict[str, tuple[str, ...]] = {}
+for _seen, _meant in LENGTH_CHANGING:
+    _by = _LENGTH_CHANGING_1 if len(_seen) == 1 else _LENGTH_CHANGING_2
+    _by[_seen] = _by.get(_seen, ()) + (_meant,)
+assert all(len(s) in (1, 2) for s, _ in LENGTH_CHANGING)
+
 _BY_SEEN: dict[str, list[tuple[str, float]]] = {}
 for _seen, _meant, _cost in CONFUSIONS:
     _BY_SEEN.setdefault(_seen, []).append((_meant, _cost))
@@ -115,80 +123,123 @@ def channel_cost(seen: str, meant: str) -> float:
     return _aligned_cost(seen, meant)
 
 
+# group confusions by the seen text they end with: a single seen character only as
+# the start of a two-letter reading (m -> rn); two seen characters always (rn -> m)
+_GROUPS_BY_SEEN: dict[str, tuple[tuple[int, int, str, float], ...]] = {
+    s: tuple((len(s), len(m), m, c) for m, c in ms if len(s) == 2 or len(m) == 2)
+    for s, ms in _BY_SEEN.items()}
+_GROUPS_BY_SEEN = {s: g for s, g in _GROUPS_BY_SEEN.items() if g}
+_NO_GROUPS: dict = {}
+
+
+@lru_cache(maxsize=4096)
+def _sub_costs(seen: str) -> dict[str, float]:
+    """``meant -> sub_cost(seen, meant)`` for one seen character, filled as met."""
+    return {}
+
+
 def _aligned_cost(seen: str, meant: str) -> float:
     """The banded dynamic programme behind :func:`channel_cost` (99.0 when hopeless).
 
-    Hot code: per-position costs are worked out before the loop, and each cell keeps
-    the least of its candidate sums (``x < best``: the same value ``min`` would give).
+    Hot code: per-row and per-position facts (the reading's group confusions and where
+    they match, lost ligatures, substitution costs) are worked out before the cells, and
+    each cell keeps the least of its candidate sums (``x < best``: the same value
+    ``min`` would give; the plain programme is the reference in the tests).
     """
     n, m = len(seen), len(meant)
     inf = 1e9
     width = abs(n - m) + 2  # alignments far off the diagonal are never cheap
-    # group confusions ending at each seen position: (seen length, meant text, cost)
-    groups: list[list[tuple[int, str, float]]] = [[] for _ in range(n + 1)]
+    # lost ligatures ending at each meant position: (letters, cost)
+    ligatures: dict[int, list[tuple[int, float]]] = {}
+    if "f" in meant:
+        for j in range(2, m + 1):
+            for lm in (2, 3):
+                if j >= lm:
+                    c = _LIGATURE_COST.get(meant[j - lm:j])
+                    if c is not None:
+                        ligatures.setdefault(j, []).append((lm, c))
+    # row 0: only lost letters and lost ligatures
+    prev = [inf] * (m + 1)
+    prev[0] = 0.0
+    for j in range(1, min(m, width) + 1):
+        best = inf
+        x = prev[j - 1] + LOST_LETTER_COST
+        if x < best:
+            best = x
+        for lm, c in ligatures.get(j, ()):
+            x = prev[j - lm] + c
+            if x < best:
+                best = x
+        prev[j] = best
+    rows = [prev]
+    by_seen = _GROUPS_BY_SEEN
     for i in range(1, n + 1):
+        a = seen[i - 1]
+        a2 = seen[i - 2] if i > 1 else None
+        pp = rows[i - 2] if i > 1 else None
+        row = [inf] * (m + 1)
+        extra = STRAY_DIGIT_COST if a.isdigit() else EXTRA_LETTER_COST
+        doubled = a == a2 and a.isalpha()
+        subs = _sub_costs(a)
+        # group confusions of the seen text ending here, by the meant position they end at
+        groups = _NO_GROUPS
         for ls in (1, 2):
             if i >= ls:
-                for meant_s, c in _BY_SEEN.get(seen[i - ls:i], ()):
-                    if ls == 2 or len(meant_s) == 2:
-                        groups[i].append((ls, len(meant_s), meant_s, c))
-    # cost of an extra printed character at each seen position; doubled letters
-    extra = [0.0] + [STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST for ch in seen]
-    doubled = [False, False] + [seen[i - 1] == seen[i - 2] and seen[i - 1].isalpha() for i in range(2, n + 1)]
-    # lost ligatures ending at each meant position: (letters, cost)
-    ligatures: list[list[tuple[int, float]]] = [[] for _ in range(m + 1)]
-    for j in range(2, m + 1):
-        for lm in (2, 3):
-            if j >= lm:
-                c = _LIGATURE_COST.get(meant[j - lm:j])
-                if c is not None:
-                    ligatures[j].append((lm, c))
-    d = [[inf] * (m + 1) for _ in range(n + 1)]
-    d[0][0] = 0.0
-    for i in range(n + 1):
-        row = d[i]
-        prev = d[i - 1] if i else None
-        gi = groups[i]
-        a = seen[i - 1] if i else ""
-        for j in range(max(0, i - width), min(m, i + width) + 1):
-            if i == 0:
-                if j == 0:
-                    continue
-                best = inf
+                for g in by_seen.get(seen[i - ls:i], ()):
+                    ms = g[2]
+                    k = meant.find(ms)
+                    while k != -1:
+                        if groups is _NO_GROUPS:
+                            groups = {}
+                        groups.setdefault(k + g[1], []).append(g)
+                        k = meant.find(ms, k + 1)
+        lo = i - width
+        if lo <= 0:
+            lo = 1
+            best = inf
+            x = prev[0] + extra
+            if x < best:
+                best = x
+            row[0] = best
+        for j in range(lo, min(m, i + width) + 1):
+            b = meant[j - 1]
+            if a == b:
+                best = prev[j - 1] + 0.0
             else:
-                if j:
-                    b = meant[j - 1]
-                    best = prev[j - 1] + (0.0 if a == b else _sub_cost(a, b))
-                    if i > 1 and j > 1 and a == meant[j - 2] and b == seen[i - 2]:
-                        x = d[i - 2][j - 2] + GENERIC_COST
-                        if x < best:
-                            best = x
-                else:
-                    best = inf
-                x = prev[j] + extra[i]
+                c = subs.get(b)
+                if c is None:
+                    c = subs[b] = sub_cost(a, b)
+                best = prev[j - 1] + c
+            if b == a2 and j > 1 and a == meant[j - 2]:
+                x = pp[j - 2] + GENERIC_COST
                 if x < best:
                     best = x
-                if doubled[i] and j and a == meant[j - 1]:
-                    x = prev[j] + DOUBLED_COST
-                    if x < best:
-                        best = x
-            if j:
-                x = row[j - 1] + LOST_LETTER_COST
+            x = prev[j] + extra
+            if x < best:
+                best = x
+            if doubled and a == b:
+                x = prev[j] + DOUBLED_COST
                 if x < best:
                     best = x
-                for lm, c in ligatures[j]:
+            x = row[j - 1] + LOST_LETTER_COST
+            if x < best:
+                best = x
+            if ligatures:
+                for lm, c in ligatures.get(j, ()):
                     x = row[j - lm] + c
                     if x < best:
                         best = x
-            for ls, lm, ms, c in gi:
-                if j >= lm and meant[j - lm:j] == ms:
-                    x = d[i - ls][j - lm] + c
+            if groups:
+                for ls, lm, _ms, c in groups.get(j, ()):
+                    x = rows[i - ls][j - lm] + c
                     if x < best:
                         best = x
             row[j] = best
         if min(row) > 12:
             return 99.0
-    return round(d[n][m], 3)
+        rows.append(row)
+        prev = row
+    return round(prev[m], 3)
 
 
 # Confusion classes: characters an OCR engine mistakes for one another share a
@@ -263,19 +314,35 @@ def length_skeletons(word: str) -> set[str]:
     >>> skeleton("figure") in length_skeletons("gure")
     True
     """
-    out: set[str] = set()
-    for seen, meant in LENGTH_CHANGING:
-        start = word.find(seen)
-        while start != -1:
-            out.add(skeleton(word[:start] + meant + word[start + len(seen):]))
-            start = word.find(seen, start + 1)
-    for i in range(1, len(word)):
-        if word[i] == word[i - 1]:
-            out.add(skeleton(word[:i] + word[i + 1:]))
+    out = ligature_free_length_skeletons(word)
     # every ligature (fi, fl, ff, ffi, ffl) has the skeleton "tt" or "ttt"
     sk = skeleton(word)
     for i in range(len(sk) + 1):
         out.add(sk[:i] + "tt" + sk[i:])
         out.add(sk[:i] + "ttt" + sk[i:])
     out.discard(sk)
+    return out
+
+
+def ligature_free_length_skeletons(word: str) -> set[str]:
+    """:func:`length_skeletons` without the lost ligatures (which a word index can
+    look up from the other side: :func:`cleaners.words.scoring.ligature_index`);
+    may hold ``skeleton(word)``.
+
+    >>> skeleton("have") in ligature_free_length_skeletons("liave")
+    True
+    """
+    out: set[str] = set()
+    for p, ch in enumerate(word):  # each position: the one- and two-letter readings there
+        meants = _LENGTH_CHANGING_1.get(ch)
+        if meants:
+            for meant in meants:
+                out.add(skeleton(word[:p] + meant + word[p + 1:]))
+        meants = _LENGTH_CHANGING_2.get(word[p:p + 2])
+        if meants:
+            for meant in meants:
+                out.add(skeleton(word[:p] + meant + word[p + 2:]))
+    for i in range(1, len(word)):
+        if word[i] == word[i - 1]:
+            out.add(skeleton(word[:i] + word[i + 1:]))
     return out

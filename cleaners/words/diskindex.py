@@ -44,8 +44,7 @@ _BUCKET_SHIFT = 48  # the directory has one entry per value of a hash's top 16 b
 _BLOBS = ("keys", "words")
 
 
-def _hash(b: bytes) -> int:
-    return xxhash.xxh3_64_intdigest(b)
+_hash = xxhash.xxh3_64_intdigest  # of bytes
 
 
 class PostingIndex:
@@ -101,14 +100,25 @@ class PostingIndex:
         return tuple(map(self._word, self.postings[self.starts[i]:self.starts[i + 1]]))
 
     def union(self, keys: Iterable[str]) -> set[str]:
-        """The words of all ``keys`` (each decoded once)."""
+        """The words of all ``keys`` (each decoded once).
+
+        Hot code: :meth:`_position` and :meth:`_word` written out in the loop."""
         ids: set[int] = set()
         postings, starts = self.postings, self.starts
+        hashes, ko, blob, directory, n = self.hashes, self.key_offsets, self.keys, self.directory, self._n
+        bisect_left = bisect.bisect_left
         for k in keys:
-            i = self._position(k)
-            if i >= 0:
-                ids.update(postings[starts[i]:starts[i + 1]])
-        return set(map(self._word, ids))
+            b = k.encode("utf-8")
+            h = _hash(b)
+            bucket = h >> _BUCKET_SHIFT
+            i = bisect_left(hashes, h, directory[bucket], directory[bucket + 1])
+            while i < n and hashes[i] == h:
+                if blob[ko[i]:ko[i + 1]] == b:
+                    ids.update(postings[starts[i]:starts[i + 1]])
+                    break
+                i += 1
+        wo, words = self.word_offsets, self.words
+        return {words[wo[w]:wo[w + 1]].decode("utf-8") for w in ids}
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Iterable[str]]) -> "PostingIndex":

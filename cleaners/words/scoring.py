@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
-                                       token_skeletons)
+from cleaners.words.confusions import (channel_cost, ligature_free_length_skeletons, skeleton, skeletons,
+                                       sub_cost, token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
@@ -75,6 +75,10 @@ class LanguageModel:
             if k not in self.vocab:
                 corpus.setdefault(sk, []).append(k)
         self.corpus_index = {sk: tuple(sorted(v)) for sk, v in corpus.items()}
+        # skeletons with a lost ligature restored, looked up from the other side: the
+        # skeletons of either index minus one "tt" or "ttt" -> those skeletons
+        self.general_ligatures = ligature_index(unigrams, candidate_min_prob)
+        self.corpus_ligatures = _ligature_mapping(self.corpus_index)
         self.lexicon_index = {sk: tuple(v) for sk, v in every.items()}
         self._general_deletes = None
         self._corpus_deletes = None  # both built on first use (not every text needs them)
@@ -136,7 +140,12 @@ class LanguageModel:
         gi, ci = self.general_index, self.corpus_index
         sks = token_skeletons(surface)
         if length_changes:
-            sks |= length_skeletons(surface.lower())
+            # = length_skeletons(surface.lower()), but of the skeletons with a ligature
+            # restored (one per position) only those an index holds
+            sks |= ligature_free_length_skeletons(surface.lower())
+            sk = skeleton(surface)
+            sks.update(self.general_ligatures.get(sk, ()))
+            sks.update(self.corpus_ligatures.get(sk, ()))
         for sk in sks:  # most skeletons name no word: no empty updates
             words = gi.get(sk)
             if words:
@@ -304,6 +313,40 @@ def _skeleton_mapping(unigrams: str, min_prob: float) -> dict[str, tuple[str, ..
     for sk, w in zip(skeletons(words), words):  # in sorted order: no sort per skeleton
         tmp.setdefault(sk, []).append(w)
     return {sk: tuple(v) for sk, v in tmp.items()}
+
+
+LIGATURE_SKELETONS = ("tt", "ttt")  # the skeletons of every ligature (fi, fl, ff, ffi, ffl)
+
+
+@lru_cache(maxsize=4)
+def ligature_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """:func:`_ligature_mapping` of :func:`skeleton_index` (once per process, from the disk cache)."""
+    identity = {"index": "ligatures", "unigrams": unigrams, "min_prob": repr(min_prob),
+                "data": resource_identity(unigrams), "code": _index_code_digest(),
+                "ligature_code": code_digest(_ligature_mapping, LIGATURE_SKELETONS)}
+    return cached_mapping("ligatures", identity,
+                          lambda: _ligature_mapping(skeleton_index(unigrams, min_prob)))
+
+
+def _ligature_mapping(index) -> dict[str, tuple[str, ...]]:
+    """Each skeleton of ``index`` with one ligature skeleton ("tt", "ttt") taken out at
+    one position -> the skeletons it came from (sorted).
+
+    ``sk[:i] + "tt" + sk[i:]`` is a key of ``index`` exactly when that key with "tt"
+    removed at ``i`` is ``sk``, so ``mapping.get(sk)`` holds every skeleton made by
+    inserting a ligature into ``sk`` that ``index`` knows, without trying each position.
+
+    >>> _ligature_mapping({"tteuhe": (), "uhe": ()})
+    {'euhe': ('tteuhe',), 'teuhe': ('tteuhe',)}
+    """
+    tmp: dict[str, set[str]] = {}
+    for k in index:
+        for lig in LIGATURE_SKELETONS:
+            i = k.find(lig)
+            while i != -1:
+                tmp.setdefault(k[:i] + k[i + len(lig):], set()).add(k)
+                i = k.find(lig, i + 1)
+    return {sk: tuple(sorted(v)) for sk, v in sorted(tmp.items())}
 
 
 @lru_cache(maxsize=4)

@@ -34,6 +34,8 @@ def test_any_mapping_round_trips(mapping, probes):
     index = PostingIndex.from_mapping(mapping)
     for key in list(mapping) + probes:
         assert index.get(key) == mapping.get(key, ())
+    # union (its lookups written out for speed) == the words of each get
+    assert index.union(list(mapping) + probes) == {w for k in list(mapping) + probes for w in index.get(k)}
 
 
 def test_a_shared_hash_never_mixes_keys(monkeypatch):

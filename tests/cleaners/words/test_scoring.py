@@ -1,0 +1,93 @@
+"""Candidate lookups: the fast paths give exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.words.confusions import (length_skeletons, ligature_free_length_skeletons, skeleton,
+                                       token_skeletons)
+from cleaners.words.lexicon import build_corpus_lexicon
+from cleaners.words.scoring import LIGATURE_SKELETONS, LanguageModel, _ligature_mapping
+
+# trusted corpus forms the general list lacks (so the corpus index and its ligature
+# index are not empty), among ordinary words
+CORPUS = ("Rakhia met Filtova at Smolny. Rakhia and Filtova and Smolny were there. "
+          "The figure floating in the office was affluent. ") * 5
+SURFACES = ["gure", "oating", "oce", "auent", "liave", "rnodern", "tlie", "Eeningrad", "Commmittee",
+            "Raklia", "Tallin", "Ftova", "Fitova", "Flitova", "Srnolny", "eld", "ofce", "dierent", "efect", "aair", "scientic",
+            "sufcient", "tbat", "vvhich", "Bolshevik", "Iouse", "tliat", "ii", "a", "RTsKhIDNI", "don’t"]
+
+
+def plain_same_skeleton(lm: LanguageModel, surface: str, length_changes: bool) -> set[str]:
+    """``same_skeleton`` as first written: every skeleton tried in both indexes."""
+    sks = token_skeletons(surface)
+    if length_changes:
+        sks |= length_skeletons(surface.lower())
+    out: set[str] = set()
+    for sk in sks:
+        out.update(lm.general_index.get(sk, ()))
+        out.update(lm.corpus_index.get(sk, ()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def lm() -> LanguageModel:
+    return LanguageModel(build_corpus_lexicon([("corpus", CORPUS)]))
+
+
+def test_same_skeleton_matches_the_plain_lookup(lm):
+    assert lm.corpus_index and lm.corpus_ligatures  # the corpus side is exercised too
+    found_ligature = False
+    for surface in SURFACES:
+        for length_changes in (False, True):
+            fast = lm.same_skeleton(surface, length_changes=length_changes)
+            assert fast == plain_same_skeleton(lm, surface, length_changes), (surface, length_changes)
+        found_ligature |= "figure" in lm.same_skeleton("gure", length_changes=True)
+    assert found_ligature
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="abcdefhiklmnorstuvwyILEBRJ1’'", min_size=1, max_size=9))
+def test_same_skeleton_matches_the_plain_lookup_on_any_form(lm, surface):
+    assert lm.same_skeleton(surface, length_changes=True) == plain_same_skeleton(lm, surface, True)
+
+
+def plain_length_skeletons(word: str) -> set[str]:
+    """``length_skeletons`` as first written (one ``find`` loop per length-changing pair)."""
+    from cleaners.words.confusions import LENGTH_CHANGING
+
+    out: set[str] = set()
+    for seen, meant in LENGTH_CHANGING:
+        start = word.find(seen)
+        while start != -1:
+            out.add(skeleton(word[:start] + meant + word[start + len(seen):]))
+            start = word.find(seen, start + 1)
+    for i in range(1, len(word)):
+        if word[i] == word[i - 1]:
+            out.add(skeleton(word[:i] + word[i + 1:]))
+    sk = skeleton(word)
+    for i in range(len(sk) + 1):
+        out.add(sk[:i] + "tt" + sk[i:])
+        out.add(sk[:i] + "ttt" + sk[i:])
+    out.discard(sk)
+    return out
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.text(alphabet="abcdfhilmnrtuvwüH’", max_size=10))
+def test_length_skeletons_match_the_plain_loops(word):
+    assert length_skeletons(word) == plain_length_skeletons(word)
+    sk = skeleton(word)
+    ligatures = {sk[:i] + lig + sk[i:] for i in range(len(sk) + 1) for lig in LIGATURE_SKELETONS}
+    assert (ligature_free_length_skeletons(word) | ligatures) - {sk} == length_skeletons(word)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.sets(st.text(alphabet="teuh", max_size=7), max_size=25), st.text(alphabet="teuh", max_size=6))
+def test_ligature_mapping_finds_every_insertion(keys, sk):
+    mapping = _ligature_mapping(dict.fromkeys(keys, ()))
+    inserted = {sk[:i] + lig + sk[i:] for i in range(len(sk) + 1) for lig in LIGATURE_SKELETONS}
+    assert set(mapping.get(sk, ())) == inserted & keys
+    assert all(list(v) == sorted(v) for v in mapping.values())
