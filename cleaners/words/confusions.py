@@ -298,6 +298,8 @@ def token_skeletons(surface: str) -> set[str]:
     True
     """
     out = {skeleton(surface)}
+    if surface.islower():  # no capital at all (most tokens)
+        return out
     caps = [i for i, c in enumerate(surface) if c in _CAPITAL_ALTERNATIVES]
     for i in caps[:3]:
         alt = surface[:i] + _CAPITAL_ALTERNATIVES[surface[i]] + surface[i + 1:]

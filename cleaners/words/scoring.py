@@ -92,6 +92,7 @@ class LanguageModel:
         # the actual votes) applies: the text there is known not to be clean
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
         self._channel_cache: dict[tuple[str, str, bool], float] = {}
+        self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
 
     def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
@@ -156,16 +157,36 @@ class LanguageModel:
         return out
 
     def common_twins(self, surface: str, min_prob: float) -> set[str]:
-        """A superset of the words of :meth:`same_skeleton` (``length_changes=False``)
-        whose :meth:`logp` can reach ``log10(min_prob)``: the general list's words at
-        least half that common, and every trusted corpus form (far fewer to look at)."""
-        common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
-        li = self.lexicon_index
+        """The words of :meth:`same_skeleton` (``length_changes=False``) whose :meth:`logp`
+        reaches ``log10(min_prob)``: of the general list's words at least half that
+        common, and of every trusted corpus form (the rest cannot be twins)."""
+        table = self._twin_tables.get(min_prob)
+        if table is None:
+            table = self._twin_table(min_prob)
         out: set[str] = set()
         for sk in token_skeletons(surface):
-            out.update(common.get(sk, ()))
-            out.update(li.get(sk, ()))
+            words = table.get(sk)
+            if words:
+                out.update(words)
         return out
+
+    def _twin_table(self, min_prob: float) -> dict[str, tuple[str, ...]]:
+        """skeleton -> the words :meth:`common_twins` gives for it (built once per model
+        and ``min_prob``: one lookup per skeleton, and no word that can never pass)."""
+        common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
+        bar = math.log10(min_prob)
+        logp = self.logp
+        table: dict[str, tuple[str, ...]] = {}
+        for index in (common, self.lexicon_index):  # (a word in both: kept twice, harmless in a set)
+            for sk, words in index.items():
+                keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
+                if keep:
+                    have = table.get(sk)
+                    table[sk] = have + keep if have else keep
+        if len(self._twin_tables) > 4:
+            self._twin_tables.clear()
+        self._twin_tables[min_prob] = table
+        return table
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""

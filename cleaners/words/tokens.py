@@ -87,38 +87,41 @@ class LineTokens:
         bounds = list(accumulate(chain.from_iterable(zip(map(len, self.gaps), map(len, self.words)))))
         self.starts: list[int] = bounds[0::2]
         self.ends: list[int] = bounds[1::2]
-        self.keys = _Keys(self)  # keys[i]: lookup form of token i
+        self.keys: list[str] = normalise_keys(self.words)  # keys[i]: lookup form of token i
         self._made: dict[int, Token] = {}
 
     def __len__(self) -> int:
         return len(self.words)
 
     def __getitem__(self, i: int) -> Token:
-        if i < 0:
-            i += len(self.words)
         t = self._made.get(i)
         if t is None:
-            w = self.words[i]
+            if i < 0:
+                i += len(self.words)
+                t = self._made.get(i)
+                if t is not None:
+                    return t
             gap = self.gaps[i]
             brk = i == 0 or (gap != " " and bool(gap) and ("\n" in gap or not gap.isspace()))
-            t = self._made[i] = Token(self.starts[i], self.ends[i], w, w.lower().replace("’", "'"), brk)
+            t = self._made[i] = _new_token((self.starts[i], self.ends[i], self.words[i], self.keys[i], brk))
         return t
 
     def __iter__(self):
         return (self[i] for i in range(len(self.words)))
 
 
-class _Keys:
-    __slots__ = ("tokens",)
+def normalise_keys(words: list[str]) -> list[str]:
+    """:func:`normalise_key` of many words at once: one pass over their joined text (no
+    word holds a line break, and the one context-dependent lowercasing, a final sigma,
+    stops at one as at a word's end).
 
-    def __init__(self, tokens: LineTokens):
-        self.tokens = tokens
-
-    def __len__(self) -> int:
-        return len(self.tokens)
-
-    def __getitem__(self, i: int) -> str:
-        return self.tokens[i].key
+    >>> normalise_keys(["Stalin’s", "ΟΔΟΣ", "That"])
+    ["stalin's", 'οδος', 'that']
+    """
+    if not words:
+        return []
+    keys = "\n".join(words).lower().replace("’", "'").split("\n")
+    return keys if len(keys) == len(words) else [normalise_key(w) for w in words]
 
 
 @lru_cache(maxsize=200_000)
@@ -128,6 +131,13 @@ def case_pattern(word: str) -> str:
     >>> [case_pattern(w) for w in ("NKVD", "Lenin", "that", "ControJ", "I")]
     ['upper', 'title', 'lower', 'title', 'title']
     """
+    if word.isascii():  # most words: decided by whole-string tests (every ASCII letter has a case)
+        if word.islower():
+            return "lower"
+        if word[:1].isupper() and word[1:].islower():
+            return "title"
+        if len(word) > 1 and word.isalpha() and word.isupper():
+            return "upper"
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return "lower"

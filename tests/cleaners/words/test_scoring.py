@@ -91,3 +91,24 @@ def test_ligature_mapping_finds_every_insertion(keys, sk):
     inserted = {sk[:i] + lig + sk[i:] for i in range(len(sk) + 1) for lig in LIGATURE_SKELETONS}
     assert set(mapping.get(sk, ())) == inserted & keys
     assert all(list(v) == sorted(v) for v in mapping.values())
+
+
+def plain_common_twins(lm: LanguageModel, surface: str, min_prob: float) -> set[str]:
+    """``common_twins`` as first written (a superset: no frequency filter) and filtered."""
+    import math
+
+    from cleaners.words.scoring import frequent_skeleton_index
+
+    common = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2)
+    out: set[str] = set()
+    for sk in token_skeletons(surface):
+        out.update(common.get(sk, ()))
+        out.update(lm.lexicon_index.get(sk, ()))
+    return {w for w in out if lm.logp(w) is not None and lm.logp(w) >= math.log10(min_prob)}
+
+
+def test_common_twins_are_the_plain_ones_that_can_pass(lm):
+    for surface in SURFACES + ["lo", "Thai", "bad", "tbe", "Rakhia", "filtova", "ihe", "wbich", "tlie"]:
+        for min_prob in (1e-5, 1e-6):
+            assert lm.common_twins(surface, min_prob) == plain_common_twins(lm, surface, min_prob), surface
+    assert "that" in lm.common_twins("thai", 1e-5) and "rakhia" in lm.common_twins("Rakbia", 1e-5)

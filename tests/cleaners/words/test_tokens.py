@@ -58,3 +58,33 @@ def test_line_tokens_equal_tokenize(text):
     for i in reversed(range(len(eager))):
         assert lazy[i] == eager[i] and lazy.keys[i] == eager[i].key
     assert list(lazy) == eager
+
+
+def plain_case_pattern(word: str) -> str:
+    """``case_pattern`` without its ASCII fast path: the reference."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return "lower"
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return "upper"
+    if letters[0].isupper():
+        return "title" if sum(c.isupper() for c in letters[1:]) <= 1 else "mixed"
+    return "lower" if not any(c.isupper() for c in letters) else "mixed"
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.text(alphabet=st.sampled_from("abAB1’'-ΣσÉéªǅ"), max_size=8))
+def test_case_pattern_fast_path_matches_the_plain_rules(word):
+    from cleaners.words.tokens import case_pattern
+
+    assert case_pattern(word) == plain_case_pattern(word)
+    for w in ("NKVD", "Lenin", "that", "ControJ", "I", "", "1913", "McD", "aB", "A1", "ABc"):
+        assert case_pattern(w) == plain_case_pattern(w), w
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.text(alphabet=st.sampled_from("aAΣσς’'İ1é"), min_size=1, max_size=6), max_size=8))
+def test_normalise_keys_in_bulk_match_one_by_one(words):
+    from cleaners.words.tokens import normalise_key, normalise_keys
+
+    assert normalise_keys(words) == [normalise_key(w) for w in words]
