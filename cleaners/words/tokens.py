@@ -79,30 +79,40 @@ class LineTokens:
     (3, Token(start=5, end=8, text='ihe', key='ihe', left_break=False), 'man', [4, 8, 12])
     """
 
-    __slots__ = ("words", "gaps", "starts", "ends", "keys", "_made")
+    __slots__ = ("text", "words", "starts", "ends", "keys", "_made")
 
     def __init__(self, text: str, words: list[str] | None = None):
+        self.text = text
         self.words = WORD_RE.findall(text) if words is None else words
-        self.gaps = WORD_RE.split(text) if self.words else [text]
-        bounds = list(accumulate(chain.from_iterable(zip(map(len, self.gaps), map(len, self.words)))))
-        self.starts: list[int] = bounds[0::2]
-        self.ends: list[int] = bounds[1::2]
+        # each word is found at the first place it occurs after the previous one: the
+        # text between two words holds no word character, so no earlier match exists
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        find = text.find
+        for w in self.words:
+            pos = find(w, pos)
+            starts.append(pos)
+            pos += len(w)
+            ends.append(pos)
+        self.starts = starts
+        self.ends = ends
         self.keys: list[str] = normalise_keys(self.words)  # keys[i]: lookup form of token i
-        self._made: dict[int, Token] = {}
+        self._made: list[Token | None] = [None] * len(self.words)
 
     def __len__(self) -> int:
         return len(self.words)
 
     def __getitem__(self, i: int) -> Token:
-        t = self._made.get(i)
+        t = self._made[i]
         if t is None:
             if i < 0:
                 i += len(self.words)
-                t = self._made.get(i)
-                if t is not None:
-                    return t
-            gap = self.gaps[i]
-            brk = i == 0 or (gap != " " and bool(gap) and ("\n" in gap or not gap.isspace()))
+            if i:
+                gap = self.text[self.ends[i - 1]:self.starts[i]]
+                brk = gap != " " and bool(gap) and ("\n" in gap or not gap.isspace())
+            else:
+                brk = True
             t = self._made[i] = _new_token((self.starts[i], self.ends[i], self.words[i], self.keys[i], brk))
         return t
 
