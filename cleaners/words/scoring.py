@@ -93,6 +93,7 @@ class LanguageModel:
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
         self._channel_cache: dict[tuple[str, str, bool], float] = {}
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
+        self._length_tables: dict[float, tuple[dict, dict]] = {}
 
     def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
@@ -187,6 +188,38 @@ class LanguageModel:
             self._twin_tables.clear()
         self._twin_tables[min_prob] = table
         return table
+
+    def length_twins(self, surface: str, min_prob: float) -> set[str]:
+        """The general list's words at least half ``min_prob`` common with a skeleton of
+        ``length_skeletons(surface.lower())`` (``lie`` -> ``he``, ``gure`` -> ``figure``),
+        those whose :meth:`logp` reaches ``log10(min_prob)``: the length-changing
+        companion of :meth:`common_twins`. The lost ligatures are looked up from the
+        words' side, so a token costs a few lookups, not two per position."""
+        tables = self._length_tables.get(min_prob)
+        if tables is None:
+            common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
+            bar = math.log10(min_prob)
+            logp = self.logp
+            table = {}
+            for sk, words in common.items():
+                keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
+                if keep:
+                    table[sk] = keep
+            if len(self._length_tables) > 4:
+                self._length_tables.clear()
+            tables = self._length_tables[min_prob] = (table, _ligature_mapping(table))
+        table, ligatures = tables
+        low = surface.lower()
+        sk = skeleton(low)
+        sks = ligature_free_length_skeletons(low)
+        sks.update(ligatures.get(sk, ()))
+        sks.discard(sk)
+        out: set[str] = set()
+        for s in sks:
+            words = table.get(s)
+            if words:
+                out.update(words)
+        return out
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""
