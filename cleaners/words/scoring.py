@@ -14,8 +14,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import (channel_cost, ligature_free_length_skeletons, skeleton, skeletons,
-                                       sub_cost, token_skeletons)
+from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
+                                       token_skeletons)
+from cleaners.words.confusions import ligature_free_length_skeletons
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
