@@ -174,20 +174,27 @@ class LanguageModel:
 
     def _twin_table(self, min_prob: float) -> dict[str, tuple[str, ...]]:
         """skeleton -> the words :meth:`common_twins` gives for it (built once per model
-        and ``min_prob``: one lookup per skeleton, and no word that can never pass)."""
+        and ``min_prob``: one lookup per skeleton, and no word that can never pass);
+        the tables of :meth:`length_twins` are made alongside."""
         common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
         bar = math.log10(min_prob)
         logp = self.logp
-        table: dict[str, tuple[str, ...]] = {}
-        for index in (common, self.lexicon_index):  # (a word in both: kept twice, harmless in a set)
-            for sk, words in index.items():
-                keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
-                if keep:
-                    have = table.get(sk)
-                    table[sk] = have + keep if have else keep
+        general: dict[str, tuple[str, ...]] = {}
+        for sk, words in common.items():
+            keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
+            if keep:
+                general[sk] = keep
+        table = dict(general)
+        for sk, words in self.lexicon_index.items():  # (a word in both: kept twice, harmless in a set)
+            keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
+            if keep:
+                have = table.get(sk)
+                table[sk] = have + keep if have else keep
         if len(self._twin_tables) > 4:
             self._twin_tables.clear()
+            self._length_tables.clear()
         self._twin_tables[min_prob] = table
+        self._length_tables[min_prob] = (general, _ligature_mapping(general))
         return table
 
     def length_twins(self, surface: str, min_prob: float) -> set[str]:
@@ -198,17 +205,8 @@ class LanguageModel:
         words' side, so a token costs a few lookups, not two per position."""
         tables = self._length_tables.get(min_prob)
         if tables is None:
-            common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
-            bar = math.log10(min_prob)
-            logp = self.logp
-            table = {}
-            for sk, words in common.items():
-                keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
-                if keep:
-                    table[sk] = keep
-            if len(self._length_tables) > 4:
-                self._length_tables.clear()
-            tables = self._length_tables[min_prob] = (table, _ligature_mapping(table))
+            self._twin_table(min_prob)
+            tables = self._length_tables[min_prob]
         table, ligatures = tables
         low = surface.lower()
         sk = skeleton(low)
