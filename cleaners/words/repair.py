@@ -398,13 +398,9 @@ SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
                       lm: LanguageModel, protected: frozenset[str], opts: dict) -> None:
     """Fill the verdicts of the forms of ``words`` seen for the first time (in place)."""
-    for j, v in enumerate(forms):
-        if v is None:
-            wd = words[j]
-            v = verdicts.get(wd)
-            if v is None:
-                v = verdicts[wd] = _classify_form(wd, lm, protected, opts)
-            forms[j] = v
+    for wd in dict.fromkeys([w for w, v in zip(words, forms) if v is None]):
+        verdicts[wd] = _classify_form(wd, lm, protected, opts)
+    forms[:] = map(verdicts.__getitem__, words)
 
 
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
