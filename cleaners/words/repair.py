@@ -401,6 +401,11 @@ def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[
     for wd in dict.fromkeys([w for w, v in zip(words, forms) if v is None]):
         verdicts[wd] = _classify_form(wd, lm, protected, opts)
     forms[:] = map(verdicts.__getitem__, words)
+    if len(verdicts) > MAX_CACHED_FORMS:  # a bound on memory; verdicts are pure, so
+        verdicts.clear()  # forgetting them changes nothing but the time
+
+
+MAX_CACHED_FORMS = 500_000  # per-form cache entries kept per process (each ~100 bytes)
 
 
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:

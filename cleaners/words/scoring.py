@@ -25,6 +25,7 @@ from cleaners.words.tokens import apply_case, case_pattern
 
 BACKOFF = math.log10(0.4)
 LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
+MAX_CACHED_LOGPS = 1_000_000  # LanguageModel.logp memo entries kept (each ~100 bytes)
 
 
 @dataclass(slots=True)
@@ -230,6 +231,8 @@ class LanguageModel:
             base = max(self.uni.get(key[:-2], 0.0), self.lex.prob(key[:-2]))
             p = base * 0.05
         out = math.log10(p) if p > 0 else None
+        if len(cache) >= MAX_CACHED_LOGPS:  # a bound on memory (pure values: nothing changes)
+            cache.clear()
         cache[key] = out
         return out
 

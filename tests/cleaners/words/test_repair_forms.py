@@ -22,3 +22,17 @@ def test_classify_missing_fills_every_form_as_one_at_a_time():
     assert forms == [_classify_form(w, lm, protected, opts) for w in words]
     assert set(verdicts) == set(words)
     assert len(set(forms)) > 2  # several kinds of verdict are exercised
+
+
+def test_full_caches_are_emptied_and_nothing_changes(monkeypatch):
+    from cleaners.words import repair, scoring
+
+    text = "It turned out lhal he had been there. " * 3 + "The tbe man said thai he would go lo the town."
+    lex = build_corpus_lexicon([("a", text)])
+    expected = repair.repair_text(text, lexicon=lex)
+    monkeypatch.setattr(repair, "MAX_CACHED_FORMS", 3)
+    monkeypatch.setattr(scoring, "MAX_CACHED_LOGPS", 5)
+    repair._LM_CACHE.clear()  # cold caches, emptied as they fill
+    assert repair.repair_text(text, lexicon=lex)[0] == expected[0]
+    assert [e.to_json() for e in repair.repair_text(text, lexicon=lex)[1]] == [e.to_json() for e in expected[1]]
+    repair._LM_CACHE.clear()
