@@ -97,7 +97,7 @@ class LineTokens:
             ends.append(pos)
         self.starts = starts
         self.ends = ends
-        self.keys: list[str] = normalise_keys(self.words)  # keys[i]: lookup form of token i
+        self.keys = _Keys(self.words)  # keys[i]: lookup form of token i
         self._made: list[Token | None] = [None] * len(self.words)
 
     def __len__(self) -> int:
@@ -120,18 +120,24 @@ class LineTokens:
         return (self[i] for i in range(len(self.words)))
 
 
-def normalise_keys(words: list[str]) -> list[str]:
-    """:func:`normalise_key` of many words at once: one pass over their joined text (no
-    word holds a line break, and the one context-dependent lowercasing, a final sigma,
-    stops at one as at a word's end).
+class _Keys:
+    """``keys[i]``: :func:`normalise_key` of word ``i``, made on first use (a line's
+    few looked-at words need it; lowercasing every word of a long line costs more)."""
 
-    >>> normalise_keys(["Stalin’s", "ΟΔΟΣ", "That"])
-    ["stalin's", 'οδος', 'that']
-    """
-    if not words:
-        return []
-    keys = "\n".join(words).lower().replace("’", "'").split("\n")
-    return keys if len(keys) == len(words) else [normalise_key(w) for w in words]
+    __slots__ = ("words", "values")
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.values: list[str | None] = [None] * len(words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, i: int) -> str:
+        v = self.values[i]
+        if v is None:
+            v = self.values[i] = self.words[i].lower().replace("’", "'")
+        return v
 
 
 @lru_cache(maxsize=200_000)

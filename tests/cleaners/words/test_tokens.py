@@ -80,11 +80,3 @@ def test_case_pattern_fast_path_matches_the_plain_rules(word):
     assert case_pattern(word) == plain_case_pattern(word)
     for w in ("NKVD", "Lenin", "that", "ControJ", "I", "", "1913", "McD", "aB", "A1", "ABc"):
         assert case_pattern(w) == plain_case_pattern(w), w
-
-
-@settings(deadline=None, max_examples=300)
-@given(st.lists(st.text(alphabet=st.sampled_from("aAΣσς’'İ1é"), min_size=1, max_size=6), max_size=8))
-def test_normalise_keys_in_bulk_match_one_by_one(words):
-    from cleaners.words.tokens import normalise_key, normalise_keys
-
-    assert normalise_keys(words) == [normalise_key(w) for w in words]
