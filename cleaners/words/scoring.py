@@ -16,12 +16,13 @@ from functools import lru_cache
 
 from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
-from cleaners.words.confusions import ligature_free_length_skeletons
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon, char_ops
 from cleaners.words.tokens import apply_case, case_pattern
+
+from cleaners.words.confusions import ligature_free_length_skeletons  # (own line: merges apart)
 
 BACKOFF = math.log10(0.4)
 LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
