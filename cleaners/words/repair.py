@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
+    "break_join_prior": 0.98,  # prior that ``con- stable`` inside a line is one word broken at a lost line end
+    "break_join_cost": 0.3,  # ... and the cost of reading it so
+    "break_join_min_prob": 1e-8,  # the joined form of a broken word must be at least this common (or trusted)
     "realword_penalty": 0.5,  # extra log10 cost of changing a known word
     "rare_form_penalty": 1.0,  # extra log10 cost of changing a rare form of the general list
     "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
@@ -81,6 +84,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
+#: a letter, a hyphen and a space, a letter: a word broken at a line end that was lost
+BREAK_HYPHEN_RE = re.compile(r"[^\W\d_]- [^\W\d_]")
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -378,7 +383,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and max(forms) >= SUSPICIOUS:
+        if forms and (max(forms) >= SUSPICIOUS or ("- " in line and BREAK_HYPHEN_RE.search(line))):
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
@@ -720,6 +725,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     elif gap == "- ":
         if not fragment[i] or not a.text.isalpha() or not b.text.islower():
             return None
+        return _judge_break_hyphen(tokens, i, lm, opts, context, error_logprior)
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -745,10 +751,72 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
                 cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
     if not cands:
         return None
-    if gap == "- " and lm.logp(a.key) is not None and lm.logp(b.key) is not None \
-            and lm.logp(a.key) > -6 and lm.logp(b.key) > -6 and cands[0].channel > JOIN_COST:
-        return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+#: a hyphen before one of these is suspended (``pre- and post-war``, ``two- or three-fold``)
+SUSPENDING_WORDS = frozenset({"and", "or", "nor", "to"})
+BREAK_WORD_LOGP = -6.0  # halves at least this common are both ordinary words
+
+
+def _judge_break_hyphen(tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+                        context, error_logprior) -> _Decision | None:
+    """``con- stable`` inside a line: a line-break hyphen whose line break was lost.
+
+    A hyphen followed by a space is what a word broken at a line end becomes when
+    the line breaks are flattened to spaces, so reading the two halves as one word
+    is no misreading at all: the join is scored against the two words as they stand
+    with the odds of ``break_join_prior`` instead of the misread prior (even odds when
+    both halves are ordinary words, which may be a compound: ``twenty- nine``). The joined
+    form must be a known word, or a misreading of one (``coni- mitted``), which costs
+    the ordinary misread prior on top. Never joined: a suspended hyphen (``pre- and
+    post-war``) and a one-letter part (``men- o tempora``: a dash, since typesetters
+    neither leave nor carry over a single letter).
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("The con- stable re- turned.")[0]
+    'The constable returned.'
+    >>> repair_text("in pre- and post-war years")[0]
+    'in pre- and post-war years'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if len(a.text) < 2 or len(b.text) < 2:
+        return None
+    surface = a.text + b.text
+    pattern = case_pattern(surface)
+    if pattern == "mixed" or (pattern == "upper" and not b.text.isupper()):
+        return None
+    key = normalise_key(surface)
+    la = lm.logp(a.key)
+    if b.key in SUSPENDING_WORDS and la is not None and la > BREAK_WORD_LOGP:
+        return None
+    lb = lm.logp(b.key)
+    if la is not None and lb is not None and min(la, lb) > BREAK_WORD_LOGP:
+        # two ordinary words may as well be a compound broken at its own hyphen
+        # (twenty- nine): no odds for the join, and only a common enough closed form
+        prior, min_prob = 0.0, opts["join_min_prob"]
+    else:
+        p = opts["break_join_prior"]
+        prior = math.log10(p / (1.0 - p))  # the two words as they stand carry the other share
+        min_prob = opts["break_join_min_prob"]
+    cost = opts["break_join_cost"]
+    cands: list[Reading] = []
+    if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= min_prob:
+        cands.append(Reading(render(key, surface, lm.lex), (key,), cost, "join"))
+    elif pattern != "upper" and lm.logp(key) is None:
+        # the joined form is no word: read it as a misread one, as a lone unknown token is
+        misread = error_logprior(i) - prior  # scored below with the break odds added back
+        ckey = (surface, "broken")
+        found = lm.candidate_cache.get(ckey)
+        if found is None:
+            found = lm.candidate_cache[ckey] = nonword_candidates(
+                lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
+        for r in found:
+            if lm.uni.get(r.keys[0], 0.0) >= min_prob or lm.lex.trusted(r.keys[0]):
+                cands.append(Reading(r.text, r.keys, r.channel + cost - misread, "join"))
+    if not cands:
+        return None
+    return _decide_pair(tokens, i, "- ", cands, lm, opts, context, lambda _i: prior)
 
 
 GLYPHS = frozenset("!|;:)(")
