@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
+from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
@@ -725,7 +726,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     elif gap == "- ":
         if not fragment[i] or not a.text.isalpha() or not b.text.islower():
             return None
-        return _judge_break_hyphen(tokens, i, lm, opts, context, error_logprior)
+        return _judge_break_hyphen(line, tokens, i, lm, opts, context, error_logprior)
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -759,7 +760,7 @@ SUSPENDING_WORDS = frozenset({"and", "or", "nor", "to"})
 BREAK_WORD_LOGP = -6.0  # halves at least this common are both ordinary words
 
 
-def _judge_break_hyphen(tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+def _judge_break_hyphen(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
                         context, error_logprior) -> _Decision | None:
     """``con- stable`` inside a line: a line-break hyphen whose line break was lost.
 
@@ -782,6 +783,8 @@ def _judge_break_hyphen(tokens: list[Token], i: int, lm: LanguageModel, opts: di
     a, b = tokens[i], tokens[i + 1]
     if len(a.text) < 2 or len(b.text) < 2:
         return None
+    if line[max(0, a.start - 2):a.start] == "- " or line[b.end:b.end + 2] == "- ":
+        return None  # one piece of a word broken twice (com- mer- cial): its pieces are no word
     surface = a.text + b.text
     pattern = case_pattern(surface)
     if pattern == "mixed" or (pattern == "upper" and not b.text.isupper()):
@@ -814,9 +817,22 @@ def _judge_break_hyphen(tokens: list[Token], i: int, lm: LanguageModel, opts: di
         for r in found:
             if lm.uni.get(r.keys[0], 0.0) >= min_prob or lm.lex.trusted(r.keys[0]):
                 cands.append(Reading(r.text, r.keys, r.channel + cost - misread, "join"))
-    if not cands:
+    decision = _decide_pair(tokens, i, "- ", cands, lm, opts, context, lambda _i: prior) if cands else None
+    return decision if decision is not None else _compound_flag(tokens, i)
+
+
+def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
+    """An unapplied decision (a Flag) for a broken pair left as it stands that the
+    line-end hyphen rules (:func:`cleaners.hyphens.decide`) would write as a compound
+    (``Police- court``): whether the writer hyphenated it is not for a word list to say."""
+    a, b = tokens[i], tokens[i + 1]
+    verdict = line_end_hyphen_decision(a.text, b.text)
+    if verdict.label != "keep":
         return None
-    return _decide_pair(tokens, i, "- ", cands, lm, opts, context, lambda _i: prior)
+    text = f"{a.text}-{b.text}"
+    asis = Reading(f"{a.text}- {b.text}", (a.key, b.key), 0.0, "as-is", posterior=1.0 - verdict.confidence)
+    compound = Reading(text, (a.key, b.key), 0.0, "compound", posterior=verdict.confidence)
+    return _Decision(i, [compound, asis], False, "join", 0.0, end_index=i + 1)
 
 
 GLYPHS = frozenset("!|;:)(")
