@@ -34,8 +34,8 @@ from typing import Any
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
-from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
-                                    realword_candidates, render, score_readings)
+from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
+                                    nonword_candidates, realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -436,10 +436,24 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
+    if _glued(lm, word, key, lp):
+        return SUSPICIOUS
     if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
                                           min_prob=opts["realword_min_prob"]):
         return CONFUSABLE
     return KNOWN
+
+
+GLUED_MAX_LOGP = -5.0  # only forms rarer than this in the general list are checked for glue
+
+
+def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
+    """A lowercase form of the general list that is far likelier two words glued
+    together (``ofthe``, ``madein``): :func:`cleaners.words.scoring.glued_margin`."""
+    if lp is None or lp >= GLUED_MAX_LOGP or not word.islower() or len(word) < 3:
+        return False
+    margin = glued_margin(lm, word, key)
+    return margin is not None and margin >= GLUED_MARGIN
 
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
@@ -585,7 +599,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # never for a probable name
             generic = (lp is None or lp < opts["generic_max_logp"]) and not named
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
-            split = lp is None or lp < -8.0
+            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)
             ckey = (t.text, generic, split, lp is None)
             cands = cand_cache.get(ckey)
             if cands is None:

@@ -408,8 +408,8 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
         if pa is None or pb is None or pa < -6.5 or pb < -6.5:
             continue
         content = b if a in FUNCTION_WORDS else a
-        if len(content) < 3 or lm.logp(content) < -5.5:
-            continue
+        if (len(content) < 3 or lm.logp(content) < -5.5) and not (a in FUNCTION_WORDS and b in FUNCTION_WORDS):
+            continue  # two function words need no content word (herto, ina)
         left, right = surface[:i], surface[i:]
         # the function word must be all lowercase unless it starts the token
         case_boundary = left[-1].islower() and right[0].isupper()
@@ -421,6 +421,30 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
         cost = SPLIT_COST
         out.append(Reading(left + " " + right, (a, b), cost, "split"))
     return out
+
+
+GLUED_MARGIN = 3.0  # log10: a split this much likelier than the form as one word is evidence of glue
+
+
+def glued_margin(lm: LanguageModel, surface: str, key: str) -> float | None:
+    """How much likelier (log10) the best split of ``key`` (:func:`split_candidates`) is as
+    two words, their bigram included, than ``key`` as one word; None without a split.
+
+    A form of the general list can still be two words glued by the OCR: ``ofthe`` is
+    in it (at 10^-5.7, from other scans) while ``of the`` is some 3,000 times likelier.
+    A real word made of two words (``anew``, ``awhile``) is not far behind its parts.
+    """
+    lp = lm.logp(key)
+    if lp is None:
+        return None
+    best = None
+    for r in split_candidates(lm, surface, key):
+        a, b = r.keys
+        la = lm.logp(a)
+        margin = la + lm.cond(a, b, lm.logp(b)) - lp
+        if best is None or margin > best:
+            best = margin
+    return best
 
 
 def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
