@@ -359,7 +359,7 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
             c = channel_cost(surface, text)
             if c <= max_channel:
                 out[text] = Reading(text, (k,), c, "edit")
-    if allow_split and len(key) >= 4 and key.isalpha():
+    if allow_split and len(key) >= 4 and (key.isalpha() or "'" in key):
         for r in split_candidates(lm, surface, key):
             out.setdefault(r.text, r)
     return _best_per_key(out.values())
@@ -397,10 +397,16 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
     Only splits where one side is a function word are proposed: real compounds
     (``semimilitary``, ``nonparty``) are not function word + word.
     """
+    if "'" in key:
+        return _apostrophe_split(lm, surface, key)
     out = []
     for i in range(1, len(key)):
         a, b = key[:i], key[i:]
         if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
+            if _attested_pair(lm, a, b):
+                left, right = surface[:i], surface[i:]
+                if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
+                    out.append(Reading(left + " " + right, (a, b), SPLIT_COST + CONTENT_SPLIT_COST, "split"))
             continue
         if a in ("i",) and surface[0] != "I":
             continue
@@ -421,6 +427,43 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
         cost = SPLIT_COST
         out.append(Reading(left + " " + right, (a, b), cost, "split"))
     return out
+
+
+CONTENT_SPLIT_COST = 0.3  # extra cost of a split into two content words (whohad, prisonerhad)
+CONTENT_SPLIT_LOGP = -5.0  # ... each of them at least this common
+
+
+def _attested_pair(lm: LanguageModel, a: str, b: str) -> bool:
+    """Two ordinary content words written together in the general bigram list or this
+    corpus (``prisoner had``): real compounds (``semimilitary``) are not such pairs."""
+    if len(a) < 3 or len(b) < 3:
+        return False
+    pa, pb = lm.logp(a), lm.logp(b)
+    if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
+        return False
+    return (a, b) in lm.big or (a + " " + b) in lm.lex.bigrams
+
+
+#: endings that make a word with an apostrophe a word (don't, we'll, they're, I've, 'em)
+CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve", "em", "n"})
+APOSTROPHE_SPLIT_COST = 0.4
+
+
+def _apostrophe_split(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Two words with a stray mark read as an apostrophe between them (``buy'the``,
+    ``application'with``); never a clitic (``don't``) or a one-letter part (``O'Brien``)."""
+    if key.count("'") != 1:
+        return []
+    a, b = key.split("'")
+    if b in CLITICS or len(a) < 2 or len(b) < 2 or not (a.isalpha() and b.isalpha()):
+        return []
+    pa, pb = lm.logp(a), lm.logp(b)
+    if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
+        return []
+    left, right = surface[:len(a)], surface[len(a) + 1:]
+    if not right.islower():
+        return []
+    return [Reading(left + " " + right, (a, b), APOSTROPHE_SPLIT_COST, "split")]
 
 
 GLUED_MARGIN = 3.0  # log10: a split this much likelier than the form as one word is evidence of glue
