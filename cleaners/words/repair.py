@@ -741,6 +741,10 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
         if not fragment[i] or not a.text.isalpha() or not b.text.islower():
             return None
         return _judge_break_hyphen(line, tokens, i, lm, opts, context, error_logprior)
+    elif gap in MISREAD_BREAKS:
+        if not (suspicious[i] or suspicious[i + 1]) or not a.text.isalpha() or not b.text.islower():
+            return None
+        return _judge_misread_break(tokens, i, gap, lm, opts, context, error_logprior)
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -833,6 +837,39 @@ def _judge_break_hyphen(line: str, tokens: list[Token], i: int, lm: LanguageMode
                 cands.append(Reading(r.text, r.keys, r.channel + cost - misread, "join"))
     decision = _decide_pair(tokens, i, "- ", cands, lm, opts, context, lambda _i: prior) if cands else None
     return decision if decision is not None else _compound_flag(tokens, i)
+
+
+#: a line-break hyphen misread as a full stop or a comma, its line break lost (``pri. soner``)
+MISREAD_BREAKS = frozenset({". ", ", "})
+MISREAD_BREAK_COST = 0.3
+
+
+def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageModel, opts: dict,
+                         context, error_logprior) -> _Decision | None:
+    """``pri. soner``: a word broken at a line end whose hyphen was read as a mark.
+
+    Unlike a hyphen, a full stop or a comma is ordinary between words, so this is a
+    misreading with the ordinary misread prior, only where a half is no ordinary word
+    and the joined form is a known one.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("The pri. soner was taken to the station.")[0]
+    'The prisoner was taken to the station.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if len(a.text) < 2 or len(b.text) < 2:
+        return None
+    la, lb = lm.logp(a.key), lm.logp(b.key)
+    if la is not None and lb is not None and min(la, lb) > BREAK_WORD_LOGP:
+        return None
+    surface = a.text + b.text
+    if case_pattern(surface) not in ("lower", "title"):
+        return None
+    key = normalise_key(surface)
+    if not (lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]):
+        return None
+    cands = [Reading(render(key, surface, lm.lex), (key,), opts["break_join_cost"] + MISREAD_BREAK_COST, "join")]
+    return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
 
 
 def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:

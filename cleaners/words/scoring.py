@@ -426,7 +426,60 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
             continue  # "Tothill": a capitalised function word before a rare word is a name's start
         cost = SPLIT_COST
         out.append(Reading(left + " " + right, (a, b), cost, "split"))
+    if len(key) >= SEGMENT_MIN_LEN and lm.logp(key) is None:
+        out.extend(segment_candidates(lm, surface, key))
     return out
+
+
+SEGMENT_MIN_LEN = 8  # a form this long and unknown may be three or more words glued
+SEGMENT_MAX_WORD = 20
+SEGMENT_WORD_LOGP = -5.5  # each content piece of a segmentation at least this common
+
+
+def segment_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Three or more words glued together (``whenherepliedthat``): the likeliest cut of
+    ``key`` into function words and ordinary words of three letters or more, by
+    unigram probability (context scores the reading afterwards); none if it has
+    fewer than three pieces (two are :func:`split_candidates`' own) or if a piece is
+    rare (a long name or a foreign word is not cut into English bits).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> [r.text for r in segment_candidates(LanguageModel(empty_lexicon()), "thattheyhad", "thattheyhad")]
+    ['that they had']
+    """
+    if not key.isalpha() or not (surface.islower() or (surface[0].isupper() and surface[1:].islower())):
+        return []
+    n = len(key)
+    best: list[tuple[float, int] | None] = [None] * (n + 1)  # (score, start of the last piece)
+    best[0] = (0.0, 0)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - SEGMENT_MAX_WORD), j):
+            if best[i] is None:
+                continue
+            piece = key[i:j]
+            if piece not in FUNCTION_WORDS and len(piece) < 3:
+                continue
+            lp = lm.logp(piece)
+            if lp is None or (lp < SEGMENT_WORD_LOGP and piece not in FUNCTION_WORDS):
+                continue
+            score = best[i][0] + lp
+            if best[j] is None or score > best[j][0]:
+                best[j] = (score, i)
+    if best[n] is None:
+        return []
+    cuts, j = [], n
+    while j > 0:
+        i = best[j][1]
+        cuts.append((i, j))
+        j = i
+    cuts.reverse()
+    if len(cuts) < 3:
+        return []
+    if surface[0].isupper() and key[:cuts[0][1]] not in FUNCTION_WORDS:
+        return []  # a capitalised run starts with a function word (Thelifeinsurance), not a name
+    keys = tuple(key[i:j] for i, j in cuts)
+    text = " ".join(surface[i:j] for i, j in cuts)
+    return [Reading(text, keys, SPLIT_COST * (len(cuts) - 1), "split")]
 
 
 CONTENT_SPLIT_COST = 0.3  # extra cost of a split into two content words (whohad, prisonerhad)
