@@ -741,7 +741,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
         if not fragment[i] or not a.text.isalpha() or not b.text.islower():
             return None
         return _judge_break_hyphen(line, tokens, i, lm, opts, context, error_logprior)
-    elif gap in MISREAD_BREAKS:
+    elif len(gap) >= 2 and MISREAD_BREAK_RE.fullmatch(gap):
         if not (suspicious[i] or suspicious[i + 1]) or not a.text.isalpha() or not b.text.islower():
             return None
         return _judge_misread_break(tokens, i, gap, lm, opts, context, error_logprior)
@@ -839,14 +839,15 @@ def _judge_break_hyphen(line: str, tokens: list[Token], i: int, lm: LanguageMode
     return decision if decision is not None else _compound_flag(tokens, i)
 
 
-#: a line-break hyphen misread as a full stop or a comma, its line break lost (``pri. soner``)
-MISREAD_BREAKS = frozenset({". ", ", "})
+#: a line-break hyphen misread as another mark, its line break lost (``pri. soner``,
+#: ``muf . fling``, ``ig * norant``)
+MISREAD_BREAK_RE = re.compile(r" ?[^\w\s\-] ?")
 MISREAD_BREAK_COST = 0.3
 
 
 def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageModel, opts: dict,
                          context, error_logprior) -> _Decision | None:
-    """``pri. soner``: a word broken at a line end whose hyphen was read as a mark.
+    """``pri. soner``: a word broken at a line end whose hyphen was read as another mark.
 
     Unlike a hyphen, a full stop or a comma is ordinary between words, so this is a
     misreading with the ordinary misread prior, only where a half is no ordinary word
