@@ -714,14 +714,22 @@ def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], dens
 JOIN_COST = 0.3
 
 
-def _joined_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
-    """Cheap confusion readings of two tokens read as one (once per surface and process;
-    the readings are never modified by their users)."""
-    ckey = (surface, "joined")
+JOIN_GENERIC_MIN_LEN = 7  # two non-words joined this long may hide one arbitrary slip too
+
+
+def _joined_candidates(lm: LanguageModel, surface: str, key: str, *, generic: bool = False,
+                       max_channel: float = 1.0) -> list[Reading]:
+    """Cheap confusion readings of two tokens read as one, and with ``generic`` any one
+    slip up to ``max_channel`` (once per surface and process; the readings are never
+    modified by their users)."""
+    ckey = (surface, "joined", generic)
     cands = lm.candidate_cache.get(ckey)
     if cands is None:
-        cands = lm.candidate_cache[ckey] = nonword_candidates(lm, surface, key, max_channel=1.0,
-                                                              generic=False, allow_split=False)
+        if generic:
+            cands = nonword_candidates(lm, surface, key, max_channel=max_channel, allow_split=False)
+        else:
+            cands = nonword_candidates(lm, surface, key, max_channel=1.0, generic=False, allow_split=False)
+        lm.candidate_cache[ckey] = cands
     return cands
 
 
@@ -765,7 +773,11 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
         cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
     elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
-        for r in _joined_candidates(lm, surface, key):
+        # two pieces that are no words at all may also hide one generic slip (obs viously)
+        generic = (len(key) >= JOIN_GENERIC_MIN_LEN and case_pattern(surface) in ("lower", "title")
+                   and all(lm.logp(t.key) is None or lm.logp(t.key) < BREAK_WORD_LOGP for t in (a, b)))
+        for r in _joined_candidates(lm, surface, key, generic=generic,
+                                    max_channel=opts["max_channel_cost"]):
             if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
                 cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
     if not cands:
