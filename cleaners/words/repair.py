@@ -85,8 +85,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
-#: a letter, a hyphen and a space, a letter: a word broken at a line end that was lost
-BREAK_HYPHEN_RE = re.compile(r"[^\W\d_]- [^\W\d_]")
+#: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
+#: full stop (pri. soner): lines with one are examined even without a suspicious form
+JOIN_HINT_RE = re.compile(r"[^\W\d_](?:- [^\W\d_]|\. [a-z])")
+MISREAD_SITE_RE = re.compile(r"(?<=[^\W\d_])\. (?=[a-z])")
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -249,13 +251,20 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
 
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
     """Indices ``i`` where tokens ``i`` and ``i + 1`` may be one word split in two: next to a
-    suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), or around
-    a stray glyph (``T!ie``), in order."""
+    suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), around
+    a stray glyph (``T!ie``) or a full stop before a lowercase word (``pri. soner``), in order."""
     n = len(tokens)
     sites = set()
     for i in suspicious_at:
         sites.update((i - 1, i))
     sites.update(fragments)
+    if ". " in line:
+        starts, ends = tokens.starts, tokens.ends
+        for m in MISREAD_SITE_RE.finditer(line):
+            p = m.start()  # a full stop right after token i, token i + 1 after one space
+            i = bisect.bisect_left(ends, p)
+            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
+                sites.add(i)
     if _GLYPH_RE.search(line):
         starts, ends = tokens.starts, tokens.ends
         for m in _GLYPH_RE.finditer(line):
@@ -384,7 +393,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and (max(forms) >= SUSPICIOUS or ("- " in line and BREAK_HYPHEN_RE.search(line))):
+        if forms and (max(forms) >= SUSPICIOUS or JOIN_HINT_RE.search(line)):
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
@@ -444,16 +453,24 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     return KNOWN
 
 
-GLUED_MAX_LOGP = -5.0  # only forms rarer than this in the general list are checked for glue
+GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
 
 
 def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
     """A lowercase form of the general list that is far likelier two words glued
     together (``ofthe``, ``madein``): :func:`cleaners.words.scoring.glued_margin`."""
-    if lp is None or lp >= GLUED_MAX_LOGP or not word.islower() or len(word) < 3:
+    if lp is None or not word.islower() or len(word) < 3:
         return False
-    margin = glued_margin(lm, word, key)
-    return margin is not None and margin >= GLUED_MARGIN
+    # the general list decides: a corpus of scans may repeat its own glue (ofthe) enough to trust it
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < GLUED_MAX_PROB:
+        return False
+    ckey = (key, "glued")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        margin = glued_margin(lm, word, key)
+        out = lm.candidate_cache[ckey] = margin is not None and margin >= GLUED_MARGIN
+    return out
 
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
@@ -599,7 +616,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # never for a probable name
             generic = (lp is None or lp < opts["generic_max_logp"]) and not named
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
-            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)
+            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
             ckey = (t.text, generic, split, lp is None)
             cands = cand_cache.get(ckey)
             if cands is None:
@@ -750,7 +767,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
             return None
         return _judge_break_hyphen(line, tokens, i, lm, opts, context, error_logprior)
     elif len(gap) >= 2 and MISREAD_BREAK_RE.fullmatch(gap):
-        if not (suspicious[i] or suspicious[i + 1]) or not a.text.isalpha() or not b.text.islower():
+        if not a.text.isalpha() or not b.text.islower() or any(skip[j] and not fragment[j] for j in (i, i + 1)):
             return None
         return _judge_misread_break(tokens, i, gap, lm, opts, context, error_logprior)
     elif len(gap) == 1 and gap in GLYPHS:
@@ -872,8 +889,8 @@ def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageMode
     a, b = tokens[i], tokens[i + 1]
     if len(a.text) < 2 or len(b.text) < 2:
         return None
-    la, lb = lm.logp(a.key), lm.logp(b.key)
-    if la is not None and lb is not None and min(la, lb) > BREAK_WORD_LOGP:
+    # the general list decides: a corpus of such scans repeats the pieces (pur. chased) enough to trust them
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) >= 10 ** BREAK_WORD_LOGP:
         return None
     surface = a.text + b.text
     if case_pattern(surface) not in ("lower", "title"):

@@ -394,41 +394,48 @@ SPLIT_COST = 0.1
 def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
     """Glued words: a short function word stuck to a known word (``amatter``, ``ofKrasin``).
 
-    Only splits where one side is a function word are proposed: real compounds
-    (``semimilitary``, ``nonparty``) are not function word + word.
+    Only splits where one side is a function word are proposed, or two ordinary content
+    words that are an attested pair (:func:`_attested_pair`): real compounds
+    (``semimilitary``, ``nonparty``) are neither.
     """
     if "'" in key:
         return _apostrophe_split(lm, surface, key)
     out = []
     for i in range(1, len(key)):
-        a, b = key[:i], key[i:]
-        if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
-            if _attested_pair(lm, a, b):
-                left, right = surface[:i], surface[i:]
-                if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
-                    out.append(Reading(left + " " + right, (a, b), SPLIT_COST + CONTENT_SPLIT_COST, "split"))
-            continue
-        if a in ("i",) and surface[0] != "I":
-            continue
-        pa, pb = lm.logp(a), lm.logp(b)
-        if pa is None or pb is None or pa < -6.5 or pb < -6.5:
-            continue
-        content = b if a in FUNCTION_WORDS else a
-        if (len(content) < 3 or lm.logp(content) < -5.5) and not (a in FUNCTION_WORDS and b in FUNCTION_WORDS):
-            continue  # two function words need no content word (herto, ina)
-        left, right = surface[:i], surface[i:]
-        # the function word must be all lowercase unless it starts the token
-        case_boundary = left[-1].islower() and right[0].isupper()
-        if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
-            continue
-        if left[0].isupper() and not case_boundary and a in FUNCTION_WORDS and b not in FUNCTION_WORDS \
-                and pb < -5.0:
-            continue  # "Tothill": a capitalised function word before a rare word is a name's start
-        cost = SPLIT_COST
-        out.append(Reading(left + " " + right, (a, b), cost, "split"))
+        r = _split_at(lm, surface, key, i)
+        if r is not None:
+            out.append(r)
     if len(key) >= SEGMENT_MIN_LEN and lm.logp(key) is None:
         out.extend(segment_candidates(lm, surface, key))
     return out
+
+
+def _split_at(lm: LanguageModel, surface: str, key: str, i: int) -> Reading | None:
+    """The reading of ``key`` cut before position ``i``, if :func:`split_candidates` allows it."""
+    a, b = key[:i], key[i:]
+    if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
+        if _attested_pair(lm, a, b):
+            left, right = surface[:i], surface[i:]
+            if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
+                return Reading(left + " " + right, (a, b), SPLIT_COST + CONTENT_SPLIT_COST, "split")
+        return None
+    if a in ("i",) and surface[0] != "I":
+        return None
+    pa, pb = lm.logp(a), lm.logp(b)
+    if pa is None or pb is None or pa < -6.5 or pb < -6.5:
+        return None
+    content = b if a in FUNCTION_WORDS else a
+    if (len(content) < 3 or lm.logp(content) < -5.5) and not (a in FUNCTION_WORDS and b in FUNCTION_WORDS):
+        return None  # two function words need no content word (herto, ina)
+    left, right = surface[:i], surface[i:]
+    # the function word must be all lowercase unless it starts the token
+    case_boundary = left[-1].islower() and right[0].isupper()
+    if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
+        return None
+    if left[0].isupper() and not case_boundary and a in FUNCTION_WORDS and b not in FUNCTION_WORDS \
+            and pb < -5.0:
+        return None  # "Tothill": a capitalised function word before a rare word is a name's start
+    return Reading(left + " " + right, (a, b), SPLIT_COST, "split")
 
 
 SEGMENT_MIN_LEN = 8  # a form this long and unknown may be three or more words glued
@@ -519,22 +526,33 @@ def _apostrophe_split(lm: LanguageModel, surface: str, key: str) -> list[Reading
     return [Reading(left + " " + right, (a, b), APOSTROPHE_SPLIT_COST, "split")]
 
 
+FUNCTION_WORD_MAX = max(map(len, FUNCTION_WORDS))
 GLUED_MARGIN = 3.0  # log10: a split this much likelier than the form as one word is evidence of glue
 
 
 def glued_margin(lm: LanguageModel, surface: str, key: str) -> float | None:
-    """How much likelier (log10) the best split of ``key`` (:func:`split_candidates`) is as
-    two words, their bigram included, than ``key`` as one word; None without a split.
+    """How much likelier (log10) the best split of ``key`` off a function word
+    (:func:`split_candidates`) is as two words, their bigram included, than ``key`` as one
+    word of the general list; None without such a split or when the list does not know ``key``.
 
     A form of the general list can still be two words glued by the OCR: ``ofthe`` is
     in it (at 10^-5.7, from other scans) while ``of the`` is some 3,000 times likelier.
     A real word made of two words (``anew``, ``awhile``) is not far behind its parts.
     """
-    lp = lm.logp(key)
-    if lp is None:
+    p = lm.uni.get(key, 0.0)
+    if not p:
         return None
+    lp = math.log10(p)
     best = None
-    for r in split_candidates(lm, surface, key):
+    n = len(key)
+    # a function word is at most FUNCTION_WORD_MAX letters: only cuts that near an end
+    cuts = sorted(set(range(1, min(n, FUNCTION_WORD_MAX + 1))) | set(range(max(1, n - FUNCTION_WORD_MAX), n)))
+    for i in cuts:
+        if key[:i] not in FUNCTION_WORDS and key[i:] not in FUNCTION_WORDS:
+            continue
+        r = _split_at(lm, surface, key, i)
+        if r is None:
+            continue
         a, b = r.keys
         la = lm.logp(a)
         margin = la + lm.cond(a, b, lm.logp(b)) - lp
