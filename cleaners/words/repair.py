@@ -87,8 +87,10 @@ DEFAULTS: dict[str, Any] = {
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
 #: full stop (pri. soner): lines with one are examined even without a suspicious form
-JOIN_HINT_RE = re.compile(r"[^\W\d_](?:- [^\W\d_]|\. [a-z])")
+JOIN_HINT_RE = re.compile(r"[^\W\d_](?:- [^\W\d_]|\. [a-z]|[.,][a-z])")
 MISREAD_SITE_RE = re.compile(r"(?<=[^\W\d_])\. (?=[a-z])")
+#: a full stop or comma between two words with no space: a space misread or lost (up.to, Tommy,this)
+STRAY_MARK_RE = re.compile(r"(?<=[^\W\d_]{2})[.,](?=[a-z]{2})")
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -264,6 +266,13 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
             p = m.start()  # a full stop right after token i, token i + 1 after one space
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
+                sites.add(i)
+    if "." in line or "," in line:
+        starts, ends = tokens.starts, tokens.ends
+        for m in STRAY_MARK_RE.finditer(line):
+            p = m.start()
+            i = bisect.bisect_left(ends, p)
+            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
                 sites.add(i)
     if _GLYPH_RE.search(line):
         starts, ends = tokens.starts, tokens.ends
@@ -770,6 +779,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
         if not a.text.isalpha() or not b.text.islower() or any(skip[j] and not fragment[j] for j in (i, i + 1)):
             return None
         return _judge_misread_break(tokens, i, gap, lm, opts, context, error_logprior)
+    elif gap in STRAY_MARKS:
+        return _judge_stray_mark(tokens, i, gap, lm, skip, fragment)
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -840,8 +851,8 @@ def _judge_break_hyphen(line: str, tokens: list[Token], i: int, lm: LanguageMode
     la = lm.logp(a.key)
     if b.key in SUSPENDING_WORDS and la is not None and la > BREAK_WORD_LOGP:
         return None
-    lb = lm.logp(b.key)
-    if la is not None and lb is not None and min(la, lb) > BREAK_WORD_LOGP:
+    # the general list decides: a corpus of such scans repeats the halves (impos- ture) enough to trust them
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) > 10 ** BREAK_WORD_LOGP:
         # two ordinary words may as well be a compound broken at its own hyphen
         # (twenty- nine): no odds for the join, and only a common enough closed form
         prior, min_prob = 0.0, opts["join_min_prob"]
@@ -900,6 +911,38 @@ def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageMode
         return None
     cands = [Reading(render(key, surface, lm.lex), (key,), opts["break_join_cost"] + MISREAD_BREAK_COST, "join")]
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+STRAY_MARKS = frozenset(".,")
+STRAY_MARK_CONFIDENCE = 0.95
+
+
+def _judge_stray_mark(tokens: list[Token], i: int, mark: str, lm: LanguageModel, skip,
+                      fragment) -> _Decision | None:
+    """``up.to``, ``Tommy,this``: two ordinary words with a full stop or a comma and no
+    space between them. A comma gets its space back; a full stop between two lowercase
+    words is a misread space where the two make a known pair (general list or corpus).
+    The context model cannot tell (it reads the same two words either way), so the
+    decision rests on these shapes alone.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("He had.to go, and Tommy,this time, went up.to the house.")[0]
+    'He had to go, and Tommy, this time, went up to the house.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if any(skip[j] and not fragment[j] for j in (i, i + 1)):
+        return None
+    if len(a.text) < 2 or len(b.text) < 2 or not (a.text.isalpha() and b.text.isalpha()):
+        return None
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) < 10 ** BREAK_WORD_LOGP:
+        return None
+    if mark == "." and not ((a.key, b.key) in lm.big or f"{a.key} {b.key}" in lm.lex.bigrams):
+        return None
+    text = f"{a.text}, {b.text}" if mark == "," else f"{a.text} {b.text}"
+    c = STRAY_MARK_CONFIDENCE
+    readings = [Reading(text, (a.key, b.key), 0.0, "space", posterior=c),
+                Reading(a.text + mark + b.text, (a.key, b.key), 0.0, "as-is", posterior=1.0 - c)]
+    return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
 
 
 def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
