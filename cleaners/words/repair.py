@@ -86,8 +86,12 @@ DEFAULTS: dict[str, Any] = {
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
-#: full stop (pri. soner): lines with one are examined even without a suspicious form
-JOIN_HINT_RE = re.compile(r"[^\W\d_](?:- [^\W\d_]|\. [a-z]|[.,][a-z])")
+#: full stop (pri. soner), a lost space (up.to), two lone letters (i n): lines with one are
+#: examined even without a suspicious form
+JOIN_HINT_RE = re.compile(r"[^\W\d_](?:- [^\W\d_]|\. [a-z]|[.,][a-z])"
+                          r"|(?<![\w'’.-])[a-zA-Z] [a-zA-Z](?![\w'’.-])")
+#: a lone letter that is no word (a and I are): a piece split off a word (an d, T he, i n)
+LONE_LETTER_RE = re.compile(r"(?<![\w'’.-])[b-hj-zB-HJ-Z](?![\w'’.-])")
 MISREAD_SITE_RE = re.compile(r"(?<=[^\W\d_])\. (?=[a-z])")
 #: a full stop or comma between two words with no space: a space misread or lost (up.to, Tommy,this)
 STRAY_MARK_RE = re.compile(r"(?<=[^\W\d_]{2})[.,](?=[a-z]{2})")
@@ -260,6 +264,10 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
     for i in suspicious_at:
         sites.update((i - 1, i))
     sites.update(fragments)
+    for m in LONE_LETTER_RE.finditer(line):
+        i = bisect.bisect_left(tokens.starts, m.start())
+        if i < n and tokens.starts[i] == m.start():
+            sites.update((i - 1, i))
     if ". " in line:
         starts, ends = tokens.starts, tokens.ends
         for m in MISREAD_SITE_RE.finditer(line):
@@ -766,7 +774,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     a, b = tokens[i], tokens[i + 1]
     gap = line[a.end:b.start]
     if gap == " ":
-        if not (suspicious[i] or suspicious[i + 1]):
+        if not (suspicious[i] or suspicious[i + 1] or _lone_letter(a.text) or _lone_letter(b.text)):
             return None
         for j in (i, i + 1):  # a lone letter may be a split-off piece (coul d)
             if skip[j] and not fragment[j] and not (len(tokens[j].text) == 1 and tokens[j].text.isalpha()):
@@ -797,6 +805,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if not surface.isalpha() or case_pattern(surface) == "upper":
         return None
     key = normalise_key(surface)
+    if gap == " " and not (suspicious[i] or suspicious[i + 1]):
+        return _judge_lone_letter(tokens, i, surface, key, lm, opts, context, error_logprior)
     cands: list[Reading] = []
     if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
         cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
@@ -811,6 +821,29 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if not cands:
         return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+LONE_JOIN_MIN_PROB = 1e-4  # two lone letters join only into a word at least this common
+
+
+def _judge_lone_letter(tokens: list[Token], i: int, surface: str, key: str, lm: LanguageModel,
+                       opts: dict, context, error_logprior) -> _Decision | None:
+    """``i n``, ``o n``: two lone letters read as one common word. A lone letter next to a
+    known word is far more often a speck of noise (``he r prescribed``, ``complain t``)
+    than a piece split off (``an d``): that is left to the suspicious-token path. Damaged
+    text also makes short "words" by chance (``e r``, ``c C``), so the joined form must
+    be a common word of the general list in one consistent case."""
+    if case_pattern(surface) not in ("lower", "title") or len(key) != 2:
+        return None
+    if lm.uni.get(key, 0.0) < LONE_JOIN_MIN_PROB:
+        return None
+    cands = [Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join")]
+    return _decide_pair(tokens, i, " ", cands, lm, opts, context, error_logprior)
+
+
+def _lone_letter(w: str) -> bool:
+    """A one-letter token that is no word of its own (``d`` in ``an d``; ``a`` and ``I`` are words)."""
+    return len(w) == 1 and w.isalpha() and w not in "aAI"
 
 
 #: a hyphen before one of these is suspended (``pre- and post-war``, ``two- or three-fold``)
