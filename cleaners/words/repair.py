@@ -86,15 +86,14 @@ DEFAULTS: dict[str, Any] = {
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
-#: full stop (pri. soner), a lost space (up.to), two lone letters (i n): lines with one are
-#: examined even without a suspicious form
-JOIN_HINT_RE = re.compile(r"[^\W\d_](?:- [^\W\d_]|\. [a-z]|[.,][a-z])"
-                          r"|(?<![\w'’.-])[a-zA-Z] [a-zA-Z](?![\w'’.-])")
-#: a lone letter that is no word (a and I are): a piece split off a word (an d, T he, i n)
-LONE_LETTER_RE = re.compile(r"(?<![\w'’.-])[b-hj-zB-HJ-Z](?![\w'’.-])")
-MISREAD_SITE_RE = re.compile(r"(?<=[^\W\d_])\. (?=[a-z])")
+#: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
+#: suspicious form
+BREAK_HYPHEN_RE = re.compile(r"[^\W\d_]- [^\W\d_]")
+PERIOD_BREAK_RE = re.compile(r"\. (?=[a-z])")
 #: a full stop or comma between two words with no space: a space misread or lost (up.to, Tommy,this)
-STRAY_MARK_RE = re.compile(r"(?<=[^\W\d_]{2})[.,](?=[a-z]{2})")
+STRAY_MARK_RE = re.compile(r"[.,](?=[a-z]{2})")
+#: two lone letters, neither a word of its own (i n)
+LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -255,6 +254,14 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
             skip[i] = True
 
 
+def _join_hint(line: str) -> bool:
+    """Whether ``line`` may hold a word broken at a lost line end (``con- stable``,
+    ``pri. soner``) or in two lone letters (``i n``), to be examined even without a suspicious form (literal tests first:
+    the line is scanned for nothing else)."""
+    return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
+                or LONE_PAIR_RE.search(line))
+
+
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
     """Indices ``i`` where tokens ``i`` and ``i + 1`` may be one word split in two: next to a
     suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), around
@@ -264,24 +271,23 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
     for i in suspicious_at:
         sites.update((i - 1, i))
     sites.update(fragments)
-    for m in LONE_LETTER_RE.finditer(line):
-        i = bisect.bisect_left(tokens.starts, m.start())
-        if i < n and tokens.starts[i] == m.start():
-            sites.update((i - 1, i))
+    starts, ends = tokens.starts, tokens.ends
+    if " " in line:
+        for m in LONE_PAIR_RE.finditer(line):
+            i = bisect.bisect_left(starts, m.start() + 1)
+            if i + 1 < n and starts[i] == m.start() + 1:
+                sites.add(i)
     if ". " in line:
-        starts, ends = tokens.starts, tokens.ends
-        for m in MISREAD_SITE_RE.finditer(line):
+        for m in PERIOD_BREAK_RE.finditer(line):
             p = m.start()  # a full stop right after token i, token i + 1 after one space
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
                 sites.add(i)
-    if "." in line or "," in line:
-        starts, ends = tokens.starts, tokens.ends
-        for m in STRAY_MARK_RE.finditer(line):
-            p = m.start()
-            i = bisect.bisect_left(ends, p)
-            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
-                sites.add(i)
+    for m in STRAY_MARK_RE.finditer(line):
+        p = m.start()  # a mark right after token i and right before token i + 1
+        i = bisect.bisect_left(ends, p)
+        if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
+            sites.add(i)
     if _GLYPH_RE.search(line):
         starts, ends = tokens.starts, tokens.ends
         for m in _GLYPH_RE.finditer(line):
@@ -410,7 +416,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and (max(forms) >= SUSPICIOUS or JOIN_HINT_RE.search(line)):
+        if forms and (max(forms) >= SUSPICIOUS or _join_hint(line)):
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
