@@ -546,10 +546,9 @@ def glued_margin(lm: LanguageModel, surface: str, key: str) -> float | None:
     best = None
     n = len(key)
     # a function word is at most FUNCTION_WORD_MAX letters: only cuts that near an end
-    cuts = sorted(set(range(1, min(n, FUNCTION_WORD_MAX + 1))) | set(range(max(1, n - FUNCTION_WORD_MAX), n)))
+    cuts = [i for i in range(1, min(n, FUNCTION_WORD_MAX + 1)) if key[:i] in FUNCTION_WORDS]
+    cuts += [i for i in range(max(1, n - FUNCTION_WORD_MAX), n) if key[i:] in FUNCTION_WORDS and i not in cuts]
     for i in cuts:
-        if key[:i] not in FUNCTION_WORDS and key[i:] not in FUNCTION_WORDS:
-            continue
         r = _split_at(lm, surface, key, i)
         if r is None:
             continue
