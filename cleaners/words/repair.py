@@ -962,11 +962,11 @@ def _judge_stray_mark(tokens: list[Token], i: int, mark: str, lm: LanguageModel,
     space between them. A comma gets its space back; a full stop between two lowercase
     words is a misread space where the two make a known pair (general list or corpus).
     The context model cannot tell (it reads the same two words either way), so the
-    decision rests on these shapes alone.
+    decision rests on these shapes alone. Judged on lines examined for other damage only.
 
     >>> from cleaners.words.repair import repair_text
-    >>> repair_text("He had.to go, and Tommy,this time, went up.to the house.")[0]
-    'He had to go, and Tommy, this time, went up to the house.'
+    >>> repair_text("He had.to go, and Tommy,this time, went wilh him up.to the house.")[0]
+    'He had to go, and Tommy, this time, went with him up to the house.'
     """
     a, b = tokens[i], tokens[i + 1]
     if any(skip[j] and not fragment[j] for j in (i, i + 1)):
