@@ -511,12 +511,13 @@ APOSTROPHE_SPLIT_COST = 0.4
 
 def _apostrophe_split(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
     """Two words with a stray mark read as an apostrophe between them (``buy'the``,
-    ``application'with``); never a clitic (``don't``) or a one-letter part (``O'Brien``)."""
+    ``application'with``, ``A'girl``); never a clitic (``don't``), a capitalised right part
+    or a one-letter part other than the article (``O'Brien``, ``d'oeuvre``)."""
     if key.count("'") != 1:
         return []
     a, b = key.split("'")
-    if b in CLITICS or len(a) < 2 or len(b) < 2 or not (a.isalpha() and b.isalpha()):
-        return []
+    if b in CLITICS or (len(a) < 2 and a != "a") or len(b) < 2 or not (a.isalpha() and b.isalpha()):
+        return []  # (the article is the one letter that is a word here: A'girl)
     pa, pb = lm.logp(a), lm.logp(b)
     if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
         return []
