@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
+from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
-from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
-                                    realword_candidates, render, score_readings)
+from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
+                                    nonword_candidates, realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -48,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
+    "break_join_prior": 0.98,  # prior that ``con- stable`` inside a line is one word broken at a lost line end
+    "break_join_cost": 0.3,  # ... and the cost of reading it so
+    "break_join_min_prob": 1e-8,  # the joined form of a broken word must be at least this common (or trusted)
     "realword_penalty": 0.5,  # extra log10 cost of changing a known word
     "rare_form_penalty": 1.0,  # extra log10 cost of changing a rare form of the general list
     "realword_window": 6,  # tokens around a repaired non-word that get a real-word look
@@ -81,6 +85,15 @@ DEFAULTS: dict[str, Any] = {
 }
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
+#: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
+#: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
+#: suspicious form
+BREAK_HYPHEN_RE = re.compile(r"[^\W\d_]- [^\W\d_]")
+PERIOD_BREAK_RE = re.compile(r"\. (?=[a-z])")
+#: a full stop or comma between two words with no space: a space misread or lost (up.to, Tommy,this)
+STRAY_MARK_RE = re.compile(r"[.,](?=[a-z]{2})")
+#: two lone letters, neither a word of its own (i n)
+LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -241,15 +254,40 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
             skip[i] = True
 
 
+def _join_hint(line: str) -> bool:
+    """Whether ``line`` may hold a word broken at a lost line end (``con- stable``,
+    ``pri. soner``) or in two lone letters (``i n``), to be examined even without a suspicious form (literal tests first:
+    the line is scanned for nothing else)."""
+    return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
+                or LONE_PAIR_RE.search(line))
+
+
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
     """Indices ``i`` where tokens ``i`` and ``i + 1`` may be one word split in two: next to a
-    suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), or around
-    a stray glyph (``T!ie``), in order."""
+    suspicious token (``suspicious_at``), after a hyphen fragment (``fragments``), around
+    a stray glyph (``T!ie``) or a full stop before a lowercase word (``pri. soner``), in order."""
     n = len(tokens)
     sites = set()
     for i in suspicious_at:
         sites.update((i - 1, i))
     sites.update(fragments)
+    starts, ends = tokens.starts, tokens.ends
+    if " " in line:
+        for m in LONE_PAIR_RE.finditer(line):
+            i = bisect.bisect_left(starts, m.start() + 1)
+            if i + 1 < n and starts[i] == m.start() + 1:
+                sites.add(i)
+    if ". " in line:
+        for m in PERIOD_BREAK_RE.finditer(line):
+            p = m.start()  # a full stop right after token i, token i + 1 after one space
+            i = bisect.bisect_left(ends, p)
+            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
+                sites.add(i)
+    for m in STRAY_MARK_RE.finditer(line):
+        p = m.start()  # a mark right after token i and right before token i + 1
+        i = bisect.bisect_left(ends, p)
+        if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
+            sites.add(i)
     if _GLYPH_RE.search(line):
         starts, ends = tokens.starts, tokens.ends
         for m in _GLYPH_RE.finditer(line):
@@ -378,7 +416,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and max(forms) >= SUSPICIOUS:
+        if forms and (max(forms) >= SUSPICIOUS or _join_hint(line)):
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
@@ -431,10 +469,32 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
+    if _glued(lm, word, key, lp):
+        return SUSPICIOUS
     if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
                                           min_prob=opts["realword_min_prob"]):
         return CONFUSABLE
     return KNOWN
+
+
+GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
+
+
+def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
+    """A lowercase form of the general list that is far likelier two words glued
+    together (``ofthe``, ``madein``): :func:`cleaners.words.scoring.glued_margin`."""
+    if lp is None or not word.islower() or len(word) < 3:
+        return False
+    # the general list decides: a corpus of scans may repeat its own glue (ofthe) enough to trust it
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < GLUED_MAX_PROB:
+        return False
+    ckey = (key, "glued")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        margin = glued_margin(lm, word, key)
+        out = lm.candidate_cache[ckey] = margin is not None and margin >= GLUED_MARGIN
+    return out
 
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
@@ -580,7 +640,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # never for a probable name
             generic = (lp is None or lp < opts["generic_max_logp"]) and not named
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
-            split = lp is None or lp < -8.0
+            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
             ckey = (t.text, generic, split, lp is None)
             cands = cand_cache.get(ckey)
             if cands is None:
@@ -695,14 +755,22 @@ def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], dens
 JOIN_COST = 0.3
 
 
-def _joined_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
-    """Cheap confusion readings of two tokens read as one (once per surface and process;
-    the readings are never modified by their users)."""
-    ckey = (surface, "joined")
+JOIN_GENERIC_MIN_LEN = 7  # two non-words joined this long may hide one arbitrary slip too
+
+
+def _joined_candidates(lm: LanguageModel, surface: str, key: str, *, generic: bool = False,
+                       max_channel: float = 1.0) -> list[Reading]:
+    """Cheap confusion readings of two tokens read as one, and with ``generic`` any one
+    slip up to ``max_channel`` (once per surface and process; the readings are never
+    modified by their users)."""
+    ckey = (surface, "joined", generic)
     cands = lm.candidate_cache.get(ckey)
     if cands is None:
-        cands = lm.candidate_cache[ckey] = nonword_candidates(lm, surface, key, max_channel=1.0,
-                                                              generic=False, allow_split=False)
+        if generic:
+            cands = nonword_candidates(lm, surface, key, max_channel=max_channel, allow_split=False)
+        else:
+            cands = nonword_candidates(lm, surface, key, max_channel=1.0, generic=False, allow_split=False)
+        lm.candidate_cache[ckey] = cands
     return cands
 
 
@@ -713,7 +781,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     a, b = tokens[i], tokens[i + 1]
     gap = line[a.end:b.start]
     if gap == " ":
-        if not (suspicious[i] or suspicious[i + 1]):
+        if not (suspicious[i] or suspicious[i + 1] or _lone_letter(a.text) or _lone_letter(b.text)):
             return None
         for j in (i, i + 1):  # a lone letter may be a split-off piece (coul d)
             if skip[j] and not fragment[j] and not (len(tokens[j].text) == 1 and tokens[j].text.isalpha()):
@@ -721,6 +789,13 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     elif gap == "- ":
         if not fragment[i] or not a.text.isalpha() or not b.text.islower():
             return None
+        return _judge_break_hyphen(line, tokens, i, lm, opts, context, error_logprior)
+    elif len(gap) >= 2 and MISREAD_BREAK_RE.fullmatch(gap):
+        if not a.text.isalpha() or not b.text.islower() or any(skip[j] and not fragment[j] for j in (i, i + 1)):
+            return None
+        return _judge_misread_break(tokens, i, gap, lm, opts, context, error_logprior)
+    elif gap in STRAY_MARKS:
+        return _judge_stray_mark(tokens, i, gap, lm, skip, fragment)
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -737,19 +812,191 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if not surface.isalpha() or case_pattern(surface) == "upper":
         return None
     key = normalise_key(surface)
+    if gap == " " and not (suspicious[i] or suspicious[i + 1]):
+        return _judge_lone_letter(tokens, i, surface, key, lm, opts, context, error_logprior)
     cands: list[Reading] = []
     if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
         cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
     elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
-        for r in _joined_candidates(lm, surface, key):
+        # two pieces that are no words at all may also hide one generic slip (obs viously)
+        generic = (len(key) >= JOIN_GENERIC_MIN_LEN and case_pattern(surface) in ("lower", "title")
+                   and all(lm.logp(t.key) is None or lm.logp(t.key) < BREAK_WORD_LOGP for t in (a, b)))
+        for r in _joined_candidates(lm, surface, key, generic=generic,
+                                    max_channel=opts["max_channel_cost"]):
             if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
                 cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
     if not cands:
         return None
-    if gap == "- " and lm.logp(a.key) is not None and lm.logp(b.key) is not None \
-            and lm.logp(a.key) > -6 and lm.logp(b.key) > -6 and cands[0].channel > JOIN_COST:
-        return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+LONE_JOIN_MIN_PROB = 1e-4  # two lone letters join only into a word at least this common
+
+
+def _judge_lone_letter(tokens: list[Token], i: int, surface: str, key: str, lm: LanguageModel,
+                       opts: dict, context, error_logprior) -> _Decision | None:
+    """``i n``, ``o n``: two lone letters read as one common word. A lone letter next to a
+    known word is far more often a speck of noise (``he r prescribed``, ``complain t``)
+    than a piece split off (``an d``): that is left to the suspicious-token path. Damaged
+    text also makes short "words" by chance (``e r``, ``c C``), so the joined form must
+    be a common word of the general list in one consistent case."""
+    if case_pattern(surface) not in ("lower", "title") or len(key) != 2:
+        return None
+    if lm.uni.get(key, 0.0) < LONE_JOIN_MIN_PROB:
+        return None
+    cands = [Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join")]
+    return _decide_pair(tokens, i, " ", cands, lm, opts, context, error_logprior)
+
+
+def _lone_letter(w: str) -> bool:
+    """A one-letter token that is no word of its own (``d`` in ``an d``; ``a`` and ``I`` are words)."""
+    return len(w) == 1 and w.isalpha() and w not in "aAI"
+
+
+#: a hyphen before one of these is suspended (``pre- and post-war``, ``two- or three-fold``)
+SUSPENDING_WORDS = frozenset({"and", "or", "nor", "to"})
+BREAK_WORD_LOGP = -6.0  # halves at least this common are both ordinary words
+
+
+def _judge_break_hyphen(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+                        context, error_logprior) -> _Decision | None:
+    """``con- stable`` inside a line: a line-break hyphen whose line break was lost.
+
+    A hyphen followed by a space is what a word broken at a line end becomes when
+    the line breaks are flattened to spaces, so reading the two halves as one word
+    is no misreading at all: the join is scored against the two words as they stand
+    with the odds of ``break_join_prior`` instead of the misread prior (even odds when
+    both halves are ordinary words, which may be a compound: ``twenty- nine``). The joined
+    form must be a known word, or a misreading of one (``coni- mitted``), which costs
+    the ordinary misread prior on top. Never joined: a suspended hyphen (``pre- and
+    post-war``) and a one-letter part (``men- o tempora``: a dash, since typesetters
+    neither leave nor carry over a single letter).
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("The con- stable re- turned.")[0]
+    'The constable returned.'
+    >>> repair_text("in pre- and post-war years")[0]
+    'in pre- and post-war years'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if len(a.text) < 2 or len(b.text) < 2:
+        return None
+    if line[max(0, a.start - 2):a.start] == "- " or line[b.end:b.end + 2] == "- ":
+        return None  # one piece of a word broken twice (com- mer- cial): its pieces are no word
+    surface = a.text + b.text
+    pattern = case_pattern(surface)
+    if pattern == "mixed" or (pattern == "upper" and not b.text.isupper()):
+        return None
+    key = normalise_key(surface)
+    la = lm.logp(a.key)
+    if b.key in SUSPENDING_WORDS and la is not None and la > BREAK_WORD_LOGP:
+        return None
+    # the general list decides: a corpus of such scans repeats the halves (impos- ture) enough to trust them
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) > 10 ** BREAK_WORD_LOGP:
+        # two ordinary words may as well be a compound broken at its own hyphen
+        # (twenty- nine): no odds for the join, and only a common enough closed form
+        prior, min_prob = 0.0, opts["join_min_prob"]
+    else:
+        p = opts["break_join_prior"]
+        prior = math.log10(p / (1.0 - p))  # the two words as they stand carry the other share
+        min_prob = opts["break_join_min_prob"]
+    cost = opts["break_join_cost"]
+    cands: list[Reading] = []
+    if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= min_prob:
+        cands.append(Reading(render(key, surface, lm.lex), (key,), cost, "join"))
+    elif pattern != "upper" and lm.logp(key) is None:
+        # the joined form is no word: read it as a misread one, as a lone unknown token is
+        misread = error_logprior(i) - prior  # scored below with the break odds added back
+        ckey = (surface, "broken")
+        found = lm.candidate_cache.get(ckey)
+        if found is None:
+            found = lm.candidate_cache[ckey] = nonword_candidates(
+                lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
+        for r in found:
+            if lm.uni.get(r.keys[0], 0.0) >= min_prob or lm.lex.trusted(r.keys[0]):
+                cands.append(Reading(r.text, r.keys, r.channel + cost - misread, "join"))
+    decision = _decide_pair(tokens, i, "- ", cands, lm, opts, context, lambda _i: prior) if cands else None
+    return decision if decision is not None else _compound_flag(tokens, i)
+
+
+#: a line-break hyphen misread as another mark, its line break lost (``pri. soner``,
+#: ``muf . fling``, ``ig * norant``)
+MISREAD_BREAK_RE = re.compile(r" ?[^\w\s\-] ?")
+MISREAD_BREAK_COST = 0.3
+
+
+def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageModel, opts: dict,
+                         context, error_logprior) -> _Decision | None:
+    """``pri. soner``: a word broken at a line end whose hyphen was read as another mark.
+
+    Unlike a hyphen, a full stop or a comma is ordinary between words, so this is a
+    misreading with the ordinary misread prior, only where a half is no ordinary word
+    and the joined form is a known one.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("The pri. soner was taken to the station.")[0]
+    'The prisoner was taken to the station.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if len(a.text) < 2 or len(b.text) < 2:
+        return None
+    # the general list decides: a corpus of such scans repeats the pieces (pur. chased) enough to trust them
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) >= 10 ** BREAK_WORD_LOGP:
+        return None
+    surface = a.text + b.text
+    if case_pattern(surface) not in ("lower", "title"):
+        return None
+    key = normalise_key(surface)
+    if not (lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]):
+        return None
+    cands = [Reading(render(key, surface, lm.lex), (key,), opts["break_join_cost"] + MISREAD_BREAK_COST, "join")]
+    return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+STRAY_MARKS = frozenset(".,")
+STRAY_MARK_CONFIDENCE = 0.95
+
+
+def _judge_stray_mark(tokens: list[Token], i: int, mark: str, lm: LanguageModel, skip,
+                      fragment) -> _Decision | None:
+    """``up.to``, ``Tommy,this``: two ordinary words with a full stop or a comma and no
+    space between them. A comma gets its space back; a full stop between two lowercase
+    words is a misread space where the two make a known pair (general list or corpus).
+    The context model cannot tell (it reads the same two words either way), so the
+    decision rests on these shapes alone. Judged on lines examined for other damage only.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("He had.to go, and Tommy,this time, went wilh him up.to the house.")[0]
+    'He had to go, and Tommy, this time, went with him up to the house.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if any(skip[j] and not fragment[j] for j in (i, i + 1)):
+        return None
+    if len(a.text) < 2 or len(b.text) < 2 or not (a.text.isalpha() and b.text.isalpha()):
+        return None
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) < 10 ** BREAK_WORD_LOGP:
+        return None
+    if mark == "." and not ((a.key, b.key) in lm.big or f"{a.key} {b.key}" in lm.lex.bigrams):
+        return None
+    text = f"{a.text}, {b.text}" if mark == "," else f"{a.text} {b.text}"
+    c = STRAY_MARK_CONFIDENCE
+    readings = [Reading(text, (a.key, b.key), 0.0, "space", posterior=c),
+                Reading(a.text + mark + b.text, (a.key, b.key), 0.0, "as-is", posterior=1.0 - c)]
+    return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
+
+
+def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
+    """An unapplied decision (a Flag) for a broken pair left as it stands that the
+    line-end hyphen rules (:func:`cleaners.hyphens.decide`) would write as a compound
+    (``Police- court``): whether the writer hyphenated it is not for a word list to say."""
+    a, b = tokens[i], tokens[i + 1]
+    verdict = line_end_hyphen_decision(a.text, b.text)
+    if verdict.label != "keep":
+        return None
+    text = f"{a.text}-{b.text}"
+    asis = Reading(f"{a.text}- {b.text}", (a.key, b.key), 0.0, "as-is", posterior=1.0 - verdict.confidence)
+    compound = Reading(text, (a.key, b.key), 0.0, "compound", posterior=verdict.confidence)
+    return _Decision(i, [compound, asis], False, "join", 0.0, end_index=i + 1)
 
 
 GLYPHS = frozenset("!|;:)(")

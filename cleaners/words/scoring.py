@@ -459,7 +459,7 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
             c = channel_cost(surface, text)
             if c <= max_channel:
                 out[text] = Reading(text, (k,), c, "edit")
-    if allow_split and len(key) >= 4 and key.isalpha():
+    if allow_split and len(key) >= 4 and (key.isalpha() or "'" in key):
         for r in split_candidates(lm, surface, key):
             out.setdefault(r.text, r)
     return _best_per_key(out.values())
@@ -494,33 +494,171 @@ SPLIT_COST = 0.1
 def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
     """Glued words: a short function word stuck to a known word (``amatter``, ``ofKrasin``).
 
-    Only splits where one side is a function word are proposed: real compounds
-    (``semimilitary``, ``nonparty``) are not function word + word.
+    Only splits where one side is a function word are proposed, or two ordinary content
+    words that are an attested pair (:func:`_attested_pair`): real compounds
+    (``semimilitary``, ``nonparty``) are neither.
     """
+    if "'" in key:
+        return _apostrophe_split(lm, surface, key)
     out = []
     for i in range(1, len(key)):
-        a, b = key[:i], key[i:]
-        if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
-            continue
-        if a in ("i",) and surface[0] != "I":
-            continue
-        pa, pb = lm.logp(a), lm.logp(b)
-        if pa is None or pb is None or pa < -6.5 or pb < -6.5:
-            continue
-        content = b if a in FUNCTION_WORDS else a
-        if len(content) < 3 or lm.logp(content) < -5.5:
-            continue
-        left, right = surface[:i], surface[i:]
-        # the function word must be all lowercase unless it starts the token
-        case_boundary = left[-1].islower() and right[0].isupper()
-        if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
-            continue
-        if left[0].isupper() and not case_boundary and a in FUNCTION_WORDS and b not in FUNCTION_WORDS \
-                and pb < -5.0:
-            continue  # "Tothill": a capitalised function word before a rare word is a name's start
-        cost = SPLIT_COST
-        out.append(Reading(left + " " + right, (a, b), cost, "split"))
+        r = _split_at(lm, surface, key, i)
+        if r is not None:
+            out.append(r)
+    if len(key) >= SEGMENT_MIN_LEN and lm.logp(key) is None:
+        out.extend(segment_candidates(lm, surface, key))
     return out
+
+
+def _split_at(lm: LanguageModel, surface: str, key: str, i: int) -> Reading | None:
+    """The reading of ``key`` cut before position ``i``, if :func:`split_candidates` allows it."""
+    a, b = key[:i], key[i:]
+    if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
+        if _attested_pair(lm, a, b):
+            left, right = surface[:i], surface[i:]
+            if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
+                return Reading(left + " " + right, (a, b), SPLIT_COST + CONTENT_SPLIT_COST, "split")
+        return None
+    if a in ("i",) and surface[0] != "I":
+        return None
+    pa, pb = lm.logp(a), lm.logp(b)
+    if pa is None or pb is None or pa < -6.5 or pb < -6.5:
+        return None
+    content = b if a in FUNCTION_WORDS else a
+    if (len(content) < 3 or lm.logp(content) < -5.5) and not (a in FUNCTION_WORDS and b in FUNCTION_WORDS):
+        return None  # two function words need no content word (herto, ina)
+    left, right = surface[:i], surface[i:]
+    # the function word must be all lowercase unless it starts the token
+    case_boundary = left[-1].islower() and right[0].isupper()
+    if not (left[1:].islower() or len(left) == 1) or (right[1:] and not right[1:].islower() and not case_boundary):
+        return None
+    if left[0].isupper() and not case_boundary and a in FUNCTION_WORDS and b not in FUNCTION_WORDS \
+            and pb < -5.0:
+        return None  # "Tothill": a capitalised function word before a rare word is a name's start
+    return Reading(left + " " + right, (a, b), SPLIT_COST, "split")
+
+
+SEGMENT_MIN_LEN = 8  # a form this long and unknown may be three or more words glued
+SEGMENT_MAX_WORD = 20
+SEGMENT_WORD_LOGP = -5.5  # each content piece of a segmentation at least this common
+
+
+def segment_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Three or more words glued together (``whenherepliedthat``): the likeliest cut of
+    ``key`` into function words and ordinary words of three letters or more, by
+    unigram probability (context scores the reading afterwards); none if it has
+    fewer than three pieces (two are :func:`split_candidates`' own) or if a piece is
+    rare (a long name or a foreign word is not cut into English bits).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> [r.text for r in segment_candidates(LanguageModel(empty_lexicon()), "thattheyhad", "thattheyhad")]
+    ['that they had']
+    """
+    if not key.isalpha() or not (surface.islower() or (surface[0].isupper() and surface[1:].islower())):
+        return []
+    n = len(key)
+    best: list[tuple[float, int] | None] = [None] * (n + 1)  # (score, start of the last piece)
+    best[0] = (0.0, 0)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - SEGMENT_MAX_WORD), j):
+            if best[i] is None:
+                continue
+            piece = key[i:j]
+            if piece not in FUNCTION_WORDS and len(piece) < 3:
+                continue
+            lp = lm.logp(piece)
+            if lp is None or (lp < SEGMENT_WORD_LOGP and piece not in FUNCTION_WORDS):
+                continue
+            score = best[i][0] + lp
+            if best[j] is None or score > best[j][0]:
+                best[j] = (score, i)
+    if best[n] is None:
+        return []
+    cuts, j = [], n
+    while j > 0:
+        i = best[j][1]
+        cuts.append((i, j))
+        j = i
+    cuts.reverse()
+    if len(cuts) < 3:
+        return []
+    if surface[0].isupper() and key[:cuts[0][1]] not in FUNCTION_WORDS:
+        return []  # a capitalised run starts with a function word (Thelifeinsurance), not a name
+    keys = tuple(key[i:j] for i, j in cuts)
+    text = " ".join(surface[i:j] for i, j in cuts)
+    return [Reading(text, keys, SPLIT_COST * (len(cuts) - 1), "split")]
+
+
+CONTENT_SPLIT_COST = 0.3  # extra cost of a split into two content words (whohad, prisonerhad)
+CONTENT_SPLIT_LOGP = -5.0  # ... each of them at least this common
+
+
+def _attested_pair(lm: LanguageModel, a: str, b: str) -> bool:
+    """Two ordinary content words written together in the general bigram list or this
+    corpus (``prisoner had``): real compounds (``semimilitary``) are not such pairs."""
+    if len(a) < 3 or len(b) < 3:
+        return False
+    pa, pb = lm.logp(a), lm.logp(b)
+    if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
+        return False
+    return (a, b) in lm.big or (a + " " + b) in lm.lex.bigrams
+
+
+#: endings that make a word with an apostrophe a word (don't, we'll, they're, I've, 'em)
+CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve", "em", "n"})
+APOSTROPHE_SPLIT_COST = 0.4
+
+
+def _apostrophe_split(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Two words with a stray mark read as an apostrophe between them (``buy'the``,
+    ``application'with``, ``A'girl``); never a clitic (``don't``), a capitalised right part
+    or a one-letter part other than the article (``O'Brien``, ``d'oeuvre``)."""
+    if key.count("'") != 1:
+        return []
+    a, b = key.split("'")
+    if b in CLITICS or (len(a) < 2 and a != "a") or len(b) < 2 or not (a.isalpha() and b.isalpha()):
+        return []  # (the article is the one letter that is a word here: A'girl)
+    pa, pb = lm.logp(a), lm.logp(b)
+    if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
+        return []
+    left, right = surface[:len(a)], surface[len(a) + 1:]
+    if not right.islower():
+        return []
+    return [Reading(left + " " + right, (a, b), APOSTROPHE_SPLIT_COST, "split")]
+
+
+FUNCTION_WORD_MAX = max(map(len, FUNCTION_WORDS))
+GLUED_MARGIN = 3.0  # log10: a split this much likelier than the form as one word is evidence of glue
+
+
+def glued_margin(lm: LanguageModel, surface: str, key: str) -> float | None:
+    """How much likelier (log10) the best split of ``key`` off a function word
+    (:func:`split_candidates`) is as two words, their bigram included, than ``key`` as one
+    word of the general list; None without such a split or when the list does not know ``key``.
+
+    A form of the general list can still be two words glued by the OCR: ``ofthe`` is
+    in it (at 10^-5.7, from other scans) while ``of the`` is some 3,000 times likelier.
+    A real word made of two words (``anew``, ``awhile``) is not far behind its parts.
+    """
+    p = lm.uni.get(key, 0.0)
+    if not p:
+        return None
+    lp = math.log10(p)
+    best = None
+    n = len(key)
+    # a function word is at most FUNCTION_WORD_MAX letters: only cuts that near an end
+    cuts = [i for i in range(1, min(n, FUNCTION_WORD_MAX + 1)) if key[:i] in FUNCTION_WORDS]
+    cuts += [i for i in range(max(1, n - FUNCTION_WORD_MAX), n) if key[i:] in FUNCTION_WORDS and i not in cuts]
+    for i in cuts:
+        r = _split_at(lm, surface, key, i)
+        if r is None:
+            continue
+        a, b = r.keys
+        la = lm.logp(a)
+        margin = la + lm.cond(a, b, lm.logp(b)) - lp
+        if best is None or margin > best:
+            best = margin
+    return best
 
 
 def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,

@@ -226,3 +226,25 @@ def test_learned_misreadings_never_get_cheaper_as_the_corpus_gets_cleaner():
     assert better.learned
     for pair, bonus in better.learned.items():
         assert bonus <= worse.learned.get(pair, 0.0) + 1e-9, pair
+
+
+def test_lost_line_break_hyphens_are_joined_with_evidence(lexicon_for):
+    text = "The con- stable said the prisoner had been coni- mitted for trial."
+    new, edits, _flags = repair_text(text, lexicon=lexicon_for(text))
+    assert new == "The constable said the prisoner had been committed for trial."
+    assert [e.before for e in edits] == ["con- stable", "coni- mitted"]
+    for e in edits:
+        assert e.evidence["kind"] == "join" and e.evidence["candidates"][0]["kind"] == "join"
+
+
+def test_a_possible_compound_left_broken_is_flagged_not_changed(lexicon_for):
+    text = "They met at the Police- court on the corner."
+    new, edits, flags = repair_text(text, lexicon=lexicon_for(text))
+    assert new == text and not edits
+    assert [(f.text, f.candidates[0]["text"]) for f in flags] == [("Police- court", "Police-court")]
+
+
+def test_a_word_broken_twice_is_not_half_joined(lexicon_for):
+    text = "He was a com- mer- cial traveller from the north."
+    new, _edits, _flags = repair_text(text, lexicon=lexicon_for(text))
+    assert "mercial" not in new.replace("commercial", "")
