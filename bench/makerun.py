@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +33,9 @@ def make_run(scratch: Path, *, schema_template: bool = True) -> tuple[float, dic
     # Variables on make's command line win over the Makefile's exports.
     cmd = ["make", "-s", "run", f"RAW={ROOT / 'raw'}", f"CLEAN={clean}",
            f"PREFECT_HOME={prefect_home}", f"PREFECT_RESULTS_LOCAL_STORAGE_PATH={prefect_home / 'results'}"]
+    if not (ROOT / ".venv" / ".installed").is_file():
+        # a git worktree without its own virtualenv: run with this interpreter, install nothing
+        cmd += [f"PY={sys.executable}", "-o", ".venv/.installed"]
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # the temporary server
     env["SCANCLEAN_PREFECT_SCHEMA"] = "on" if schema_template else "off"  # see flows/schema.py
     t = time.perf_counter()
