@@ -18,10 +18,11 @@ run leaves no server behind.
 Nothing is started when Prefect is configured to use a server
 (``PREFECT_API_URL`` in the environment or in the active profile) or
 forbidden to start one (``PREFECT_SERVER_ALLOW_EPHEMERAL_MODE=false``), or
-with ``SCANCLEAN_EARLY_SERVER=off``; then Prefect does as it always does. If
-the server does not come up, ``PREFECT_API_URL`` is unset again before Prefect
-is imported... when that is still possible; otherwise the run fails with the
-server's exit status, as Prefect's own start-up would.
+with ``SCANCLEAN_EARLY_SERVER=off``; then Prefect does as it always does. A
+server that exits or does not answer within
+``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS`` fails the run before the
+flow starts (exit status 2), as Prefect's own start-up would; a port taken
+meanwhile (uvicorn's exit status 3) is retried on another port, as Prefect does.
 
 Plain Python: this module must not import Prefect.
 """
