@@ -14,13 +14,17 @@ table artifact) and an atomic publish (:mod:`flows.publish`). A rerun with
 nothing changed takes every document from the cache (results persisted under
 ``PREFECT_RESULTS_LOCAL_STORAGE_PATH``).
 
-Memory: as each words task finishes, the document's files and its corpus
-summary go to a spool on disk (:mod:`flows.spool`) and only a few counts stay
-(``DocResult.facts``), so the cleaned states are never all in memory; publish
-reads the files back one at a time. (The layout states still all wait in
-memory for the corpus lexicon; ``bench/scale.py`` streams those too.) The CLI
-loads the language resources in a thread while Prefect's server starts, when
-there is layout work for this process.
+Memory: the flow never holds every document. As each layout task finishes, its
+state goes to a spool on disk (:mod:`flows.spool`) and only its digest stays;
+the lexicon reads the layout texts back one at a time; each words task loads
+its document's state from the spool; as each words task finishes, the
+document's files and its corpus summary go to the spool and only a few counts
+stay (``DocResult.facts``); publish reads the files back one at a time. The
+layout and words tasks do not keep their results in Prefect's in-memory result
+cache (``cache_result_in_memory=False``; the results are persisted anyway).
+The CLI (:mod:`flows.cli`) starts Prefect's server before importing Prefect and
+loads the language resources, then lays out documents, in a thread while the
+server starts, when there is layout work for this process.
 
 Runners: ``default`` (= ``threads``) is Prefect's ThreadPoolTaskRunner with 2
 threads; ``processes`` is Prefect 3.8.8's ProcessPoolTaskRunner (2 spawned
@@ -96,10 +100,10 @@ from cleaners.pipeline import Config
 from flows.cli import RUNNERS, check_runner, main  # noqa: F401  (main: the CLI, re-exported)
 from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
 from flows.publish import publish
-from flows.spool import Spool
+from flows.spool import Spool, SpooledState
 from flows.timeline import mark
 from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, document_facts, flows_source_digest,
-                         layout_document, layout_failure, lexicon_digest, resources_digest,
+                         layout_document, layout_failure, lexicon_digest, release_free_memory, resources_digest,
                          review_file_digest, state_digest, words_document)
 from flows.summary import (artifact_rows, corpus_outputs_from_summaries, manifest_with_raw_dir, render_table,
                            run_json, summary)
@@ -146,7 +150,9 @@ def retry_io(task, task_run, state) -> bool:
         exc, (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError))
 
 
-@task(name="layout", task_run_name="layout {raw.doc_id}", persist_result=True,
+# cache_result_in_memory=False: Prefect's result store otherwise keeps the last 1000 results
+# (every document's layout and cleaned states) in memory for the whole run.
+@task(name="layout", task_run_name="layout {raw.doc_id}", persist_result=True, cache_result_in_memory=False,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=layout_cache_key),
       retries=2, retry_delay_seconds=0.5, retry_condition_fn=retry_io)
 def layout_task(raw: RawFile, sha256: str, config: Config) -> LayoutOutcome:
@@ -156,12 +162,12 @@ def layout_task(raw: RawFile, sha256: str, config: Config) -> LayoutOutcome:
 
 @task(name="corpus-resources", persist_result=True,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=resources_cache_key))
-def resources_task(layout_texts: dict[str, str], key: str, config: Config) -> dict[str, Any]:
+def resources_task(layout_texts: Mapping[str, str], key: str, config: Config) -> dict[str, Any]:
     done = _prework(resources_cache_key(None, {"key": key}))
     return done if done is not None else build_corpus_resources(layout_texts, config)
 
 
-@task(name="words", task_run_name="words {state.doc_id}", persist_result=True,
+@task(name="words", task_run_name="words {state.doc_id}", persist_result=True, cache_result_in_memory=False,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=words_cache_key))
 def words_task(state, layout_digest: str, resources: dict[str, Any], resources_key: str, config: Config):
     return words_document(state, config, resources)
@@ -472,7 +478,6 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
     todo = [f for f in found.files if f.doc_id in hashes]
     by_id = {f.doc_id: f for f in todo}
     total_bytes = sum(f.size for f in todo)
-    layout: dict[str, LayoutOutcome] = {}
     with _Progress(total_bytes, len(todo)) as bar, _Runners(runner, refresh) as runners:
         phase = bar.phase("layout")
         items = []
@@ -480,36 +485,47 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
             params = {"raw": f, "sha256": hashes[f.doc_id], "config": config}
             items.append((params, layout_cache_key(None, params), f.size))
         futures = dict(zip(runners.submit_all(layout_task, items, "layout"), todo))
-        for fut in as_completed(list(futures)):
-            raw = futures[fut]
+        items = params = None
+        # Each layout state goes to disk as its task finishes; only its digest stays here, so
+        # memory does not grow with the corpus while the lexicon waits for every document.
+        states: dict[str, SpooledState] = {}
+        digests: dict[str, str] = {}
+        for raw, fut in _completed(futures):
             value, exc = _result_of(fut)
+            del fut
             outcome = layout_failure(raw, exc) if exc else value
-            layout[raw.doc_id] = outcome
-            if outcome.status != "ok":
+            value = None
+            if outcome.status == "ok":
+                states[raw.doc_id] = spool.put_state(raw.doc_id, outcome.state)
+                digests[raw.doc_id] = outcome.digest
+            else:
                 results[raw.doc_id] = DocResult(raw.doc_id, raw.rel_path, outcome.status, outcome.message,
                                                 sha256=hashes[raw.doc_id])
+            outcome = None
+            release_free_memory()
             bar.advance(phase, raw.size)
         mark("layout phase done")
-        good = {d: o for d, o in sorted(layout.items()) if o.status == "ok"}
-        key = resources_digest({d: o.digest for d, o in good.items()}, config)
+        good = sorted(states)
+        key = resources_digest(digests, config)
         resources_fn = resources_task.with_options(refresh_cache=True) if refresh else resources_task
-        resources = resources_fn(quote({d: o.state.text for d, o in good.items()}), key, config)
+        resources = resources_fn(quote(spool.layout_texts(states)), key, config)
         mark("corpus resources done")
         phase = bar.phase("words")
         items = []
         words_keys = stats.setdefault("_words_keys", {})
-        for d, o in good.items():
+        remote = runner == "dask" and bool(os.environ.get("DASK_ADDRESS"))  # workers cannot read our spool
+        for d in good:
             # quote(): Prefect would otherwise walk every Edit of the state looking for
             # futures (1.8 s for the largest seed), twice per task
-            params = {"state": quote(o.state), "layout_digest": o.digest, "resources": quote(resources),
-                      "resources_key": key, "config": config}
+            params = {"state": quote(states[d].load() if remote else states[d]), "layout_digest": digests[d],
+                      "resources": quote(resources), "resources_key": key, "config": config}
             words_keys[d] = words_cache_key(None, params)
             items.append((params, words_keys[d], by_id[d].size))
         if summaries is None:
             expected = corpus_key([(d, by_id[d].rel_path, hashes[d], words_keys[d]) for d in good], config)
             summaries = refresh or not _stored(corpus_cache_key(None, {"key": expected}))
         futures = dict(zip(runners.submit_all(words_task, items, "words"), good))
-        items = params = o = None  # the futures hold what the tasks need
+        items = params = None  # the futures hold what the tasks need
         for doc_id, fut in _completed(futures):
             raw = by_id[doc_id]
             value, exc = _result_of(fut)
@@ -525,8 +541,8 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
                 results[doc_id] = DocResult(doc_id, raw.rel_path, "ok", sha256=hashes[doc_id],
                                             facts=document_facts(value))
             del value
-            good.pop(doc_id, None)  # its layout state is no longer needed
-            layout.pop(doc_id, None)
+            spool.drop_state(states.pop(doc_id))  # its layout state is no longer needed
+            release_free_memory()
             bar.advance(phase, raw.size)
         stats.update(runners.counts)
         mark("words phase done")
