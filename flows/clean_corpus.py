@@ -91,7 +91,6 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect import futures as prefect_futures
-from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from cleaners.corpus import document_summary

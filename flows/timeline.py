@@ -11,10 +11,11 @@ import os
 import sys
 import threading
 import time
+from collections import deque
 
 SWITCH_ENV = "SCANCLEAN_TIMELINE"
 _T0 = time.perf_counter()
-_MARKS: list[tuple[float, str, str]] = []
+_MARKS: deque[tuple[float, str, str]] = deque(maxlen=1000)  # a served flow process runs many times
 
 
 def mark(what: str) -> None:
