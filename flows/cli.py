@@ -5,7 +5,8 @@ The order is what makes a cold ``make run`` fast (see :mod:`flows.server`):
 1. parse and check the arguments and the raw folder (plain Python: a bad
    folder fails in a fraction of a second and starts nothing);
 2. seed a fresh Prefect home with the migrated empty database (:mod:`flows.schema`);
-3. spawn the temporary Prefect server (:class:`flows.server.ApiServer`);
+3. spawn the temporary Prefect server (:class:`flows.server.ApiServer`), telling it
+   to skip the migrations and block registration its database does not need;
 4. only now import Prefect and the flow, and start the warm-up thread
    (:func:`flows.clean_corpus.start_warm_up`: word lists, then the layout of
    the documents while the server is still starting);
@@ -71,11 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from flows.schema import prepare_prefect_home
+    from flows.schema import blocks_registered, prepare_prefect_home
     from flows.server import ApiServer, wanted
 
     seeded = prepare_prefect_home()  # a fresh Prefect home starts from the migrated empty database
-    server = ApiServer(migrate=not seeded).start() if wanted() else None
+    server = None
+    if wanted():
+        server = ApiServer(migrate=not seeded, register_blocks=not blocks_registered()).start()
     mark("server spawned" if server else "no server of our own")
 
     from cleaners.pipeline import Config

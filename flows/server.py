@@ -91,8 +91,8 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 class ApiServer:
     """A temporary Prefect API server in a subprocess (``uvicorn``, like Prefect's own)."""
 
-    def __init__(self, *, migrate: bool = True):
-        self.migrate = migrate
+    def __init__(self, *, migrate: bool = True, register_blocks: bool = True):
+        self.migrate, self.register_blocks = migrate, register_blocks
         self.port = 0
         self.process: subprocess.Popen | None = None
         self.started = 0.0
@@ -110,6 +110,11 @@ class ApiServer:
         if not self.migrate:
             # a database just copied from the migrated template of this Prefect version
             env.setdefault("PREFECT_API_DATABASE_MIGRATE_ON_START", "false")
+        if not self.register_blocks:
+            # the database has them (flows.schema.blocks_registered); the memo check alone
+            # would import every installed Prefect collection to hash their blocks
+            env.setdefault("PREFECT_API_BLOCKS_REGISTER_ON_START", "false")
+            env.setdefault("PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION", "false")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
