@@ -46,6 +46,7 @@ from pathlib import Path
 SWITCH_ENV = "SCANCLEAN_EARLY_SERVER"
 _PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind its port
 _PR_SET_PDEATHSIG = 1
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through an http_proxy
 
 
 def _off(value: str | None) -> bool:
@@ -145,7 +146,7 @@ class ApiServer:
                 raise RuntimeError(f"the temporary Prefect server exited with status {code} before it "
                                    f"answered; see its messages above")
             try:
-                with urllib.request.urlopen(self.api_url + "/health", timeout=2) as response:
+                with _DIRECT.open(self.api_url + "/health", timeout=2) as response:
                     if response.status == 200:
                         return time.monotonic() - self.started
             except (urllib.error.URLError, OSError):
