@@ -91,15 +91,29 @@ def main(argv: list[str] | None = None) -> int:
                          args.refresh)
     except Exception:  # noqa: BLE001  (a bad config is reported by the flow itself)
         pass
+    parameters = {"raw": args.raw, "clean": args.clean, "runner": args.runner, "config_path": args.config,
+                  "refresh": args.refresh, "max_mb": args.max_mb}
+    settings = {}
     if server is not None:
+        try:  # what Prefect does first when the flow run is created (it imports FastAPI's encoder: ~1 s)
+            cc.clean_corpus.serialize_parameters(parameters)
+        except Exception:  # noqa: BLE001  (Prefect does it again and reports)
+            pass
         try:
             server.wait()
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         mark("server ready")
-    state = cc.clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config,
-                            refresh=args.refresh, max_mb=args.max_mb, return_state=True)
+        # Heartbeats let a server's services find crashed runs; this temporary server runs no
+        # services and ends with the run, and the heartbeat thread costs up to 1 s at the end.
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+
+        settings[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(updates=settings):
+        state = cc.clean_corpus(**parameters, return_state=True)
     if not state.is_completed():
         exc = state.result(raise_on_failure=False)
         print(f"error: {exc}", file=sys.stderr)
