@@ -14,13 +14,17 @@ table artifact) and an atomic publish (:mod:`flows.publish`). A rerun with
 nothing changed takes every document from the cache (results persisted under
 ``PREFECT_RESULTS_LOCAL_STORAGE_PATH``).
 
-Memory: as each words task finishes, the document's files and its corpus
-summary go to a spool on disk (:mod:`flows.spool`) and only a few counts stay
-(``DocResult.facts``), so the cleaned states are never all in memory; publish
-reads the files back one at a time. (The layout states still all wait in
-memory for the corpus lexicon; ``bench/scale.py`` streams those too.) The CLI
-loads the language resources in a thread while Prefect's server starts, when
-there is layout work for this process.
+Memory: the flow never holds every document. As each layout task finishes, its
+state goes to a spool on disk (:mod:`flows.spool`) and only its digest stays;
+the lexicon reads the layout texts back one at a time; each words task loads
+its document's state from the spool; as each words task finishes, the
+document's files and its corpus summary go to the spool and only a few counts
+stay (``DocResult.facts``); publish reads the files back one at a time. The
+layout and words tasks do not keep their results in Prefect's in-memory result
+cache (``cache_result_in_memory=False``; the results are persisted anyway).
+The CLI (:mod:`flows.cli`) starts Prefect's server before importing Prefect and
+loads the language resources, then lays out documents, in a thread while the
+server starts, when there is layout work for this process.
 
 Runners: ``default`` (= ``threads``) is Prefect's ThreadPoolTaskRunner with 2
 threads; ``processes`` is Prefect 3.8.8's ProcessPoolTaskRunner (2 spawned
@@ -61,9 +65,15 @@ stage crash (a bug)                   failed      exception type and message
 
 from __future__ import annotations
 
+if __name__ == "__main__":
+    # The CLI lives in flows.cli, which starts Prefect's server *before* Prefect and the
+    # cleaners are imported (flows.server); importing this module first would undo that.
+    from flows.cli import run
+
+    run()
+
 import flows  # noqa: F401  (sets the Prefect environment before Prefect is imported)
 
-import argparse
 import hashlib
 import logging
 import os
@@ -81,23 +91,22 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect import futures as prefect_futures
-from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from cleaners.corpus import document_summary
 from cleaners.outputs import document_files
 from cleaners.pipeline import Config
+from flows.cli import RUNNERS, check_runner, main  # noqa: F401  (main: the CLI, re-exported)
 from flows.discover import MAX_DOCUMENT_MB, Discovery, RawFile, check_folders, describe_os_error, discover, sha256_file
 from flows.publish import publish
-from flows.spool import Spool
-from flows.schema import prepare_prefect_home
+from flows.spool import Spool, SpooledState
+from flows.timeline import mark
 from flows.steps import (DocResult, LayoutOutcome, build_corpus_resources, document_facts, flows_source_digest,
-                         layout_document, layout_failure, lexicon_digest, resources_digest,
+                         layout_document, layout_failure, lexicon_digest, release_free_memory, resources_digest,
                          review_file_digest, state_digest, words_document)
 from flows.summary import (artifact_rows, corpus_outputs_from_summaries, manifest_with_raw_dir, render_table,
                            run_json, summary)
 
-RUNNERS = ("default", "threads", "processes", "dask")
 FLOWS_DIGEST = flows_source_digest()
 HEAVY_MIN_BYTES = 1_000_000  # less uncached raw text than this is cleaned in the flow's process
 
@@ -140,20 +149,24 @@ def retry_io(task, task_run, state) -> bool:
         exc, (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError))
 
 
-@task(name="layout", task_run_name="layout {raw.doc_id}", persist_result=True,
+# cache_result_in_memory=False: Prefect's result store otherwise keeps the last 1000 results
+# (every document's layout and cleaned states) in memory for the whole run.
+@task(name="layout", task_run_name="layout {raw.doc_id}", persist_result=True, cache_result_in_memory=False,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=layout_cache_key),
       retries=2, retry_delay_seconds=0.5, retry_condition_fn=retry_io)
 def layout_task(raw: RawFile, sha256: str, config: Config) -> LayoutOutcome:
-    return layout_document(raw, sha256, config)
+    done = _prework(layout_cache_key(None, {"raw": raw, "sha256": sha256, "config": config}))
+    return done if done is not None else layout_document(raw, sha256, config)
 
 
 @task(name="corpus-resources", persist_result=True,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=resources_cache_key))
-def resources_task(layout_texts: dict[str, str], key: str, config: Config) -> dict[str, Any]:
-    return build_corpus_resources(layout_texts, config)
+def resources_task(layout_texts: Mapping[str, str], key: str, config: Config) -> dict[str, Any]:
+    done = _prework(resources_cache_key(None, {"key": key}))
+    return done if done is not None else build_corpus_resources(layout_texts, config)
 
 
-@task(name="words", task_run_name="words {state.doc_id}", persist_result=True,
+@task(name="words", task_run_name="words {state.doc_id}", persist_result=True, cache_result_in_memory=False,
       cache_policy=CacheKeyFnPolicy(cache_key_fn=words_cache_key))
 def words_task(state, layout_digest: str, resources: dict[str, Any], resources_key: str, config: Config):
     return words_document(state, config, resources)
@@ -193,18 +206,6 @@ def make_task_runner(name: str):
                               cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                               "processes": True, "dashboard_address": None})
     raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
-
-
-def check_runner(name: str) -> None:
-    """Refuse a runner choice that cannot work, with what to do (raises ValueError)."""
-    if name not in RUNNERS:
-        raise ValueError(f"unknown runner {name!r}; choose one of {RUNNERS}")
-    if name == "dask" and os.environ.get("DASK_ADDRESS") and not os.environ.get("PREFECT_API_URL"):
-        # workers of a cluster we did not start cannot reach this process's temporary
-        # server: each would start its own, time out, and leave it running
-        raise ValueError("--runner dask with DASK_ADDRESS needs a Prefect server the Dask workers can "
-                         "reach: start one (prefect server start) and set PREFECT_API_URL for the "
-                         "flow and the workers; the workers also need scanclean importable")
 
 
 def _stored(key: str) -> bool:
@@ -343,36 +344,55 @@ class _NoSummaries(Mapping):
 
 
 _WARMING: list[threading.Thread] = []
+_STOP_PREWORK = threading.Event()
+_PREWORK: dict[str, Any] = {}  # task cache key -> the result the warm-up thread computed for that task
 
 
 def start_warm_up(found: Discovery, config: Config, runner: str, refresh: bool) -> bool:
-    """Load the language resources in a background thread while Prefect's server starts.
+    """Load the language resources, then do layout work, in a thread while Prefect's server starts.
 
     Only when some layout result must be computed and the work runs in this process
     (threads): a warm rerun does not need them, and pool workers load their own.
-    The flow waits for the thread before its first task (:func:`_wait_for_warm_up`),
-    so no resource is loaded twice. Returns whether a thread was started.
+    After the word lists, the thread runs the layout of the documents whose layout is
+    not cached, one after the other, until the flow starts (:func:`_wait_for_warm_up`
+    stops it after the document in hand), and, if it got through all of them, builds
+    the corpus resources. Each result waits in ``_PREWORK`` under the cache key of the
+    task that would compute it; that task, when it runs, takes it instead of computing
+    it again (:func:`_prework`), so the flow still runs, caches and shows every task.
+    The flow waits for the thread before its first task, so nothing is loaded twice.
+    Returns whether a thread was started.
     """
     if runner not in ("default", "threads"):
         return False
-    if not refresh:
+    todo: list[tuple[RawFile, str, str]] = []  # (file, sha256, layout cache key) of uncached layouts
+    for f in found.files:
         try:
-            keys = [layout_cache_key(None, {"raw": f, "sha256": sha256_file(f.path), "config": config})
-                    for f in found.files]
+            sha = sha256_file(f.path)
         except OSError:
-            keys = []
-        if keys and all(_stored(k) for k in keys):
-            return False
+            continue  # the flow reports it
+        key = layout_cache_key(None, {"raw": f, "sha256": sha, "config": config})
+        if refresh or not _stored(key):
+            todo.append((f, sha, key))
+    if not todo and found.files:
+        return False
+    _STOP_PREWORK.clear()
+    _PREWORK.clear()
 
     def load() -> None:
         try:
+            from cleaners.dedup import DEFAULTS as DEDUP, minhash_permutations
             from cleaners.pipeline import clean_layout
             from cleaners.words.repair import warm_up
 
             clean_layout("warm-up", b"A warm-up text with a hyphen-\nated word.\n", config)
             warm_up(None, config.options.get("words"))
+            dedup = {**DEDUP, **config.options.get("dedup", {})}
+            minhash_permutations(dedup["num_perm"], dedup["seed"])  # numpy.random: 0.3 s of imports
         except Exception:  # noqa: BLE001  (the tasks load what they need and report errors themselves)
-            pass
+            return
+        mark("resources loaded")
+        _prework_layout(todo, found, config, refresh)
+        mark("warm-up done")
 
     thread = threading.Thread(target=load, name="scanclean-warm-up", daemon=True)
     thread.start()
@@ -380,9 +400,41 @@ def start_warm_up(found: Discovery, config: Config, runner: str, refresh: bool) 
     return True
 
 
+def _prework_layout(todo: list[tuple[RawFile, str, str]], found: Discovery, config: Config,
+                    refresh: bool) -> None:
+    """The warm-up thread's layout work (see :func:`start_warm_up`); stops when the flow starts."""
+    outcomes: dict[str, LayoutOutcome] = {}
+    for f, sha, key in todo:
+        if _STOP_PREWORK.is_set():
+            return
+        try:
+            outcome = layout_document(f, sha, config)
+        except Exception:  # noqa: BLE001  (the task computes it again, with its retries and its report)
+            continue
+        _PREWORK[key] = outcomes[f.doc_id] = outcome
+        mark(f"laid out {f.doc_id}")
+    if len(outcomes) != len(found.files) or _STOP_PREWORK.is_set():
+        return  # the corpus resources need every document's layout
+    good = {d: o for d, o in sorted(outcomes.items()) if o.status == "ok"}
+    key = resources_cache_key(None, {"key": resources_digest({d: o.digest for d, o in good.items()}, config)})
+    if refresh or not _stored(key):
+        try:
+            _PREWORK[key] = build_corpus_resources({d: o.state.text for d, o in good.items()}, config)
+        except Exception:  # noqa: BLE001  (the task computes it again and reports)
+            pass
+
+
+def _prework(key: str) -> Any:
+    """The warm-up thread's result for the task with this cache key (taken: once), or None."""
+    return _PREWORK.pop(key, None)
+
+
 def _wait_for_warm_up() -> None:
+    _STOP_PREWORK.set()
+    mark("flow waits for the warm-up")
     while _WARMING:
         _WARMING.pop().join()
+    mark("flow starts its tasks")
 
 
 def _completed(futures: dict) -> Any:
@@ -425,7 +477,6 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
     todo = [f for f in found.files if f.doc_id in hashes]
     by_id = {f.doc_id: f for f in todo}
     total_bytes = sum(f.size for f in todo)
-    layout: dict[str, LayoutOutcome] = {}
     with _Progress(total_bytes, len(todo)) as bar, _Runners(runner, refresh) as runners:
         phase = bar.phase("layout")
         items = []
@@ -433,34 +484,47 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
             params = {"raw": f, "sha256": hashes[f.doc_id], "config": config}
             items.append((params, layout_cache_key(None, params), f.size))
         futures = dict(zip(runners.submit_all(layout_task, items, "layout"), todo))
-        for fut in as_completed(list(futures)):
-            raw = futures[fut]
+        items = params = None
+        # Each layout state goes to disk as its task finishes; only its digest stays here, so
+        # memory does not grow with the corpus while the lexicon waits for every document.
+        states: dict[str, SpooledState] = {}
+        digests: dict[str, str] = {}
+        for raw, fut in _completed(futures):
             value, exc = _result_of(fut)
+            del fut
             outcome = layout_failure(raw, exc) if exc else value
-            layout[raw.doc_id] = outcome
-            if outcome.status != "ok":
+            value = None
+            if outcome.status == "ok":
+                states[raw.doc_id] = spool.put_state(raw.doc_id, outcome.state)
+                digests[raw.doc_id] = outcome.digest
+            else:
                 results[raw.doc_id] = DocResult(raw.doc_id, raw.rel_path, outcome.status, outcome.message,
                                                 sha256=hashes[raw.doc_id])
+            outcome = None
+            release_free_memory()
             bar.advance(phase, raw.size)
-        good = {d: o for d, o in sorted(layout.items()) if o.status == "ok"}
-        key = resources_digest({d: o.digest for d, o in good.items()}, config)
+        mark("layout phase done")
+        good = sorted(states)
+        key = resources_digest(digests, config)
         resources_fn = resources_task.with_options(refresh_cache=True) if refresh else resources_task
-        resources = resources_fn(quote({d: o.state.text for d, o in good.items()}), key, config)
+        resources = resources_fn(quote(spool.layout_texts(states)), key, config)
+        mark("corpus resources done")
         phase = bar.phase("words")
         items = []
         words_keys = stats.setdefault("_words_keys", {})
-        for d, o in good.items():
+        remote = runner == "dask" and bool(os.environ.get("DASK_ADDRESS"))  # workers cannot read our spool
+        for d in good:
             # quote(): Prefect would otherwise walk every Edit of the state looking for
             # futures (1.8 s for the largest seed), twice per task
-            params = {"state": quote(o.state), "layout_digest": o.digest, "resources": quote(resources),
-                      "resources_key": key, "config": config}
+            params = {"state": quote(states[d].load() if remote else states[d]), "layout_digest": digests[d],
+                      "resources": quote(resources), "resources_key": key, "config": config}
             words_keys[d] = words_cache_key(None, params)
             items.append((params, words_keys[d], by_id[d].size))
         if summaries is None:
             expected = corpus_key([(d, by_id[d].rel_path, hashes[d], words_keys[d]) for d in good], config)
             summaries = refresh or not _stored(corpus_cache_key(None, {"key": expected}))
         futures = dict(zip(runners.submit_all(words_task, items, "words"), good))
-        items = params = o = None  # the futures hold what the tasks need
+        items = params = None  # the futures hold what the tasks need
         for doc_id, fut in _completed(futures):
             raw = by_id[doc_id]
             value, exc = _result_of(fut)
@@ -476,10 +540,12 @@ def _run_documents(found: Discovery, config: Config, runner: str, refresh: bool,
                 results[doc_id] = DocResult(doc_id, raw.rel_path, "ok", sha256=hashes[doc_id],
                                             facts=document_facts(value))
             del value
-            good.pop(doc_id, None)  # its layout state is no longer needed
-            layout.pop(doc_id, None)
+            spool.drop_state(states.pop(doc_id))  # its layout state is no longer needed
+            release_free_memory()
             bar.advance(phase, raw.size)
         stats.update(runners.counts)
+        mark("words phase done")
+    _PREWORK.clear()  # results for tasks that did not run (a file changed since the warm-up read it)
 
 
 @flow(name="clean-corpus")
@@ -488,6 +554,7 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
                  max_mb: float = MAX_DOCUMENT_MB) -> dict[str, Any]:
     """Clean every document of ``raw`` into ``clean`` (atomically) and return the run summary."""
     started = time.time()
+    mark("flow function starts")
     check_runner(runner)
     check_folders(raw, clean)
     config = Config.from_toml(config_path) if config_path else Config()
@@ -522,6 +589,7 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
         summaries = files.summaries(stems) if files.has_summaries(stems) else _NoSummaries(stems)
         corpus = corpus_fn(quote(summaries), quote({r.doc_id: r.sha256 for r in ok}),
                            quote({r.doc_id: r.rel_path for r in ok}), key, config)
+        mark("corpus files done")
         for name, value in corpus.items():
             files.set(name, value)
         files.set("manifest.json", manifest_with_raw_dir(corpus.get("manifest.json"), raw))
@@ -531,8 +599,10 @@ def clean_corpus(raw: str = "raw", clean: str = "clean", runner: str = "default"
         files.set("run.json", run_json(data, run_info))
         report_fresh = carry_report(clean, files)
         notes = publish(clean, files, wait_seconds=120)
+        mark("published")
         if not report_fresh:
             write_report(clean, raw, files)
+            mark("report written")
     data["run"] = {**run_info, "recovery": notes}
     try:
         create_table_artifact(artifact_rows(data), key="scanclean-run",
@@ -573,45 +643,3 @@ def write_report(clean: str, raw: str, files: dict[str, bytes]) -> None:
         (Path(clean) / "report" / ".stamp").write_text(_report_stamp(files))
     except Exception as exc:  # noqa: BLE001  (the report is a view; the files are the record)
         print(f"warning: could not write the HTML report: {type(exc).__name__}: {exc}", file=sys.stderr)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flows.clean_corpus", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw", default="raw", help="folder of raw OCR .txt files (default: raw)")
-    parser.add_argument("--clean", default="clean", help="output folder, replaced atomically (default: clean)")
-    parser.add_argument("--runner", default="default", choices=RUNNERS)
-    parser.add_argument("--config", default=None, help="a scanclean.toml with [stages.<name>] tables")
-    parser.add_argument("--max-mb", type=float, default=MAX_DOCUMENT_MB,
-                        help=f"refuse documents larger than this (default {MAX_DOCUMENT_MB:g})")
-    parser.add_argument("--refresh", action="store_true", help="recompute everything (ignore cached results)")
-    args = parser.parse_args(argv)
-    try:  # fail fast, before Prefect starts a server
-        check_runner(args.runner)
-        check_folders(args.raw, args.clean)
-        found = discover(args.raw, max_mb=args.max_mb)
-        if not found.files and not found.refused:
-            raise ValueError(f"no .txt documents in {args.raw}: nothing to clean "
-                             f"({len(found.skipped)} other files skipped; clean folder left as it was)")
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    prepare_prefect_home()  # a fresh Prefect home starts from the migrated empty database (flows/schema.py)
-    try:
-        start_warm_up(found, Config.from_toml(args.config) if args.config else Config(), args.runner, args.refresh)
-    except Exception:  # noqa: BLE001  (a bad config is reported by the flow itself)
-        pass
-    state = clean_corpus(raw=args.raw, clean=args.clean, runner=args.runner, config_path=args.config,
-                         refresh=args.refresh, max_mb=args.max_mb, return_state=True)
-    if not state.is_completed():
-        exc = state.result(raise_on_failure=False)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    data = state.result()
-    render_table(data)
-    print(f"clean folder: {args.clean}  (summary: {args.clean}/run.json, diff report: "
-          f"{args.clean}/{data['report']})")
-    return 1 if data["status"] != "ok" else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,9 +5,14 @@ migration of its SQLite database (~9 s on this 2-core machine: more than the
 whole cleaning of the seeds). The result is the same empty database each time,
 so ``make install`` builds it once per Prefect version (``python -m
 flows.schema``) and a run whose Prefect home has no database starts from a copy
-of it. The copy holds no runs, no cached results and no settings: the run is
-still cold, only the schema is ready. ``SCANCLEAN_PREFECT_SCHEMA=off`` turns
-this off (``make bench`` measures both).
+of it. The template also has Prefect's block types registered, which its
+server otherwise does at the first start of every new home (~1 s, more on a
+busy machine): :func:`blocks_registered` tells the CLI's server
+(:mod:`flows.server`) that it may skip that. The copy holds no runs, no cached
+results and no settings: the run is still cold, only the schema is ready.
+``SCANCLEAN_PREFECT_SCHEMA=off`` turns this off (``make bench`` measures both).
+A template built before block types were registered in it (the ``-schema.db``
+file of earlier versions) is still used; the server then registers them itself.
 
 Only the default SQLite database under ``PREFECT_HOME`` is ever touched; a
 configured database URL (a real server) is left alone. This module does not
@@ -21,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 from importlib.metadata import version
 from pathlib import Path
 
@@ -33,7 +39,49 @@ DATABASE_NAME = "prefect.db"  # Prefect's default SQLite file under PREFECT_HOME
 def template_path() -> Path:
     """Where the migrated empty database of the installed Prefect version is kept (the
     same cache folder as the word engine's indexes)."""
+    return cache_root() / f"prefect-{version('prefect')}-schema-blocks.db"
+
+
+def _legacy_template_path() -> Path:
+    """The template of earlier versions: migrated, block types not registered."""
     return cache_root() / f"prefect-{version('prefect')}-schema.db"
+
+
+# Run by build_template in the scratch home, with Prefect's own functions: what its server's
+# start-up does for a new database (load the installed collections, register the block types).
+_REGISTER_BLOCKS = """
+import asyncio
+import prefect.plugins
+from prefect.server.database import provide_database_interface
+from prefect.server.models.block_registration import run_block_auto_registration
+
+async def main():
+    prefect.plugins.load_prefect_collections()
+    session = await provide_database_interface().session()
+    async with session:
+        await run_block_auto_registration(session=session)
+        await session.commit()
+
+asyncio.run(main())
+"""
+
+
+def blocks_registered(prefect_home: str | os.PathLike | None = None) -> bool:
+    """Whether the Prefect home's database already has block types (from the template or an
+    earlier run): its server need not register them again. False when unsure."""
+    if not _enabled():
+        return False
+    home = Path(prefect_home or os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    path = home / DATABASE_NAME
+    if not path.is_file():
+        return False
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)) as db:
+            return db.execute("select count(*) from block_type").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
 
 
 def _enabled() -> bool:
@@ -61,6 +109,8 @@ def seed_database(prefect_home: str | os.PathLike | None = None) -> bool:
     home = Path(prefect_home or os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
     target = home / DATABASE_NAME
     template = template_path()
+    if not template.is_file():
+        template = _legacy_template_path()
     if target.exists() or not template.is_file():
         return False
     home.mkdir(parents=True, exist_ok=True)
@@ -90,6 +140,7 @@ def build_template() -> Path:
         prefect_cli = Path(sys.executable).with_name("prefect")
         subprocess.run([str(prefect_cli), "server", "database", "reset", "-y"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-c", _REGISTER_BLOCKS], env=env, check=True, stdout=subprocess.DEVNULL)
         fd, tmp = tempfile.mkstemp(prefix=".prefect-schema-", dir=template.parent)
         os.close(fd)
         shutil.copyfile(Path(scratch) / DATABASE_NAME, tmp)

@@ -6,7 +6,11 @@ document finishes (:meth:`Spool.put`) and read back one at a time when published
 corpus-level files (manifest, corpus files, run.json) are kept in memory (:meth:`Spool.set`).
 The documents' corpus summaries (:func:`cleaners.corpus.document_summary`) are spooled
 too (:meth:`Spool.put_summary`) and read back in stem order, once each, by
-:meth:`Spool.summaries`. Plain Python, no Prefect.
+:meth:`Spool.summaries`. So are the documents' layout states while the corpus
+lexicon waits for all of them (:meth:`Spool.put_state`): a :class:`SpooledState`
+is a small handle the words task loads the state from, and
+:meth:`Spool.layout_texts` reads the texts back one at a time for the lexicon.
+Plain Python, no Prefect.
 """
 
 from __future__ import annotations
@@ -34,6 +38,42 @@ class _SpooledSummaries(Mapping):
 
     def __len__(self) -> int:
         return len(self._paths)
+
+
+class SpooledState:
+    """A document's layout state on disk: what the words task is given instead of the state.
+
+    ``load()`` returns a fresh copy each time (unpickled), ``text()`` only the text.
+    """
+
+    def __init__(self, doc_id: str, path: Path, text_path: Path):
+        self.doc_id, self.path, self.text_path = doc_id, path, text_path
+
+    def load(self) -> Any:
+        with open(self.path, "rb") as f:
+            return pickle.load(f)
+
+    def text(self) -> str:
+        return self.text_path.read_bytes().decode("utf-8", "surrogatepass")
+
+    def __repr__(self) -> str:
+        return f"SpooledState({self.doc_id!r})"
+
+
+class _SpooledTexts(Mapping):
+    """doc_id -> its layout text, read from disk when asked (in doc_id order when iterated)."""
+
+    def __init__(self, states: dict[str, SpooledState]):
+        self._states = states
+
+    def __getitem__(self, doc_id: str) -> str:
+        return self._states[doc_id].text()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._states))
+
+    def __len__(self) -> int:
+        return len(self._states)
 
 
 class Spool(Mapping):
@@ -79,6 +119,25 @@ class Spool(Mapping):
         with open(p, "wb") as f:
             pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
         self._summaries[stem] = p
+
+    def put_state(self, doc_id: str, state: Any) -> SpooledState:
+        """Write a layout state (pickled) and its text to disk; returns the handle to load them."""
+        path, text_path = self._path(), self._path()
+        with open(path, "wb") as f:
+            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+        text_path.write_bytes(state.text.encode("utf-8", "surrogatepass"))
+        return SpooledState(doc_id, path, text_path)
+
+    @staticmethod
+    def drop_state(state: SpooledState) -> None:
+        """Delete a layout state no longer needed (the folder goes at :meth:`close` anyway)."""
+        state.path.unlink(missing_ok=True)
+        state.text_path.unlink(missing_ok=True)
+
+    @staticmethod
+    def layout_texts(states: Mapping[str, SpooledState]) -> Mapping:
+        """The layout texts of ``states`` as a lazy mapping (each read when asked)."""
+        return _SpooledTexts(dict(states))
 
     def has_summaries(self, stems) -> bool:
         return all(s in self._summaries for s in stems)

@@ -20,8 +20,10 @@ What happens to bad input (decisions; also in the README):
 from __future__ import annotations
 
 import copy
+import ctypes
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from cleaners.decode import decode_bytes
 from cleaners.document import DocState
 from cleaners.pipeline import Config, build_resources, clean_layout, clean_words
 from flows.discover import RawChanged, RawFile, describe_os_error, read_raw
+from flows.spool import SpooledState
 
 FLOWS_DIR = Path(__file__).parent
 
@@ -75,6 +78,26 @@ def state_digest(state: DocState) -> str:
     return h.hexdigest()
 
 
+def release_free_memory() -> None:
+    """Hand the heap pages freed by a finished document back to the OS (glibc ``malloc_trim``).
+
+    Without it the worker threads' malloc arenas keep the pages of every large
+    document they cleaned, and the process's resident size creeps up with the corpus
+    although the documents themselves are gone. No-op where there is no glibc.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
+
+
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -116,9 +139,12 @@ def resources_digest(layout_digests: dict[str, str], config: Config) -> str:
     return h.hexdigest()
 
 
-def build_corpus_resources(layout_texts: dict[str, str], config: Config) -> dict[str, Any]:
-    """The corpus-level resources (the lexicon) from the layout texts, in document order."""
-    return build_resources(sorted(layout_texts.items()), config)
+def build_corpus_resources(layout_texts: Mapping[str, str], config: Config) -> dict[str, Any]:
+    """The corpus-level resources (the lexicon) from the layout texts, in document order.
+
+    The texts are read one at a time (``layout_texts`` may be a lazy mapping, a spool's).
+    """
+    return build_resources(((d, layout_texts[d]) for d in sorted(layout_texts)), config)
 
 
 def lexicon_digest(resources: dict[str, Any], fallback: str) -> str:
@@ -137,8 +163,14 @@ def review_file_digest(config: Config) -> str:
         return "missing"
 
 
-def words_document(state: DocState, config: Config, resources: dict[str, Any]) -> DocState:
-    """The words phase for one document, on a copy (the layout result may be shared or cached)."""
+def words_document(state: DocState | SpooledState, config: Config, resources: dict[str, Any]) -> DocState:
+    """The words phase for one document, on a copy (the layout result may be shared or cached).
+
+    ``state`` may be a spooled state (:class:`flows.spool.SpooledState`): it is loaded
+    here, a fresh copy already.
+    """
+    if isinstance(state, SpooledState):
+        return clean_words(state.load(), config, resources)
     return clean_words(copy.deepcopy(state), config, resources)
 
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from cleaners import review
-from cleaners.report.html import doc_page_name, render_doc_page, render_index
+from cleaners.report.html import doc_page_name, index_entry, render_doc_page, render_index
 from cleaners.report.model import document_stems, iter_docs, resolve_raw_dir
 
 
@@ -30,8 +30,9 @@ def build_report(clean_dir: str | Path, raw_dir: str | Path | None = None, *,
                  stems: list[str] | None = None) -> Path:
     """Write the report and return the index path.
 
-    Documents are rendered one at a time (the raw text and its page are
-    dropped before the next), so memory stays at about one document.
+    Documents are rendered one at a time (the document and its page are
+    dropped before the next; the index keeps a few counts and the flags of each),
+    so memory stays at about one document.
     """
     clean_dir = Path(clean_dir)
     raw = resolve_raw_dir(clean_dir, raw_dir)
@@ -41,8 +42,7 @@ def build_report(clean_dir: str | Path, raw_dir: str | Path | None = None, *,
     light = []
     for doc in iter_docs(clean_dir, raw, stems):
         _write(out / doc_page_name(doc.stem), render_doc_page(doc, decisions))
-        doc._regions = doc.regions  # keep the small parts for the index, drop the texts' views
-        light.append(doc)
+        light.append(index_entry(doc, decisions))
     index = out / "index.html"
     _write(index, render_index(light, decisions, clean_dir=str(clean_dir), raw_dir=str(raw)))
     return index

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -375,12 +376,36 @@ def _reason_table(by_reason: dict[tuple[str, str], list[int]]) -> str:
             + rows + "</table>")
 
 
-def render_index(docs: list[DocView], decisions=(), *, clean_dir: str = "", raw_dir: str = "",
+@dataclass
+class IndexEntry:
+    """What the corpus page shows of one document: a few counts, not its texts and edits."""
+
+    stem: str
+    raw_chars: int
+    clean_chars: int
+    counts: dict[str, int]  # edits per stage
+    edits: int
+    flags: list[dict[str, Any]]  # as _flags_data gives them
+    decode: dict[str, Any]
+    problems: list[str]
+
+
+def index_entry(doc: DocView | IndexEntry, decisions=()) -> IndexEntry:
+    """The corpus page's facts of ``doc`` (kept instead of the document, so a report's memory
+    does not grow with the corpus)."""
+    if isinstance(doc, IndexEntry):
+        return doc
+    flags = _flags_data(doc, decisions)  # first: it may replace a raw text that no longer matches
+    return IndexEntry(doc.stem, len(doc.raw_text), len(doc.clean_text), doc.stage_counts(), len(doc.edits),
+                      flags, doc.meta.get("decode", {}), list(doc.problems))
+
+
+def render_index(docs: list[DocView | IndexEntry], decisions=(), *, clean_dir: str = "", raw_dir: str = "",
                  flags_per_doc: int = 50) -> str:
     """The corpus page: documents, edits per stage, flags."""
     seen: list[str] = []
     for d in docs:
-        seen.extend(d.stage_counts())
+        seen.extend(d.counts if isinstance(d, IndexEntry) else d.stage_counts())
     stages = [s for s in stage_order(seen) if s in seen]
     descriptions = stage_docs()
     head = ("<tr><th>document</th><th class=n>raw chars</th><th class=n>clean chars</th>"
@@ -390,16 +415,17 @@ def render_index(docs: list[DocView], decisions=(), *, clean_dir: str = "", raw_
     flag_sections = []
     by_reason: dict[tuple[str, str], list[int]] = {}
     for d in docs:
-        c = d.stage_counts()
-        fl = _flags_data(d, decisions)
+        d = index_entry(d, decisions)
+        c = d.counts
+        fl = d.flags
         pending = sum(1 for f in fl if not f["decision"])
         for f in fl:
             count = by_reason.setdefault((f["stage"], f["reason"]), [0, 0])
             count[0] += 1
             count[1] += not f["decision"]
-        vals = [len(d.raw_text), len(d.clean_text)] + [c.get(s, 0) for s in stages] + [len(d.edits), len(fl), pending]
+        vals = [d.raw_chars, d.clean_chars] + [c.get(s, 0) for s in stages] + [d.edits, len(fl), pending]
         totals = [t + v for t, v in zip(totals, vals)]
-        dec = d.meta.get("decode", {})
+        dec = d.decode
         enc = esc(dec.get("encoding", "")) + (f' <span class="muted">({esc(dec["fallback"])})</span>' if dec.get("fallback") else "")
         warn = "".join(f'<div class="problem">{esc(p)}</div>' for p in d.problems)
         rows.append(f'<tr><td><a href="{esc(doc_page_name(d.stem))}">{esc(d.stem)}</a>{warn}</td>'

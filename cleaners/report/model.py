@@ -227,43 +227,52 @@ def build_regions(raw_text: str, edits: list[Edit]) -> tuple[list[Region], str]:
 
 
 def _fold_step(regions: list[list[Any]], edits: list[Edit]) -> list[list[Any]]:
-    """Merge one step's sorted edits into the sorted regions and move them to the step's output."""
-    items: list[tuple[int, int, int, Any]] = []  # (start, end, is_edit, payload)
-    items.extend((r[0], r[1], 0, r) for r in regions)
-    items.extend((e.start, e.end, 1, e) for e in edits)
-    items.sort(key=lambda t: (t[0], t[1], t[2]))
+    """Merge one step's sorted edits into the sorted regions and move them to the step's output.
+
+    One pass over both lists (each sorted by start). Items that overlap or touch
+    form a group that becomes one region; a region that no edit of the step reaches
+    (most of them, in most steps) is only moved, without building a group.
+    """
     out: list[list[Any]] = []
     shift = 0  # (current - raw) offset of the unchanged text after the regions passed
     delta = 0  # length change of this step's edits passed so far
-    cur: list[Any] | None = None  # [cs, ce, shift_before, edit_delta, edits]
-    cur_regions: list[list[Any]] = []
-
-    def close() -> None:
-        nonlocal shift, delta
-        cs, ce, shift_before, d, eds = cur
-        for r in cur_regions:
+    i = j = 0
+    n_regions, n_edits = len(regions), len(edits)
+    while i < n_regions or j < n_edits:
+        if j >= n_edits or (i < n_regions and regions[i][0] <= edits[j].start):
+            r = regions[i]
+            if j >= n_edits or edits[j].start > r[1]:  # alone: moved, not merged
+                rs = r[0] - shift
+                shift += (r[1] - r[0]) - (r[3] - r[2])
+                out.append([r[0] + delta, r[1] + delta, rs, r[1] - shift, r[4]])
+                i += 1
+                continue
+            cs = ce = r[0]
+        else:
+            cs = ce = edits[j].start
+        shift_before, d = shift, 0
+        group: list[list[Any]] = []
+        eds: list[Edit] = []
+        while True:  # take every region and edit that starts within the group (in start order)
+            if i < n_regions and regions[i][0] <= ce and (j >= n_edits or regions[i][0] <= edits[j].start):
+                r = regions[i]
+                i += 1
+                ce = max(ce, r[1])
+                group.append(r)
+            elif j < n_edits and edits[j].start <= ce:
+                e = edits[j]
+                j += 1
+                ce = max(ce, e.end)
+                d += len(e.after) - (e.end - e.start)
+                eds.append(e)
+            else:
+                break
+        for r in group:
             shift += (r[1] - r[0]) - (r[3] - r[2])
-        rs, re_ = cs - shift_before, ce - shift
-        merged_edits = [e for r in cur_regions for e in r[4]]
-        merged_edits.extend(eds)
-        out.append([cs + delta, ce + delta + d, rs, re_, merged_edits])
+        merged = [e for r in group for e in r[4]]
+        merged.extend(eds)
+        out.append([cs + delta, ce + delta + d, cs - shift_before, ce - shift, merged])
         delta += d
-
-    for start, end, is_edit, payload in items:
-        if cur is not None and start <= cur[1]:
-            cur[1] = max(cur[1], end)
-        else:
-            if cur is not None:
-                close()
-            cur = [start, end, shift, 0, []]
-            cur_regions = []
-        if is_edit:
-            cur[3] += len(payload.after) - (payload.end - payload.start)
-            cur[4].append(payload)
-        else:
-            cur_regions.append(payload)
-    if cur is not None:
-        close()
     return out
 
 

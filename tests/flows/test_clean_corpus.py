@@ -114,3 +114,45 @@ def test_completed_yields_in_completion_order_and_lets_go():
     threading.Timer(0.15, a.finish).start()  # a second call back is ignored
     got = [(value, fut) for value, fut in cc._completed(futures)]
     assert got == [("b", b), ("a", a)] and futures == {}
+
+
+def test_warm_up_lays_out_while_the_server_starts_and_the_tasks_take_its_results(tmp_path, monkeypatch):
+    from flows.discover import discover, sha256_file
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("Some text with a hyph-\nenated word.\n")
+    (tmp_path / "raw" / "b.txt").write_text("Another text.\n")
+    found, config = discover(str(tmp_path / "raw")), Config()
+    monkeypatch.setattr(cc, "_stored", lambda key: False)
+    assert cc.start_warm_up(found, config, "default", False)
+    cc._WARMING[0].join()  # as if the server took longer than the warm-up
+    cc._WARMING.clear()
+    params = {f.doc_id: {"raw": f, "sha256": sha256_file(f.path), "config": config} for f in found.files}
+    keys = {d: cc.layout_cache_key(None, p) for d, p in params.items()}
+    assert set(keys.values()) < set(cc._PREWORK)  # both layouts, and the corpus resources
+    ready = cc._PREWORK[keys["a"]]
+    assert ready.status == "ok" and "hyphenated" in ready.state.text
+    assert cc.layout_task.fn(**params["a"]) is ready  # taken, not computed again...
+    assert keys["a"] not in cc._PREWORK  # ...and only once
+    again = cc.layout_task.fn(**params["a"])
+    assert again is not ready and again.digest == ready.digest
+    good = {"a": ready, "b": cc.layout_task.fn(**params["b"])}
+    rkey = cc.resources_digest({d: o.digest for d, o in good.items()}, config)
+    resources = cc.resources_task.fn({d: o.state.text for d, o in good.items()}, rkey, config)
+    assert not cc._PREWORK and resources["lexicon"] is not None
+    cc._wait_for_warm_up()
+
+
+def test_warm_up_stops_laying_out_when_the_flow_starts(tmp_path, monkeypatch):
+    from flows.discover import discover
+
+    (tmp_path / "raw").mkdir()
+    for i in range(3):
+        (tmp_path / "raw" / f"{i}.txt").write_text(f"Text {i}.\n")
+    monkeypatch.setattr(cc, "_stored", lambda key: False)
+    cc._PREWORK.clear()
+    cc._STOP_PREWORK.set()  # the flow already waits: no layout work is started
+    cc._prework_layout([(f, "0" * 64, f"k{f.doc_id}") for f in discover(str(tmp_path / "raw")).files],
+                       discover(str(tmp_path / "raw")), Config(), False)
+    assert not cc._PREWORK
+    cc._STOP_PREWORK.clear()

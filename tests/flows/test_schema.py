@@ -51,3 +51,34 @@ def test_without_a_template_prefect_migrates_as_usual(tmp_path, monkeypatch):
     home = tmp_path / "prefect"
     assert not schema.prepare_prefect_home(home)
     assert not (home / schema.DATABASE_NAME).exists()
+
+
+def test_an_earlier_template_without_block_types_is_still_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCANCLEAN_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("PREFECT_API_URL", "PREFECT_API_DATABASE_CONNECTION_URL", schema.SWITCH_ENV):
+        monkeypatch.delenv(name, raising=False)
+    legacy = schema._legacy_template_path()
+    legacy.parent.mkdir(parents=True)
+    with sqlite3.connect(legacy) as db:
+        db.execute("create table block_type (name text)")
+    home = tmp_path / "prefect"
+    assert schema.prepare_prefect_home(home)
+    assert (home / schema.DATABASE_NAME).read_bytes() == legacy.read_bytes()
+    assert not schema.blocks_registered(home)  # the server registers them itself
+
+
+def test_block_types_are_registered_only_where_the_database_has_none(template, tmp_path, monkeypatch):
+    home = tmp_path / "prefect"
+    assert not schema.blocks_registered(home)  # no database yet
+    home.mkdir()
+    (home / schema.DATABASE_NAME).write_bytes(b"not a database")
+    assert not schema.blocks_registered(home)
+    (home / schema.DATABASE_NAME).unlink()
+    with sqlite3.connect(home / schema.DATABASE_NAME) as db:
+        db.execute("create table block_type (name text)")
+    assert not schema.blocks_registered(home)
+    with sqlite3.connect(home / schema.DATABASE_NAME) as db:
+        db.execute("insert into block_type values ('local-file-system')")
+    assert schema.blocks_registered(home)
+    monkeypatch.setenv(schema.SWITCH_ENV, "off")
+    assert not schema.blocks_registered(home)
