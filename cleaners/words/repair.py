@@ -54,6 +54,13 @@ DEFAULTS: dict[str, Any] = {
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
     "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
     "max_channel_cost": 3.5,
+    "named_generic": "surfaces",  # a probable name's one-edit readings: "none", "surfaces" (names of the corpus) or "all"
+    "realword_general": True,  # judge a real word on general statistics, not on the corpus's (its errors recur)
+    "excess_margin": 2.0,  # a known word up to this many times more common here than in general is ordinary
+    "excess_explained": 0.2,  # ... beyond it, misread twins must explain this share of the excess
+    "excess_min_tokens": 10_000,  # a corpus smaller than this says nothing about a word's rate
+    "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
+    "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
@@ -112,7 +119,7 @@ _LM_CACHE: dict[tuple, LanguageModel] = {}
 def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageModel:
     """One LanguageModel per (lexicon, resources) in this process (its caches are shared)."""
     key = (lexicon.digest, opts["unigrams"], opts["bigrams"], opts["oov_logp"], opts["name_logp"],
-           opts["max_channel_cost"], opts["realword_min_prob"])
+           opts["max_channel_cost"], opts["realword_min_prob"], opts["realword_length_changes"])
     lm = _LM_CACHE.get(key)
     if lm is None:
         if len(_LM_CACHE) > 8:
@@ -410,7 +417,7 @@ def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
-           opts["realword_min_prob"], opts["numbers"])
+           opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -431,7 +438,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
     if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
-                                          min_prob=opts["realword_min_prob"]):
+                                          min_prob=opts["realword_min_prob"],
+                                          length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
     return KNOWN
 
@@ -574,10 +582,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
-            named = pattern not in ("lower", "upper") and not _sentence_start(line, tokens, i, starts_sentence)
-            # one arbitrary edit only for forms unknown (or very rare) in the general list,
-            # never for a probable name
-            generic = (lp is None or lp < opts["generic_max_logp"]) and not named
+            named = pattern not in ("lower", "upper") and t.text[:1].isupper() \
+                and not _sentence_start(line, tokens, i, starts_sentence)
+            # one arbitrary edit only for forms unknown (or very rare) in the general list
+            generic = (lp is None or lp < opts["generic_max_logp"]) and (not named or opts["named_generic"] != "none")
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0
             ckey = (t.text, generic, split, lp is None)
@@ -589,6 +597,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                            generic=generic, allow_split=split,
                                            generic_substitutions=lp is None)
                 cand_cache[ckey] = cands
+            if named and generic and cands:
+                cands = _named_readings(lm, cands, opts)
             if not cands:
                 continue
             prior = error_logprior(i)
@@ -633,15 +643,20 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 cands = lm.realword_cache.get(t.text)
                 if cands is None:
                     cands = lm.realword_cache[t.text] = realword_candidates(
-                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"])
+                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"],
+                        length_changes=opts["realword_length_changes"])
                 if not cands:
                     continue
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
+                prior = error_logprior(i) - opts["realword_penalty"]
+                if _misread_excess(lm, t.key, cands, opts) is False:
+                    prior -= opts["no_excess_penalty"]
                 readings = score_readings(
                     lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
                     left=left, right=right,
-                    error_logprior=error_logprior(i) - opts["realword_penalty"])
+                    error_logprior=prior,
+                    general_for=t.key if opts["realword_general"] else None)
                 best = readings[0]
                 apply = (best.kind != "as-is" and best.posterior >= threshold
                          and _has_bigram_support(lm, best.keys[0], left, right))
@@ -678,6 +693,38 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                   candidates=[r.to_json() for r in d.readings[:5]],
                                   confidence=alt[0].posterior))
 
+
+
+def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dict) -> bool | None:
+    """Whether this corpus shows a known word more often than its general frequency
+    explains, by no more than misreadings of its cheap confusion twins could add
+    (``lie`` in a damaged corpus full of ``he``); None without evidence (a small
+    corpus, or a form it does not count).
+
+    False means the corpus uses the word at its ordinary rate, or far beyond what its
+    twins' misreadings could explain (``lair`` in a book fond of the word): its
+    occurrences are the word itself, and a real-word repair needs more evidence.
+    """
+    lex = lm.lex
+    q = lex.prob(key)
+    p = lm.uni.get(key, 0.0)
+    if p <= 0.0 or q <= 0.0 or lex.total < opts["excess_min_tokens"]:
+        return None
+    unexplained = q - opts["excess_margin"] * p  # beyond what the general frequency allows
+    if unexplained <= 0.0 or not lex.damage_rate:
+        return False
+    misreadings = lex.damage_rate * sum(max(lex.prob(r.keys[0]), lm.uni.get(r.keys[0], 0.0)) * 10 ** -r.channel
+                                        for r in twins if len(r.keys) == 1)
+    return misreadings >= unexplained * opts["excess_explained"]
+
+
+def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
+    """The readings a probable name may get: an arbitrary edit only to a form the
+    corpus itself always capitalises (a damaged name is another of its names)."""
+    mode = opts["named_generic"]
+    if mode == "all":
+        return cands
+    return [r for r in cands if r.kind != "edit" or r.keys[0] in lm.lex.surfaces]
 
 
 def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,

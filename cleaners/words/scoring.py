@@ -424,10 +424,11 @@ def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]
 
 
 def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
-                        min_prob: float) -> list[Reading]:
-    """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``)."""
+                        min_prob: float, length_changes: bool = False) -> list[Reading]:
+    """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``;
+    ``length_changes``: also ``lie`` -> ``he``)."""
     out = []
-    for k in sorted(lm.same_skeleton(surface)):
+    for k in sorted(lm.same_skeleton(surface, length_changes=length_changes)):
         if k == key:
             continue
         if lm.uni.get(k, 0.0) < min_prob and not lm.lex.trusted(k):
@@ -441,14 +442,20 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
     return _best_per_key(out)
 
 
-def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float) -> bool:
+def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float,
+                  length_changes: bool = False) -> bool:
     """A known word with a much more common confusion twin (``thai``/``that``, ``lo``/``to``)."""
     lp = lm.logp(key)
     if lp is None:
         return False
     bar = max(lp + math.log10(ratio), math.log10(min_prob))
     # a twin must be at least min_prob common: only such words are looked at
-    for k in lm.common_twins(surface, min_prob):
+    twins = lm.common_twins(surface, min_prob)
+    if length_changes:
+        common = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2)
+        for sk in length_skeletons(surface.lower()):
+            twins.update(common.get(sk, ()))
+    for k in twins:
         if k != key:
             lk = lm.logp(k)
             if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:
@@ -456,9 +463,49 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     return False
 
 
+class GeneralView:
+    """``lm`` with this corpus's own evidence about one form set aside: its unigram and
+    the word pairs it is part of come from the general lists only.
+
+    A recurring misreading that is also a real word (``bad`` for ``had``, ``lie`` for
+    ``he``) makes its own corpus statistics: the corpus pairs ``he bad`` and
+    ``bad been`` are the very errors to be judged, so they cannot vouch for the form.
+    """
+
+    __slots__ = ("lm", "key", "oov_logp")
+
+    def __init__(self, lm: LanguageModel, key: str):
+        self.lm = lm
+        self.key = key
+        self.oov_logp = lm.oov_logp
+
+    def logp(self, key: str) -> float | None:
+        if key == self.key:
+            p = self.lm.uni.get(key, 0.0)
+            if p > 0.0:
+                return math.log10(p)
+        return self.lm.logp(key)
+
+    def cond(self, prev: str | None, key: str, fallback: float) -> float:
+        if prev is not None and self.key in (prev, key):
+            b = self.lm.big.get((prev, key))
+            return b if b is not None else BACKOFF + fallback
+        return self.lm.cond(prev, key, fallback)
+
+    reading_lm = LanguageModel.reading_lm
+
+
 def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, asis_logp: float,
-                   left: str | None, right: str | None, error_logprior: float) -> list[Reading]:
-    """Score the token as is and its candidates; return all, best first, with posteriors."""
+                   left: str | None, right: str | None, error_logprior: float,
+                   general_for: str | None = None) -> list[Reading]:
+    """Score the token as is and its candidates; return all, best first, with posteriors.
+
+    ``general_for``: a form whose corpus statistics are set aside (see :class:`GeneralView`).
+    """
+    if general_for is not None:
+        lm = GeneralView(lm, general_for)
+        g = lm.logp(general_for)
+        asis_logp = min(asis_logp, g) if g is not None else asis_logp
     asis.lm = lm.reading_lm(asis.keys, asis_logp, left, right)
     asis.score = asis.lm
     for r in cands:

@@ -226,3 +226,41 @@ def test_learned_misreadings_never_get_cheaper_as_the_corpus_gets_cleaner():
     assert better.learned
     for pair, bonus in better.learned.items():
         assert bonus <= worse.learned.get(pair, 0.0) + 1e-9, pair
+
+
+def _lexicon_with(counts: dict[str, int], total: int, damage_rate: float):
+    from cleaners.words.lexicon import CorpusLexicon, empty_lexicon
+
+    return CorpusLexicon(counts=counts, total=total, damage_rate=damage_rate, settings=empty_lexicon().settings)
+
+
+def test_misread_excess_tells_a_damaged_corpus_from_a_fond_one():
+    """``lie`` far above its general rate, with ``he`` frequent and the corpus damaged, is
+    misreadings; the same word at its ordinary rate, or in a clean corpus, is the word."""
+    from cleaners.words.scoring import Reading
+
+    opts = stage._options(None)
+    twins = [Reading("he", ("he",), 0.7, "confusion")]
+    damaged = stage.language_model(_lexicon_with({"lie": 256, "he": 4096}, 131072, 0.09), opts)
+    ordinary = stage.language_model(_lexicon_with({"lie": 8, "he": 4096}, 131072, 0.09), opts)
+    clean = stage.language_model(_lexicon_with({"lie": 256, "he": 4096}, 131072, 0.0), opts)
+    small = stage.language_model(_lexicon_with({"lie": 4, "he": 64}, 1024, 0.09), opts)
+    assert stage._misread_excess(damaged, "lie", twins, opts) is True
+    assert stage._misread_excess(ordinary, "lie", twins, opts) is False
+    assert stage._misread_excess(clean, "lie", twins, opts) is False
+    assert stage._misread_excess(small, "lie", twins, opts) is None
+
+
+def test_general_view_sets_aside_the_corpus_evidence_of_one_form():
+    """The corpus pair ``he bad`` (the error itself, recurring) does not vouch for ``bad``."""
+    from cleaners.words.lexicon import CorpusLexicon, empty_lexicon
+    from cleaners.words.scoring import GeneralView
+
+    lex = CorpusLexicon(counts={"he": 2048, "bad": 128, "had": 2048}, total=131072,
+                        bigrams={"he bad": 64, "he had": 256}, settings=empty_lexicon().settings)
+    lm = stage.language_model(lex, stage._options(None))
+    view = GeneralView(lm, "bad")
+    assert lm.cond("he", "bad", -9.0) > -2.0  # the corpus pair makes it look ordinary
+    assert view.cond("he", "bad", -9.0) < lm.cond("he", "bad", -9.0)
+    assert view.cond("he", "had", -9.0) == lm.cond("he", "had", -9.0)
+    assert view.logp("bad") < lm.logp("bad")  # the general frequency, not the inflated corpus one
