@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
-from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
+from cleaners.words.confusions import channel_cost
+from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
                                     realword_candidates, render, score_readings)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
@@ -61,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "excess_min_tokens": 10_000,  # a corpus smaller than this says nothing about a word's rate
     "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
+    "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
@@ -596,6 +598,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                            max_channel=opts["max_channel_cost"] if lp is None else 1.5,
                                            generic=generic, allow_split=split,
                                            generic_substitutions=lp is None)
+                if generic and lp is None and opts["short_word_min_prob"]:
+                    cands = _with_short_words(lm, t.text, t.key, cands, opts)
                 cand_cache[ckey] = cands
             if named and generic and cands:
                 cands = _named_readings(lm, cands, opts)
@@ -716,6 +720,32 @@ def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dic
     misreadings = lex.damage_rate * sum(max(lex.prob(r.keys[0]), lm.uni.get(r.keys[0], 0.0)) * 10 ** -r.channel
                                         for r in twins if len(r.keys) == 1)
     return misreadings >= unexplained * opts["excess_explained"]
+
+
+def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
+                      opts: dict) -> list[Reading]:
+    """``cands`` plus the frequent two- and three-letter words the token is with one
+    letter printed that was not meant (``himn``, ``anid``): the general one-edit
+    index only holds words of four letters or more.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [r.text for r in _with_short_words(lm, "himn", "himn", [], _options(None))]
+    ['him']
+    """
+    if not 3 <= len(key) <= 4 or not key.isalpha():
+        return cands
+    have = {r.keys for r in cands}
+    extra = []
+    for i in range(len(key)):
+        w = key[:i] + key[i + 1:]
+        if (w,) in have or lm.uni.get(w, 0.0) < opts["short_word_min_prob"]:
+            continue
+        have.add((w,))
+        text = render(w, surface, lm.lex)
+        c = channel_cost(surface, text)
+        if c <= opts["max_channel_cost"]:
+            extra.append(Reading(text, (w,), c, "edit"))
+    return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:

@@ -264,3 +264,13 @@ def test_general_view_sets_aside_the_corpus_evidence_of_one_form():
     assert view.cond("he", "bad", -9.0) < lm.cond("he", "bad", -9.0)
     assert view.cond("he", "had", -9.0) == lm.cond("he", "had", -9.0)
     assert view.logp("bad") < lm.logp("bad")  # the general frequency, not the inflated corpus one
+
+
+def test_lexicon_does_not_trust_recurring_slips_that_change_the_length():
+    """``himn`` (a letter too many) and ``wvas`` (``w`` read as ``wv``) recur, but a far more
+    common word is one slip away; an unknown inflection (``behests``) is still a word."""
+    text = ("He gave him the book and he was glad. " * 20
+            + "It was himn. Give himn more. It wvas here. It wvas there. The behests of him. The behests came. ")
+    lex = build_corpus_lexicon([("a", text)])
+    assert not lex.trusted("himn") and not lex.trusted("wvas")
+    assert lex.trusted("behests") and lex.trusted("him")
