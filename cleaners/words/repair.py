@@ -43,7 +43,9 @@ STAGE = "words"
 
 DEFAULTS: dict[str, Any] = {
     # decisions
-    "threshold": 0.9,  # posterior a repair needs to be applied
+    "threshold": 0.9,  # posterior a repair needs to be applied (joins, probable names)
+    "nonword_threshold": 0.7,  # ... a repair of a lowercase form no word list knows (nothing real is lost)
+    "realword_threshold": 0.9,  # ... a repair of a known word (more is at stake)
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
@@ -620,7 +622,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
                 asis_logp=lp, left=left, right=right, error_logprior=prior)
             best = readings[0]
-            apply = best.kind != "as-is" and best.posterior >= threshold
+            # a probable name keeps the higher bar: names are only changed on strong evidence
+            bar = threshold if named else opts["nonword_threshold"]
+            apply = best.kind != "as-is" and best.posterior >= bar
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
             decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
@@ -662,7 +666,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     error_logprior=prior,
                     general_for=t.key if opts["realword_general"] else None)
                 best = readings[0]
-                apply = (best.kind != "as-is" and best.posterior >= threshold
+                apply = (best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
                          and _has_bigram_support(lm, best.keys[0], left, right))
                 if best.kind == "as-is" and i not in decisions:
                     continue

@@ -77,7 +77,7 @@ def test_idempotent_on_damaged_passage(lexicon_for):
 
 def test_low_confidence_becomes_flag(lexicon_for):
     text = "It turned out lhal he was right about the plan."
-    new, edits, flags = repair_text(text, lexicon=lexicon_for(text), options={"threshold": 1.01})
+    new, edits, flags = repair_text(text, lexicon=lexicon_for(text), options={"threshold": 1.01, "nonword_threshold": 1.01})
     assert new == text and not edits
     assert [f.text for f in flags] == ["lhal"]
     assert flags[0].candidates[0]["text"] == "that"
