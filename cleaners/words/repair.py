@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "threshold": 0.9,  # posterior a repair needs to be applied (joins, probable names)
     "nonword_threshold": 0.7,  # ... a repair of a lowercase form no word list knows (nothing real is lost)
     "realword_threshold": 0.9,  # ... a repair of a known word (more is at stake)
+    "cheap_slip_cost": 1.0,  # a rare form of the general list read as a slip this cheap gets the non-word bar
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
@@ -64,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     "excess_min_tokens": 10_000,  # a corpus smaller than this says nothing about a word's rate
     "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
+    "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
+    "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
@@ -123,7 +126,8 @@ _LM_CACHE: dict[tuple, LanguageModel] = {}
 def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageModel:
     """One LanguageModel per (lexicon, resources) in this process (its caches are shared)."""
     key = (lexicon.digest, opts["unigrams"], opts["bigrams"], opts["oov_logp"], opts["name_logp"],
-           opts["max_channel_cost"], opts["realword_min_prob"], opts["realword_length_changes"])
+           opts["max_channel_cost"], opts["realword_min_prob"], opts["realword_length_changes"],
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
     lm = _LM_CACHE.get(key)
     if lm is None:
         if len(_LM_CACHE) > 8:
@@ -144,6 +148,8 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_words(tuple(opts["foreign_languages"]))
+    if opts["realword"] and opts["rare_twin_max_prob"]:
+        _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
     return lm
 
 
@@ -421,7 +427,8 @@ def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
-           opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"])
+           opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -445,7 +452,52 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
                                           min_prob=opts["realword_min_prob"],
                                           length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
+    if opts["realword"] and _common_edit_twins(lm, word, key, opts):
+        return CONFUSABLE
     return KNOWN
+
+
+@lru_cache(maxsize=4)
+def _common_delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete index (distance 1) of the general list's very common alphabetic
+    words (a few thousand): each word and each one-letter deletion -> words."""
+    from cleaners.words.language import unigram_probs
+
+    tmp: dict[str, list[str]] = {}
+    for w in sorted(w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w.isalpha()):
+        for d in {w[:i] + w[i + 1:] for i in range(len(w))} | {w}:
+            tmp.setdefault(d, []).append(w)
+    return {d: tuple(v) for d, v in tmp.items()}
+
+
+def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """For a form the general list holds only at a junk-level rate (``wae``, ``thie``:
+    web noise, or a rare word), the very common words one arbitrary edit away
+    (``was``, ``the``): a real-word reading beyond the cheap confusions, which
+    context must then support. Forms the general list lacks (the corpus's own names
+    and terms) get none.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [r.text for r in _common_edit_twins(lm, "wae", "wae", _options(None))]
+    ['was', 'way', 'we']
+    """
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["rare_twin_max_prob"] or not key.isalpha() or len(key) < 2:
+        return []
+    if not surface.islower():  # a capitalised one may be a name (Beso, Lev)
+        return []
+    index = _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
+    found: set[str] = set()
+    for q in {key[:i] + key[i + 1:] for i in range(len(key))} | {key}:
+        found.update(index.get(q, ()))
+    found.discard(key)
+    out = []
+    for w in sorted(found):
+        text = render(w, surface, lm.lex)
+        c = channel_cost(surface, text)
+        if c <= opts["max_channel_cost"]:
+            out.append(Reading(text, (w,), c, "edit"))
+    return out
 
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
@@ -602,6 +654,16 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                            generic_substitutions=lp is None)
                 if generic and lp is None and opts["short_word_min_prob"]:
                     cands = _with_short_words(lm, t.text, t.key, cands, opts)
+                elif lp is not None:
+                    # a junk-level form of the general list (thie): its very common twins a
+                    # letter shorter or longer; a substitution would turn a real rare
+                    # word into a common one (laxer -> later)
+                    twins = [r for r in _common_edit_twins(lm, t.text, t.key, opts)
+                             if len(r.keys[0]) != len(t.key)]
+                    if twins:
+                        have = {r.keys for r in cands}
+                        cands = sorted(cands + [r for r in twins if r.keys not in have],
+                                       key=lambda r: (r.channel, r.text))
                 cand_cache[ckey] = cands
             if named and generic and cands:
                 cands = _named_readings(lm, cands, opts)
@@ -623,7 +685,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 asis_logp=lp, left=left, right=right, error_logprior=prior)
             best = readings[0]
             # a probable name keeps the higher bar: names are only changed on strong evidence
-            bar = threshold if named else opts["nonword_threshold"]
+            # ... and so does a (rare) form of the general list, unless it is read as a cheap
+            # slip of another word (lable -> table): it may be a real word (goad, laxer)
+            cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
+            bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
             apply = best.kind != "as-is" and best.posterior >= bar
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
@@ -650,9 +715,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 judged_in[i] = (left, right)
                 cands = lm.realword_cache.get(t.text)
                 if cands is None:
-                    cands = lm.realword_cache[t.text] = realword_candidates(
+                    cands = realword_candidates(
                         lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"],
                         length_changes=opts["realword_length_changes"])
+                    twins = _common_edit_twins(lm, t.text, t.key, opts)
+                    if twins:
+                        have = {r.keys for r in cands}
+                        cands = cands + [r for r in twins if r.keys not in have]
+                    lm.realword_cache[t.text] = cands
                 if not cands:
                     continue
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)

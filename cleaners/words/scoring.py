@@ -11,11 +11,12 @@ token itself and its candidates.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
-                                       token_skeletons)
+from cleaners.words.confusions import (LENGTH_CHANGING, channel_cost, length_skeletons, skeleton, skeletons,
+                                       sub_cost, token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
@@ -442,6 +443,32 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
     return _best_per_key(out)
 
 
+def _slip_skeletons(word: str) -> list[str]:
+    """Skeletons of ``word`` with one length-changing confusion undone (``lie`` -> ``he``):
+    :func:`~cleaners.words.confusions.length_skeletons` without the lost ligatures and
+    doubled letters, which no cheap real-word slip needs.
+
+    >>> skeleton("he") in _slip_skeletons("lie")
+    True
+    """
+    out = []
+    for pattern in _SLIP_RES:
+        for m in pattern.finditer(word):
+            start, seen = m.start(), m.group(1)
+            rest = word[start + len(seen):]
+            for meant in _SLIP_MEANT[seen]:
+                out.append(skeleton(word[:start] + meant + rest))
+    return out
+
+
+_SLIP_MEANT: dict[str, list[str]] = {}
+for _seen, _meant in LENGTH_CHANGING:
+    _SLIP_MEANT.setdefault(_seen, []).append(_meant)
+# every place (overlapping) where a length-changing confusion's printed side starts
+_SLIP_RES = tuple(re.compile("(?=(%s))" % "|".join(re.escape(k) for k in sorted(_SLIP_MEANT) if len(k) == n))
+                  for n in sorted({len(k) for k in _SLIP_MEANT}))
+
+
 def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float,
                   length_changes: bool = False) -> bool:
     """A known word with a much more common confusion twin (``thai``/``that``, ``lo``/``to``)."""
@@ -453,8 +480,10 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     twins = lm.common_twins(surface, min_prob)
     if length_changes:
         common = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2)
-        for sk in length_skeletons(surface.lower()):
-            twins.update(common.get(sk, ()))
+        for sk in _slip_skeletons(surface.lower()):
+            words = common.get(sk)
+            if words:
+                twins.update(words)
     for k in twins:
         if k != key:
             lk = lm.logp(k)
