@@ -35,7 +35,7 @@ from cleaners.document import Edit, Flag, StageResult
 from cleaners.words.confusions import channel_cost
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (LanguageModel, Reading, is_confusable, nonword_candidates,
-                                    realword_candidates, render, score_readings)
+                                    realword_candidates, render, score_readings, slip_index)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -148,6 +148,8 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_words(tuple(opts["foreign_languages"]))
+    if opts["realword"] and opts["realword_length_changes"]:
+        slip_index(opts["unigrams"], lm._candidate_min_prob, opts["realword_min_prob"] / 2)
     if opts["realword"] and opts["rare_twin_max_prob"]:
         _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
     return lm
@@ -452,7 +454,7 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
                                           min_prob=opts["realword_min_prob"],
                                           length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
-    if opts["realword"] and _common_edit_twins(lm, word, key, opts):
+    if opts["realword"] and _common_edit_twin_keys(lm, word, key, opts):
         return CONFUSABLE
     return KNOWN
 
@@ -470,6 +472,26 @@ def _common_delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str,
     return {d: tuple(v) for d, v in tmp.items()}
 
 
+def _common_edit_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[str]:
+    """The words of :func:`_common_edit_twins`, without their readings (sorted)."""
+    if not surface.islower():  # a capitalised one may be a name (Beso, Lev)
+        return []
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["rare_twin_max_prob"] or len(key) < 2 or not key.isalpha():
+        return []
+    get = _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"]).get
+    found: set[str] = set()
+    for q in {key[:i] + key[i + 1:] for i in range(len(key))}:
+        words = get(q)
+        if words:
+            found.update(words)
+    words = get(key)
+    if words:
+        found.update(words)
+    found.discard(key)
+    return sorted(found)
+
+
 def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
     """For a form the general list holds only at a junk-level rate (``wae``, ``thie``:
     web noise, or a rare word), the very common words one arbitrary edit away
@@ -481,18 +503,8 @@ def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) ->
     >>> [r.text for r in _common_edit_twins(lm, "wae", "wae", _options(None))]
     ['was', 'way', 'we']
     """
-    p = lm.uni.get(key, 0.0)
-    if not 0.0 < p < opts["rare_twin_max_prob"] or not key.isalpha() or len(key) < 2:
-        return []
-    if not surface.islower():  # a capitalised one may be a name (Beso, Lev)
-        return []
-    index = _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
-    found: set[str] = set()
-    for q in {key[:i] + key[i + 1:] for i in range(len(key))} | {key}:
-        found.update(index.get(q, ()))
-    found.discard(key)
     out = []
-    for w in sorted(found):
+    for w in _common_edit_twin_keys(lm, surface, key, opts):
         text = render(w, surface, lm.lex)
         c = channel_cost(surface, text)
         if c <= opts["max_channel_cost"]:

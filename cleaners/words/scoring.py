@@ -429,7 +429,10 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
     """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``;
     ``length_changes``: also ``lie`` -> ``he``)."""
     out = []
-    for k in sorted(lm.same_skeleton(surface, length_changes=length_changes)):
+    keys = lm.same_skeleton(surface)
+    if length_changes:
+        keys.update(slip_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2).get(skeleton(surface), ()))
+    for k in sorted(keys):
         if k == key:
             continue
         if lm.uni.get(k, 0.0) < min_prob and not lm.lex.trusted(k):
@@ -443,30 +446,34 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
     return _best_per_key(out)
 
 
-def _slip_skeletons(word: str) -> list[str]:
-    """Skeletons of ``word`` with one length-changing confusion undone (``lie`` -> ``he``):
-    :func:`~cleaners.words.confusions.length_skeletons` without the lost ligatures and
-    doubled letters, which no cheap real-word slip needs.
+@lru_cache(maxsize=4)
+def slip_index(unigrams: str, candidate_min_prob: float, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """skeleton of a length-changing misreading -> the words of :func:`frequent_skeleton_index`
+    it may be (``lie``'s skeleton -> ``he``): one lookup per form instead of one per slip.
 
-    >>> skeleton("he") in _slip_skeletons("lie")
+    >>> "he" in slip_index("wordfreq-large", 1e-8, 5e-6)[skeleton("lie")]
     True
     """
-    out = []
-    for pattern in _SLIP_RES:
-        for m in pattern.finditer(word):
-            start, seen = m.start(), m.group(1)
-            rest = word[start + len(seen):]
-            for meant in _SLIP_MEANT[seen]:
-                out.append(skeleton(word[:start] + meant + rest))
-    return out
-
-
-_SLIP_MEANT: dict[str, list[str]] = {}
-for _seen, _meant in LENGTH_CHANGING:
-    _SLIP_MEANT.setdefault(_seen, []).append(_meant)
-# every place (overlapping) where a length-changing confusion's printed side starts
-_SLIP_RES = tuple(re.compile("(?=(%s))" % "|".join(re.escape(k) for k in sorted(_SLIP_MEANT) if len(k) == n))
-                  for n in sorted({len(k) for k in _SLIP_MEANT}))
+    vocab = candidate_vocabulary(unigrams, candidate_min_prob)
+    words = sorted(w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w in vocab)
+    by_meant: dict[str, list[str]] = {}
+    for seen, meant in LENGTH_CHANGING:
+        by_meant.setdefault(meant, []).append(seen)
+    variants: list[str] = []
+    owners: list[str] = []
+    for w in words:
+        for meant, seens in by_meant.items():
+            start = w.find(meant)
+            while start != -1:
+                rest = w[start + len(meant):]
+                for seen in seens:
+                    variants.append(w[:start] + seen + rest)
+                    owners.append(w)
+                start = w.find(meant, start + 1)
+    tmp: dict[str, set[str]] = {}
+    for sk, w in zip(skeletons(variants), owners):  # one batched pass (fast)
+        tmp.setdefault(sk, set()).add(w)
+    return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
 
 
 def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float,
@@ -479,11 +486,9 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     # a twin must be at least min_prob common: only such words are looked at
     twins = lm.common_twins(surface, min_prob)
     if length_changes:
-        common = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2)
-        for sk in _slip_skeletons(surface.lower()):
-            words = common.get(sk)
-            if words:
-                twins.update(words)
+        words = slip_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2).get(skeleton(surface))
+        if words:
+            twins.update(words)
     for k in twins:
         if k != key:
             lk = lm.logp(k)
