@@ -14,11 +14,19 @@ How a token is judged
    (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
    cost, and a prior that the word was misread at all which grows with the
    density of suspicious tokens nearby (damage comes in bursts).
-4. Known words near repaired damage get a second look for *real-word* errors
-   (``bad`` -> ``had`` in ``he bad been``): only cheap confusions, only with
-   bigram evidence, and with an extra penalty.
-5. A repair is applied when its posterior reaches ``threshold``; a doubtful
-   one becomes a Flag with its candidates.
+4. Known words near repaired damage, or with a much more common confusion twin
+   (including length-changing slips: ``lie`` -> ``he``), get a second look for
+   *real-word* errors (``bad`` -> ``had`` in ``he bad been``): only cheap
+   confusions (or, for forms the general list holds only at a junk-level rate,
+   like ``wae``, one edit to a very common word), only with bigram evidence,
+   with an extra penalty, and judged on general statistics: a recurring
+   misreading makes its own corpus pairs (``he bad``), which cannot vouch for it.
+   A word the corpus uses at its ordinary general rate gets a further penalty
+   (``lie still`` in a clean book is the word ``lie``).
+5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
+   for a lowercase form no list knows (or a cheap slip of a rare form),
+   ``threshold`` for a probable name or a join, ``realword_threshold`` for a
+   known word; a doubtful one becomes a Flag with its candidates.
 """
 
 from __future__ import annotations
@@ -62,7 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "realword_general": True,  # judge a real word on general statistics, not on the corpus's (its errors recur)
     "excess_margin": 2.0,  # a known word up to this many times more common here than in general is ordinary
     "excess_explained": 0.2,  # ... beyond it, misread twins must explain this share of the excess
-    "excess_min_tokens": 10_000,  # a corpus smaller than this says nothing about a word's rate
+    "excess_min_expected": 8.0,  # occurrences a word's general rate must predict for the corpus to tell its rate
     "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
@@ -788,8 +796,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dict) -> bool | None:
     """Whether this corpus shows a known word more often than its general frequency
     explains, by no more than misreadings of its cheap confusion twins could add
-    (``lie`` in a damaged corpus full of ``he``); None without evidence (a small
-    corpus, or a form it does not count).
+    (``lie`` in a damaged corpus full of ``he``); None without evidence (a corpus
+    too small to show the word's rate, or a form it does not count).
 
     False means the corpus uses the word at its ordinary rate, or far beyond what its
     twins' misreadings could explain (``lair`` in a book fond of the word): its
@@ -798,8 +806,8 @@ def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dic
     lex = lm.lex
     q = lex.prob(key)
     p = lm.uni.get(key, 0.0)
-    if p <= 0.0 or q <= 0.0 or lex.total < opts["excess_min_tokens"]:
-        return None
+    if p <= 0.0 or q <= 0.0 or lex.total * p < opts["excess_min_expected"]:
+        return None  # too few occurrences expected to tell a rate
     unexplained = q - opts["excess_margin"] * p  # beyond what the general frequency allows
     if unexplained <= 0.0 or not lex.damage_rate:
         return False
