@@ -11,7 +11,6 @@ token itself and its candidates.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
