@@ -26,8 +26,8 @@ from typing import Iterable
 
 import numpy as np
 
-from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, channel_cost, skeleton,
-                                       token_skeletons)
+from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, LENGTH_CHANGING,
+                                       channel_cost, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
@@ -165,6 +165,42 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
         limit = 1.6 if (surface.islower() or corpus_twin or known_twin) else 0.8
         if cost <= limit:
             return k
+    if surface.islower() and not names_only and probs.get(key, 0.0) == 0.0:
+        return _slip_twin(surface, count, raw_counts, probs, ratio=ratio, known_prob=known_prob)
+    return None
+
+
+def _slip_twin(surface: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
+               ratio: float, known_prob: float) -> str | None:
+    """A common word, far more frequent in the corpus, that the lowercase ``surface``
+    (a form the general list has never seen) is one length-changing slip of: a letter printed that was not meant (``thle``,
+    ``himn``) or a glyph read as two (``wvas``, ``liad``). Such slips change the
+    skeleton, so :func:`is_dominated`'s skeleton lookup cannot find the twin.
+
+    >>> _slip_twin("thle", 16, Counter({"the": 4096, "thle": 16}), {"the": 0.05}, ratio=8, known_prob=1e-6)
+    'the'
+    >>> _slip_twin("behests", 4, Counter({"behest": 64}), {"behest": 1e-4}, ratio=8, known_prob=1e-6) is None
+    True
+    """
+    def dominant(w: str) -> bool:
+        return probs.get(w, 0.0) >= known_prob * 100 and raw_counts.get(w, 0) >= ratio * count
+
+    for seen, meant in LENGTH_CHANGING:
+        start = surface.find(seen)
+        while start != -1:
+            w = surface[:start] + meant + surface[start + len(seen):]
+            if dominant(w) and channel_cost(surface, w) <= 1.6:
+                return w
+            start = surface.find(seen, start + 1)
+    if len(surface) < 4:
+        return None
+    for i in range(len(surface)):
+        w = surface[:i] + surface[i + 1:]
+        # an unknown inflection of a known word is a word (behests), not a slip
+        if i == len(surface) - 1 and surface[-1] in "sd":
+            continue
+        if dominant(w):
+            return w
     return None
 
 
@@ -617,7 +653,7 @@ def learn_confusions(spellings: list[tuple[str, str, int]], trusted: dict, raw_c
         if len(ops) > 2:
             continue
         for a, b in ops:
-            if 0 < len(a) <= 2 and len(b) <= 2 and a.lower() != b.lower():
+            if 0 < len(a) <= 2 and 0 < len(b) <= 2 and a.lower() != b.lower():
                 votes[f"{a}>{b}"] += c
     return {pair: quantise(n) for pair, n in sorted(votes.items()) if n >= s["confusion_min_count"]}
 

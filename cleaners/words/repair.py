@@ -14,11 +14,19 @@ How a token is judged
    (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
    cost, and a prior that the word was misread at all which grows with the
    density of suspicious tokens nearby (damage comes in bursts).
-4. Known words near repaired damage get a second look for *real-word* errors
-   (``bad`` -> ``had`` in ``he bad been``): only cheap confusions, only with
-   bigram evidence, and with an extra penalty.
-5. A repair is applied when its posterior reaches ``threshold``; a doubtful
-   one becomes a Flag with its candidates.
+4. Known words near repaired damage, or with a much more common confusion twin
+   (including length-changing slips: ``lie`` -> ``he``), get a second look for
+   *real-word* errors (``bad`` -> ``had`` in ``he bad been``): only cheap
+   confusions (or, for forms the general list holds only at a junk-level rate,
+   like ``wae``, one edit to a very common word), only with bigram evidence,
+   with an extra penalty, and judged on general statistics: a recurring
+   misreading makes its own corpus pairs (``he bad``), which cannot vouch for it.
+   A word the corpus uses at its ordinary general rate gets a further penalty
+   (``lie still`` in a clean book is the word ``lie``).
+5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
+   for a lowercase form no list knows (or a cheap slip of a rare form),
+   ``threshold`` for a probable name or a join, ``realword_threshold`` for a
+   known word; a doubtful one becomes a Flag with its candidates.
 """
 
 from __future__ import annotations
@@ -33,9 +41,11 @@ from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
-from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops
+from cleaners.words.confusions import channel_cost
+from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
-                                    nonword_candidates, realword_candidates, render, score_readings)
+                                    nonword_candidates, realword_candidates, render, score_readings,
+                                    slip_index)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -43,7 +53,10 @@ STAGE = "words"
 
 DEFAULTS: dict[str, Any] = {
     # decisions
-    "threshold": 0.9,  # posterior a repair needs to be applied
+    "threshold": 0.9,  # posterior a repair needs to be applied (joins, probable names)
+    "nonword_threshold": 0.7,  # ... a repair of a lowercase form no word list knows (nothing real is lost)
+    "realword_threshold": 0.9,  # ... a repair of a known word (more is at stake)
+    "cheap_slip_cost": 1.0,  # a rare form of the general list read as a slip this cheap gets the non-word bar
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
@@ -58,6 +71,16 @@ DEFAULTS: dict[str, Any] = {
     "realword_min_prob": 1e-5,  # a real-word correction must be at least this common
     "confusable_ratio": 3.0,  # a known word whose confusion twin is this much more common is checked everywhere
     "max_channel_cost": 3.5,
+    "named_generic": "surfaces",  # a probable name's one-edit readings: "none", "surfaces" (names of the corpus) or "all"
+    "realword_general": True,  # judge a real word on general statistics, not on the corpus's (its errors recur)
+    "excess_margin": 2.0,  # a known word up to this many times more common here than in general is ordinary
+    "excess_explained": 0.2,  # ... beyond it, misread twins must explain this share of the excess
+    "excess_min_expected": 8.0,  # occurrences a word's general rate must predict for the corpus to tell its rate
+    "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
+    "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
+    "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
+    "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
+    "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
     "base_error_rate": 0.002,  # prior that a token is misread, before local damage
@@ -125,7 +148,8 @@ _LM_CACHE: dict[tuple, LanguageModel] = {}
 def language_model(lexicon: CorpusLexicon, opts: dict[str, Any]) -> LanguageModel:
     """One LanguageModel per (lexicon, resources) in this process (its caches are shared)."""
     key = (lexicon.digest, opts["unigrams"], opts["bigrams"], opts["oov_logp"], opts["name_logp"],
-           opts["max_channel_cost"], opts["realword_min_prob"])
+           opts["max_channel_cost"], opts["realword_min_prob"], opts["realword_length_changes"],
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
     lm = _LM_CACHE.get(key)
     if lm is None:
         if len(_LM_CACHE) > 8:
@@ -146,6 +170,10 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_words(tuple(opts["foreign_languages"]))
+    if opts["realword"] and opts["realword_length_changes"]:
+        slip_index(opts["unigrams"], lm._candidate_min_prob, opts["realword_min_prob"] / 2)
+    if opts["realword"] and opts["rare_twin_max_prob"]:
+        _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
     return lm
 
 
@@ -449,7 +477,8 @@ MAX_CACHED_FORMS = 500_000  # per-form cache entries kept per process (each ~100
 def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dict[str, int]:
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
-           opts["realword_min_prob"], opts["numbers"])
+           opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -472,7 +501,10 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if _glued(lm, word, key, lp):
         return SUSPICIOUS
     if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
-                                          min_prob=opts["realword_min_prob"]):
+                                          min_prob=opts["realword_min_prob"],
+                                          length_changes=opts["realword_length_changes"]):
+        return CONFUSABLE
+    if opts["realword"] and _common_edit_twin_keys(lm, word, key, opts):
         return CONFUSABLE
     return KNOWN
 
@@ -494,6 +526,59 @@ def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
     if out is None:
         margin = glued_margin(lm, word, key)
         out = lm.candidate_cache[ckey] = margin is not None and margin >= GLUED_MARGIN
+    return out
+
+
+@lru_cache(maxsize=4)
+def _common_delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete index (distance 1) of the general list's very common alphabetic
+    words (a few thousand): each word and each one-letter deletion -> words."""
+    from cleaners.words.language import unigram_probs
+
+    tmp: dict[str, list[str]] = {}
+    for w in sorted(w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w.isalpha()):
+        for d in {w[:i] + w[i + 1:] for i in range(len(w))} | {w}:
+            tmp.setdefault(d, []).append(w)
+    return {d: tuple(v) for d, v in tmp.items()}
+
+
+def _common_edit_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[str]:
+    """The words of :func:`_common_edit_twins`, without their readings (sorted)."""
+    if not surface.islower():  # a capitalised one may be a name (Beso, Lev)
+        return []
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["rare_twin_max_prob"] or len(key) < 2 or not key.isalpha():
+        return []
+    get = _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"]).get
+    found: set[str] = set()
+    for q in {key[:i] + key[i + 1:] for i in range(len(key))}:
+        words = get(q)
+        if words:
+            found.update(words)
+    words = get(key)
+    if words:
+        found.update(words)
+    found.discard(key)
+    return sorted(found)
+
+
+def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """For a form the general list holds only at a junk-level rate (``wae``, ``thie``:
+    web noise, or a rare word), the very common words one arbitrary edit away
+    (``was``, ``the``): a real-word reading beyond the cheap confusions, which
+    context must then support. Forms the general list lacks (the corpus's own names
+    and terms) get none.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [r.text for r in _common_edit_twins(lm, "wae", "wae", _options(None))]
+    ['was', 'way', 'we']
+    """
+    out = []
+    for w in _common_edit_twin_keys(lm, surface, key, opts):
+        text = render(w, surface, lm.lex)
+        c = channel_cost(surface, text)
+        if c <= opts["max_channel_cost"]:
+            out.append(Reading(text, (w,), c, "edit"))
     return out
 
 
@@ -635,10 +720,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
-            named = pattern not in ("lower", "upper") and not _sentence_start(line, tokens, i, starts_sentence)
-            # one arbitrary edit only for forms unknown (or very rare) in the general list,
-            # never for a probable name
-            generic = (lp is None or lp < opts["generic_max_logp"]) and not named
+            named = pattern not in ("lower", "upper") and t.text[:1].isupper() \
+                and not _sentence_start(line, tokens, i, starts_sentence)
+            # one arbitrary edit only for forms unknown (or very rare) in the general list
+            generic = (lp is None or lp < opts["generic_max_logp"]) and (not named or opts["named_generic"] != "none")
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
             ckey = (t.text, generic, split, lp is None)
@@ -649,7 +734,21 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                            max_channel=opts["max_channel_cost"] if lp is None else 1.5,
                                            generic=generic, allow_split=split,
                                            generic_substitutions=lp is None)
+                if generic and lp is None and opts["short_word_min_prob"]:
+                    cands = _with_short_words(lm, t.text, t.key, cands, opts)
+                elif lp is not None:
+                    # a junk-level form of the general list (thie): its very common twins a
+                    # letter shorter or longer; a substitution would turn a real rare
+                    # word into a common one (laxer -> later)
+                    twins = [r for r in _common_edit_twins(lm, t.text, t.key, opts)
+                             if len(r.keys[0]) != len(t.key)]
+                    if twins:
+                        have = {r.keys for r in cands}
+                        cands = sorted(cands + [r for r in twins if r.keys not in have],
+                                       key=lambda r: (r.channel, r.text))
                 cand_cache[ckey] = cands
+            if named and generic and cands:
+                cands = _named_readings(lm, cands, opts)
             if not cands:
                 continue
             prior = error_logprior(i)
@@ -667,7 +766,12 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
                 asis_logp=lp, left=left, right=right, error_logprior=prior)
             best = readings[0]
-            apply = best.kind != "as-is" and best.posterior >= threshold
+            # a probable name keeps the higher bar: names are only changed on strong evidence
+            # ... and so does a (rare) form of the general list, unless it is read as a cheap
+            # slip of another word (lable -> table): it may be a real word (goad, laxer)
+            cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
+            bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+            apply = best.kind != "as-is" and best.posterior >= bar
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
             decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
@@ -693,18 +797,28 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 judged_in[i] = (left, right)
                 cands = lm.realword_cache.get(t.text)
                 if cands is None:
-                    cands = lm.realword_cache[t.text] = realword_candidates(
-                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"])
+                    cands = realword_candidates(
+                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"],
+                        length_changes=opts["realword_length_changes"])
+                    twins = _common_edit_twins(lm, t.text, t.key, opts)
+                    if twins:
+                        have = {r.keys for r in cands}
+                        cands = cands + [r for r in twins if r.keys not in have]
+                    lm.realword_cache[t.text] = cands
                 if not cands:
                     continue
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
+                prior = error_logprior(i) - opts["realword_penalty"]
+                if _misread_excess(lm, t.key, cands, opts) is False:
+                    prior -= opts["no_excess_penalty"]
                 readings = score_readings(
                     lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
                     left=left, right=right,
-                    error_logprior=error_logprior(i) - opts["realword_penalty"])
+                    error_logprior=prior,
+                    general_for=t.key if opts["realword_general"] else None)
                 best = readings[0]
-                apply = (best.kind != "as-is" and best.posterior >= threshold
+                apply = (best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
                          and _has_bigram_support(lm, best.keys[0], left, right))
                 if best.kind == "as-is" and i not in decisions:
                     continue
@@ -739,6 +853,64 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                   candidates=[r.to_json() for r in d.readings[:5]],
                                   confidence=alt[0].posterior))
 
+
+
+def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dict) -> bool | None:
+    """Whether this corpus shows a known word more often than its general frequency
+    explains, by no more than misreadings of its cheap confusion twins could add
+    (``lie`` in a damaged corpus full of ``he``); None without evidence (a corpus
+    too small to show the word's rate, or a form it does not count).
+
+    False means the corpus uses the word at its ordinary rate, or far beyond what its
+    twins' misreadings could explain (``lair`` in a book fond of the word): its
+    occurrences are the word itself, and a real-word repair needs more evidence.
+    """
+    lex = lm.lex
+    q = lex.prob(key)
+    p = lm.uni.get(key, 0.0)
+    if p <= 0.0 or q <= 0.0 or lex.total * p < opts["excess_min_expected"]:
+        return None  # too few occurrences expected to tell a rate
+    unexplained = q - opts["excess_margin"] * p  # beyond what the general frequency allows
+    if unexplained <= 0.0 or not lex.damage_rate:
+        return False
+    misreadings = lex.damage_rate * sum(max(lex.prob(r.keys[0]), lm.uni.get(r.keys[0], 0.0)) * 10 ** -r.channel
+                                        for r in twins if len(r.keys) == 1)
+    return misreadings >= unexplained * opts["excess_explained"]
+
+
+def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
+                      opts: dict) -> list[Reading]:
+    """``cands`` plus the frequent two- and three-letter words the token is with one
+    letter printed that was not meant (``himn``, ``anid``): the general one-edit
+    index only holds words of four letters or more.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [r.text for r in _with_short_words(lm, "himn", "himn", [], _options(None))]
+    ['him']
+    """
+    if not 3 <= len(key) <= 4 or not key.isalpha():
+        return cands
+    have = {r.keys for r in cands}
+    extra = []
+    for i in range(len(key)):
+        w = key[:i] + key[i + 1:]
+        if (w,) in have or lm.uni.get(w, 0.0) < opts["short_word_min_prob"]:
+            continue
+        have.add((w,))
+        text = render(w, surface, lm.lex)
+        c = channel_cost(surface, text)
+        if c <= opts["max_channel_cost"]:
+            extra.append(Reading(text, (w,), c, "edit"))
+    return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
+
+
+def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
+    """The readings a probable name may get: an arbitrary edit only to a form the
+    corpus itself always capitalises (a damaged name is another of its names)."""
+    mode = opts["named_generic"]
+    if mode == "all":
+        return cands
+    return [r for r in cands if r.kind != "edit" or r.keys[0] in lm.lex.surfaces]
 
 
 def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,

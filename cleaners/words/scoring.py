@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import (channel_cost, length_skeletons, skeleton, skeletons, sub_cost,
-                                       token_skeletons)
+from cleaners.words.confusions import (LENGTH_CHANGING, channel_cost, length_skeletons, skeleton, skeletons,
+                                       sub_cost, token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
@@ -662,10 +662,14 @@ def glued_margin(lm: LanguageModel, surface: str, key: str) -> float | None:
 
 
 def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel: float,
-                        min_prob: float) -> list[Reading]:
-    """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``)."""
+                        min_prob: float, length_changes: bool = False) -> list[Reading]:
+    """Cheap confusion neighbours of a known word (``bad`` -> ``had``, ``lo`` -> ``to``;
+    ``length_changes``: also ``lie`` -> ``he``)."""
     out = []
-    for k in sorted(lm.same_skeleton(surface)):
+    keys = lm.same_skeleton(surface)
+    if length_changes:
+        keys.update(slip_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2).get(skeleton(surface), ()))
+    for k in sorted(keys):
         if k == key:
             continue
         if lm.uni.get(k, 0.0) < min_prob and not lm.lex.trusted(k):
@@ -679,14 +683,50 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
     return _best_per_key(out)
 
 
-def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float) -> bool:
+@lru_cache(maxsize=4)
+def slip_index(unigrams: str, candidate_min_prob: float, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """skeleton of a length-changing misreading -> the words of :func:`frequent_skeleton_index`
+    it may be (``lie``'s skeleton -> ``he``): one lookup per form instead of one per slip.
+
+    >>> "he" in slip_index("wordfreq-large", 1e-8, 5e-6)[skeleton("lie")]
+    True
+    """
+    vocab = candidate_vocabulary(unigrams, candidate_min_prob)
+    words = sorted(w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w in vocab)
+    by_meant: dict[str, list[str]] = {}
+    for seen, meant in LENGTH_CHANGING:
+        by_meant.setdefault(meant, []).append(seen)
+    variants: list[str] = []
+    owners: list[str] = []
+    for w in words:
+        for meant, seens in by_meant.items():
+            start = w.find(meant)
+            while start != -1:
+                rest = w[start + len(meant):]
+                for seen in seens:
+                    variants.append(w[:start] + seen + rest)
+                    owners.append(w)
+                start = w.find(meant, start + 1)
+    tmp: dict[str, set[str]] = {}
+    for sk, w in zip(skeletons(variants), owners):  # one batched pass (fast)
+        tmp.setdefault(sk, set()).add(w)
+    return {sk: tuple(sorted(v)) for sk, v in tmp.items()}
+
+
+def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, min_prob: float,
+                  length_changes: bool = False) -> bool:
     """A known word with a much more common confusion twin (``thai``/``that``, ``lo``/``to``)."""
     lp = lm.logp(key)
     if lp is None:
         return False
     bar = max(lp + math.log10(ratio), math.log10(min_prob))
     # a twin must be at least min_prob common: only such words are looked at
-    for k in lm.common_twins(surface, min_prob):
+    twins = lm.common_twins(surface, min_prob)
+    if length_changes:
+        words = slip_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2).get(skeleton(surface))
+        if words:
+            twins.update(words)
+    for k in twins:
         if k != key:
             lk = lm.logp(k)
             if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:
@@ -694,9 +734,49 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     return False
 
 
+class GeneralView:
+    """``lm`` with this corpus's own evidence about one form set aside: its unigram and
+    the word pairs it is part of come from the general lists only.
+
+    A recurring misreading that is also a real word (``bad`` for ``had``, ``lie`` for
+    ``he``) makes its own corpus statistics: the corpus pairs ``he bad`` and
+    ``bad been`` are the very errors to be judged, so they cannot vouch for the form.
+    """
+
+    __slots__ = ("lm", "key", "oov_logp")
+
+    def __init__(self, lm: LanguageModel, key: str):
+        self.lm = lm
+        self.key = key
+        self.oov_logp = lm.oov_logp
+
+    def logp(self, key: str) -> float | None:
+        if key == self.key:
+            p = self.lm.uni.get(key, 0.0)
+            if p > 0.0:
+                return math.log10(p)
+        return self.lm.logp(key)
+
+    def cond(self, prev: str | None, key: str, fallback: float) -> float:
+        if prev is not None and self.key in (prev, key):
+            b = self.lm.big.get((prev, key))
+            return b if b is not None else BACKOFF + fallback
+        return self.lm.cond(prev, key, fallback)
+
+    reading_lm = LanguageModel.reading_lm
+
+
 def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, asis_logp: float,
-                   left: str | None, right: str | None, error_logprior: float) -> list[Reading]:
-    """Score the token as is and its candidates; return all, best first, with posteriors."""
+                   left: str | None, right: str | None, error_logprior: float,
+                   general_for: str | None = None) -> list[Reading]:
+    """Score the token as is and its candidates; return all, best first, with posteriors.
+
+    ``general_for``: a form whose corpus statistics are set aside (see :class:`GeneralView`).
+    """
+    if general_for is not None:
+        lm = GeneralView(lm, general_for)
+        g = lm.logp(general_for)
+        asis_logp = min(asis_logp, g) if g is not None else asis_logp
     asis.lm = lm.reading_lm(asis.keys, asis_logp, left, right)
     asis.score = asis.lm
     for r in cands:

@@ -77,7 +77,7 @@ def test_idempotent_on_damaged_passage(lexicon_for):
 
 def test_low_confidence_becomes_flag(lexicon_for):
     text = "It turned out lhal he was right about the plan."
-    new, edits, flags = repair_text(text, lexicon=lexicon_for(text), options={"threshold": 1.01})
+    new, edits, flags = repair_text(text, lexicon=lexicon_for(text), options={"threshold": 1.01, "nonword_threshold": 1.01})
     assert new == text and not edits
     assert [f.text for f in flags] == ["lhal"]
     assert flags[0].candidates[0]["text"] == "that"
@@ -248,3 +248,51 @@ def test_a_word_broken_twice_is_not_half_joined(lexicon_for):
     text = "He was a com- mer- cial traveller from the north."
     new, _edits, _flags = repair_text(text, lexicon=lexicon_for(text))
     assert "mercial" not in new.replace("commercial", "")
+
+
+def _lexicon_with(counts: dict[str, int], total: int, damage_rate: float):
+    from cleaners.words.lexicon import CorpusLexicon, empty_lexicon
+
+    return CorpusLexicon(counts=counts, total=total, damage_rate=damage_rate, settings=empty_lexicon().settings)
+
+
+def test_misread_excess_tells_a_damaged_corpus_from_a_fond_one():
+    """``lie`` far above its general rate, with ``he`` frequent and the corpus damaged, is
+    misreadings; the same word at its ordinary rate, or in a clean corpus, is the word."""
+    from cleaners.words.scoring import Reading
+
+    opts = stage._options(None)
+    twins = [Reading("he", ("he",), 0.7, "confusion")]
+    damaged = stage.language_model(_lexicon_with({"lie": 256, "he": 4096}, 131072, 0.09), opts)
+    ordinary = stage.language_model(_lexicon_with({"lie": 8, "he": 4096}, 131072, 0.09), opts)
+    clean = stage.language_model(_lexicon_with({"lie": 256, "he": 4096}, 131072, 0.0), opts)
+    small = stage.language_model(_lexicon_with({"lie": 4, "he": 64}, 1024, 0.09), opts)
+    assert stage._misread_excess(damaged, "lie", twins, opts) is True
+    assert stage._misread_excess(ordinary, "lie", twins, opts) is False
+    assert stage._misread_excess(clean, "lie", twins, opts) is False
+    assert stage._misread_excess(small, "lie", twins, opts) is None
+
+
+def test_general_view_sets_aside_the_corpus_evidence_of_one_form():
+    """The corpus pair ``he bad`` (the error itself, recurring) does not vouch for ``bad``."""
+    from cleaners.words.lexicon import CorpusLexicon, empty_lexicon
+    from cleaners.words.scoring import GeneralView
+
+    lex = CorpusLexicon(counts={"he": 2048, "bad": 128, "had": 2048}, total=131072,
+                        bigrams={"he bad": 64, "he had": 256}, settings=empty_lexicon().settings)
+    lm = stage.language_model(lex, stage._options(None))
+    view = GeneralView(lm, "bad")
+    assert lm.cond("he", "bad", -9.0) > -2.0  # the corpus pair makes it look ordinary
+    assert view.cond("he", "bad", -9.0) < lm.cond("he", "bad", -9.0)
+    assert view.cond("he", "had", -9.0) == lm.cond("he", "had", -9.0)
+    assert view.logp("bad") < lm.logp("bad")  # the general frequency, not the inflated corpus one
+
+
+def test_lexicon_does_not_trust_recurring_slips_that_change_the_length():
+    """``himn`` (a letter too many) and ``wvas`` (``w`` read as ``wv``) recur, but a far more
+    common word is one slip away; an unknown inflection (``behests``) is still a word."""
+    text = ("He gave him the book and he was glad. " * 20
+            + "It was himn. Give himn more. It wvas here. It wvas there. The behests of him. The behests came. ")
+    lex = build_corpus_lexicon([("a", text)])
+    assert not lex.trusted("himn") and not lex.trusted("wvas")
+    assert lex.trusted("behests") and lex.trusted("him")
