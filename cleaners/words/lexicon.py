@@ -170,6 +170,9 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
     return None
 
 
+SLIP_MAX_LEN = 40  # longer forms are never one slip of a common word
+
+
 def _slip_twin(surface: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
                ratio: float, known_prob: float) -> str | None:
     """A common word, far more frequent in the corpus, that the lowercase ``surface``
@@ -182,6 +185,9 @@ def _slip_twin(surface: str, count: int, raw_counts: Counter, probs: dict[str, f
     >>> _slip_twin("behests", 4, Counter({"behest": 64}), {"behest": 1e-4}, ratio=8, known_prob=1e-6) is None
     True
     """
+    if len(surface) > SLIP_MAX_LEN:  # no common word is that long; the loops below are quadratic
+        return None
+
     def dominant(w: str) -> bool:
         return probs.get(w, 0.0) >= known_prob * 100 and raw_counts.get(w, 0) >= ratio * count
 

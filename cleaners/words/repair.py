@@ -177,9 +177,14 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     return lm
 
 
+MAX_REPAIR_LEN = 64  # longer "words" are blobs (a run of one letter, a pasted hash), not misread words
+
+
 def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
-    """Word forms no repair touches whatever their context (short ALL-CAPS forms are acronyms)."""
-    if key in protected or len(w) < 2:
+    """Word forms no repair touches whatever their context (short ALL-CAPS forms are acronyms;
+    forms longer than ``MAX_REPAIR_LEN``, whose candidate search grows with the square of
+    the length, are not words)."""
+    if key in protected or len(w) < 2 or len(w) > MAX_REPAIR_LEN:
         return True
     if is_roman(w):
         return True

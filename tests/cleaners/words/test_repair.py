@@ -296,3 +296,14 @@ def test_lexicon_does_not_trust_recurring_slips_that_change_the_length():
     lex = build_corpus_lexicon([("a", text)])
     assert not lex.trusted("himn") and not lex.trusted("wvas")
     assert lex.trusted("behests") and lex.trusted("him")
+
+
+def test_a_blob_longer_than_any_word_is_not_searched():
+    """Candidate search grows with the square of a form's length: a 65-letter run of glue is
+    left alone, while the same glue at word length is examined."""
+    opts = stage._options(None)
+    lm = stage.warm_up()
+    blob = "ofthe" * 13
+    assert len(blob) > stage.MAX_REPAIR_LEN
+    assert stage._classify_form(blob, lm, frozenset(), opts) == stage.SKIP
+    assert stage._classify_form("ofthe", lm, frozenset(), opts) == stage.SUSPICIOUS
