@@ -394,7 +394,9 @@ def _ligature_mapping(index) -> dict[str, tuple[str, ...]]:
     inserting a ligature into ``sk`` that ``index`` knows, without trying each position.
 
     >>> _ligature_mapping({"tteuhe": (), "uhe": ()})
-    {'euhe': ('tteuhe',), 'teuhe': ('tteuhe',)}
+    {'euhe': ('tteuhe',)}
+    >>> _ligature_mapping({"tttuhe": ()})  # "tt" at 0 or 1, "ttt" at 0
+    {'tuhe': ('tttuhe',), 'uhe': ('tttuhe',)}
     """
     tmp: dict[str, set[str]] = {}
     for k in index:
