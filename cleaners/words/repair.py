@@ -658,7 +658,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if not (0 <= j < n) or tokens[max(i, j)].left_break or fragment[j]:
                     continue
                 other = tokens[j].text
-                # a rare capitalised neighbour (Rakhia), not a title word (Central Commmittee)
+                # a rare capitalised neighbour (a surname), not a common title word (Central)
                 if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
                     suspicious[i] = False
                     skip[i] = True

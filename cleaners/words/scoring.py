@@ -14,15 +14,14 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import (LENGTH_CHANGING, channel_cost, length_skeletons, skeleton, skeletons,
-                                       sub_cost, token_skeletons)
+from cleaners.words.confusions import (LENGTH_CHANGING, channel_cost,
+                                       ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
+                                       token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
                                      unigram_probs)
 from cleaners.words.lexicon import CorpusLexicon, char_ops
 from cleaners.words.tokens import apply_case, case_pattern
-
-from cleaners.words.confusions import ligature_free_length_skeletons  # (own line: merges apart)
 
 BACKOFF = math.log10(0.4)
 LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
@@ -96,7 +95,6 @@ class LanguageModel:
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
         self._channel_cache: dict[tuple[str, str, bool], float] = {}
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
-        self._length_tables: dict[float, tuple[dict, dict]] = {}
 
     def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
@@ -176,17 +174,15 @@ class LanguageModel:
 
     def _twin_table(self, min_prob: float) -> dict[str, tuple[str, ...]]:
         """skeleton -> the words :meth:`common_twins` gives for it (built once per model
-        and ``min_prob``: one lookup per skeleton, and no word that can never pass);
-        the tables of :meth:`length_twins` are made alongside."""
+        and ``min_prob``: one lookup per skeleton, and no word that can never pass)."""
         common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
         bar = math.log10(min_prob)
         logp = self.logp
-        general: dict[str, tuple[str, ...]] = {}
+        table: dict[str, tuple[str, ...]] = {}
         for sk, words in common.items():
             keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
             if keep:
-                general[sk] = keep
-        table = dict(general)
+                table[sk] = keep
         for sk, words in self.lexicon_index.items():  # (a word in both: kept twice, harmless in a set)
             keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
             if keep:
@@ -194,33 +190,8 @@ class LanguageModel:
                 table[sk] = have + keep if have else keep
         if len(self._twin_tables) > 4:
             self._twin_tables.clear()
-            self._length_tables.clear()
         self._twin_tables[min_prob] = table
-        self._length_tables[min_prob] = (general, _ligature_mapping(general))
         return table
-
-    def length_twins(self, surface: str, min_prob: float) -> set[str]:
-        """The general list's words at least half ``min_prob`` common with a skeleton of
-        ``length_skeletons(surface.lower())`` (``lie`` -> ``he``, ``gure`` -> ``figure``),
-        those whose :meth:`logp` reaches ``log10(min_prob)``: the length-changing
-        companion of :meth:`common_twins`. The lost ligatures are looked up from the
-        words' side, so a token costs a few lookups, not two per position."""
-        tables = self._length_tables.get(min_prob)
-        if tables is None:
-            self._twin_table(min_prob)
-            tables = self._length_tables[min_prob]
-        table, ligatures = tables
-        low = surface.lower()
-        sk = skeleton(low)
-        sks = ligature_free_length_skeletons(low)
-        sks.update(ligatures.get(sk, ()))
-        sks.discard(sk)
-        out: set[str] = set()
-        for s in sks:
-            words = table.get(s)
-            if words:
-                out.update(words)
-        return out
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""

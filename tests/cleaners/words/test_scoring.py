@@ -112,27 +112,3 @@ def test_common_twins_are_the_plain_ones_that_can_pass(lm):
         for min_prob in (1e-5, 1e-6):
             assert lm.common_twins(surface, min_prob) == plain_common_twins(lm, surface, min_prob), surface
     assert "that" in lm.common_twins("thai", 1e-5) and "rakhia" in lm.common_twins("Rakbia", 1e-5)
-
-
-def plain_length_twins(lm: LanguageModel, surface: str, min_prob: float) -> set[str]:
-    """What ``is_confusable(..., length_changes=True)`` adds, written plainly, and filtered."""
-    import math
-
-    from cleaners.words.scoring import frequent_skeleton_index
-
-    common = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2)
-    out = {w for sk in length_skeletons(surface.lower()) for w in common.get(sk, ())}
-    return {w for w in out if lm.logp(w) is not None and lm.logp(w) >= math.log10(min_prob)}
-
-
-def test_length_twins_are_the_plain_ones_that_can_pass(lm):
-    for surface in SURFACES + ["lie", "Lie", "wvas", "himn", "tliat", "gure", "oor", "aected", "rnore"]:
-        for min_prob in (1e-5, 1e-6):
-            assert lm.length_twins(surface, min_prob) == plain_length_twins(lm, surface, min_prob), surface
-    assert "he" in lm.length_twins("lie", 1e-5) and "figure" in lm.length_twins("gure", 1e-5)
-
-
-@settings(deadline=None, max_examples=200)
-@given(st.text(alphabet="abcdefhiklmnorstuvwyLEB1’'", min_size=1, max_size=8))
-def test_length_twins_on_any_form(lm, surface):
-    assert lm.length_twins(surface, 1e-5) == plain_length_twins(lm, surface, 1e-5)
