@@ -7,11 +7,16 @@ import pytest
 from flows import schema
 
 
-@pytest.fixture()
-def template(tmp_path, monkeypatch):
+def _own_cache_and_no_server(tmp_path, monkeypatch) -> None:
+    """A cache folder of the test's own, and no server or database configured."""
     monkeypatch.setenv("SCANCLEAN_CACHE_DIR", str(tmp_path / "cache"))
     for name in ("PREFECT_API_URL", "PREFECT_API_DATABASE_CONNECTION_URL", schema.SWITCH_ENV):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture()
+def template(tmp_path, monkeypatch):
+    _own_cache_and_no_server(tmp_path, monkeypatch)
     path = schema.template_path()
     path.parent.mkdir(parents=True)
     with sqlite3.connect(path) as db:  # stands in for Prefect's migrated database
@@ -54,9 +59,7 @@ def test_without_a_template_prefect_migrates_as_usual(tmp_path, monkeypatch):
 
 
 def test_an_earlier_template_without_block_types_is_still_used(tmp_path, monkeypatch):
-    monkeypatch.setenv("SCANCLEAN_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("PREFECT_API_URL", "PREFECT_API_DATABASE_CONNECTION_URL", schema.SWITCH_ENV):
-        monkeypatch.delenv(name, raising=False)
+    _own_cache_and_no_server(tmp_path, monkeypatch)
     legacy = schema._legacy_template_path()
     legacy.parent.mkdir(parents=True)
     with sqlite3.connect(legacy) as db:
