@@ -505,9 +505,10 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return SUSPICIOUS
     if _glued(lm, word, key, lp):
         return SUSPICIOUS
-    if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
-                                          min_prob=opts["realword_min_prob"],
-                                          length_changes=opts["realword_length_changes"]):
+    # (lm.has_common_twin is is_confusable with the form's skeleton made once)
+    if opts["realword"] and lm.has_common_twin(word, key, ratio=opts["confusable_ratio"],
+                                               min_prob=opts["realword_min_prob"],
+                                               length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
     if opts["realword"] and _common_edit_twin_keys(lm, word, key, opts):
         return CONFUSABLE

@@ -172,6 +172,33 @@ class LanguageModel:
                 out.update(words)
         return out
 
+    def has_common_twin(self, surface: str, key: str, *, ratio: float, min_prob: float,
+                        length_changes: bool = False) -> bool:
+        """:func:`is_confusable` (the same answer, tested on every seed form), for the
+        per-form screening: the form's skeleton is made once and the twins are read
+        straight from the tables (no set, no second skeleton for the slip index)."""
+        lp = self.logp(key)
+        if lp is None:
+            return False
+        bar = max(lp + math.log10(ratio), math.log10(min_prob))
+        table = self._twin_tables.get(min_prob)
+        if table is None:
+            table = self._twin_table(min_prob)
+        sk = skeleton(surface)
+        groups = [table.get(sk, ())]
+        if not surface.islower():  # readings of its capitals as other letters (token_skeletons)
+            groups += [table.get(other, ()) for other in token_skeletons(surface) if other != sk]
+        if length_changes:
+            groups.append(slip_index(self._unigrams, self._candidate_min_prob, min_prob / 2).get(sk, ()))
+        logp = self.logp
+        for words in groups:
+            for k in words:
+                if k != key:
+                    lk = logp(k)
+                    if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, self.lex)) <= 1.2:
+                        return True
+        return False
+
     def _twin_table(self, min_prob: float) -> dict[str, tuple[str, ...]]:
         """skeleton -> the words :meth:`common_twins` gives for it (built once per model
         and ``min_prob``: one lookup per skeleton, and no word that can never pass)."""
