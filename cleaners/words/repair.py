@@ -35,7 +35,7 @@ import bisect
 import math
 import re
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -276,9 +276,10 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
     for i in marked:
         looked.update((i - 1, i, i + 1))
     langs: dict[int, str] = {}
+    keys = tokens.keys  # (the lookup forms, without making a Token per word looked at)
     for i in sorted(looked):
-        if 0 <= i < n and tokens[i].key in foreign:
-            lang = _foreign_lang(tokens[i].key, logps[i], languages)
+        if 0 <= i < n and keys[i] in foreign:
+            lang = _foreign_lang(keys[i], logps[i], languages)
             if lang is not None:
                 langs[i] = lang
     for i, lang in langs.items():
@@ -337,7 +338,7 @@ def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, afte
     Every other token is an ordinary known word to be read as is."""
     n = len(tokens)
     starts, ends = tokens.starts, tokens.ends
-    out = {i for i, v in enumerate(forms) if v != KNOWN}
+    out = set(compress(range(n), map(KNOWN.__ne__, forms)))  # (i for which forms[i] != KNOWN, at C speed)
     if after_hyphen and n:
         out.add(0)
     positions: list[tuple[list[int], int]] = []
@@ -616,9 +617,12 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     marked: list[int] = []  # suspicious or confusable tokens, in order
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
-        t = tokens[i]
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
+        if v == SKIP:
+            skip[i] = True
+            continue
+        t = tokens[i]
         if v == NUMBER:
             skip[i] = True
             if not spans or not any(a < t.end and t.start < b for a, b in spans):
@@ -628,9 +632,6 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                      confidence=0.95,
                                      evidence={"kind": "number", "candidates": [{"text": fixed}],
                                                "context": [None, None], "damage": 0.0}))
-            continue
-        if v == SKIP:
-            skip[i] = True
             continue
         if _hyphen_fragment(line, t) or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True

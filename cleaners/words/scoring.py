@@ -26,6 +26,7 @@ from cleaners.words.tokens import apply_case, case_pattern
 BACKOFF = math.log10(0.4)
 LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
 MAX_CACHED_LOGPS = 1_000_000  # LanguageModel.logp memo entries kept (each ~100 bytes)
+_UNCACHED = object()  # a form LanguageModel.logp has yet to look up
 
 
 @dataclass(slots=True)
@@ -222,9 +223,10 @@ class LanguageModel:
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""
+        out = self.logp_cache.get(key, _UNCACHED)
+        if out is not _UNCACHED:
+            return out
         cache = self.logp_cache
-        if key in cache:
-            return cache[key]
         p = max(self.uni.get(key, 0.0), self.lex.prob(key))
         if p <= 0.0 and key.endswith("'s"):
             base = max(self.uni.get(key[:-2], 0.0), self.lex.prob(key[:-2]))
