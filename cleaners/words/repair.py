@@ -511,7 +511,7 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
                                                min_prob=opts["realword_min_prob"],
                                                length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
-    if opts["realword"] and _common_edit_twin_keys(lm, word, key, opts):
+    if opts["realword"] and _has_common_edit_twin(lm, word, key, opts):
         return CONFUSABLE
     return KNOWN
 
@@ -567,6 +567,25 @@ def _common_edit_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict
         found.update(words)
     found.discard(key)
     return sorted(found)
+
+
+def _has_common_edit_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """``bool(_common_edit_twin_keys(...))`` (tested equal), for the per-form screening:
+    stops at the first twin, with no set and no sorting."""
+    if not surface.islower():
+        return False
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["rare_twin_max_prob"] or len(key) < 2 or not key.isalpha():
+        return False
+    get = _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"]).get
+    words = get(key)
+    if words and (len(words) > 1 or words[0] != key):
+        return True
+    for i in range(len(key)):
+        words = get(key[:i] + key[i + 1:])
+        if words and (len(words) > 1 or words[0] != key):
+            return True
+    return False
 
 
 def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:

@@ -96,6 +96,7 @@ class LanguageModel:
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
         self._channel_cache: dict[tuple[str, str, bool], float] = {}
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
+        self._screening_tables: dict[tuple[float, bool], tuple] = {}  # has_common_twin's, per options
 
     def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
@@ -181,16 +182,20 @@ class LanguageModel:
         lp = self.logp(key)
         if lp is None:
             return False
-        bar = max(lp + math.log10(ratio), math.log10(min_prob))
-        table = self._twin_tables.get(min_prob)
-        if table is None:
-            table = self._twin_table(min_prob)
+        tables = self._screening_tables.get((min_prob, length_changes))
+        if tables is None:
+            tables = self._screening_tables[(min_prob, length_changes)] = (
+                self._twin_tables.get(min_prob) or self._twin_table(min_prob),
+                slip_index(self._unigrams, self._candidate_min_prob, min_prob / 2) if length_changes else {},
+                math.log10(min_prob))
+        table, slips, floor = tables
+        bar = lp + math.log10(ratio)
+        if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
+            bar = floor
         sk = skeleton(surface)
-        groups = [table.get(sk, ())]
+        groups = [table.get(sk, ()), slips.get(sk, ())]
         if not surface.islower():  # readings of its capitals as other letters (token_skeletons)
             groups += [table.get(other, ()) for other in token_skeletons(surface) if other != sk]
-        if length_changes:
-            groups.append(slip_index(self._unigrams, self._candidate_min_prob, min_prob / 2).get(sk, ()))
         logp = self.logp
         for words in groups:
             for k in words:

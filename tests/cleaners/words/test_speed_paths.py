@@ -73,3 +73,37 @@ def _words_phase(warm_in_corpus_pass: bool) -> dict:
 
 def test_tables_built_in_the_corpus_pass_change_no_output():
     assert _words_phase(True) == _words_phase(False)
+
+
+EDIT_TWIN_FORMS = ["wae", "thie", "tbe", "hke", "wbo", "laxer", "goad", "tittered", "himn", "anid", "ofthe",
+                   "whereon", "Wae", "wa", "ihe", "aud", "tne", "bis", "wben", "tlie"]
+
+
+@pytest.mark.parametrize("surface", EDIT_TWIN_FORMS)
+def test_has_common_edit_twin_is_the_keys_found(surface):
+    from cleaners.words.repair import _common_edit_twin_keys, _has_common_edit_twin
+
+    opts = _options(None)
+    lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
+    key = surface.lower()
+    assert _has_common_edit_twin(lm, surface, key, opts) == bool(_common_edit_twin_keys(lm, surface, key, opts))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="abcdehilmnorstuwyT", min_size=1, max_size=8))
+def test_has_common_edit_twin_on_any_form(surface):
+    from cleaners.words.repair import _common_edit_twin_keys, _has_common_edit_twin
+
+    opts = _options(None)
+    lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
+    key = surface.lower()
+    assert _has_common_edit_twin(lm, surface, key, opts) == bool(_common_edit_twin_keys(lm, surface, key, opts))
+
+
+def test_has_common_edit_twin_finds_some():
+    from cleaners.words.repair import _has_common_edit_twin
+
+    opts = _options(None)
+    lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
+    found = [w for w in EDIT_TWIN_FORMS if _has_common_edit_twin(lm, w, w.lower(), opts)]
+    assert found and len(found) < len(EDIT_TWIN_FORMS)
