@@ -208,14 +208,16 @@ class LanguageModel:
     def _twin_table(self, min_prob: float) -> dict[str, tuple[str, ...]]:
         """skeleton -> the words :meth:`common_twins` gives for it (built once per model
         and ``min_prob``: one lookup per skeleton, and no word that can never pass)."""
-        common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
+        # the general list's words common enough on their own are the same for every corpus;
+        # a rarer one passes only if this corpus makes it common enough (then it is a trusted form)
+        general, borderline = _general_twins(self._unigrams, self._candidate_min_prob, min_prob)
         bar = math.log10(min_prob)
         logp = self.logp
-        table: dict[str, tuple[str, ...]] = {}
-        for sk, words in common.items():
-            keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
-            if keep:
-                table[sk] = keep
+        table: dict[str, tuple[str, ...]] = dict(general)
+        for w in sorted(borderline.keys() & self.lex.counts.keys()):
+            if (lp := logp(w)) is not None and lp >= bar:
+                sk = borderline[w]
+                table[sk] = table.get(sk, ()) + (w,)
         for sk, words in self.lexicon_index.items():  # (a word in both: kept twice, harmless in a set)
             keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
             if keep:
@@ -266,6 +268,29 @@ class LanguageModel:
             rp = self.logp(right)
             total += self.cond(keys[-1], right, rp if rp is not None else self.oov_logp)
         return total
+
+
+@lru_cache(maxsize=4)
+def _general_twins(unigrams: str, candidate_min_prob: float, min_prob: float
+                   ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """:func:`frequent_skeleton_index` at ``min_prob / 2`` split for
+    :meth:`LanguageModel._twin_table`: skeleton -> its words at least ``min_prob`` common
+    in the general list (by the test ``logp`` makes), and word -> skeleton of the rest."""
+    probs = unigram_probs(unigrams)
+    bar = math.log10(min_prob)
+    general: dict[str, tuple[str, ...]] = {}
+    borderline: dict[str, str] = {}
+    for sk, words in frequent_skeleton_index(unigrams, candidate_min_prob, min_prob / 2).items():
+        keep = []
+        for w in words:
+            p = probs.get(w, 0.0)
+            if p > 0.0 and math.log10(p) >= bar:
+                keep.append(w)
+            else:
+                borderline[w] = sk
+        if keep:
+            general[sk] = tuple(keep)
+    return general, borderline
 
 
 def _learned_bonuses(votes: dict[str, int], total_votes: float) -> dict[tuple[str, str], float]:

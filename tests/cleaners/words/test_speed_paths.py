@@ -107,3 +107,44 @@ def test_has_common_edit_twin_finds_some():
     lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
     found = [w for w in EDIT_TWIN_FORMS if _has_common_edit_twin(lm, w, w.lower(), opts)]
     assert found and len(found) < len(EDIT_TWIN_FORMS)
+
+
+def plain_twin_table(lm: LanguageModel, min_prob: float) -> dict[str, set[str]]:
+    """``_twin_table`` as first written: every frequent general word and every trusted form
+    looked up in this model."""
+    import math
+
+    from cleaners.words.scoring import frequent_skeleton_index
+
+    bar = math.log10(min_prob)
+    out: dict[str, set[str]] = {}
+    for index in (frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2), lm.lexicon_index):
+        for sk, words in index.items():
+            keep = {w for w in words if (lp := lm.logp(w)) is not None and lp >= bar}
+            if keep:
+                out.setdefault(sk, set()).update(keep)
+    return out
+
+
+# a corpus that makes general words rarer than 1e-5 (but not than 5e-6) common: they join the table
+RARE_GENERAL = ["automated", "catches", "disclose", "extends", "invalid", "originated"]  # 5e-6..1e-5
+BORDERLINE = " ".join(f"The {w} was there and the {w} was here." for w in RARE_GENERAL) * 5 + CORPUS
+
+
+@pytest.mark.parametrize("text", [CORPUS, BORDERLINE])
+@pytest.mark.parametrize("min_prob", [1e-5, 1e-4])
+def test_twin_table_is_the_plain_one(text, min_prob):
+    model = LanguageModel(build_corpus_lexicon([("corpus", text)]))
+    fast = {sk: set(ws) for sk, ws in model._twin_table(min_prob).items()}
+    assert fast == plain_twin_table(model, min_prob)
+
+
+def test_the_borderline_corpus_lifts_general_words():
+    from cleaners.words.scoring import _general_twins
+
+    model = LanguageModel(build_corpus_lexicon([("corpus", BORDERLINE)]))
+    _, borderline = _general_twins(model._unigrams, model._candidate_min_prob, 1e-5)
+    lifted = [w for w in RARE_GENERAL if w in borderline and model.lex.trusted(w) and model.logp(w) >= -5]
+    assert lifted  # the path that adds a general word the corpus makes common is exercised
+    table = model._twin_table(1e-5)
+    assert all(any(w in ws for ws in table.values()) for w in lifted)
