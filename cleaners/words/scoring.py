@@ -193,8 +193,13 @@ class LanguageModel:
         if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
             bar = floor
         sk = skeleton(surface)
-        groups = [table.get(sk, ()), slips.get(sk, ())]
-        if not surface.islower():  # readings of its capitals as other letters (token_skeletons)
+        twins, slipped = table.get(sk), slips.get(sk)
+        if surface.islower():
+            if not (twins or slipped):  # (most forms)
+                return False
+            groups = [twins or (), slipped or ()]
+        else:  # readings of its capitals as other letters too (token_skeletons)
+            groups = [twins or (), slipped or ()]
             groups += [table.get(other, ()) for other in token_skeletons(surface) if other != sk]
         logp = self.logp
         for words in groups:
