@@ -204,7 +204,15 @@ def build_resources(layout_texts: Iterable[tuple[str, str]], config: Config | No
     from cleaners.words.lexicon import build_corpus_lexicon
 
     config = config or Config()
-    return {"lexicon": build_corpus_lexicon(layout_texts, options=config.options["words"])}
+    lexicon = build_corpus_lexicon(layout_texts, options=config.options["words"])
+    if config.enabled.get("words", True):
+        from cleaners.words.repair import warm_up
+
+        # the word model's per-corpus tables (indexes of the trusted forms, twin table),
+        # built here once for the corpus rather than inside the first document's repair;
+        # they live in this process's model cache (a worker process builds its own)
+        warm_up(lexicon, config.options["words"])
+    return {"lexicon": lexicon}
 
 
 def clean_words(state: DocState, config: Config | None = None,

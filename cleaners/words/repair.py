@@ -35,7 +35,7 @@ import bisect
 import math
 import re
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -276,9 +276,10 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
     for i in marked:
         looked.update((i - 1, i, i + 1))
     langs: dict[int, str] = {}
+    keys = tokens.keys  # (the lookup forms, without making a Token per word looked at)
     for i in sorted(looked):
-        if 0 <= i < n and tokens[i].key in foreign:
-            lang = _foreign_lang(tokens[i].key, logps[i], languages)
+        if 0 <= i < n and keys[i] in foreign:
+            lang = _foreign_lang(keys[i], logps[i], languages)
             if lang is not None:
                 langs[i] = lang
     for i, lang in langs.items():
@@ -337,7 +338,7 @@ def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, afte
     Every other token is an ordinary known word to be read as is."""
     n = len(tokens)
     starts, ends = tokens.starts, tokens.ends
-    out = {i for i, v in enumerate(forms) if v != KNOWN}
+    out = set(compress(range(n), map(KNOWN.__ne__, forms)))  # (i for which forms[i] != KNOWN, at C speed)
     if after_hyphen and n:
         out.add(0)
     positions: list[tuple[list[int], int]] = []
@@ -505,11 +506,12 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return SUSPICIOUS
     if _glued(lm, word, key, lp):
         return SUSPICIOUS
-    if opts["realword"] and is_confusable(lm, word, key, ratio=opts["confusable_ratio"],
-                                          min_prob=opts["realword_min_prob"],
-                                          length_changes=opts["realword_length_changes"]):
+    # (lm.has_common_twin is is_confusable with the form's skeleton made once)
+    if opts["realword"] and lm.has_common_twin(word, key, ratio=opts["confusable_ratio"],
+                                               min_prob=opts["realword_min_prob"],
+                                               length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
-    if opts["realword"] and _common_edit_twin_keys(lm, word, key, opts):
+    if opts["realword"] and _has_common_edit_twin(lm, word, key, opts):
         return CONFUSABLE
     return KNOWN
 
@@ -567,6 +569,25 @@ def _common_edit_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict
     return sorted(found)
 
 
+def _has_common_edit_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """``bool(_common_edit_twin_keys(...))`` (tested equal), for the per-form screening:
+    stops at the first twin, with no set and no sorting."""
+    if not surface.islower():
+        return False
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["rare_twin_max_prob"] or len(key) < 2 or not key.isalpha():
+        return False
+    get = _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"]).get
+    words = get(key)
+    if words and (len(words) > 1 or words[0] != key):
+        return True
+    for i in range(len(key)):
+        words = get(key[:i] + key[i + 1:])
+        if words and (len(words) > 1 or words[0] != key):
+            return True
+    return False
+
+
 def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
     """For a form the general list holds only at a junk-level rate (``wae``, ``thie``:
     web noise, or a rare word), the very common words one arbitrary edit away
@@ -615,9 +636,12 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     marked: list[int] = []  # suspicious or confusable tokens, in order
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
-        t = tokens[i]
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
+        if v == SKIP:
+            skip[i] = True
+            continue
+        t = tokens[i]
         if v == NUMBER:
             skip[i] = True
             if not spans or not any(a < t.end and t.start < b for a, b in spans):
@@ -627,9 +651,6 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                      confidence=0.95,
                                      evidence={"kind": "number", "candidates": [{"text": fixed}],
                                                "context": [None, None], "damage": 0.0}))
-            continue
-        if v == SKIP:
-            skip[i] = True
             continue
         if _hyphen_fragment(line, t) or (i == 0 and after_hyphen):
             skip[i] = fragment[i] = True

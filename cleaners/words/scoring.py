@@ -26,6 +26,7 @@ from cleaners.words.tokens import apply_case, case_pattern
 BACKOFF = math.log10(0.4)
 LEARNED_VOTE_TOKENS = 1000  # tokens per vote below which a corpus counts as clean
 MAX_CACHED_LOGPS = 1_000_000  # LanguageModel.logp memo entries kept (each ~100 bytes)
+_UNCACHED = object()  # a form LanguageModel.logp has yet to look up
 
 
 @dataclass(slots=True)
@@ -95,6 +96,7 @@ class LanguageModel:
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
         self._channel_cache: dict[tuple[str, str, bool], float] = {}
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
+        self._screening_tables: dict[tuple[float, bool], tuple] = {}  # has_common_twin's, per options
 
     def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
@@ -172,17 +174,55 @@ class LanguageModel:
                 out.update(words)
         return out
 
+    def has_common_twin(self, surface: str, key: str, *, ratio: float, min_prob: float,
+                        length_changes: bool = False) -> bool:
+        """:func:`is_confusable` (the same answer, tested on every seed form), for the
+        per-form screening: the form's skeleton is made once and the twins are read
+        straight from the tables (no set, no second skeleton for the slip index)."""
+        lp = self.logp(key)
+        if lp is None:
+            return False
+        tables = self._screening_tables.get((min_prob, length_changes))
+        if tables is None:
+            tables = self._screening_tables[(min_prob, length_changes)] = (
+                self._twin_tables.get(min_prob) or self._twin_table(min_prob),
+                slip_index(self._unigrams, self._candidate_min_prob, min_prob / 2) if length_changes else {},
+                math.log10(min_prob))
+        table, slips, floor = tables
+        bar = lp + math.log10(ratio)
+        if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
+            bar = floor
+        sk = skeleton(surface)
+        twins, slipped = table.get(sk), slips.get(sk)
+        if surface.islower():
+            if not (twins or slipped):  # (most forms)
+                return False
+            groups = [twins or (), slipped or ()]
+        else:  # readings of its capitals as other letters too (token_skeletons)
+            groups = [twins or (), slipped or ()]
+            groups += [table.get(other, ()) for other in token_skeletons(surface) if other != sk]
+        logp = self.logp
+        for words in groups:
+            for k in words:
+                if k != key:
+                    lk = logp(k)
+                    if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, self.lex)) <= 1.2:
+                        return True
+        return False
+
     def _twin_table(self, min_prob: float) -> dict[str, tuple[str, ...]]:
         """skeleton -> the words :meth:`common_twins` gives for it (built once per model
         and ``min_prob``: one lookup per skeleton, and no word that can never pass)."""
-        common = frequent_skeleton_index(self._unigrams, self._candidate_min_prob, min_prob / 2)
+        # the general list's words common enough on their own are the same for every corpus;
+        # a rarer one passes only if this corpus makes it common enough (then it is a trusted form)
+        general, borderline = _general_twins(self._unigrams, self._candidate_min_prob, min_prob)
         bar = math.log10(min_prob)
         logp = self.logp
-        table: dict[str, tuple[str, ...]] = {}
-        for sk, words in common.items():
-            keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
-            if keep:
-                table[sk] = keep
+        table: dict[str, tuple[str, ...]] = dict(general)
+        for w in sorted(borderline.keys() & self.lex.counts.keys()):
+            if (lp := logp(w)) is not None and lp >= bar:
+                sk = borderline[w]
+                table[sk] = table.get(sk, ()) + (w,)
         for sk, words in self.lexicon_index.items():  # (a word in both: kept twice, harmless in a set)
             keep = tuple(w for w in words if (lp := logp(w)) is not None and lp >= bar)
             if keep:
@@ -195,9 +235,10 @@ class LanguageModel:
 
     def logp(self, key: str) -> float | None:
         """log10 unigram probability, None if the form is unknown everywhere."""
+        out = self.logp_cache.get(key, _UNCACHED)
+        if out is not _UNCACHED:
+            return out
         cache = self.logp_cache
-        if key in cache:
-            return cache[key]
         p = max(self.uni.get(key, 0.0), self.lex.prob(key))
         if p <= 0.0 and key.endswith("'s"):
             base = max(self.uni.get(key[:-2], 0.0), self.lex.prob(key[:-2]))
@@ -232,6 +273,29 @@ class LanguageModel:
             rp = self.logp(right)
             total += self.cond(keys[-1], right, rp if rp is not None else self.oov_logp)
         return total
+
+
+@lru_cache(maxsize=4)
+def _general_twins(unigrams: str, candidate_min_prob: float, min_prob: float
+                   ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """:func:`frequent_skeleton_index` at ``min_prob / 2`` split for
+    :meth:`LanguageModel._twin_table`: skeleton -> its words at least ``min_prob`` common
+    in the general list (by the test ``logp`` makes), and word -> skeleton of the rest."""
+    probs = unigram_probs(unigrams)
+    bar = math.log10(min_prob)
+    general: dict[str, tuple[str, ...]] = {}
+    borderline: dict[str, str] = {}
+    for sk, words in frequent_skeleton_index(unigrams, candidate_min_prob, min_prob / 2).items():
+        keep = []
+        for w in words:
+            p = probs.get(w, 0.0)
+            if p > 0.0 and math.log10(p) >= bar:
+                keep.append(w)
+            else:
+                borderline[w] = sk
+        if keep:
+            general[sk] = tuple(keep)
+    return general, borderline
 
 
 def _learned_bonuses(votes: dict[str, int], total_votes: float) -> dict[tuple[str, str], float]:

@@ -69,17 +69,22 @@ def tokenize(text: str, words: list[str] | None = None) -> list[Token]:
     return list(map(_new_token, zip(starts, ends, words, keys, breaks)))
 
 
-class LineTokens:
+class LineTokens(dict):
     """The tokens of one line, each made on first access (``tokens[i]``): the word
     stage looks at the few tokens near damage, and needs only the offsets of the rest
     (``starts``, ``ends``: found in bulk). Equal, token by token, to :func:`tokenize`.
 
+    A sequence of tokens, not a mapping: it is a ``dict`` of the tokens made so far only so
+    that reading one again is a C-level lookup (``__missing__`` makes it the first time).
+
     >>> toks = LineTokens("lhal ihe man")
     >>> len(toks), toks[1], toks.keys[2], toks.ends
     (3, Token(start=5, end=8, text='ihe', key='ihe', left_break=False), 'man', [4, 8, 12])
+    >>> [t.text for t in toks], toks[-1].text
+    (['lhal', 'ihe', 'man'], 'man')
     """
 
-    __slots__ = ("text", "words", "starts", "ends", "keys", "_made")
+    __slots__ = ("text", "words", "starts", "ends", "keys")
 
     def __init__(self, text: str, words: list[str] | None = None):
         self.text = text
@@ -98,45 +103,46 @@ class LineTokens:
         self.starts = starts
         self.ends = ends
         self.keys = _Keys(self.words)  # keys[i]: lookup form of token i
-        self._made: list[Token | None] = [None] * len(self.words)
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def __getitem__(self, i: int) -> Token:
-        t = self._made[i]
-        if t is None:
-            if i < 0:
-                i += len(self.words)
-            if i:
-                gap = self.text[self.ends[i - 1]:self.starts[i]]
-                brk = gap != " " and bool(gap) and ("\n" in gap or not gap.isspace())
-            else:
-                brk = True
-            t = self._made[i] = _new_token((self.starts[i], self.ends[i], self.words[i], self.keys[i], brk))
+    def __missing__(self, i: int) -> Token:
+        j = i + len(self.words) if i < 0 else i
+        if not 0 <= j < len(self.words):
+            raise IndexError(i)
+        if j:
+            gap = self.text[self.ends[j - 1]:self.starts[j]]
+            brk = gap != " " and bool(gap) and ("\n" in gap or not gap.isspace())
+        else:
+            brk = True
+        t = self[i] = _new_token((self.starts[j], self.ends[j], self.words[j], self.keys[j], brk))
         return t
 
     def __iter__(self):
         return (self[i] for i in range(len(self.words)))
 
 
-class _Keys:
+class _Keys(dict):
     """``keys[i]``: :func:`normalise_key` of word ``i``, made on first use (a line's
-    few looked-at words need it; lowercasing every word of a long line costs more)."""
+    few looked-at words need it; lowercasing every word of a long line costs more).
+    A ``dict`` of the keys made so far, for C-level lookups after the first.
 
-    __slots__ = ("words", "values")
+    >>> k = _Keys(["Stalin’s", "The"])
+    >>> k[0], k[1], k[-1], len(k)
+    ("stalin's", 'the', 'the', 2)
+    """
+
+    __slots__ = ("words",)
 
     def __init__(self, words: list[str]):
         self.words = words
-        self.values: list[str | None] = [None] * len(words)
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def __getitem__(self, i: int) -> str:
-        v = self.values[i]
-        if v is None:
-            v = self.values[i] = self.words[i].lower().replace("’", "'")
+    def __missing__(self, i: int) -> str:
+        v = self[i] = self.words[i].lower().replace("’", "'")
         return v
 
 

@@ -1,0 +1,150 @@
+"""Speed paths of the word stage give exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.pipeline import Config, build_resources, clean_layout, clean_words
+from cleaners.words.lexicon import build_corpus_lexicon
+from cleaners.words.repair import _LM_CACHE, _options, language_model
+from cleaners.words.scoring import LanguageModel, is_confusable
+
+CORPUS = ("Rakhia met Filtova at Smolny. Rakhia and Filtova and Smolny were there. "
+          "The figure floating in the office was affluent. He bad been lo the house, lie said. ") * 5
+SURFACES = ["tbat", "lie", "Lie", "bad", "Bad", "lo", "Lo", "thai", "Thai", "wae", "tlie", "Eenin",
+            "Rakhia", "Raklia", "Smolny", "Srnolny", "RTsKhIDNI", "don’t", "a", "I", "he", "the", "liave",
+            "figure", "gure", "ofthe", "Iouse", "Eeningrad", "BAD", "Tbe"]
+
+
+@pytest.fixture(scope="module")
+def lm() -> LanguageModel:
+    return LanguageModel(build_corpus_lexicon([("corpus", CORPUS)]))
+
+
+def _both(lm: LanguageModel, surface: str, **kw) -> tuple[bool, bool]:
+    key = surface.lower().replace("’", "'")
+    return (lm.has_common_twin(surface, key, **kw), is_confusable(lm, surface, key, **kw))
+
+
+def test_has_common_twin_is_is_confusable(lm):
+    seen = set()
+    for surface in SURFACES:
+        for ratio in (1.0, 3.0, 30.0):
+            for min_prob in (1e-5, 1e-3):
+                for length_changes in (False, True):
+                    fast, plain = _both(lm, surface, ratio=ratio, min_prob=min_prob,
+                                        length_changes=length_changes)
+                    assert fast == plain, (surface, ratio, min_prob, length_changes)
+                    seen.add(plain)
+    assert seen == {True, False}  # both answers are exercised
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="abcdefhiklmnorstuvwyILEBRJT1’'", min_size=1, max_size=9))
+def test_has_common_twin_is_is_confusable_on_any_form(lm, surface):
+    fast, plain = _both(lm, surface, ratio=3.0, min_prob=1e-5, length_changes=True)
+    assert fast == plain
+
+
+DOCS = {"a": "It turned out lhal he bad been there, and tbe man said so.\n\nThe con- stable re- turned.\n",
+        "b": "Rakhia met Filtova at Srnolny. Rakhia and Filtova were there.\n"}
+
+
+def _words_phase(warm_in_corpus_pass: bool) -> dict:
+    config = Config()
+    states = {d: clean_layout(d, t.encode(), config) for d, t in DOCS.items()}
+    _LM_CACHE.clear()
+    if warm_in_corpus_pass:
+        resources = build_resources(((d, s.text) for d, s in states.items()), config)
+        lm = language_model(resources["lexicon"], _options(config.options["words"]))
+        assert lm._twin_tables and lm._corpus_deletes is not None  # built in the corpus pass
+    else:
+        from cleaners.words.lexicon import build_corpus_lexicon as build
+
+        resources = {"lexicon": build(((d, s.text) for d, s in states.items()),
+                                      options=config.options["words"])}
+        assert not _LM_CACHE  # the words stage builds the model on its first document
+    out = {d: clean_words(s, config, resources) for d, s in states.items()}
+    return {d: (s.text, [e.to_json() for e in s.edits], [f.to_json() for f in s.flags])
+            for d, s in out.items()}
+
+
+def test_tables_built_in_the_corpus_pass_change_no_output():
+    assert _words_phase(True) == _words_phase(False)
+
+
+EDIT_TWIN_FORMS = ["wae", "thie", "tbe", "hke", "wbo", "laxer", "goad", "tittered", "himn", "anid", "ofthe",
+                   "whereon", "Wae", "wa", "ihe", "aud", "tne", "bis", "wben", "tlie"]
+
+
+@pytest.mark.parametrize("surface", EDIT_TWIN_FORMS)
+def test_has_common_edit_twin_is_the_keys_found(surface):
+    from cleaners.words.repair import _common_edit_twin_keys, _has_common_edit_twin
+
+    opts = _options(None)
+    lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
+    key = surface.lower()
+    assert _has_common_edit_twin(lm, surface, key, opts) == bool(_common_edit_twin_keys(lm, surface, key, opts))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="abcdehilmnorstuwyT", min_size=1, max_size=8))
+def test_has_common_edit_twin_on_any_form(surface):
+    from cleaners.words.repair import _common_edit_twin_keys, _has_common_edit_twin
+
+    opts = _options(None)
+    lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
+    key = surface.lower()
+    assert _has_common_edit_twin(lm, surface, key, opts) == bool(_common_edit_twin_keys(lm, surface, key, opts))
+
+
+def test_has_common_edit_twin_finds_some():
+    from cleaners.words.repair import _has_common_edit_twin
+
+    opts = _options(None)
+    lm = language_model(build_corpus_lexicon([("corpus", CORPUS)]), opts)
+    found = [w for w in EDIT_TWIN_FORMS if _has_common_edit_twin(lm, w, w.lower(), opts)]
+    assert found and len(found) < len(EDIT_TWIN_FORMS)
+
+
+def plain_twin_table(lm: LanguageModel, min_prob: float) -> dict[str, set[str]]:
+    """``_twin_table`` as first written: every frequent general word and every trusted form
+    looked up in this model."""
+    import math
+
+    from cleaners.words.scoring import frequent_skeleton_index
+
+    bar = math.log10(min_prob)
+    out: dict[str, set[str]] = {}
+    for index in (frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, min_prob / 2), lm.lexicon_index):
+        for sk, words in index.items():
+            keep = {w for w in words if (lp := lm.logp(w)) is not None and lp >= bar}
+            if keep:
+                out.setdefault(sk, set()).update(keep)
+    return out
+
+
+# a corpus that makes general words rarer than 1e-5 (but not than 5e-6) common: they join the table
+RARE_GENERAL = ["automated", "catches", "disclose", "extends", "invalid", "originated"]  # 5e-6..1e-5
+BORDERLINE = " ".join(f"The {w} was there and the {w} was here." for w in RARE_GENERAL) * 5 + CORPUS
+
+
+@pytest.mark.parametrize("text", [CORPUS, BORDERLINE])
+@pytest.mark.parametrize("min_prob", [1e-5, 1e-4])
+def test_twin_table_is_the_plain_one(text, min_prob):
+    model = LanguageModel(build_corpus_lexicon([("corpus", text)]))
+    fast = {sk: set(ws) for sk, ws in model._twin_table(min_prob).items()}
+    assert fast == plain_twin_table(model, min_prob)
+
+
+def test_the_borderline_corpus_lifts_general_words():
+    from cleaners.words.scoring import _general_twins
+
+    model = LanguageModel(build_corpus_lexicon([("corpus", BORDERLINE)]))
+    _, borderline = _general_twins(model._unigrams, model._candidate_min_prob, 1e-5)
+    lifted = [w for w in RARE_GENERAL if w in borderline and model.lex.trusted(w) and model.logp(w) >= -5]
+    assert lifted  # the path that adds a general word the corpus makes common is exercised
+    table = model._twin_table(1e-5)
+    assert all(any(w in ws for ws in table.values()) for w in lifted)
