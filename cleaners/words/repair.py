@@ -1078,36 +1078,39 @@ def _profile_pass(text: str, lm: LanguageModel, opts: dict, patterns, protected:
                   verdicts: dict[str, int], profile: DocumentProfile | None, edits: list[Edit],
                   flags: list[Flag], stats: dict) -> DocumentProfile:
     """The second pass: learn the document's profile from the first pass's edits (unless
-    given), then judge again, with it, the lines holding a known form with a real-word twin
-    along its slips (their first-pass edits and flags are replaced). Only those lines: a
-    document whose profile is empty is not read again."""
+    given), then judge again, with it, the lines (paragraphs) where the first pass found
+    damage (an edit or a flag) that hold a known form with a real-word twin along its
+    slips; their first-pass edits and flags are replaced. A document whose profile is
+    empty is not read again, and a line without damage is not re-read for a twin (the
+    profile tells which slips the document makes, not where).
+    """
     if profile is None:
         profile = learn_profile(edits, stats["tokens"], opts)
     if not profile:
         return profile
-    findall = WORD_RE.findall
+    lines = text.split("\n")
+    line_starts = list(accumulate((len(x) + 1 for x in lines[:-1]), initial=0))
+    damaged = sorted({bisect.bisect_right(line_starts, x.start) - 1 for x in (*edits, *flags)})
     redo: list[tuple[int, int]] = []
     new_edits: list[Edit] = []
     new_flags: list[Flag] = []
     scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
-    pos = 0
-    prev = ""
-    for line in text.split("\n"):
-        words = findall(line) if any(seen in line for seen in profile._seen) else None
-        if words:
-            forms = list(map(verdicts.get, words))
-            if None in forms:
-                _classify_missing(words, forms, verdicts, lm, protected, opts)
-            if any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms)):
-                redo.append((pos, pos + len(line)))
-                _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
-                             after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                             starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)),
-                             profile=profile)
-        stripped = line.strip()
-        if stripped or not prev.endswith("-"):
-            prev = stripped
-        pos += len(line) + 1
+    for k in damaged:
+        line = lines[k]
+        if not any(seen in line for seen in profile._seen):
+            continue
+        words = WORD_RE.findall(line)
+        forms = list(map(verdicts.get, words))
+        if None in forms:
+            _classify_missing(words, forms, verdicts, lm, protected, opts)
+        if not any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms)):
+            continue
+        pos = line_starts[k]
+        prev = _previous_line(lines, k)
+        redo.append((pos, pos + len(line)))
+        _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
+                     after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                     starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)), profile=profile)
     if redo:
         starts = [a for a, _ in redo]
 
@@ -1119,6 +1122,22 @@ def _profile_pass(text: str, lm: LanguageModel, opts: dict, patterns, protected:
         flags[:] = sorted([f for f in flags if not redone(f.start)] + new_flags, key=lambda f: (f.start, f.end))
     stats["profile_lines"] = len(redo)
     return profile
+
+
+def _previous_line(lines: list[str], k: int) -> str:
+    """What :func:`repair`'s first pass held as ``prev`` at line ``k``: the last non-blank
+    line stripped, kept across blank lines only when it ends in a hyphen.
+
+    >>> _previous_line(["a per-", "", "secuted b", "", "c"], 2), _previous_line(["x.", "", "y"], 2)
+    ('a per-', '')
+    """
+    j = k - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    if j < 0:
+        return ""
+    prev = lines[j].strip()
+    return prev if j == k - 1 or prev.endswith("-") else ""
 
 
 def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
