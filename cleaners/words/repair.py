@@ -832,7 +832,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if profile and (t.text.islower() or (case_pattern(t.text) == "title"
                                                      and _sentence_start(line, tokens, i, starts_sentence))):
                     # (a capitalised form inside a sentence may be a name: its rules stand)
-                    cands, relief, figures = profile.reweigh(t.text, cands, opts)
+                    cands, relief, figures = profile.reweigh(lm, t.text, t.key, cands, opts)
                     if figures:
                         prior += relief
                         profiled[i] = figures
@@ -935,9 +935,11 @@ class DocumentProfile:
     ``t`` into ``l`` in dozens of non-words also did it in words (``al``, ``lo``, ``loo``).
     The real-word penalty (changing a known word needs more evidence than a non-word) is
     waived along a slip the document has shown often enough (in proportion to its count,
-    in full from ``profile_full_count``), and the slip costs what its share of the
-    document's repairs says (``-log10(share)``) when that is cheaper than the general
-    channel. Where the document is clean the local damage prior still rules, and a
+    in full from ``profile_full_count``), for a twin ``confusable_ratio`` times more common
+    than the form read, and the slip costs what its share of the document's repairs says
+    (``-log10(share)``) when that is cheaper than the general channel. Context must still
+    carry the reading past ``realword_threshold`` with bigram support; the local damage
+    prior still rules; only lines where the first pass found damage are read again; and a
     document without such repairs has an empty profile: it is judged exactly as before.
 
     How it differs from the corpus lexicon's learned confusions
@@ -996,25 +998,32 @@ class DocumentProfile:
         lp = lm.logp(key)
         if lp is None:
             return False
-        bar = lp + math.log10(opts["confusable_ratio"])
-        for r in _realword_readings(lm, word, key, opts):
-            if len(r.keys) == 1 and self.along(word, r.text):
-                lk = lm.logp(r.keys[0])
-                if lk is not None and lk >= bar:
-                    return True
-        return False
+        return any(self._twin_along(lm, word, lp, r, opts) for r in _realword_readings(lm, word, key, opts))
 
-    def reweigh(self, surface: str, cands: list[Reading], opts: dict) -> tuple[list[Reading], float, dict]:
+    def _twin_along(self, lm: LanguageModel, surface: str, logp: float | None, r: Reading,
+                    opts: dict) -> list[str] | None:
+        """The slips of a reading along the profile, if all its slips are and its word is
+        ``confusable_ratio`` times more common than the form read (``logp``)."""
+        if len(r.keys) != 1 or logp is None:
+            return None
+        pairs = self.along(surface, r.text)
+        if pairs:
+            lk = lm.logp(r.keys[0])
+            if lk is not None and lk >= logp + math.log10(opts["confusable_ratio"]):
+                return pairs
+        return None
+
+    def reweigh(self, lm: LanguageModel, surface: str, key: str, cands: list[Reading],
+                opts: dict) -> tuple[list[Reading], float, dict]:
         """``cands`` re-costed along the profile, the relief of the real-word penalty to add
         to the token's prior, and the figures that moved it (none: nothing changes).
 
         The relief is the best one candidate earns; the others pay back the difference
         in their channel, so each reading's odds move by its own slips only."""
         along: dict[str, tuple[list[str], float, float]] = {}
+        lp = lm.logp(key)
         for r in cands:
-            if len(r.keys) != 1:
-                continue
-            pairs = self.along(surface, r.text)
+            pairs = self._twin_along(lm, surface, lp, r, opts)
             if pairs:
                 strength = min(min(1.0, self.slips[p] / opts["profile_full_count"]) for p in pairs)
                 channel = min(r.channel, round(sum(self.cost(p) for p in pairs), 3))

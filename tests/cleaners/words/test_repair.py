@@ -417,10 +417,14 @@ def test_the_profile_pass_is_idempotent(corpus_lexicon):
 def test_profile_reweigh_moves_only_the_readings_along_its_slips():
     profile = stage.DocumentProfile({"l>t": 4, "i>t": 20}, votes=40, tokens=5000)
     opts = stage._options(None)
+    lm = stage.warm_up()
     cands = [stage.Reading("at", ("at",), 0.5, "confusion"), stage.Reading("ai", ("ai",), 0.7, "confusion")]
-    out, relief, figures = profile.reweigh("al", cands, opts)
+    out, relief, figures = profile.reweigh(lm, "al", "al", cands, opts)
     # l>t seen 4 times: half the full count, half the penalty waived; cost -log10(4/40) = 1.0 > 0.5
     assert relief == pytest.approx(opts["realword_penalty"] * 4 / opts["profile_full_count"])
     assert [r.channel for r in out] == [0.5, round(0.7 + relief, 3)]
     assert figures["slips"] == {"l>t": 4} and figures["votes"] == 40
-    assert profile.reweigh("bad", [stage.Reading("had", ("had",), 0.5, "confusion")], opts)[1:] == (0.0, {})
+    assert profile.reweigh(lm, "bad", "bad", [stage.Reading("had", ("had",), 0.5, "confusion")], opts)[1:] == (0.0, {})
+    # a twin along the slip but no commoner than the form read (feel -> feet) earns nothing
+    assert profile.reweigh(lm, "feel", "feel", [stage.Reading("feet", ("feet",), 0.5, "confusion")], opts)[1:] \
+        == (0.0, {})
