@@ -78,6 +78,11 @@ DEFAULTS: dict[str, Any] = {
     "excess_min_expected": 8.0,  # occurrences a word's general rate must predict for the corpus to tell its rate
     "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
+    # the document's own misreading profile (DocumentProfile): a second look at real-word twins
+    "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
+    "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
+    "profile_min_count": 4,  # repairs a slip needs in one document to be part of its profile
+    "profile_full_count": 8,  # ... and from this many the real-word penalty is waived along it in full
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
@@ -410,25 +415,32 @@ class _Decision:
         self.density = density
 
 
-def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None
-                ) -> tuple[str, list[Edit], list[Flag]]:
+def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None,
+                profile: DocumentProfile | None = None) -> tuple[str, list[Edit], list[Flag]]:
     """Repair ``text``; return ``(new_text, edits, flags)``.
+
+    ``profile``: the misreading profile of the document ``text`` comes from (a line
+    repaired on its own cannot teach one; see :func:`document_profile`).
 
     >>> repair_text("It turned out lhal he had been there.")[0]
     'It turned out that he had been there.'
     """
     from cleaners.document import apply_edits
 
-    result = repair(text, lexicon=lexicon, options=options)
+    result = repair(text, lexicon=lexicon, options=options, profile=profile)
     return apply_edits(text, result.edits), result.edits, result.flags
 
 
-def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None) -> StageResult:
+def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | None = None,
+           profile: DocumentProfile | None = None) -> StageResult:
     """The stage's work on one text, as a StageResult.
 
     Damage is rare, so the text is screened line by line (a line is a
     paragraph after the layout stages): only lines holding a suspicious word
-    form are examined, and a form is classified once per process.
+    form are examined, and a form is classified once per process. Then the
+    document's own misreading profile (learned from this first pass unless
+    ``profile`` is given) gets the lines with real-word twins along its slips
+    judged again (:func:`_profile_pass`).
     """
     opts = _options(options)
     if lexicon is None:
@@ -459,9 +471,14 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         if stripped or not prev.endswith("-"):
             prev = stripped
         pos += len(line) + 1
+    meta = {}
+    if opts["realword"] and opts["document_profile"]:
+        profile = _profile_pass(text, lm, opts, patterns, protected, verdicts, profile, edits, flags, stats)
+        if profile:
+            meta["words_profile"] = profile.to_json()
     stats["repaired"] = len(edits)
     stats["flagged"] = len(flags)
-    return StageResult(edits=edits, flags=flags, stats=stats)
+    return StageResult(edits=edits, flags=flags, stats=stats, meta=meta)
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
@@ -610,7 +627,8 @@ def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) ->
 
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
                  words: list[str], forms: list[int], edits: list[Edit], flags: list[Flag],
-                 stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True) -> None:
+                 stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True,
+                 profile: DocumentProfile | None = None) -> None:
     """Judge every token of one line; append Edits and Flags (offsets in ``text``).
 
     ``words``, ``forms``: the line's word forms (``WORD_RE.findall``) and the verdict of
@@ -618,6 +636,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     ``after_hyphen``: the previous line ended in a word and a hyphen, so this
     line's first word is the rest of a broken word (``per-`` / ``secuted``).
     ``starts_sentence``: whether the previous line ended a sentence.
+    ``profile``: the document's misreading profile (real-word twins along its slips).
     """
     lexicon = lm.lex
     # most tokens of a line are ordinary known words far from any damage: their
@@ -803,12 +822,15 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
             current[i] = " ".join(best.keys) if apply else keys[i]
 
+    profiled: dict[int, dict] = {}  # token -> the profile's figures that moved its decision
     if opts["realword"]:
         rw = opts["realword_window"]
         near: set[int] = {i for i in marked if confusable[i]}
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        if profile:
+            near.update(i for i, wd in enumerate(words) if profile.has_twin(lm, wd, forms[i], opts))
         judged_in = {}  # as above: the second pass redoes only the tokens whose context changed
         for _pass in range(2):
             for i in sorted(near):
@@ -821,22 +843,22 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if _pass and judged_in.get(i, _UNSEEN) == (left, right):
                     continue
                 judged_in[i] = (left, right)
-                cands = lm.realword_cache.get(t.text)
-                if cands is None:
-                    cands = realword_candidates(
-                        lm, t.text, t.key, max_channel=1.2, min_prob=opts["realword_min_prob"],
-                        length_changes=opts["realword_length_changes"])
-                    twins = _common_edit_twins(lm, t.text, t.key, opts)
-                    if twins:
-                        have = {r.keys for r in cands}
-                        cands = cands + [r for r in twins if r.keys not in have]
-                    lm.realword_cache[t.text] = cands
+                cands = _realword_readings(lm, t.text, t.key, opts)
                 if not cands:
                     continue
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
                 prior = error_logprior(i) - opts["realword_penalty"]
                 if _misread_excess(lm, t.key, cands, opts) is False:
                     prior -= opts["no_excess_penalty"]
+                if profile and (t.text.islower() or (case_pattern(t.text) == "title"
+                                                     and _sentence_start(line, tokens, i, starts_sentence))):
+                    # (a capitalised form inside a sentence may be a name: its rules stand)
+                    cands, relief, figures = profile.reweigh(lm, t.text, t.key, cands, opts)
+                    if figures:
+                        prior += relief
+                        profiled[i] = figures
+                    else:
+                        profiled.pop(i, None)
                 readings = score_readings(
                     lm, Reading(t.text, (t.key,), 0.0, "as-is"),
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
@@ -867,6 +889,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             "context_counts": _context_counts(lm, best.keys, left, right),
             "damage": round(d.density, 3),
         }
+        if i in profiled and d.kind == "real-word":
+            evidence["profile"] = profiled[i]
         if d.apply:
             edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",
@@ -902,6 +926,248 @@ def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dic
     misreadings = lex.damage_rate * sum(max(lex.prob(r.keys[0]), lm.uni.get(r.keys[0], 0.0)) * 10 ** -r.channel
                                         for r in twins if len(r.keys) == 1)
     return misreadings >= unexplained * opts["excess_explained"]
+
+
+def _realword_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The real-word twins of a known form: cheap confusions and, for a junk-level form,
+    very common words one edit away (once per surface and process; never modified)."""
+    cands = lm.realword_cache.get(surface)
+    if cands is None:
+        cands = realword_candidates(
+            lm, surface, key, max_channel=1.2, min_prob=opts["realword_min_prob"],
+            length_changes=opts["realword_length_changes"])
+        twins = _common_edit_twins(lm, surface, key, opts)
+        if twins:
+            have = {r.keys for r in cands}
+            cands = cands + [r for r in twins if r.keys not in have]
+        lm.realword_cache[surface] = cands
+    return cands
+
+
+PROFILE_MIN_COST = 0.1  # the channel cost of a slip, however dominant in a document
+
+
+class DocumentProfile:
+    """Which slips one document makes, learned from the non-word repairs it was given
+    with high confidence (``wilhoul`` -> ``without``, ``lhal`` -> ``that``: ``l>t``).
+
+    OCR damage is document-specific (one scan reads ``t`` as ``l`` throughout, another
+    never does), and the engine's slips are blind to the lexicon: a document that turned
+    ``t`` into ``l`` in dozens of non-words also did it in words (``al``, ``lo``, ``loo``).
+    The real-word penalty (changing a known word needs more evidence than a non-word) is
+    waived along a slip the document has shown often enough (in proportion to its count,
+    in full from ``profile_full_count``), for a twin ``confusable_ratio`` times more common
+    than the form read, and the slip costs what its share of the document's repairs says
+    (``-log10(share)``) when that is cheaper than the general channel. Context must still
+    carry the reading past ``realword_threshold`` with bigram support; the local damage
+    prior still rules; only lines where the first pass found damage are read again; and a
+    document without such repairs has an empty profile: it is judged exactly as before.
+
+    How it differs from the corpus lexicon's learned confusions
+    (:func:`cleaners.words.lexicon.learn_confusions`): those are votes of unknown forms
+    dominated by a twin across the whole corpus, a profile that mixes every book and only
+    cheapens the channel inside local damage; this one is one document's own, counts only
+    repairs actually applied with high confidence, and moves the prior of real-word twins.
+
+    >>> p = DocumentProfile({"l>t": 40, "i>t": 6}, votes=50, tokens=10_000)
+    >>> p.along("al", "at"), p.along("fable", "table"), p.along("bad", "had")
+    (['l>t'], None, None)
+    >>> p.cost("l>t"), round(p.cost("i>t"), 3)
+    (0.1, 0.921)
+    """
+
+    __slots__ = ("slips", "votes", "tokens", "_seen", "_twins")
+
+    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int):
+        self.slips = dict(sorted(slips.items()))  # "seen>meant" -> confident repairs along it
+        self.votes = votes  # slips counted in all the confident repairs (the shares' denominator)
+        self.tokens = tokens
+        self._seen = tuple(sorted({pair.partition(">")[0] for pair in self.slips}))
+        self._twins: dict[tuple[str, str], bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.slips)
+
+    def cost(self, pair: str) -> float:
+        """The channel cost of a profiled slip: -log10 of its share of the document's slips."""
+        return max(PROFILE_MIN_COST, -math.log10(self.slips[pair] / self.votes))
+
+    def along(self, surface: str, text: str) -> list[str] | None:
+        """The profiled slips that turn ``text`` into ``surface``, if they all are."""
+        pairs = [f"{a}>{b}" for a, b in char_ops(surface, text)]
+        if pairs and all(p in self.slips for p in pairs):
+            return pairs
+        return None
+
+    def has_twin(self, lm: LanguageModel, word: str, verdict: int | None, opts: dict) -> bool:
+        """Whether a known form has a real-word twin along the profile's slips that is
+        ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
+        if verdict != KNOWN and verdict != CONFUSABLE:
+            return False
+        if not any(seen in word for seen in self._seen):
+            return False
+        ckey = (lm.lex.digest, word)
+        out = self._twins.get(ckey)
+        if out is None:
+            out = self._twins[ckey] = self._find_twin(lm, word, opts)
+        return out
+
+    def _find_twin(self, lm: LanguageModel, word: str, opts: dict) -> bool:
+        if not (word.islower() or case_pattern(word) == "title"):
+            return False
+        key = normalise_key(word)
+        lp = lm.logp(key)
+        if lp is None:
+            return False
+        return any(self._twin_along(lm, word, lp, r, opts) for r in _realword_readings(lm, word, key, opts))
+
+    def _twin_along(self, lm: LanguageModel, surface: str, logp: float | None, r: Reading,
+                    opts: dict) -> list[str] | None:
+        """The slips of a reading along the profile, if all its slips are and its word is
+        ``confusable_ratio`` times more common than the form read (``logp``)."""
+        if len(r.keys) != 1 or logp is None:
+            return None
+        pairs = self.along(surface, r.text)
+        if pairs:
+            lk = lm.logp(r.keys[0])
+            if lk is not None and lk >= logp + math.log10(opts["confusable_ratio"]):
+                return pairs
+        return None
+
+    def reweigh(self, lm: LanguageModel, surface: str, key: str, cands: list[Reading],
+                opts: dict) -> tuple[list[Reading], float, dict]:
+        """``cands`` re-costed along the profile, the relief of the real-word penalty to add
+        to the token's prior, and the figures that moved it (none: nothing changes).
+
+        The relief is the best one candidate earns; the others pay back the difference
+        in their channel, so each reading's odds move by its own slips only."""
+        along: dict[str, tuple[list[str], float, float]] = {}
+        lp = lm.logp(key)
+        for r in cands:
+            pairs = self._twin_along(lm, surface, lp, r, opts)
+            if pairs:
+                strength = min(min(1.0, self.slips[p] / opts["profile_full_count"]) for p in pairs)
+                channel = min(r.channel, round(sum(self.cost(p) for p in pairs), 3))
+                along[r.text] = (pairs, opts["realword_penalty"] * strength, channel)
+        if not along:
+            return cands, 0.0, {}
+        relief = max(v[1] for v in along.values())
+        out = []
+        for r in cands:
+            a = along.get(r.text)
+            channel = a[2] + relief - a[1] if a else r.channel + relief
+            out.append(Reading(r.text, r.keys, round(channel, 3), r.kind))
+        figures = {"slips": {p: self.slips[p] for v in along.values() for p in v[0]},
+                   "votes": self.votes, "tokens": self.tokens, "relief": round(relief, 3),
+                   "channel": {text: v[2] for text, v in along.items()}}
+        return out, relief, figures
+
+    def to_json(self) -> dict:
+        return {"slips": dict(self.slips), "votes": self.votes, "tokens": self.tokens}
+
+
+def learn_profile(edits: list[Edit], tokens: int, opts: dict) -> DocumentProfile:
+    """The :class:`DocumentProfile` of a document from the edits of its first pass: the
+    slips (one or two per repair, each of one or two letters, as
+    :func:`cleaners.words.lexicon.learn_confusions` counts them) of its non-word repairs
+    applied with ``profile_min_confidence``; a slip seen ``profile_min_count`` times is
+    part of the profile.
+
+    >>> from cleaners.document import Edit
+    >>> e = Edit.at("wilhoul", 0, 7, "without", stage=STAGE, reason="", confidence=1.0,
+    ...             evidence={"kind": "non-word", "confusions": ["l>t", "l>t"]})
+    >>> learn_profile([e, e], 100, _options(None)).to_json()
+    {'slips': {'l>t': 4}, 'votes': 4, 'tokens': 100}
+    """
+    votes: dict[str, int] = {}
+    for e in edits:
+        ev = e.evidence
+        if ev.get("kind") != "non-word" or e.confidence < opts["profile_min_confidence"]:
+            continue
+        ops = [c.partition(">") for c in ev.get("confusions", ())]
+        if not ops or len(ops) > 2:
+            continue
+        for a, _, b in ops:
+            if 0 < len(a) <= 2 and 0 < len(b) <= 2 and a.lower() != b.lower():
+                pair = f"{a}>{b}"
+                votes[pair] = votes.get(pair, 0) + 1
+    slips = {p: c for p, c in votes.items() if c >= opts["profile_min_count"]}
+    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens)
+
+
+def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
+                     options: dict | None = None) -> DocumentProfile:
+    """The misreading profile of a whole document (for repairing its lines one at a time:
+    ``repair_text(line, lexicon=..., profile=document_profile(document, lexicon=...))``)."""
+    opts = _options(options)
+    result = repair(text, lexicon=lexicon, options={**opts, "document_profile": False})
+    return learn_profile(result.edits, result.stats["tokens"], opts)
+
+
+def _profile_pass(text: str, lm: LanguageModel, opts: dict, patterns, protected: frozenset[str],
+                  verdicts: dict[str, int], profile: DocumentProfile | None, edits: list[Edit],
+                  flags: list[Flag], stats: dict) -> DocumentProfile:
+    """The second pass: learn the document's profile from the first pass's edits (unless
+    given), then judge again, with it, the lines (paragraphs) where the first pass found
+    damage (an edit or a flag) that hold a known form with a real-word twin along its
+    slips; their first-pass edits and flags are replaced. A document whose profile is
+    empty is not read again, and a line without damage is not re-read for a twin (the
+    profile tells which slips the document makes, not where).
+    """
+    if profile is None:
+        profile = learn_profile(edits, stats["tokens"], opts)
+    if not profile:
+        return profile
+    lines = text.split("\n")
+    line_starts = list(accumulate((len(x) + 1 for x in lines[:-1]), initial=0))
+    damaged = sorted({bisect.bisect_right(line_starts, x.start) - 1 for x in (*edits, *flags)})
+    redo: list[tuple[int, int]] = []
+    new_edits: list[Edit] = []
+    new_flags: list[Flag] = []
+    scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
+    for k in damaged:
+        line = lines[k]
+        if not any(seen in line for seen in profile._seen):
+            continue
+        words = WORD_RE.findall(line)
+        forms = list(map(verdicts.get, words))
+        if None in forms:
+            _classify_missing(words, forms, verdicts, lm, protected, opts)
+        if not any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms)):
+            continue
+        pos = line_starts[k]
+        prev = _previous_line(lines, k)
+        redo.append((pos, pos + len(line)))
+        _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
+                     after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                     starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)), profile=profile)
+    if redo:
+        starts = [a for a, _ in redo]
+
+        def redone(start: int) -> bool:
+            j = bisect.bisect_right(starts, start) - 1
+            return j >= 0 and start <= redo[j][1]
+
+        edits[:] = sorted([e for e in edits if not redone(e.start)] + new_edits, key=lambda e: (e.start, e.end))
+        flags[:] = sorted([f for f in flags if not redone(f.start)] + new_flags, key=lambda f: (f.start, f.end))
+    stats["profile_lines"] = len(redo)
+    return profile
+
+
+def _previous_line(lines: list[str], k: int) -> str:
+    """What :func:`repair`'s first pass held as ``prev`` at line ``k``: the last non-blank
+    line stripped, kept across blank lines only when it ends in a hyphen.
+
+    >>> _previous_line(["a per-", "", "secuted b", "", "c"], 2), _previous_line(["x.", "", "y"], 2)
+    ('a per-', '')
+    """
+    j = k - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    if j < 0:
+        return ""
+    prev = lines[j].strip()
+    return prev if j == k - 1 or prev.endswith("-") else ""
 
 
 def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],

@@ -307,3 +307,124 @@ def test_a_blob_longer_than_any_word_is_not_searched():
     assert len(blob) > stage.MAX_REPAIR_LEN
     assert stage._classify_form(blob, lm, frozenset(), opts) == stage.SKIP
     assert stage._classify_form("ofthe", lm, frozenset(), opts) == stage.SUSPICIOUS
+
+
+# ---------------------------------------------------------------- the document's own misreading profile
+
+#: an invented document whose scan reads ``t`` as ``l`` throughout (confident non-word repairs
+#: teach its profile), the line under test in place of TEST_LINE
+T_AS_L_DOCUMENT = (
+    "The visitor came wilhoul warning lhal evening and sat at the lable by the door.\n"
+    "Nobody knew whal he wanted, bul the landlord said he had senl a letter firsl.\n"
+    "He drank his tea slowly and looked oul of the window at the streel below.\n"
+    "The next morning he lefl before the others were awake, wilh a small bag.\n"
+    "TEST_LINE\n"
+    "The people of the village never saw him again, and nol one of them forgol his face.")
+#: the same document as an undamaged scan
+CLEAN_DOCUMENT = (
+    "The visitor came without warning that evening and sat at the table by the door.\n"
+    "Nobody knew what he wanted, but the landlord said he had sent a letter first.\n"
+    "TEST_LINE\n"
+    "The people of the village never saw him again.")
+PROFILE_LINE = "He was arrested al a concert in the spring."
+
+
+@pytest.fixture(scope="module")
+def corpus_lexicon():
+    """The lexicon of a corpus in which the document under test is a small part (it does
+    not know the document's damage: only the document's own profile does)."""
+    return build_corpus_lexicon([("corpus", CORPUS)])
+
+
+def _words(result, text):
+    return apply_edits(text, result.edits)
+
+
+def test_a_document_profile_is_learned_from_its_confident_non_word_repairs(corpus_lexicon):
+    text = T_AS_L_DOCUMENT.replace("TEST_LINE", PROFILE_LINE)
+    result = stage.repair(text, lexicon=corpus_lexicon)
+    slips = result.meta["words_profile"]["slips"]
+    assert set(slips) == {"l>t"} and slips["l>t"] >= 8
+    assert stage.document_profile(text, lexicon=corpus_lexicon).to_json() == result.meta["words_profile"]
+
+
+def test_a_profiled_slip_repairs_a_real_word_twin_with_the_profile_as_evidence(corpus_lexicon):
+    text = T_AS_L_DOCUMENT.replace("TEST_LINE", PROFILE_LINE)
+    with_profile = stage.repair(text, lexicon=corpus_lexicon)
+    without = stage.repair(text, lexicon=corpus_lexicon, options={"document_profile": False})
+    assert "arrested at a concert" in _words(with_profile, text)
+    assert "arrested al a concert" in _words(without, text)  # below the real-word bar on its own
+    edit = next(e for e in with_profile.edits if e.before == "al")
+    assert edit.evidence["kind"] == "real-word"
+    figures = edit.evidence["profile"]
+    assert figures["slips"] == {"l>t": with_profile.meta["words_profile"]["slips"]["l>t"]}
+    assert figures["relief"] == stage.DEFAULTS["realword_penalty"]
+    assert figures["channel"]["at"] < edit.evidence["candidates"][0]["channel_cost"] + figures["relief"]
+    # every other edit is the same with or without the profile
+    others = {(e.start, e.after) for e in with_profile.edits if e.before != "al"}
+    assert others == {(e.start, e.after) for e in without.edits}
+
+
+def test_a_line_repaired_alone_can_take_its_document_profile(corpus_lexicon):
+    profile = stage.document_profile(T_AS_L_DOCUMENT.replace("TEST_LINE", ""), lexicon=corpus_lexicon)
+    assert profile.slips
+    assert repair_text(PROFILE_LINE, lexicon=corpus_lexicon, profile=profile)[0] == \
+        "He was arrested at a concert in the spring."
+    assert repair_text(PROFILE_LINE, lexicon=corpus_lexicon)[0] == PROFILE_LINE
+
+
+def test_an_undamaged_document_is_judged_exactly_as_before(corpus_lexicon):
+    for line in (PROFILE_LINE, "I want you to lie still and rest.", "He told them a fable about a fox."):
+        text = CLEAN_DOCUMENT.replace("TEST_LINE", line)
+        result = stage.repair(text, lexicon=corpus_lexicon)
+        plain = stage.repair(text, lexicon=corpus_lexicon, options={"document_profile": False})
+        assert "words_profile" not in result.meta and "profile_lines" not in result.stats
+        assert [(e.start, e.after) for e in result.edits] == [(e.start, e.after) for e in plain.edits]
+        assert [(f.start, f.confidence) for f in result.flags] == [(f.start, f.confidence) for f in plain.flags]
+    text = CLEAN_DOCUMENT.replace("TEST_LINE", PROFILE_LINE)
+    assert "arrested al a concert" in _words(stage.repair(text, lexicon=corpus_lexicon), text)
+
+
+@pytest.mark.parametrize("line", [
+    "The old man asked us to lie still and wait.",  # li>h is no slip of this document
+    "I feel that he was right about the end.",  # feet is no commoner than feel
+    "They sent for Mr. Lill and his wife in the spring.",  # a name inside a sentence keeps its rules
+])
+def test_twins_off_the_profile_or_names_are_left_alone(corpus_lexicon, line):
+    text = T_AS_L_DOCUMENT.replace("TEST_LINE", line)
+    with_profile = stage.repair(text, lexicon=corpus_lexicon)
+    without = stage.repair(text, lexicon=corpus_lexicon, options={"document_profile": False})
+    assert line in _words(with_profile, text)
+    assert [(e.start, e.after) for e in with_profile.edits] == [(e.start, e.after) for e in without.edits]
+
+
+def test_a_slip_seen_too_rarely_is_no_profile(corpus_lexicon):
+    # two l>t slips (wilhoul): below profile_min_count
+    text = "The visitor came wilhoul warning that evening.\n" + PROFILE_LINE
+    result = stage.repair(text, lexicon=corpus_lexicon)
+    assert "words_profile" not in result.meta
+    assert "al a concert" in _words(result, text)
+
+
+def test_the_profile_pass_is_idempotent(corpus_lexicon):
+    text = T_AS_L_DOCUMENT.replace("TEST_LINE", PROFILE_LINE + " She was loo tired lo go on.")
+    once = _words(stage.repair(text, lexicon=corpus_lexicon), text)
+    assert "at a concert" in once and "too tired to go" in once
+    again = stage.repair(once, lexicon=corpus_lexicon)
+    assert not again.edits and "words_profile" not in again.meta
+
+
+def test_profile_reweigh_moves_only_the_readings_along_its_slips():
+    profile = stage.DocumentProfile({"l>t": 4, "i>t": 20}, votes=40, tokens=5000)
+    opts = stage._options(None)
+    lm = stage.warm_up()
+    cands = [stage.Reading("at", ("at",), 0.5, "confusion"), stage.Reading("ai", ("ai",), 0.7, "confusion")]
+    out, relief, figures = profile.reweigh(lm, "al", "al", cands, opts)
+    # l>t seen 4 times: half the full count, half the penalty waived; cost -log10(4/40) = 1.0 > 0.5
+    assert relief == pytest.approx(opts["realword_penalty"] * 4 / opts["profile_full_count"])
+    assert [r.channel for r in out] == [0.5, round(0.7 + relief, 3)]
+    assert figures["slips"] == {"l>t": 4} and figures["votes"] == 40
+    assert profile.reweigh(lm, "bad", "bad", [stage.Reading("had", ("had",), 0.5, "confusion")], opts)[1:] == (0.0, {})
+    # a twin along the slip but no commoner than the form read (feel -> feet) earns nothing
+    assert profile.reweigh(lm, "feel", "feel", [stage.Reading("feet", ("feet",), 0.5, "confusion")], opts)[1:] \
+        == (0.0, {})
