@@ -18,6 +18,9 @@ PROTECTED_SPAN_RE = re.compile(
     re.IGNORECASE)
 ROMAN_RE = re.compile(r"[IVXLCDM]+|[ivxlc]+")
 _ROMAN_CHARS = frozenset("IVXLCDMivxlc")
+# the order of a numeral's letters (up to four repeats: old books write iiii, xiiii): "il" or
+# "ill" is made of numeral letters but is no numeral, so it is judged as a word (il -> it)
+ROMAN_ORDER_RE = re.compile(r"M{0,4}(?:CM|CD|D?C{0,4})(?:XC|XL|L?X{0,4})(?:IX|IV|V?I{0,4})")
 ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|d|th)", re.IGNORECASE)
 DIGITS_RE = re.compile(r"\d")
 CONFUSABLE_DIGITS = frozenset("015")
@@ -223,10 +226,11 @@ def misread_number(word: str) -> str | None:
 def is_roman(word: str) -> bool:
     """Roman numerals (``XIV``, ``iii``) are left alone.
 
-    >>> is_roman("XIV"), is_roman("iii"), is_roman("Il")
-    (True, True, False)
+    >>> is_roman("XIV"), is_roman("iii"), is_roman("xiiii"), is_roman("Il"), is_roman("il"), is_roman("ill")
+    (True, True, True, False, False, False)
     """
-    return len(word) > 1 and _ROMAN_CHARS.issuperset(word) and bool(ROMAN_RE.fullmatch(word))
+    return (len(word) > 1 and _ROMAN_CHARS.issuperset(word) and bool(ROMAN_RE.fullmatch(word))
+            and bool(ROMAN_ORDER_RE.fullmatch(word.upper())))
 
 
 _PROTECTED_HINT_RE = re.compile(r"[/\\_#=<>{}|~^@]|www\.|\.(?:com|org|net|edu|gov|html?|pdf|txt|ru|uk)\b",
