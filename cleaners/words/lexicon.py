@@ -27,7 +27,8 @@ from typing import Iterable
 import numpy as np
 
 from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, LENGTH_CHANGING,
-                                       LIGATURES, LOST_LETTER_COST, channel_cost, skeleton, token_skeletons)
+                                       LIGATURES, LOST_LETTER_COST, channel_cost,
+                                       ligature_free_length_skeletons, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
@@ -303,7 +304,8 @@ def _inflection(long_: str, short: str) -> bool:
 
 def slip_twins(key: str, habits: dict[str, float] | None = None) -> set[str]:
     """Every spelling one slip from ``key``: a glyph (letter or ligature) put back, a
-    letter taken out or replaced, a split or merged glyph undone (``rn`` for ``m``), and two
+    letter taken out or replaced, two letters swapped, a split or merged glyph undone
+    (``rn`` for ``m``), and two
     habitually lost glyphs put back (``habits``, as from :func:`lost_glyph_costs`).
 
     >>> {"confidence", "reason", "court", "crushed"} <= (slip_twins("condence") | slip_twins("reaon")
@@ -321,6 +323,8 @@ def slip_twins(key: str, habits: dict[str, float] | None = None) -> set[str]:
             rest = key[i + 1:]
             out.add(head + rest)
             out.update([head + c + rest for c in _LETTERS])
+            if rest:
+                out.add(head + rest[0] + key[i] + rest[1:])  # two letters swapped
     for seen, meant in LENGTH_CHANGING:
         start = key.find(seen)
         while start != -1:
@@ -358,12 +362,14 @@ def _habit_cost(key: str, twin: str, habits: dict[str, float]) -> float | None:
 
 def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
                         total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
-                        repeat_log: float) -> str | None:
+                        repeat_log: float, confusion_twins: Iterable[str] = ()) -> str | None:
     """The common word an unknown lowercase form is a recurring slip of, if the corpus's
     damage explains how often the form occurs.
 
     An OCR engine repeats its slips, so recurrence alone does not make ``condence``
-    a word. A twin ``w`` one slip away (:func:`slip_twins`) at channel cost ``c``
+    a word. A twin ``w`` one slip away (:func:`slip_twins`), or one of
+    ``confusion_twins`` (words sharing a confusion skeleton: ``ollicers``,
+    ``officers``), at channel cost ``c``
     (cheaper for a glyph this corpus drops by habit, ``habits``), with ``n_w``
     occurrences (in the corpus, or expected from its general probability, at least
     ``min_prob``) would be misread as ``key`` about ``n_w * damage_rate * 10**-c``
@@ -387,12 +393,12 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         return None
     bar = -math.log10(damage_rate) - repeat_log  # log10(n_w / count) - cost must reach it
     best, best_margin = None, 0.0
-    for w in sorted(slip_twins(key, habits)):
+    for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
         learned = _habit_cost(key, w, habits) if habits else None
         if p < (min_prob if learned is None else min_prob / 10):
             continue
-        if _inflection(w, key) or _inflection(key, w):
+        if w == key or _inflection(w, key) or _inflection(key, w):
             continue
         n_w = max(raw_counts.get(w, 0), p * total)
         cost = channel_cost(key, w)
@@ -733,8 +739,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             surfaces[k] = surf
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     if s["slip_untrust"] and total:
-        for k in _recurring_slips(counts, raw_counts, probs, best_surface, unknown, s,
-                                  total=total, damage_rate=quantise_rate(damaged / total)):
+        for k in _recurring_slips(counts, raw_counts, probs, best_surface, unknown, s, total=total,
+                                  damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
+                                  midsentence_caps=midsentence_caps, general_skeletons=general_skeletons):
             del counts[k]
             surfaces.pop(k, None)
             damaged += raw_counts[k]
@@ -749,12 +756,17 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
                      best_surface: dict[str, str], unknown: set[str], s: dict, *, total: int,
-                     damage_rate: float) -> list[str]:
-    """The trusted forms that :func:`recurring_slip_twin` finds are slips: forms no word
-    list knows, written in lowercase (never a name), judged with the glyphs this corpus
-    drops by habit (:func:`lost_glyph_costs`)."""
-    checked = [k for k in trusted if probs.get(k, 0.0) == 0.0 and best_surface[k].islower()
-               and k.isalpha() and 3 <= len(k) <= SLIP_MAX_LEN]
+                     damage_rate: float, lowercase_seen: set[str], midsentence_caps: Counter,
+                     general_skeletons: dict[str, tuple[str, ...]]) -> list[str]:
+    """The trusted forms that :func:`recurring_slip_twin` finds are slips, judged with the
+    glyphs this corpus drops by habit (:func:`lost_glyph_costs`).
+
+    Only forms no word list knows, and never a name: written mostly in lowercase, or
+    written in lowercase too and never capitalised inside a sentence (``Witnese`` at
+    the start of sentences, ``witnese`` inside them)."""
+    checked = [k for k in trusted if probs.get(k, 0.0) == 0.0 and k.isalpha() and 3 <= len(k) <= SLIP_MAX_LEN
+               and (best_surface[k].islower()
+                    or (k in lowercase_seen and not midsentence_caps.get(k, 0)))]
     if not checked or damage_rate <= 0.0:
         return []
     lowercase_unknown = [(k, raw_counts[k]) for k in unknown
@@ -762,10 +774,16 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
     known = [(k, c) for k, c in raw_counts.items() if k not in unknown and k.isalpha()]
     habits = lost_glyph_costs(lowercase_unknown, known, probs, min_prob=s["slip_twin_min_prob"],
                               unigrams=s["unigrams"])
-    return [k for k in checked
-            if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
-                                   habits=habits, min_prob=s["slip_twin_min_prob"],
-                                   repeat_log=s["slip_repeat_log"])]
+    out = []
+    for k in checked:
+        twins: set[str] = set()
+        for sk in ligature_free_length_skeletons(k) | {skeleton(k)}:
+            twins.update(general_skeletons.get(sk, ()))
+        if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
+                               habits=habits, min_prob=s["slip_twin_min_prob"],
+                               repeat_log=s["slip_repeat_log"], confusion_twins=twins):
+            out.append(k)
+    return out
 
 
 def _at_least(counter: Counter, minimum: int) -> dict:
