@@ -22,6 +22,7 @@ from itertools import compress, repeat
 from operator import contains, gt, itemgetter, le, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -253,6 +254,7 @@ def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[s
     from cleaners.words.scoring import delete_index
 
     deletes = delete_index(unigrams, 1e-7)  # the repair's generic index (one cached copy)
+    ligature_gaps = _ligature_gaps(unigrams, min_prob)
     votes: Counter = Counter()
     for key, _count in unknown:
         voted: set[str] = set()
@@ -262,23 +264,13 @@ def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[s
                 # inside the word, and not a doubled letter printed once
                 if 0 < i < len(key) and w[i] != w[i - 1] and w[i] != key[i]:
                     voted.add(w[i])
-        for lig in _LIGATURE_COST:
-            for i in range(1, len(key)):
-                if probs.get(key[:i] + lig + key[i:], 0.0) >= min_prob:
-                    voted.add(lig)
-                    break
+        voted.update(ligature_gaps.get(key, ()))
         votes.update(voted)
     letter_votes = sum(votes[c] for c in _LETTERS)
     total_votes = sum(votes.values())
     if not total_votes:
         return {}
-    glyphs: Counter = Counter()
-    for key, count in known:
-        glyphs.update({g: n * count for g in set(key) if (n := key.count(g))})
-        if "f" in key:
-            for lig in _LIGATURE_COST:
-                if lig in key:
-                    glyphs[lig] += key.count(lig) * count
+    glyphs = _glyph_counts(known)
     letters = sum(glyphs[c] for c in _LETTERS)
     out: dict[str, float] = {}
     for g in sorted(votes):
@@ -293,6 +285,56 @@ def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[s
         if (votes[g] - 2 * math.sqrt(votes[g])) / expected >= HABIT_EXCESS:
             base = _LIGATURE_COST.get(g, LOST_LETTER_COST)
             out[g] = round(max(HABIT_MIN_COST, base - math.log10(excess)), 3)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _ligature_gaps(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """The general list's words of at least ``min_prob`` with one ligature's letters taken
+    out inside the word -> those ligatures (``condence`` -> ``fi``): once per process.
+
+    >>> _ligature_gaps("wordfreq-large", 1e-5)["condence"]
+    ('fi',)
+    """
+    probs = unigram_probs(unigrams)
+    tmp: dict[str, set[str]] = {}
+    for w, p in probs.items():
+        if p < min_prob or "f" not in w:
+            continue
+        for lig in _LIGATURE_COST:
+            i = w.find(lig, 1)
+            while i != -1 and i + len(lig) < len(w):
+                tmp.setdefault(w[:i] + w[i + len(lig):], set()).add(lig)
+                i = w.find(lig, i + 1)
+    return {k: tuple(sorted(v)) for k, v in tmp.items()}
+
+
+def _glyph_counts(known: Iterable[tuple[str, int]]) -> Counter:
+    """Occurrences of each letter a-z and each ligature's letters in words ``(key, count)``.
+
+    >>> c = _glyph_counts([("fifty", 2), ("off", 1)])
+    >>> c["f"], c["fi"], c["ff"], c["y"]
+    (6, 2, 1, 2)
+    """
+    keys, counts = [], []
+    for key, count in known:
+        keys.append(key)
+        counts.append(count)
+    out: Counter = Counter()
+    if not keys:
+        return out
+    # one bincount over the joined keys, each letter weighted by its word's count
+    codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+    weights = np.repeat(np.array(counts, dtype=np.float64), [len(k) for k in keys])
+    letters = codes - ord("a")
+    inside = letters < 26  # (unsigned: below "a" wraps round)
+    per_letter = np.bincount(letters[inside].astype(np.int64), weights[inside], minlength=26)
+    out.update({c: int(n) for c, n in zip(_LETTERS, per_letter.tolist()) if n})
+    for key, count in zip(keys, counts):
+        if "f" in key:
+            for lig in _LIGATURE_COST:
+                if lig in key:
+                    out[lig] += key.count(lig) * count
     return out
 
 
@@ -395,8 +437,10 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     best, best_margin = None, 0.0
     for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
+        if p < min_prob / 10 or (p < min_prob and not habits):
+            continue
         learned = _habit_cost(key, w, habits) if habits else None
-        if p < (min_prob if learned is None else min_prob / 10):
+        if p < min_prob and learned is None:
             continue
         if w == key or _inflection(w, key) or _inflection(key, w):
             continue
