@@ -77,6 +77,7 @@ class CorpusLexicon:
     damage_rate: float = 0.0  # quantised share of tokens that are unknown, untrusted words
     confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
     bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
+    lost_glyphs: dict[str, float] = field(default_factory=dict)  # glyph dropped by habit -> learned channel cost
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -90,6 +91,8 @@ class CorpusLexicon:
         h.update(str(self.total).encode())
         h.update(repr(self.damage_rate).encode())
         h.update(repr(sorted(self.confusions.items())).encode())
+        if self.lost_glyphs:  # (absent from older lexicons' digests)
+            h.update(repr(sorted(self.lost_glyphs.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -284,7 +287,8 @@ def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[s
         # two Poisson standard deviations below the votes
         if (votes[g] - 2 * math.sqrt(votes[g])) / expected >= HABIT_EXCESS:
             base = _LIGATURE_COST.get(g, LOST_LETTER_COST)
-            out[g] = round(max(HABIT_MIN_COST, base - math.log10(excess)), 3)
+            # in whole tenths, so that a small edit of the corpus rarely changes it (or the digest)
+            out[g] = max(HABIT_MIN_COST, math.floor((base - math.log10(excess)) * 10) / 10)
     return out
 
 
@@ -782,10 +786,13 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
+    lost_glyphs: dict[str, float] = {}
     if s["slip_untrust"] and total:
-        for k in _recurring_slips(counts, raw_counts, probs, best_surface, unknown, s, total=total,
-                                  damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
-                                  midsentence_caps=midsentence_caps, general_skeletons=general_skeletons):
+        slips, lost_glyphs = _recurring_slips(
+            counts, raw_counts, probs, best_surface, unknown, s, total=total,
+            damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
+            midsentence_caps=midsentence_caps, general_skeletons=general_skeletons)
+        for k in slips:
             del counts[k]
             surfaces.pop(k, None)
             damaged += raw_counts[k]
@@ -795,24 +802,25 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
-                         confusions=confusions, bigrams=bigrams, settings=s)
+                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, settings=s)
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
                      best_surface: dict[str, str], unknown: set[str], s: dict, *, total: int,
                      damage_rate: float, lowercase_seen: set[str], midsentence_caps: Counter,
-                     general_skeletons: dict[str, tuple[str, ...]]) -> list[str]:
+                     general_skeletons: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, float]]:
     """The trusted forms that :func:`recurring_slip_twin` finds are slips, judged with the
     glyphs this corpus drops by habit (:func:`lost_glyph_costs`).
 
     Only forms no word list knows, and never a name: written mostly in lowercase, or
     written in lowercase too and never capitalised inside a sentence (``Witnese`` at
-    the start of sentences, ``witnese`` inside them)."""
+    the start of sentences, ``witnese`` inside them). Returns the slips and the
+    glyphs the corpus drops by habit."""
     checked = [k for k in trusted if probs.get(k, 0.0) == 0.0 and k.isalpha() and 3 <= len(k) <= SLIP_MAX_LEN
                and (best_surface[k].islower()
                     or (k in lowercase_seen and not midsentence_caps.get(k, 0)))]
     if not checked or damage_rate <= 0.0:
-        return []
+        return [], {}
     lowercase_unknown = [(k, raw_counts[k]) for k in unknown
                          if k.isalpha() and 3 <= len(k) <= SLIP_MAX_LEN and best_surface.get(k, k).islower()]
     known = [(k, c) for k, c in raw_counts.items() if k not in unknown and k.isalpha()]
@@ -827,7 +835,7 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
                                habits=habits, min_prob=s["slip_twin_min_prob"],
                                repeat_log=s["slip_repeat_log"], confusion_twins=twins):
             out.append(k)
-    return out
+    return out, habits
 
 
 def _at_least(counter: Counter, minimum: int) -> dict:

@@ -10,6 +10,7 @@ batched helpers to the one-at-a-time functions they stand for.
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -233,3 +234,15 @@ def test_no_seed_form_loses_trust_to_the_slip_rule():
     with_rule = build_corpus_lexicon(texts)
     without = build_corpus_lexicon(texts, options={"slip_untrust": False})
     assert [k for k in without.counts if k not in with_rule.counts] == []
+
+
+def test_the_lexicon_records_the_glyphs_its_corpus_drops_by_habit():
+    lost_fi = ("condence magnicent signicance satised scientic sacrice dignied certicate "
+               "denite innite conrm benet")
+    lines = SLIP_LINES + [f"The {w} was noted." for w in lost_fi.split()]
+    lex = build_corpus_lexicon(_damaged_corpus(lines, 40))
+    assert set(lex.lost_glyphs) == {"fi"} and lex.lost_glyphs["fi"] < 1.2
+    plain = build_corpus_lexicon(_damaged_corpus(SLIP_LINES, 40))
+    assert plain.lost_glyphs == {}
+    # the habit is part of the lexicon's identity
+    assert lex.digest == lex.compute_digest() and lex.lost_glyphs == pickle.loads(pickle.dumps(lex)).lost_glyphs
