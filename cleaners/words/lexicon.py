@@ -22,12 +22,14 @@ from itertools import compress, repeat
 from operator import contains, gt, itemgetter, le, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
 
 from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, LENGTH_CHANGING,
-                                       channel_cost, skeleton, token_skeletons)
+                                       LIGATURES, LOST_LETTER_COST, channel_cost,
+                                       ligature_free_length_skeletons, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
 
@@ -40,6 +42,11 @@ LEXICON_DEFAULTS = {
     "confusion_min_count": 8,  # votes a misreading needs before its learned rate is used
     "corpus_bigrams": True,  # the corpus's own word pairs add to the general bigram counts
     "name_min_count": 2,  # mid-sentence capitalised occurrences that make an always-capitalised form a name
+    # recurring slips: an unknown lowercase form one cheap slip from a common word is not trusted
+    # on recurrence alone when the corpus's damage explains its count (see recurring_slip_twin)
+    "slip_untrust": True,
+    "slip_twin_min_prob": 1e-5,  # general probability a slip twin needs (a common word)
+    "slip_repeat_log": 2.8,  # log10 of how much more often one engine repeats a slip than chance
 }
 
 _CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
@@ -70,6 +77,7 @@ class CorpusLexicon:
     damage_rate: float = 0.0  # quantised share of tokens that are unknown, untrusted words
     confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
     bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
+    lost_glyphs: dict[str, float] = field(default_factory=dict)  # glyph dropped by habit -> learned channel cost
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -83,6 +91,8 @@ class CorpusLexicon:
         h.update(str(self.total).encode())
         h.update(repr(self.damage_rate).encode())
         h.update(repr(sorted(self.confusions.items())).encode())
+        if self.lost_glyphs:  # (absent from older lexicons' digests)
+            h.update(repr(sorted(self.lost_glyphs.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -208,6 +218,244 @@ def _slip_twin(surface: str, count: int, raw_counts: Counter, probs: dict[str, f
         if dominant(w):
             return w
     return None
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LIGATURE_COST = dict(LIGATURES)
+LOST_GLYPHS = tuple(_LETTERS) + tuple(_LIGATURE_COST)  # what a print or an extraction can drop
+HABIT_EXCESS = 2.5  # a glyph lost this many times over its share of the text is a habit of the corpus
+HABIT_MIN_FORMS = 8  # distinct damaged forms that must show a habit
+HABIT_MIN_COST = 0.3  # the cheapest a learned lost glyph gets
+
+
+def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[str, int]],
+                     probs: dict[str, float], *, min_prob: float, unigrams: str) -> dict[str, float]:
+    """The glyphs this corpus habitually drops (a long s, a ligature), with their learned cost.
+
+    Each unknown lowercase form ``(key, count)`` that one dropped glyph (a letter,
+    not doubling a neighbour, or a ligature ``fi fl ff ffi ffl``) put back inside
+    the word turns into a common word (at least ``min_prob``) votes once for that
+    glyph (a lost first or last glyph is as often a fragment or an ending). A glyph
+    with at least ``HABIT_MIN_FORMS`` votes whose share of the votes (a letter's:
+    among the lost letters) is ``HABIT_EXCESS`` times its share of the letters of
+    the corpus's ``known`` words, even two Poisson deviations below its votes, is
+    dropped by habit, not by chance: its channel cost (a lost letter's or
+    ligature's) falls by log10 of that excess. Every corpus loses letters at
+    random; only a habit stands out (a book whose damaged forms want an ``s`` put
+    back three times as often as ``s`` is printed: a lost long s).
+
+    >>> unknown = [(w, 1) for w in ("reaon", "preent", "purpoe", "themelves", "ociety",
+    ...            "conider", "poible", "pleaure", "whiper", "beides", "houe", "lift")]
+    >>> known = [("the", 50), ("reason", 3), ("word", 40), ("man", 30), ("into", 20)]
+    >>> costs = lost_glyph_costs(unknown, known, {w + "s": 1e-4 for w in ("lift",)} | {
+    ...     "reason": 2e-4, "present": 2e-4, "purpose": 1e-4, "themselves": 1e-4, "society": 1e-4,
+    ...     "consider": 1e-4, "possible": 2e-4, "pleasure": 1e-4, "whisper": 1e-5, "besides": 1e-4,
+    ...     "house": 3e-4}, min_prob=1e-5, unigrams="wordfreq-large")
+    >>> sorted(costs)
+    ['s']
+    """
+    from cleaners.words.scoring import delete_index
+
+    deletes = delete_index(unigrams, 1e-7)  # the repair's generic index (one cached copy)
+    ligature_gaps = _ligature_gaps(unigrams, min_prob)
+    votes: Counter = Counter()
+    for key, _count in unknown:
+        voted: set[str] = set()
+        for w in deletes.get(key):
+            if len(w) == len(key) + 1 and probs.get(w, 0.0) >= min_prob:
+                i = next((i for i, (a, b) in enumerate(zip(key, w)) if a != b), len(key))
+                # inside the word, and not a doubled letter printed once
+                if 0 < i < len(key) and w[i] != w[i - 1] and w[i] != key[i]:
+                    voted.add(w[i])
+        voted.update(ligature_gaps.get(key, ()))
+        votes.update(voted)
+    letter_votes = sum(votes[c] for c in _LETTERS)
+    total_votes = sum(votes.values())
+    if not total_votes:
+        return {}
+    glyphs = _glyph_counts(known)
+    letters = sum(glyphs[c] for c in _LETTERS)
+    out: dict[str, float] = {}
+    for g in sorted(votes):
+        if votes[g] < HABIT_MIN_FORMS or not glyphs.get(g):
+            continue
+        # a letter's share among the lost letters; a ligature's among all votes (it is
+        # rare in print, so any real share of the votes is a habit)
+        expected = (letter_votes if g in _LETTERS else total_votes) * glyphs[g] / letters
+        excess = votes[g] / expected
+        # a few votes can exceed a tiny expectation by chance: the excess must hold at
+        # two Poisson standard deviations below the votes
+        if (votes[g] - 2 * math.sqrt(votes[g])) / expected >= HABIT_EXCESS:
+            base = _LIGATURE_COST.get(g, LOST_LETTER_COST)
+            # in whole tenths, so that a small edit of the corpus rarely changes it (or the digest)
+            out[g] = max(HABIT_MIN_COST, math.floor((base - math.log10(excess)) * 10) / 10)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _ligature_gaps(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """The general list's words of at least ``min_prob`` with one ligature's letters taken
+    out inside the word -> those ligatures (``condence`` -> ``fi``): once per process.
+
+    >>> _ligature_gaps("wordfreq-large", 1e-5)["condence"]
+    ('fi',)
+    """
+    probs = unigram_probs(unigrams)
+    tmp: dict[str, set[str]] = {}
+    for w, p in probs.items():
+        if p < min_prob or "f" not in w:
+            continue
+        for lig in _LIGATURE_COST:
+            i = w.find(lig, 1)
+            while i != -1 and i + len(lig) < len(w):
+                tmp.setdefault(w[:i] + w[i + len(lig):], set()).add(lig)
+                i = w.find(lig, i + 1)
+    return {k: tuple(sorted(v)) for k, v in tmp.items()}
+
+
+def _glyph_counts(known: Iterable[tuple[str, int]]) -> Counter:
+    """Occurrences of each letter a-z and each ligature's letters in words ``(key, count)``.
+
+    >>> c = _glyph_counts([("fifty", 2), ("off", 1)])
+    >>> c["f"], c["fi"], c["ff"], c["y"]
+    (6, 2, 1, 2)
+    """
+    keys, counts = [], []
+    for key, count in known:
+        keys.append(key)
+        counts.append(count)
+    out: Counter = Counter()
+    if not keys:
+        return out
+    # one bincount over the joined keys, each letter weighted by its word's count
+    codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+    weights = np.repeat(np.array(counts, dtype=np.float64), [len(k) for k in keys])
+    letters = codes - ord("a")
+    inside = letters < 26  # (unsigned: below "a" wraps round)
+    per_letter = np.bincount(letters[inside].astype(np.int64), weights[inside], minlength=26)
+    out.update({c: int(n) for c, n in zip(_LETTERS, per_letter.tolist()) if n})
+    for key, count in zip(keys, counts):
+        if "f" in key:
+            for lig in _LIGATURE_COST:
+                if lig in key:
+                    out[lig] += key.count(lig) * count
+    return out
+
+
+def _inflection(long_: str, short: str) -> bool:
+    """Whether ``long_`` is ``short`` with a final s, d or g (behests, nothin'): an inflection or
+    a dialect spelling, not a slip."""
+    return len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1] in "sdg"
+
+
+def slip_twins(key: str, habits: dict[str, float] | None = None) -> set[str]:
+    """Every spelling one slip from ``key``: a glyph (letter or ligature) put back, a
+    letter taken out or replaced, two letters swapped, a split or merged glyph undone
+    (``rn`` for ``m``), and two
+    habitually lost glyphs put back (``habits``, as from :func:`lost_glyph_costs`).
+
+    >>> {"confidence", "reason", "court", "crushed"} <= (slip_twins("condence") | slip_twins("reaon")
+    ...                                               | slip_twins("coort") | slip_twins("crnshed"))
+    True
+    >>> "necessity" in slip_twins("neceity"), "necessity" in slip_twins("neceity", {"s": 1.0})
+    (False, True)
+    """
+    out: set[str] = set()
+    n = len(key)
+    for i in range(n + 1):
+        head, tail = key[:i], key[i:]
+        out.update([head + g + tail for g in LOST_GLYPHS])
+        if i < n:
+            rest = key[i + 1:]
+            out.add(head + rest)
+            out.update([head + c + rest for c in _LETTERS])
+            if rest:
+                out.add(head + rest[0] + key[i] + rest[1:])  # two letters swapped
+    for seen, meant in LENGTH_CHANGING:
+        start = key.find(seen)
+        while start != -1:
+            out.add(key[:start] + meant + key[start + len(seen):])
+            start = key.find(seen, start + 1)
+    for g in habits or ():
+        for i in range(n + 1):
+            once = key[:i] + g + key[i:]
+            out.update([once[:j] + g + once[j:] for j in range(i + len(g), n + len(g) + 1)])
+    out.discard(key)
+    return out
+
+
+def _habit_cost(key: str, twin: str, habits: dict[str, float]) -> float | None:
+    """The learned cost of ``twin`` read as ``key`` by dropping one or two habitual glyphs, if it is that."""
+    best = None
+    for g, c in habits.items():
+        for times in (1, 2):
+            if len(twin) != len(key) + times * len(g):
+                continue
+            i = next((i for i, (a, b) in enumerate(zip(key, twin)) if a != b), len(key))
+            if twin[i:i + len(g)] != g:
+                continue
+            rest = twin[:i] + twin[i + len(g):]
+            if times == 1 and rest == key:
+                cost = c
+            elif times == 2 and _habit_cost(key, rest, {g: c}) is not None:
+                cost = 2 * c
+            else:
+                continue
+            if best is None or cost < best:
+                best = cost
+    return best
+
+
+def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
+                        total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
+                        repeat_log: float, confusion_twins: Iterable[str] = ()) -> str | None:
+    """The common word an unknown lowercase form is a recurring slip of, if the corpus's
+    damage explains how often the form occurs.
+
+    An OCR engine repeats its slips, so recurrence alone does not make ``condence``
+    a word. A twin ``w`` one slip away (:func:`slip_twins`), or one of
+    ``confusion_twins`` (words sharing a confusion skeleton: ``ollicers``,
+    ``officers``), at channel cost ``c``
+    (cheaper for a glyph this corpus drops by habit, ``habits``), with ``n_w``
+    occurrences (in the corpus, or expected from its general probability, at least
+    ``min_prob``) would be misread as ``key`` about ``n_w * damage_rate * 10**-c``
+    times; an engine repeats a slip ``10**repeat_log`` times more often than that.
+    The form is a slip when that explains its ``count``: in a clean corpus only a
+    twin far more common, at a cheap slip, does. Inflections and dropped final g
+    (``behests``, ``nothin``) are not slips.
+
+    >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
+    >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
+    ...                     damage_rate=0.0625, habits={}, min_prob=1e-5, repeat_log=2.8)
+    'confidence'
+    >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
+    ...                     damage_rate=0.001, habits={}, min_prob=1e-5, repeat_log=2.8) is None
+    True
+    >>> recurring_slip_twin("kolkhos", 6, Counter(), probs, total=200_000,
+    ...                     damage_rate=0.0625, habits={}, min_prob=1e-5, repeat_log=2.8) is None
+    True
+    """
+    if damage_rate <= 0.0 or not 3 <= len(key) <= SLIP_MAX_LEN:
+        return None
+    bar = -math.log10(damage_rate) - repeat_log  # log10(n_w / count) - cost must reach it
+    best, best_margin = None, 0.0
+    for w in sorted(slip_twins(key, habits).union(confusion_twins)):
+        p = probs.get(w, 0.0)
+        if p < min_prob / 10 or (p < min_prob and not habits):
+            continue
+        learned = _habit_cost(key, w, habits) if habits else None
+        if p < min_prob and learned is None:
+            continue
+        if w == key or _inflection(w, key) or _inflection(key, w):
+            continue
+        n_w = max(raw_counts.get(w, 0), p * total)
+        cost = channel_cost(key, w)
+        if learned is not None:
+            cost = min(cost, learned)
+        margin = math.log10(n_w / count) - cost - bar
+        if margin >= 0.0 and (best is None or margin > best_margin):
+            best, best_margin = w, margin
+    return best
 
 
 def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: dict | None = None) -> CorpusLexicon:
@@ -538,13 +786,56 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
+    lost_glyphs: dict[str, float] = {}
+    if s["slip_untrust"] and total:
+        slips, lost_glyphs = _recurring_slips(
+            counts, raw_counts, probs, best_surface, unknown, s, total=total,
+            damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
+            midsentence_caps=midsentence_caps, general_skeletons=general_skeletons)
+        for k in slips:
+            del counts[k]
+            surfaces.pop(k, None)
+            damaged += raw_counts[k]
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
-                         confusions=confusions, bigrams=bigrams, settings=s)
+                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, settings=s)
+
+
+def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
+                     best_surface: dict[str, str], unknown: set[str], s: dict, *, total: int,
+                     damage_rate: float, lowercase_seen: set[str], midsentence_caps: Counter,
+                     general_skeletons: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, float]]:
+    """The trusted forms that :func:`recurring_slip_twin` finds are slips, judged with the
+    glyphs this corpus drops by habit (:func:`lost_glyph_costs`).
+
+    Only forms no word list knows, and never a name: written mostly in lowercase, or
+    written in lowercase too and never capitalised inside a sentence (``Witnese`` at
+    the start of sentences, ``witnese`` inside them). Returns the slips and the
+    glyphs the corpus drops by habit."""
+    checked = [k for k in trusted if probs.get(k, 0.0) == 0.0 and k.isalpha() and 3 <= len(k) <= SLIP_MAX_LEN
+               and (best_surface[k].islower()
+                    or (k in lowercase_seen and not midsentence_caps.get(k, 0)))]
+    if not checked or damage_rate <= 0.0:
+        return [], {}
+    lowercase_unknown = [(k, raw_counts[k]) for k in unknown
+                         if k.isalpha() and 3 <= len(k) <= SLIP_MAX_LEN and best_surface.get(k, k).islower()]
+    known = [(k, c) for k, c in raw_counts.items() if k not in unknown and k.isalpha()]
+    habits = lost_glyph_costs(lowercase_unknown, known, probs, min_prob=s["slip_twin_min_prob"],
+                              unigrams=s["unigrams"])
+    out = []
+    for k in checked:
+        twins: set[str] = set()
+        for sk in ligature_free_length_skeletons(k) | {skeleton(k)}:
+            twins.update(general_skeletons.get(sk, ()))
+        if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
+                               habits=habits, min_prob=s["slip_twin_min_prob"],
+                               repeat_log=s["slip_repeat_log"], confusion_twins=twins):
+            out.append(k)
+    return out, habits
 
 
 def _at_least(counter: Counter, minimum: int) -> dict:

@@ -10,6 +10,7 @@ batched helpers to the one-at-a-time functions they stand for.
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -140,3 +141,108 @@ def test_first_seen_order_helpers():
     assert [a.tolist() for a in _first_seen_counts(ids, 10)] == [[7, 2, 0, 9], [3, 2, 1, 1]]
     assert [a.tolist() for a in _first_seen_unique(ids * 10**12)] == [[7 * 10**12, 2 * 10**12, 0, 9 * 10**12],
                                                                      [3, 2, 1, 1]]
+
+
+# ---------------------------------------------------------------- recurring slips
+
+def _damaged_corpus(lines: list[str], junk_lines: int) -> list[tuple[str, str]]:
+    """``lines`` plus lines of one-off unknown forms (each seen once, so never trusted: damage)."""
+    letters = "bcdghkmpqvwxz"
+    junk = [" ".join(f"zq{letters[i % 13]}{letters[i // 13 % 13]}{letters[j]}x" for j in range(10))
+            for i in range(junk_lines)]
+    return [("doc", "\n".join(lines + junk))]
+
+
+SLIP_LINES = (
+    ["He had great condence in the jury and the court."] * 6
+    + ["She spoke with confidence to the court."] * 2
+    + ["The court met in the morning and the court rose at noon."] * 40
+    + ["The coort was full."] * 3
+    # real forms no word list knows (a transliteration, an always-lowercase Soviet term,
+    # an archaic spelling, a dialect form, a dropped g) must keep their trust
+    + ["The obkom met the kulakization brigade at the tremour of dawn."] * 4
+    + ["My faither went to the gatherin with my father."] * 4
+    + ["The gathering was large and my father was there."] * 10
+)
+
+
+def test_recurring_slips_lose_trust_in_a_damaged_corpus():
+    lex = build_corpus_lexicon(_damaged_corpus(SLIP_LINES, 40))
+    assert lex.damage_rate > 0.05
+    assert not lex.trusted("condence") and not lex.trusted("coort")  # lost fi; o for u
+    for real in ("obkom", "kulakization", "tremour", "faither", "gatherin", "court", "confidence"):
+        assert lex.trusted(real), real
+
+
+def test_recurring_slips_keep_trust_in_a_clean_corpus():
+    lex = build_corpus_lexicon(_damaged_corpus(SLIP_LINES, 0))
+    assert lex.damage_rate == 0.0
+    assert lex.trusted("condence") and lex.trusted("coort")  # nothing says this corpus slips
+
+
+def test_slip_untrust_option_turns_the_rule_off():
+    lex = build_corpus_lexicon(_damaged_corpus(SLIP_LINES, 40), options={"slip_untrust": False})
+    assert lex.trusted("condence") and lex.trusted("coort")
+
+
+def test_recurring_slip_twin_scales_with_damage_and_frequency():
+    from collections import Counter
+
+    from cleaners.words.lexicon import recurring_slip_twin
+
+    probs = unigram_probs("wordfreq-large")
+    kw = dict(total=200_000, habits={}, min_prob=1e-5, repeat_log=2.8)
+    court = Counter({"court": 400})
+    assert recurring_slip_twin("coort", 3, court, probs, damage_rate=0.09, **kw) == "court"
+    # a cleaner corpus, or a form about as common as its twin, is not explained by slips
+    assert recurring_slip_twin("coort", 3, court, probs, damage_rate=0.01, **kw) is None
+    assert recurring_slip_twin("coort", 60, court, probs, damage_rate=0.09, **kw) is None
+    # inflections and a dropped final g are not slips (behests, gatherin)
+    assert recurring_slip_twin("behests", 3, Counter({"behest": 400}), probs, damage_rate=0.09, **kw) is None
+    assert recurring_slip_twin("gatherin", 3, Counter({"gathering": 400}), probs, damage_rate=0.09, **kw) is None
+    # a twin rare in general is no evidence (tremour: tremor)
+    assert recurring_slip_twin("tremour", 3, Counter(), probs, damage_rate=0.09, **kw) is None
+
+
+def test_a_habitually_lost_glyph_is_learned_and_makes_the_slip_cheaper():
+    from collections import Counter
+
+    from cleaners.words.lexicon import lost_glyph_costs, recurring_slip_twin
+
+    probs = unigram_probs("wordfreq-large")
+    lost_s = ["reaon", "preent", "purpoe", "themelves", "ociety", "conider", "poible", "pleaure",
+              "beides", "houe", "necesary", "huband", "himelf", "occaion", "perons", "uppoe"]
+    others = ["tll", "wheie", "mle", "ths", "bnd", "fnd", "aftr", "clp", "tke", "ws"]
+    known = [("the", 5000), ("and", 3000), ("of", 3000), ("to", 2000), ("was", 1000), ("his", 800),
+             ("reason", 10), ("house", 20), ("with", 900), ("in", 1500), ("that", 900)]
+    habits = lost_glyph_costs([(w, 2) for w in lost_s + others], known, probs, min_prob=1e-5,
+                              unigrams="wordfreq-large")
+    assert set(habits) == {"s"} and habits["s"] < 2.5
+    assert lost_glyph_costs([(w, 2) for w in others], known, probs, min_prob=1e-5,
+                            unigrams="wordfreq-large") == {}
+    kw = dict(total=200_000, min_prob=1e-5, repeat_log=2.8, damage_rate=0.0625)
+    counts = Counter({"necessity": 100})
+    assert recurring_slip_twin("neceity", 4, counts, probs, habits={}, **kw) is None  # two lost letters
+    assert recurring_slip_twin("neceity", 4, counts, probs, habits=habits, **kw) == "necessity"
+
+
+def test_no_seed_form_loses_trust_to_the_slip_rule():
+    """The seeds are clean: every form trusted without the rule stays trusted with it."""
+    from bench.words import seed_layout_texts
+
+    texts = seed_layout_texts()
+    with_rule = build_corpus_lexicon(texts)
+    without = build_corpus_lexicon(texts, options={"slip_untrust": False})
+    assert [k for k in without.counts if k not in with_rule.counts] == []
+
+
+def test_the_lexicon_records_the_glyphs_its_corpus_drops_by_habit():
+    lost_fi = ("condence magnicent signicance satised scientic sacrice dignied certicate "
+               "denite innite conrm benet")
+    lines = SLIP_LINES + [f"The {w} was noted." for w in lost_fi.split()]
+    lex = build_corpus_lexicon(_damaged_corpus(lines, 40))
+    assert set(lex.lost_glyphs) == {"fi"} and lex.lost_glyphs["fi"] < 1.2
+    plain = build_corpus_lexicon(_damaged_corpus(SLIP_LINES, 40))
+    assert plain.lost_glyphs == {}
+    # the habit is part of the lexicon's identity
+    assert lex.digest == lex.compute_digest() and lex.lost_glyphs == pickle.loads(pickle.dumps(lex)).lost_glyphs
