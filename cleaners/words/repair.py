@@ -45,7 +45,7 @@ from cleaners.words.confusions import channel_cost
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
                                     nonword_candidates, realword_candidates, render, score_readings,
-                                    slip_index)
+                                    slip_index, two_slip_candidates)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -80,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
+    "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
+    "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
@@ -731,7 +733,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             generic = (lp is None or lp < opts["generic_max_logp"]) and (not named or opts["named_generic"] != "none")
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
-            ckey = (t.text, generic, split, lp is None)
+            ckey = (t.text, generic, split, lp is None, opts["two_slips"])
             cands = cand_cache.get(ckey)
             if cands is None:
                 # a form of the general list is only read as a cheap slip of another word
@@ -741,6 +743,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                            generic_substitutions=lp is None)
                 if generic and lp is None and opts["short_word_min_prob"]:
                     cands = _with_short_words(lm, t.text, t.key, cands, opts)
+                if generic and lp is None and opts["two_slips"] and pattern == "lower":
+                    cands = _with_two_slips(lm, t.text, t.key, cands)
                 elif lp is not None:
                     # a junk-level form of the general list (thie): its very common twins a
                     # letter shorter or longer; a substitution would turn a real rare
@@ -776,6 +780,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # slip of another word (lable -> table): it may be a real word (goad, laxer)
             cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
             bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+            if best.kind == "two-slip":
+                bar = max(bar, opts["two_slip_threshold"])  # two slips are weaker evidence than one
             apply = best.kind != "as-is" and best.posterior >= bar
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
@@ -907,6 +913,28 @@ def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Rea
         if c <= opts["max_channel_cost"]:
             extra.append(Reading(text, (w,), c, "edit"))
     return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
+
+
+def _with_two_slips(lm: LanguageModel, surface: str, key: str, cands: list[Reading]) -> list[Reading]:
+    """``cands`` plus the common words two slips away (:func:`two_slip_candidates`); a
+    word already among them keeps the cheaper of its two readings.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [(r.text, r.kind) for r in _with_two_slips(lm, "grouiid", "grouiid", [])]
+    [('ground', 'two-slip')]
+    """
+    extra = two_slip_candidates(lm, surface, key)
+    if not extra:
+        return cands
+    have = {r.keys: r for r in cands}
+    out = list(cands)
+    for r in extra:
+        cur = have.get(r.keys)
+        if cur is None:
+            out.append(r)
+        elif r.channel < cur.channel:
+            out[out.index(cur)] = r
+    return sorted(out, key=lambda r: (r.channel, r.text))
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
