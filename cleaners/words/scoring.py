@@ -846,10 +846,49 @@ def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                 direct = lm.channel(surface, k)
                 best[k] = min(c, direct, best.get(k, 99.0))
 
-    consider(key, 0.0, lm.one_edit(key) | lm.same_skeleton(key))
+    common = two_slip_index(lm._unigrams, min_logp)
+    skeleton_words = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, bar)
+
+    def neighbours(w: str) -> set[str]:
+        """Common words one arbitrary edit (symmetric deletes) or same-skeleton
+        confusions away from ``w``."""
+        out = common.union(_deletes(w) | {w})
+        words = skeleton_words.get(skeleton(w))
+        if words:
+            out.update(words)
+        return out
+
+    consider(key, 0.0, neighbours(key))
     for w, first in first_slip_readings(key)[:TWO_SLIP_MAX_REWRITES]:
         if first >= max_channel:
             break
-        consider(w, first, lm.one_edit(w) | lm.same_skeleton(w))
+        consider(w, first, neighbours(w))
     out = [Reading(k, (k,), round(c, 3), "two-slip") for k, c in best.items()]
     return sorted(out, key=lambda r: (r.channel, r.text))
+
+
+@lru_cache(maxsize=2)
+def two_slip_index(unigrams: str, min_logp: float) -> PostingIndex:
+    """Symmetric-delete index (distance 1) of the general list's alphabetic words of
+    3+ letters at least ``10**min_logp`` common (~15k words at 10^-5.5: a few MB, mapped
+    from the disk cache and shared by every process): the second slip of
+    :func:`two_slip_candidates` looks only among these.
+
+    >>> "ground" in two_slip_index("wordfreq-large", TWO_SLIP_MIN_LOGP).union(["groud"])
+    True
+    """
+    identity = {"index": "two-slip-deletes", "unigrams": unigrams, "min_logp": repr(min_logp),
+                "data": resource_identity(unigrams), "code": _index_code_digest(),
+                "own_code": code_digest(_two_slip_mapping)}
+    return cached_index("two-slip-deletes", identity, lambda: _two_slip_mapping(unigrams, min_logp))
+
+
+def _two_slip_mapping(unigrams: str, min_logp: float) -> dict[str, tuple[str, ...]]:
+    bar = 10.0 ** min_logp
+    tmp: dict[str, list[str]] = {}
+    for w, p in sorted(unigram_probs(unigrams).items()):
+        if p < bar or len(w) < 3 or not w.isalpha():
+            continue
+        for d in _deletes(w) | {w}:
+            tmp.setdefault(d, []).append(w)
+    return {d: tuple(v) for d, v in tmp.items()}
