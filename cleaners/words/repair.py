@@ -733,7 +733,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             generic = (lp is None or lp < opts["generic_max_logp"]) and (not named or opts["named_generic"] != "none")
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
-            ckey = (t.text, generic, split, lp is None, opts["two_slips"])
+            ckey = (t.text, generic, split, lp is None)
             cands = cand_cache.get(ckey)
             if cands is None:
                 # a form of the general list is only read as a cheap slip of another word
@@ -743,8 +743,6 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                            generic_substitutions=lp is None)
                 if generic and lp is None and opts["short_word_min_prob"]:
                     cands = _with_short_words(lm, t.text, t.key, cands, opts)
-                if generic and lp is None and opts["two_slips"] and pattern == "lower":
-                    cands = _with_two_slips(lm, t.text, t.key, cands)
                 elif lp is not None:
                     # a junk-level form of the general list (thie): its very common twins a
                     # letter shorter or longer; a substitution would turn a real rare
@@ -756,12 +754,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                         cands = sorted(cands + [r for r in twins if r.keys not in have],
                                        key=lambda r: (r.channel, r.text))
                 cand_cache[ckey] = cands
+            # a lowercase form no list knows may be a common word two slips away, looked
+            # for only when one slip does not explain it (the cheaper explanation first)
+            two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
             if named and generic and cands:
                 cands = _named_readings(lm, cands, opts)
-            if not cands:
+            if not cands and not two_slips:
                 continue
             prior = error_logprior(i)
-            cands = _damaged_channel(lm, t.text, cands, density(i), opts)
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
@@ -770,19 +770,34 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
                 prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
             left, right = judged_in[i] = context(i)
-            readings = score_readings(
-                lm, Reading(t.text, (t.key,), 0.0, "as-is"),
-                [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
-                asis_logp=lp, left=left, right=right, error_logprior=prior)
+
+            def judge(cands: list[Reading]) -> tuple[list[Reading], bool]:
+                cands = _damaged_channel(lm, t.text, cands, density(i), opts)
+                readings = score_readings(
+                    lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                    [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
+                    asis_logp=lp, left=left, right=right, error_logprior=prior)
+                best = readings[0]
+                # a probable name keeps the higher bar: names are only changed on strong evidence
+                # ... and so does a (rare) form of the general list, unless it is read as a cheap
+                # slip of another word (lable -> table): it may be a real word (goad, laxer)
+                cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
+                bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+                if best.kind == "two-slip":
+                    bar = max(bar, opts["two_slip_threshold"])  # two slips are weaker evidence than one
+                return readings, best.kind != "as-is" and best.posterior >= bar
+
+            readings, apply = judge(cands) if cands else ([], False)
+            if two_slips and not apply:
+                tkey = (t.text, "two-slip")
+                extra = cand_cache.get(tkey)
+                if extra is None:
+                    extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
+                if extra:
+                    readings, apply = judge(_with_two_slips(cands, extra))
+            if not readings:
+                continue
             best = readings[0]
-            # a probable name keeps the higher bar: names are only changed on strong evidence
-            # ... and so does a (rare) form of the general list, unless it is read as a cheap
-            # slip of another word (lable -> table): it may be a real word (goad, laxer)
-            cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
-            bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
-            if best.kind == "two-slip":
-                bar = max(bar, opts["two_slip_threshold"])  # two slips are weaker evidence than one
-            apply = best.kind != "as-is" and best.posterior >= bar
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
             decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
@@ -915,26 +930,21 @@ def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Rea
     return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
 
 
-def _with_two_slips(lm: LanguageModel, surface: str, key: str, cands: list[Reading]) -> list[Reading]:
-    """``cands`` plus the common words two slips away (:func:`two_slip_candidates`); a
-    word already among them keeps the cheaper of its two readings.
+def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]:
+    """``cands`` plus the readings two slips away (``extra``, from
+    :func:`cleaners.words.scoring.two_slip_candidates`); a word already among them
+    keeps the cheaper of its two readings.
 
     >>> lm = language_model(empty_lexicon(), _options(None))
-    >>> [(r.text, r.kind) for r in _with_two_slips(lm, "grouiid", "grouiid", [])]
+    >>> [(r.text, r.kind) for r in _with_two_slips([], two_slip_candidates(lm, "grouiid", "grouiid"))]
     [('ground', 'two-slip')]
     """
-    extra = two_slip_candidates(lm, surface, key)
-    if not extra:
-        return cands
-    have = {r.keys: r for r in cands}
-    out = list(cands)
+    best = {r.keys: r for r in cands}
     for r in extra:
-        cur = have.get(r.keys)
-        if cur is None:
-            out.append(r)
-        elif r.channel < cur.channel:
-            out[out.index(cur)] = r
-    return sorted(out, key=lambda r: (r.channel, r.text))
+        cur = best.get(r.keys)
+        if cur is None or r.channel < cur.channel:
+            best[r.keys] = r
+    return sorted(best.values(), key=lambda r: (r.channel, r.text))
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
