@@ -847,15 +847,12 @@ def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                 best[k] = min(c, direct, best.get(k, 99.0))
 
     common = two_slip_index(lm._unigrams, min_logp)
-    skeleton_words = frequent_skeleton_index(lm._unigrams, lm._candidate_min_prob, bar)
 
     def neighbours(w: str) -> set[str]:
-        """Common words one arbitrary edit (symmetric deletes) or same-skeleton
-        confusions away from ``w``."""
+        """Common words one arbitrary edit away from ``w`` (symmetric deletes), and the
+        known words confusions of the same class away (filtered by :func:`consider`)."""
         out = common.union(_deletes(w) | {w})
-        words = skeleton_words.get(skeleton(w))
-        if words:
-            out.update(words)
+        out.update(lm.same_skeleton(w))
         return out
 
     consider(key, 0.0, neighbours(key))
