@@ -81,7 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
-    "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior
+    "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
@@ -783,9 +783,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # slip of another word (lable -> table): it may be a real word (goad, laxer)
                 cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
                 bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+                apply = best.kind != "as-is" and best.posterior >= bar
                 if best.kind == "two-slip":
-                    bar = max(bar, opts["two_slip_threshold"])  # two slips are weaker evidence than one
-                return readings, best.kind != "as-is" and best.posterior >= bar
+                    # two slips are weaker evidence than one: a higher bar, and the context
+                    # must attest the reading (a word pair of the general list or the corpus)
+                    apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
+                             and _has_bigram_support(lm, best.keys[0], left, right))
+                return readings, apply
 
             readings, apply = judge(cands) if cands else ([], False)
             if two_slips and not apply:
