@@ -45,7 +45,7 @@ from cleaners.words.confusions import channel_cost
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
                                     nonword_candidates, realword_candidates, render, score_readings,
-                                    slip_index)
+                                    slip_index, two_slip_candidates)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -85,6 +85,8 @@ DEFAULTS: dict[str, Any] = {
     "profile_full_count": 8,  # ... and from this many the real-word penalty is waived along it in full
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
+    "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
+    "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
@@ -792,12 +794,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                         cands = sorted(cands + [r for r in twins if r.keys not in have],
                                        key=lambda r: (r.channel, r.text))
                 cand_cache[ckey] = cands
+            # a lowercase form no list knows may be a common word two slips away, looked
+            # for only when one slip does not explain it (the cheaper explanation first)
+            two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
             if named and generic and cands:
                 cands = _named_readings(lm, cands, opts)
-            if not cands:
+            if not cands and not two_slips:
                 continue
             prior = error_logprior(i)
-            cands = _damaged_channel(lm, t.text, cands, density(i), opts)
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
@@ -806,17 +810,38 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
                 prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
             left, right = judged_in[i] = context(i)
-            readings = score_readings(
-                lm, Reading(t.text, (t.key,), 0.0, "as-is"),
-                [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
-                asis_logp=lp, left=left, right=right, error_logprior=prior)
+
+            def judge(cands: list[Reading]) -> tuple[list[Reading], bool]:
+                cands = _damaged_channel(lm, t.text, cands, density(i), opts)
+                readings = score_readings(
+                    lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                    [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
+                    asis_logp=lp, left=left, right=right, error_logprior=prior)
+                best = readings[0]
+                # a probable name keeps the higher bar: names are only changed on strong evidence
+                # ... and so does a (rare) form of the general list, unless it is read as a cheap
+                # slip of another word (lable -> table): it may be a real word (goad, laxer)
+                cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
+                bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+                apply = best.kind != "as-is" and best.posterior >= bar
+                if best.kind == "two-slip":
+                    # two slips are weaker evidence than one: a higher bar, and the context
+                    # must attest the reading (a word pair of the general list or the corpus)
+                    apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
+                             and _has_bigram_support(lm, best.keys[0], left, right))
+                return readings, apply
+
+            readings, apply = judge(cands) if cands else ([], False)
+            if two_slips and not apply:
+                tkey = (t.text, "two-slip")
+                extra = cand_cache.get(tkey)
+                if extra is None:
+                    extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
+                if extra:
+                    readings, apply = judge(_with_two_slips(cands, extra))
+            if not readings:
+                continue
             best = readings[0]
-            # a probable name keeps the higher bar: names are only changed on strong evidence
-            # ... and so does a (rare) form of the general list, unless it is read as a cheap
-            # slip of another word (lable -> table): it may be a real word (goad, laxer)
-            cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
-            bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
-            apply = best.kind != "as-is" and best.posterior >= bar
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
             decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
@@ -1194,6 +1219,23 @@ def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Rea
         if c <= opts["max_channel_cost"]:
             extra.append(Reading(text, (w,), c, "edit"))
     return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
+
+
+def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]:
+    """``cands`` plus the readings two slips away (``extra``, from
+    :func:`cleaners.words.scoring.two_slip_candidates`); a word already among them
+    keeps the cheaper of its two readings.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [(r.text, r.kind) for r in _with_two_slips([], two_slip_candidates(lm, "grouiid", "grouiid"))]
+    [('ground', 'two-slip')]
+    """
+    best = {r.keys: r for r in cands}
+    for r in extra:
+        cur = best.get(r.keys)
+        if cur is None or r.channel < cur.channel:
+            best[r.keys] = r
+    return sorted(best.values(), key=lambda r: (r.channel, r.text))
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:

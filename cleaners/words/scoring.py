@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.words.confusions import (LENGTH_CHANGING, channel_cost,
+from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
                                        ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
@@ -827,3 +827,129 @@ def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, as
         r.posterior = 10 ** (r.score - top) / z
     allr.sort(key=lambda r: (-r.score, r.text))
     return allr
+
+
+# ---------------------------------------------------------------- two slips
+
+TWO_SLIP_MIN_LEN = 5  # shorter forms are two edits from too many words
+TWO_SLIP_MAX_LEN = 24  # (a longer unknown form is rarely a word two slips away)
+TWO_SLIP_MAX_CHANNEL = 4.5  # one confusion and one arbitrary edit (1.0 + 3.0), or a lost letter too
+TWO_SLIP_MIN_LOGP = -5.5  # a reading two slips away must be a word of the general list at least this common
+TWO_SLIP_MAX_REWRITES = 48  # first slips tried per form (bounds the work on long forms)
+
+
+@lru_cache(maxsize=1)
+def _first_slips() -> dict[str, tuple[tuple[str, float], ...]]:
+    """seen text -> (meant, cost) of the channel model's lowercase confusions: the
+    misreadings undone as a first slip (``ii`` -> ``u``, ``rl`` -> ``n``, ``c`` -> ``e``)."""
+    out: dict[str, dict[str, float]] = {}
+    for seen, meant, cost in CONFUSIONS:
+        if seen.isalpha() and meant.isalpha() and seen.islower() and meant.islower() and meant.isascii():
+            have = out.setdefault(seen, {})
+            have[meant] = min(cost, have.get(meant, cost))
+    return {s: tuple(sorted(m.items())) for s, m in sorted(out.items())}
+
+
+def first_slip_readings(key: str) -> list[tuple[str, float]]:
+    """``key`` with one confusion of the channel model undone (or a doubled letter
+    dropped), and its cost (cheapest first).
+
+    >>> first_slip_readings("tiie")[:3]
+    [('tile', 0.7), ('tite', 0.7), ('tlie', 0.7)]
+    """
+    table = _first_slips()
+    best: dict[str, float] = {}
+    for p in range(len(key)):
+        for n in (1, 2):
+            seen = key[p:p + n]
+            if len(seen) < n:
+                continue
+            for meant, cost in table.get(seen, ()):
+                w = key[:p] + meant + key[p + n:]
+                if w != key and cost < best.get(w, 99.0):
+                    best[w] = cost
+        if p and key[p] == key[p - 1]:  # a letter printed twice
+            w = key[:p] + key[p + 1:]
+            if DOUBLED_COST < best.get(w, 99.0):
+                best[w] = DOUBLED_COST
+    return sorted(best.items(), key=lambda x: (x[1], x[0]))
+
+
+def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
+                        max_channel: float = TWO_SLIP_MAX_CHANNEL, min_logp: float = TWO_SLIP_MIN_LOGP,
+                        min_len: int = TWO_SLIP_MIN_LEN, max_len: int = TWO_SLIP_MAX_LEN) -> list[Reading]:
+    """Common words two OCR slips away from a lowercase form no list knows: one
+    confusion of the channel model undone (:func:`first_slip_readings`) and then a
+    second slip, a confusion of the same class or one arbitrary edit (``grouiid``:
+    ``ii`` -> ``u``, then ``u`` -> ``n``: ``ground``; ``wvitaess``: ``wv`` -> ``w``, then
+    ``a`` -> ``n``: ``witness``). The cost of a reading is the cheaper of the channel
+    cost of the whole form and the first slip's cost plus the channel cost of the rest
+    (the channel model's alignment never chains two confusions on one letter).
+
+    Only ordinary words (``min_logp``) of forms ``min_len`` to ``max_len`` letters long:
+    two edits from a short form reach too many words.
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> [(r.text, r.channel) for r in two_slip_candidates(LanguageModel(empty_lexicon()), "grouiid", "grouiid")][:1]
+    [('ground', 1.7)]
+    """
+    if not (min_len <= len(key) <= max_len) or not key.isalpha() or not surface.islower():
+        return []
+    best: dict[str, float] = {}
+    uni = lm.uni
+    bar = 10.0 ** min_logp
+
+    def consider(seen: str, first: float, words) -> None:
+        for k in words:
+            if k == key or k in best and best[k] <= first:
+                continue
+            if uni.get(k, 0.0) < bar or not k.isalpha():
+                continue
+            c = first + channel_cost(seen, k)
+            if c <= max_channel:
+                direct = lm.channel(surface, k)
+                best[k] = min(c, direct, best.get(k, 99.0))
+
+    common = two_slip_index(lm._unigrams, min_logp)
+
+    def neighbours(w: str) -> set[str]:
+        """Common words one arbitrary edit away from ``w`` (symmetric deletes), and the
+        known words confusions of the same class away (filtered by :func:`consider`)."""
+        out = common.union(_deletes(w) | {w})
+        out.update(lm.same_skeleton(w))
+        return out
+
+    consider(key, 0.0, neighbours(key))
+    for w, first in first_slip_readings(key)[:TWO_SLIP_MAX_REWRITES]:
+        if first >= max_channel:
+            break
+        consider(w, first, neighbours(w))
+    out = [Reading(k, (k,), round(c, 3), "two-slip") for k, c in best.items()]
+    return sorted(out, key=lambda r: (r.channel, r.text))
+
+
+@lru_cache(maxsize=2)
+def two_slip_index(unigrams: str, min_logp: float) -> PostingIndex:
+    """Symmetric-delete index (distance 1) of the general list's alphabetic words of
+    3+ letters at least ``10**min_logp`` common (~15k words at 10^-5.5: a few MB, mapped
+    from the disk cache and shared by every process): the second slip of
+    :func:`two_slip_candidates` looks only among these.
+
+    >>> "ground" in two_slip_index("wordfreq-large", TWO_SLIP_MIN_LOGP).union(["groud"])
+    True
+    """
+    identity = {"index": "two-slip-deletes", "unigrams": unigrams, "min_logp": repr(min_logp),
+                "data": resource_identity(unigrams), "code": _index_code_digest(),
+                "own_code": code_digest(_two_slip_mapping)}
+    return cached_index("two-slip-deletes", identity, lambda: _two_slip_mapping(unigrams, min_logp))
+
+
+def _two_slip_mapping(unigrams: str, min_logp: float) -> dict[str, tuple[str, ...]]:
+    bar = 10.0 ** min_logp
+    tmp: dict[str, list[str]] = {}
+    for w, p in sorted(unigram_probs(unigrams).items()):
+        if p < bar or len(w) < 3 or not w.isalpha():
+            continue
+        for d in _deletes(w) | {w}:
+            tmp.setdefault(d, []).append(w)
+    return {d: tuple(v) for d, v in tmp.items()}

@@ -428,3 +428,23 @@ def test_profile_reweigh_moves_only_the_readings_along_its_slips():
     # a twin along the slip but no commoner than the form read (feel -> feet) earns nothing
     assert profile.reweigh(lm, "feel", "feel", [stage.Reading("feet", ("feet",), 0.5, "confusion")], opts)[1:] \
         == (0.0, {})
+
+
+def test_two_slip_repairs_have_evidence_and_can_be_switched_off(lexicon_for):
+    text = "The men dug deep into the grouiid beneath the old barn."
+    new, edits, _flags = repair_text(text, lexicon=lexicon_for(text))
+    assert new == text.replace("grouiid", "ground")
+    (e,) = edits
+    best = e.evidence["candidates"][0]
+    assert best["kind"] == "two-slip" and best["channel_cost"] <= 4.5 and e.confidence >= 0.9
+    assert e.reason == "ocr non-word repair (two-slip)"
+    off, edits_off, _ = repair_text(text, lexicon=lexicon_for(text), options={"two_slips": False})
+    assert off == text and not edits_off
+
+
+def test_a_doubtful_two_slip_reading_is_flagged_not_applied(lexicon_for):
+    # one confusion and one lost letter (ff read as f, c for f): below the two-slip bar in clean text
+    text = "The coficer of the court read the charge against him."
+    new, _edits, flags = repair_text(text, lexicon=lexicon_for(text))
+    assert new == text
+    assert [c["text"] for f in flags for c in f.candidates if c["kind"] != "as-is"][:1] == ["officer"]

@@ -112,3 +112,56 @@ def test_common_twins_are_the_plain_ones_that_can_pass(lm):
         for min_prob in (1e-5, 1e-6):
             assert lm.common_twins(surface, min_prob) == plain_common_twins(lm, surface, min_prob), surface
     assert "that" in lm.common_twins("thai", 1e-5) and "rakhia" in lm.common_twins("Rakbia", 1e-5)
+
+
+# ---------------------------------------------------------------- two slips
+
+from cleaners.words.confusions import DOUBLED_COST, channel_cost, sub_cost  # noqa: E402
+from cleaners.words.scoring import (TWO_SLIP_MAX_CHANNEL, TWO_SLIP_MIN_LOGP,  # noqa: E402
+                                    first_slip_readings, two_slip_candidates)
+
+
+@given(st.text(alphabet="abcdefhilmnortuvw", min_size=1, max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_first_slips_are_one_confusion_or_a_doubled_letter(word):
+    for w, cost in first_slip_readings(word):
+        assert w != word
+        # the rewrite is one stretch: a common prefix and suffix around it
+        p = 0
+        while p < min(len(w), len(word)) and w[p] == word[p]:
+            p += 1
+        q = 0
+        while q < min(len(w), len(word)) - p and w[-1 - q] == word[-1 - q]:
+            q += 1
+        seen, meant = word[p:len(word) - q], w[p:len(w) - q]
+        assert cost <= sub_cost(seen, meant) or cost == DOUBLED_COST or len(seen) + len(meant) > 3
+
+
+def test_two_slips_undo_chained_confusions(lm):
+    # ii -> u -> n: the channel model's alignment alone finds no cheap path
+    assert channel_cost("grouiid", "ground") > TWO_SLIP_MAX_CHANNEL
+    got = {r.text: r for r in two_slip_candidates(lm, "grouiid", "grouiid")}
+    assert got["ground"].channel == pytest.approx(1.7) and got["ground"].kind == "two-slip"
+    # one confusion and one arbitrary edit
+    assert "witness" in {r.text for r in two_slip_candidates(lm, "wvitaess", "wvitaess")}
+
+
+@pytest.mark.parametrize("surface", ["tiie", "Grouiid", "GROUIID", "grou1id", "grou'id", "x" * 40])
+def test_two_slips_only_for_lowercase_forms_of_ordinary_length(lm, surface):
+    assert two_slip_candidates(lm, surface, surface.lower()) == []
+
+
+@given(st.text(alphabet="abcdeghiklmnorstuvw", min_size=5, max_size=14))
+@settings(max_examples=60, deadline=None)
+def test_two_slip_readings_are_common_words_within_the_cost_bar(lm, word):
+    for r in two_slip_candidates(lm, word, word):
+        assert r.text != word and r.text.isalpha() and r.keys == (r.text,)
+        assert lm.uni.get(r.text, 0.0) >= 10 ** TWO_SLIP_MIN_LOGP
+        assert 0 < r.channel <= TWO_SLIP_MAX_CHANNEL
+        assert r.channel <= lm.channel(word, r.text) + 1e-9  # never dearer than the direct reading
+
+
+def test_two_slips_on_a_long_form_are_bounded(lm):
+    form = "abcdefghijklmnopqrstuvwx"  # TWO_SLIP_MAX_LEN letters: searched, quickly
+    assert isinstance(two_slip_candidates(lm, form, form), list)
+    assert two_slip_candidates(lm, form + "y", form + "y") == []
