@@ -299,11 +299,13 @@ def main(argv: list[str] | None = None) -> None:
     quick = "--quick" in argv
     show = 15 if "--show" in argv else 0
     limit = 1500 if quick else None
+    # first, in a process whose per-form caches nothing has warmed yet (the gold pass
+    # repairs whole seed documents for their profiles, with the very same lexicon)
+    bench_throughput()
     if "--gold" not in argv:
         bench_set("BLN600 train" + (" (first 1500 rows)" if quick else ""), load_bln(limit))
         bench_set("GHT high dev" + (" (first 1500 rows)" if quick else ""), load_ght(limit))
     bench_gold(show)
-    bench_throughput()
 
 
 if __name__ == "__main__":
