@@ -277,3 +277,35 @@ def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tupl
     except OSError:
         Path(tmp).unlink(missing_ok=True)
     return out
+
+
+def cached_array(name: str, identity: dict, typecode: str, build: Callable[[], Iterable]) -> array:
+    """An ``array(typecode)`` for ``identity``, read from the cache (raw machine values, e.g.
+    the floats of a table whose keys the process already holds) when present, else built
+    with ``build()`` and saved (atomically)."""
+    identity = {**identity, "format": "array-1", "typecode": typecode,
+                "itemsize": array(typecode).itemsize, "byteorder": sys.byteorder}
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
+    root = cache_root()
+    final = root / f"{name}-{digest}.{typecode}"
+    out = array(typecode)
+    try:
+        out.frombytes(final.read_bytes())
+        return out
+    except (OSError, ValueError):
+        out = array(typecode)  # absent or unreadable (a size not a multiple of the item): rebuild
+    out.extend(build())
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=root)
+    except OSError:
+        return out
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(out.tobytes())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, final)
+        _prune(root, name)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+    return out
