@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from importlib import resources
+from typing import Callable
 
 
 def _read(name: str) -> str:
@@ -31,13 +32,7 @@ def unigrams() -> dict[str, int]:
     >>> unigrams()["the"] > unigrams()["cat"] > 0
     True
     """
-    out: dict[str, int] = {}
-    intern = sys.intern
-    for line in _read("frequency_dictionary_en_82_765.txt").splitlines():
-        word, _, count = line.rpartition(" ")
-        if word:
-            out[intern(word)] = int(count)
-    return out
+    return _cached("unigram-counts", "symspellpy", _parse_unigrams)
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +42,32 @@ def bigrams() -> dict[tuple[str, str], int]:
     >>> bigrams()[("of", "the")] > bigrams()[("of", "cats")] > 0
     True
     """
+    return _cached("bigram-counts", "symspellpy", _parse_bigrams)
+
+
+def _cached(name: str, package: str, parse: Callable[[], dict]) -> dict:
+    """``parse()``, kept in the disk cache (:mod:`cleaners.words.diskindex`, keyed by the
+    package's version and the parser's code) as ``marshal`` data: it loads several times
+    faster than the list is parsed, and keeps the words interned, each stored once."""
+    from importlib.metadata import version
+
+    from cleaners.words.diskindex import cached_mapping, code_digest
+
+    identity = {"data": f"{package}=={version(package)}", "code": code_digest(parse)}
+    return cached_mapping(name, identity, parse)
+
+
+def _parse_unigrams() -> dict[str, int]:
+    out: dict[str, int] = {}
+    intern = sys.intern
+    for line in _read("frequency_dictionary_en_82_765.txt").splitlines():
+        word, _, count = line.rpartition(" ")
+        if word:
+            out[intern(word)] = int(count)
+    return out
+
+
+def _parse_bigrams() -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], int] = {}
     intern = sys.intern
     for line in _read("frequency_bigramdictionary_en_243_342.txt").splitlines():
@@ -64,7 +85,8 @@ def wordfreq_dict(lang: str = "en", wordlist: str = "best", min_freq: float = 0.
 
     wordfreq caches both the dict and the raw list it came from, per name, so
     asking it for ``best`` and ``large`` held four copies of 321k English words;
-    here the list is read past wordfreq's cache and its words are interned.
+    here the list is read past wordfreq's cache, its words are interned, and the dict
+    is kept in the disk cache (``marshal``: faster to load than wordfreq's packed list).
 
     >>> import wordfreq
     >>> wordfreq_dict("fr", "small") == wordfreq.get_frequency_dict("fr", "small")
@@ -83,7 +105,14 @@ def wordfreq_dict(lang: str = "en", wordlist: str = "best", min_freq: float = 0.
     key = (lang, wordlist, float(min_freq))
     out = _WORDFREQ.get(key)
     if out is None:
-        out = _WORDFREQ[key] = _read_wordfreq(lang, wordlist, min_freq)
+        from importlib.metadata import version
+
+        from cleaners.words.diskindex import cached_mapping, code_digest
+
+        identity = {"data": f"wordfreq=={version('wordfreq')}", "code": code_digest(_read_wordfreq),
+                    "list": [lang, wordlist, repr(float(min_freq))]}
+        out = _WORDFREQ[key] = cached_mapping(f"wordfreq-{lang}-{wordlist}", identity,
+                                              lambda: _read_wordfreq(lang, wordlist, min_freq))
     return out
 
 

@@ -61,7 +61,7 @@ def bigram_logprobs(resource: str = "symspell") -> dict[tuple[str, str], float]:
 
     pairs = frequencies.bigrams()
     identity = {"resource": resource, "data": "symspellpy==" + version("symspellpy"), "pairs": len(pairs),
-                "code": code_digest(_bigram_logprobs, frequencies.bigrams, frequencies.unigrams)}
+                "code": code_digest(_bigram_logprobs, frequencies._parse_bigrams, frequencies._parse_unigrams)}
     values = cached_array("bigram-logprobs", identity, "d", _bigram_logprobs)
     if len(values) != len(pairs):  # (a damaged cache entry of the right size class)
         values = _bigram_logprobs()

@@ -62,3 +62,16 @@ def test_words_are_one_object_across_lists_and_cached_indexes():
     assert words and all(sys.intern(w) is w for w in words)
     assert all(sys.intern(w) is w for w in list(uni)[:2000])
     assert all(sys.intern(a) is a for a, _ in list(frequencies.bigrams())[:2000])
+
+
+def test_disk_cached_lists_load_equal_and_interned(tmp_path, monkeypatch):
+    from cleaners.words import diskindex
+
+    monkeypatch.setenv(diskindex.CACHE_ENV, str(tmp_path))
+    parsed = frequencies._parse_bigrams()
+    built = frequencies._cached("b", "symspellpy", frequencies._parse_bigrams)  # builds and saves
+    loaded = frequencies._cached("b", "symspellpy", frequencies._parse_bigrams)  # reads the file
+    assert list(built.items()) == list(loaded.items()) == list(parsed.items())
+    assert all(sys.intern(a) is a and sys.intern(b) is b for a, b in list(loaded)[:5000])
+    uni = frequencies._cached("u", "symspellpy", frequencies._parse_unigrams)
+    assert list(frequencies._cached("u", "symspellpy", frequencies._parse_unigrams).items()) == list(uni.items())
