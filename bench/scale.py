@@ -13,7 +13,8 @@ stream through worker processes and never all sit in memory at once.
 1. layout phase: the workers take documents from a shared counter (largest
    first, so no worker is left with a big one at the end); each pickles the
    layout state to a scratch folder and adds the document's word counts for the
-   lexicon to its own running total; only the totals come back, once per worker;
+   lexicon to its own running total (word pairs as integer codes in a
+   ``PairTally``); only the totals come back, once per worker;
 2. the corpus lexicon from the merged counts (``lexicon_from_counts``), and its
    language model built here, before the next fork, so workers share it too;
 3. words phase, forked again: each worker cleans a document, writes its files

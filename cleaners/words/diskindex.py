@@ -12,6 +12,9 @@ are keyed by a digest of the data's identity and of this code, written to a
 temporary directory and renamed into place (atomic; when two processes build
 the same entry at once, one rename wins and the other process uses it). When
 no cache directory is writable the index is built in memory, same class.
+The same cache holds plain tables (:func:`cached_mapping`, ``marshal``: interned
+strings stay interned, so a word shared by several tables is one object after
+loading) and raw value arrays (:func:`cached_array`).
 Cache directory: ``$SCANCLEAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/scanclean``,
 else ``~/.cache/scanclean``.
 """
@@ -248,10 +251,9 @@ def cached_index(name: str, identity: dict, build: Callable[[], dict[str, Iterab
         return index
 
 
-def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tuple[str, ...]]]
-                   ) -> dict[str, tuple[str, ...]]:
-    """A ``str -> tuple of str`` dict for ``identity``, loaded from the cache (``marshal``: core
-    types only, ~8x faster than building a large index) when present, else built and saved."""
+def cached_mapping(name: str, identity: dict, build: Callable[[], dict]) -> dict:
+    """A dict of core types (e.g. ``str -> tuple of str``) for ``identity``, loaded from the
+    cache (``marshal``: ~8x faster than building a large index) when present, else built and saved."""
     identity = {**identity, "python": sys.version, "format": "marshal-1"}
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
     root = cache_root()
