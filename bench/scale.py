@@ -13,7 +13,8 @@ stream through worker processes and never all sit in memory at once.
 1. layout phase: the workers take documents from a shared counter (largest
    first, so no worker is left with a big one at the end); each pickles the
    layout state to a scratch folder and adds the document's word counts for the
-   lexicon to its own running total; only the totals come back, once per worker;
+   lexicon to its own running total (word pairs as integer codes in a
+   ``PairTally``); only the totals come back, once per worker;
 2. the corpus lexicon from the merged counts (``lexicon_from_counts``), and its
    language model built here, before the next fork, so workers share it too;
 3. words phase, forked again: each worker cleans a document, writes its files
@@ -271,29 +272,42 @@ _RUN: dict[str, Any] = {}
 
 def _layout(path: str):
     from cleaners.pipeline import clean_layout
-    from cleaners.words.lexicon import document_counts
 
     data = Path(path).read_bytes()
     stem = Path(path).stem
     state = clean_layout(stem, data, _RUN["config"])
     with open(_RUN["scratch"] / "layout" / f"{stem}.pkl", "wb") as f:
         pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-    counts = document_counts(state.text, options=_RUN["config"].options["words"])
-    return (stem, len(data), hashlib.sha256(data).hexdigest()), counts
+    return (stem, len(data), hashlib.sha256(data).hexdigest()), state.text
 
 
 def _layout_start():
-    from cleaners.words.lexicon import DocumentCounts
+    from cleaners.words.lexicon import DocumentCounts, PairTally
 
-    return [], DocumentCounts()
+    return [], DocumentCounts(), PairTally()
 
 
 def _layout_fold(acc, result):
-    done, merged = acc
-    doc, counts = result
+    """Count the document straight into this worker's totals (as ``build_corpus_lexicon``
+    does): word pairs go to a :class:`PairTally` of integer codes, not a Counter of
+    tuples, which at 100 MB held millions of pairs seen once or twice."""
+    from cleaners.words.lexicon import count_into
+
+    done, merged, pairs = acc
+    doc, text = result
     done.append(doc)
-    merged.merge(counts)
+    opts = _RUN["config"].options["words"]
+    count_into(merged, text, unigrams=opts["unigrams"], known_prob=opts["known_prob"], pairs=pairs)
     return acc
+
+
+def _merge_pairs(into, other) -> None:
+    """Add the pair counts of the PairTally ``other`` to ``into`` (other's key ids renamed)."""
+    if not other._codes:
+        return
+    other._compact()
+    codes, counts = other._codes[0], other._counts[0]
+    into.add(codes >> 32, codes & 0xFFFFFFFF, counts, dict(enumerate(other.key_id)))
 
 
 def _words(stem: str) -> int:
@@ -346,7 +360,7 @@ def clean_folder(folder: Path, workers: int, *, keep: Path | None = None, parent
     """
     from cleaners.corpus import corpus_files_from_summaries
     from cleaners.pipeline import PIPELINE_VERSION, Config
-    from cleaners.words.lexicon import lexicon_from_counts
+    from cleaners.words.lexicon import BIGRAM_MIN_COUNT, lexicon_from_counts
     from cleaners.words.repair import warm_up
 
     config = Config()
@@ -373,12 +387,16 @@ def clean_folder(folder: Path, workers: int, *, keep: Path | None = None, parent
             mem.phase("layout")
             parts = fork_map([str(p) for p in paths], workers, _layout, _layout_fold, _layout_start,
                              parent_works=parent_works)
-            done = [d for (docs, _), _ in parts for d in docs]
-            merged = parts[0][0][1]
-            for (_, counts), _ in parts[1:]:
+            done = [d for (docs, _, _), _ in parts for d in docs]
+            (_, merged, pairs), more = parts[0][0], None
+            for (_, counts, more), _ in parts[1:]:
                 merged.merge(counts)
+                _merge_pairs(pairs, more)
             stats["layout"] = [s for _, s in parts]
-            del parts
+            del parts, more
+            merged.pairs = pairs.frequent(BIGRAM_MIN_COUNT)  # the only pairs the lexicon can use
+            sizes["distinct_pairs"] = pairs._compacted
+            del pairs
             times["layout"] = time.perf_counter() - t
             cpu["layout"], c = _cpu() - c, _cpu()
 

@@ -105,12 +105,18 @@ REASON_RANGE = "number range"
 
 @lru_cache(maxsize=1)
 def _wordfreq_en() -> dict[str, float]:
-    """wordfreq's English list (word -> frequency), empty if the package is missing."""
+    """wordfreq's English list (word -> frequency), empty if the package is missing.
+
+    The process-wide copy that word repair's unigram probabilities use too
+    (:func:`cleaners.frequencies.wordfreq_dict`): equal to
+    ``wordfreq.get_frequency_dict("en", "best")``, held once."""
     try:
-        from wordfreq import get_frequency_dict
+        import wordfreq  # noqa: F401
     except ImportError:  # pragma: no cover - wordfreq is a dependency
         return {}
-    return get_frequency_dict("en", wordlist="best")
+    from cleaners.frequencies import wordfreq_dict
+
+    return wordfreq_dict("en", "best")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -12,6 +12,9 @@ are keyed by a digest of the data's identity and of this code, written to a
 temporary directory and renamed into place (atomic; when two processes build
 the same entry at once, one rename wins and the other process uses it). When
 no cache directory is writable the index is built in memory, same class.
+The same cache holds plain tables (:func:`cached_mapping`, ``marshal``: interned
+strings stay interned, so a word shared by several tables is one object after
+loading) and raw value arrays (:func:`cached_array`).
 Cache directory: ``$SCANCLEAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/scanclean``,
 else ``~/.cache/scanclean``.
 """
@@ -248,10 +251,9 @@ def cached_index(name: str, identity: dict, build: Callable[[], dict[str, Iterab
         return index
 
 
-def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tuple[str, ...]]]
-                   ) -> dict[str, tuple[str, ...]]:
-    """A ``str -> tuple of str`` dict for ``identity``, loaded from the cache (``marshal``: core
-    types only, ~8x faster than building a large index) when present, else built and saved."""
+def cached_mapping(name: str, identity: dict, build: Callable[[], dict]) -> dict:
+    """A dict of core types (e.g. ``str -> tuple of str``) for ``identity``, loaded from the
+    cache (``marshal``: ~8x faster than building a large index) when present, else built and saved."""
     identity = {**identity, "python": sys.version, "format": "marshal-1"}
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
     root = cache_root()
@@ -273,6 +275,38 @@ def cached_mapping(name: str, identity: dict, build: Callable[[], dict[str, tupl
             fh.write(marshal.dumps(out))
         os.chmod(tmp, 0o644)
         os.replace(tmp, final)  # atomic: readers see the old file or the whole new one
+        _prune(root, name)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+    return out
+
+
+def cached_array(name: str, identity: dict, typecode: str, build: Callable[[], Iterable]) -> array:
+    """An ``array(typecode)`` for ``identity``, read from the cache (raw machine values, e.g.
+    the floats of a table whose keys the process already holds) when present, else built
+    with ``build()`` and saved (atomically)."""
+    identity = {**identity, "format": "array-1", "typecode": typecode,
+                "itemsize": array(typecode).itemsize, "byteorder": sys.byteorder}
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
+    root = cache_root()
+    final = root / f"{name}-{digest}.{typecode}"
+    out = array(typecode)
+    try:
+        out.frombytes(final.read_bytes())
+        return out
+    except (OSError, ValueError):
+        out = array(typecode)  # absent or unreadable (a size not a multiple of the item): rebuild
+    out.extend(build())
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=root)
+    except OSError:
+        return out
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(out.tobytes())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, final)
         _prune(root, name)
     except OSError:
         Path(tmp).unlink(missing_ok=True)

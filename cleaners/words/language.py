@@ -9,6 +9,9 @@
   as a yes/no dictionary.
 * Bigram counts: symspellpy's 243k English bigram list with its 82k unigram
   counts for normalisation (see :mod:`cleaners.frequencies`).
+
+Every table here shares its words (and the bigram table its key tuples) with
+:mod:`cleaners.frequencies`: one copy per process of each word list.
 """
 
 from __future__ import annotations
@@ -27,10 +30,8 @@ FUNCTION_WORDS = frozenset(
 def unigram_probs(resource: str = "wordfreq-large") -> dict[str, float]:
     """Lowercase word form -> probability (apostrophes normalised to ``'``)."""
     if resource.startswith("wordfreq"):
-        import wordfreq
-
-        wordlist = resource.partition("-")[2] or "large"
-        return dict(wordfreq.get_frequency_dict("en", wordlist))
+        # the one process-wide copy (hyphenation reads the same dict: not a copy of it)
+        return frequencies.wordfreq_dict("en", resource.partition("-")[2] or "large")
     if resource == "symspell":
         uni = frequencies.unigrams()
         total = float(sum(uni.values()))
@@ -42,33 +43,44 @@ def unigram_probs(resource: str = "wordfreq-large") -> dict[str, float]:
 def bigram_logprobs(resource: str = "symspell") -> dict[tuple[str, str], float]:
     """(w1, w2) -> log10 P(w2 | w1) from the bigram counts.
 
-    Built once per machine and cached on disk (:mod:`cleaners.words.diskindex`, keyed by
-    the word lists' package version and this code): loading it is ~5x faster than
-    parsing and normalising the lists in every process.
+    Keyed by the very tuples of :func:`cleaners.frequencies.bigrams` (which every
+    process holds for hyphenation anyway), in their order: a second set of 243k
+    key tuples and their strings took ~45 MB per process. Only the values are cached
+    on disk (:mod:`cleaners.words.diskindex`, keyed by the word lists' package
+    version and this code), as raw doubles: exactly the floats computed here.
+
+    >>> big = bigram_logprobs()
+    >>> -3 < big[("of", "the")] < 0 and list(big) == list(frequencies.bigrams())
+    True
     """
     if resource != "symspell":
         raise ValueError(f"unknown bigram resource {resource!r}")
     from importlib.metadata import version
 
-    from cleaners.words.diskindex import cached_mapping, code_digest
+    from cleaners.words.diskindex import cached_array, code_digest
 
-    identity = {"resource": resource, "data": "symspellpy==" + version("symspellpy"),
-                "code": code_digest(_bigram_logprobs, frequencies.bigrams, frequencies.unigrams)}
-    return cached_mapping("bigram-logprobs", identity, _bigram_logprobs)
+    pairs = frequencies.bigrams()
+    identity = {"resource": resource, "data": "symspellpy==" + version("symspellpy"), "pairs": len(pairs),
+                "code": code_digest(_bigram_logprobs, frequencies._parse_bigrams, frequencies._parse_unigrams)}
+    values = cached_array("bigram-logprobs", identity, "d", _bigram_logprobs)
+    if len(values) != len(pairs):  # (a damaged cache entry of the right size class)
+        values = _bigram_logprobs()
+    return dict(zip(pairs, values))
 
 
-def _bigram_logprobs() -> dict[tuple[str, str], float]:
+def _bigram_logprobs() -> list[float]:
+    """log10 P(w2 | w1) of each pair of :func:`cleaners.frequencies.bigrams`, in its order."""
     uni = frequencies.unigrams()
     big = frequencies.bigrams()
     left_totals: dict[str, int] = {}
     for (a, _), c in big.items():
         left_totals[a] = left_totals.get(a, 0) + c
-    out: dict[tuple[str, str], float] = {}
+    out: list[float] = []
     for (a, b), c in big.items():
         # normalise by the larger of the unigram count and the bigram mass, so
         # a pruned list never gives a conditional probability above 1
         denom = max(uni.get(a, 0), left_totals[a])
-        out[(a, b)] = math.log10(c / denom)
+        out.append(math.log10(c / denom))
     return out
 
 

@@ -245,9 +245,10 @@ def _quoted_term(line: str, t: Token) -> bool:
 
 @lru_cache(maxsize=8)
 def _foreign_lists(languages: tuple[str, ...]) -> tuple[tuple[str, dict[str, float]], ...]:
-    import wordfreq
+    # (memory) only the words _foreign_lang can accept, read past wordfreq's own caches
+    from cleaners.frequencies import wordfreq_dict
 
-    return tuple((lang, wordfreq.get_frequency_dict(lang, "small")) for lang in languages)
+    return tuple((lang, wordfreq_dict(lang, "small", FOREIGN_MIN_PROB)) for lang in languages)
 
 
 FOREIGN_MIN_PROB = 1e-5  # a word this common in another language...

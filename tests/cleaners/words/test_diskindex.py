@@ -119,7 +119,18 @@ def test_general_indexes_equal_their_builders():
 def test_cached_bigrams_equal_their_builder():
     from cleaners.words import language
 
-    assert language.bigram_logprobs("symspell") == language._bigram_logprobs()
+    assert list(language.bigram_logprobs("symspell").values()) == language._bigram_logprobs()
+
+
+def test_cached_array_round_trips(tmp_path, monkeypatch):
+    monkeypatch.setenv(diskindex.CACHE_ENV, str(tmp_path))
+    values = [0.1, -2.5, 1e-300, float("inf")]
+    built = diskindex.cached_array("a", {"v": 1}, "d", lambda: values)
+    assert list(built) == values and len(list(tmp_path.glob("a-*"))) == 1
+    loaded = diskindex.cached_array("a", {"v": 1}, "d", lambda: [])  # from the file, not rebuilt
+    assert list(loaded) == values
+    (next(tmp_path.glob("a-*"))).write_bytes(b"xyz")  # damaged: not a whole number of doubles
+    assert list(diskindex.cached_array("a", {"v": 1}, "d", lambda: values)) == values
 
 
 def test_old_versions_are_pruned(tmp_path, monkeypatch):
