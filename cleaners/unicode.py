@@ -119,8 +119,10 @@ MIN_KNOWN_SHARE = 0.6
 SOURCE_CODEPAGES = ("cp1250", "cp1252", "latin-1", "cp1257", "mac_roman")
 TARGET_CODEPAGES = ("cp1251", "koi8-r", "iso8859-5", "cp866", "mac_cyrillic")
 # What may stand between two tokens of one wrong-code-page run: spaces, punctuation,
-# and short words made only of Latin look-alikes (Russian "а", "о", "с" stay ASCII).
-RUN_GAP = re.compile(r"(?:[ \u00a0\u202f\u2007,.:;()\-\u2013\u2014\"'«»„“”‘’/]|(?<![^\W\d_])[AaBCcEeHKMOoPpTXxy]{1,2}(?![^\W\d_]))*")
+# and short words made only of Latin look-alikes (Russian "а", "о", "с" stay ASCII), and C1
+# controls: a code page's punctuation bytes read as Latin-1 (\x91 is cp1251's ‘), which the
+# per-token mojibake fix would turn into that punctuation, making a run only the next pass sees.
+RUN_GAP = re.compile(r"(?:[ \u00a0\u202f\u2007,.:;()\-\u2013\u2014\"'«»„“”‘’/\x80-\x9f]|(?<![^\W\d_])[AaBCcEeHKMOoPpTXxy]{1,2}(?![^\W\d_]))*")
 MAX_RUN_GAP = 8
 # Non-letters that a Western/Central code page shows for Cyrillic letter bytes (÷ = ч, ˙ = я).
 CODEPAGE_SYMBOLS = "".join(sorted({
