@@ -28,7 +28,7 @@ from typing import Iterable
 import numpy as np
 
 from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, LENGTH_CHANGING,
-                                       LIGATURES, LOST_LETTER_COST, channel_cost,
+                                       GENERIC_COST, LIGATURES, LOST_LETTER_COST, channel_cost,
                                        ligature_free_length_skeletons, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
@@ -78,6 +78,7 @@ class CorpusLexicon:
     confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
     bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
     lost_glyphs: dict[str, float] = field(default_factory=dict)  # glyph dropped by habit -> learned channel cost
+    glyph_habits: dict[str, float] = field(default_factory=dict)  # "seen>meant" split glyph -> learned cost
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -93,6 +94,8 @@ class CorpusLexicon:
         h.update(repr(sorted(self.confusions.items())).encode())
         if self.lost_glyphs:  # (absent from older lexicons' digests)
             h.update(repr(sorted(self.lost_glyphs.items())).encode())
+        if self.glyph_habits:  # (absent from older lexicons' digests)
+            h.update(b"glyph-habits" + repr(sorted(self.glyph_habits.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -291,6 +294,110 @@ def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[s
             out[g] = max(HABIT_MIN_COST, math.floor((base - math.log10(excess)) * 10) / 10)
     return out
 
+
+GLYPH_HABIT_MAX_SEEN = 3  # letters a split or merged glyph can be printed as (``iii`` for ``m``)
+GLYPH_HABIT_MAX_MEANT = 2  # letters it can stand for (``ii`` for ``he``? no: ``h``; ``rn`` for ``m``)
+
+
+def _replacement_key(head: str, tail: str) -> str:
+    return head + "\0" + tail
+
+
+@lru_cache(maxsize=2)
+def _replacement_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """The general list's alphabetic words of at least ``min_prob`` with one stretch of
+    1-``GLYPH_HABIT_MAX_MEANT`` letters cut out -> the stretches cut (``t\\0en`` -> ``h``
+    from ``then``): once per process.
+
+    >>> "h" in _replacement_index("wordfreq-large", 1e-5)[_replacement_key("t", "en")]
+    True
+    """
+    tmp: dict[str, set[str]] = {}
+    for w, p in unigram_probs(unigrams).items():
+        if p < min_prob or len(w) < 3 or not w.isalpha():
+            continue
+        for n in range(1, GLYPH_HABIT_MAX_MEANT + 1):
+            for i in range(len(w) - n + 1):
+                tmp.setdefault(_replacement_key(w[:i], w[i + n:]), set()).add(w[i:i + n])
+    return {k: tuple(sorted(v)) for k, v in tmp.items()}
+
+
+def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[str, float], *,
+                      min_prob: float, unigrams: str) -> dict[str, float]:
+    """The split or merged glyphs this corpus misreads by habit (``ii`` for ``h``, ``jj``
+    for ``p``), as ``"seen>meant"`` -> learned channel cost.
+
+    Each ``unknown`` lowercase form that one stretch of its letters replaced
+    (``seen``: 1-3 letters, ``meant``: 1-2 letters, not one letter for one) turns into
+    a common word (at least ``min_prob``) votes once for each such ``(seen, meant)``
+    (:func:`_replacement_votes`). Words are near each other by chance too (``ing``
+    for ``e``: ``making``, ``make``): the ``known`` forms of the corpus, words of the
+    general list, vote the same way, and give each pair's chance rate. A pair with at
+    least ``HABIT_MIN_FORMS`` votes whose rate among the unknown forms is
+    ``HABIT_EXCESS`` times its chance rate, even two Poisson deviations below its
+    votes, is a habit of the corpus: its channel cost (the general model's, at most
+    ``GENERIC_COST``) falls by log10 of that excess. A clean corpus has too few
+    damaged forms for any pair to stand out.
+
+    >>> unknown = ["tiien", "witii", "migiit", "tiiey", "wiiich", "tiiere", "otiier", "tiiat",
+    ...            "wiiat", "tiiis", "briglit", "makin", "takin"]
+    >>> known = ["the", "then", "with", "might", "making", "make", "taking", "take", "they"]
+    >>> costs = glyph_habit_costs(unknown, known, unigram_probs("wordfreq-large"), min_prob=1e-5,
+    ...                           unigrams="wordfreq-large")
+    >>> sorted(costs)
+    ['ii>h']
+    """
+    index = _replacement_index(unigrams, min_prob)
+    unknown, known = list(unknown), list(known)
+    votes = _replacement_votes(unknown, probs, index, min_prob)
+    if not votes:
+        return {}
+    chance = _replacement_votes(known, probs, index, min_prob)
+    n_unknown, n_known = len(unknown), max(1, len(known))
+    out: dict[str, float] = {}
+    for (seen, meant), v in sorted(votes.items()):
+        if v < HABIT_MIN_FORMS:
+            continue
+        # (one pseudo-vote: a pair no known form shows is still possible by chance)
+        expected = n_unknown * (chance.get((seen, meant), 0) + 1) / n_known
+        if (v - 2 * math.sqrt(v)) / expected >= HABIT_EXCESS:
+            base = min(channel_cost(seen, meant), GENERIC_COST)
+            cost = max(HABIT_MIN_COST, math.floor((base - math.log10(v / expected)) * 10) / 10)
+            if cost < base:
+                out[f"{seen}>{meant}"] = cost
+    return out
+
+
+def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[str, tuple[str, ...]],
+                       min_prob: float) -> Counter:
+    """For each ``(seen, meant)`` (not one letter for one, differing at both ends), the
+    number of ``forms`` that become another word of at least ``min_prob`` with one
+    ``seen`` replaced by ``meant``.
+
+    >>> index = _replacement_index("wordfreq-large", 1e-5)
+    >>> _replacement_votes(["tiien"], unigram_probs("wordfreq-large"), index, 1e-5)[("ii", "h")]
+    1
+    """
+    votes: Counter = Counter()
+    get = index.get
+    for key in forms:
+        voted: set[tuple[str, str]] = set()
+        n = len(key)
+        for i in range(n):
+            head = key[:i]
+            for ls in range(1, min(GLYPH_HABIT_MAX_SEEN, n - i) + 1):
+                tail = key[i + ls:]
+                meants = get(_replacement_key(head, tail))
+                if not meants:
+                    continue
+                seen = key[i:i + ls]
+                for meant in meants:
+                    if (ls == 1 and len(meant) == 1) or seen[0] == meant[0] or seen[-1] == meant[-1]:
+                        continue
+                    if probs.get(head + meant + tail, 0.0) >= min_prob:
+                        voted.add((seen, meant))
+        votes.update(voted)
+    return votes
 
 @lru_cache(maxsize=2)
 def _ligature_gaps(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
@@ -798,11 +905,26 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             damaged += raw_counts[k]
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
+    glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
-                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, settings=s)
+                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, glyph_habits=glyph_habits, settings=s)
+
+
+def _corpus_glyph_habits(raw_counts: Counter, probs: dict[str, float], best_surface: dict[str, str],
+                         unknown: set[str], s: dict) -> dict[str, float]:
+    """:func:`glyph_habit_costs` of the corpus's lowercase forms (3 to ``SLIP_MAX_LEN`` letters):
+    the unknown ones as the damaged, the general list's as the chance baseline."""
+    unknown_forms, known_forms = [], []
+    for k in raw_counts:
+        if 3 <= len(k) <= SLIP_MAX_LEN and k.isalpha() and best_surface.get(k, k).islower():
+            (unknown_forms if k in unknown else known_forms).append(k)
+    if len(unknown_forms) < HABIT_MIN_FORMS:
+        return {}
+    return glyph_habit_costs(sorted(unknown_forms), sorted(known_forms), probs,
+                             min_prob=s["slip_twin_min_prob"], unigrams=s["unigrams"])
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
