@@ -28,7 +28,7 @@ from typing import Iterable
 import numpy as np
 
 from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, LENGTH_CHANGING,
-                                       GENERIC_COST, LIGATURES, LOST_LETTER_COST, channel_cost,
+                                       GENERIC_COST, LIGATURES, LOST_LETTER_COST, channel_cost, sub_cost,
                                        ligature_free_length_skeletons, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
@@ -336,12 +336,14 @@ def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[
     least ``HABIT_MIN_FORMS`` votes whose rate among the unknown forms is
     ``HABIT_EXCESS`` times its chance rate, even two Poisson deviations below its
     votes, is a habit of the corpus: its channel cost (the general model's, at most
-    ``GENERIC_COST``) falls by log10 of that excess. A clean corpus has too few
+    ``GENERIC_COST``) falls by log10 of that excess. Only pairs the general channel
+    model lacks are learned here (its own, ``rn`` for ``m``, by :func:`learn_confusions`). A clean corpus has too few
     damaged forms for any pair to stand out.
 
     >>> unknown = ["tiien", "witii", "migiit", "tiiey", "wiiich", "tiiere", "otiier", "tiiat",
     ...            "wiiat", "tiiis", "briglit", "makin", "takin"]
-    >>> known = ["the", "then", "with", "might", "making", "make", "taking", "take", "they"]
+    >>> known = ["the", "then", "with", "might", "making", "make", "taking", "take", "they", "what",
+    ...          "which", "there", "other", "that", "this", "bright", "house", "into", "from", "word"]
     >>> costs = glyph_habit_costs(unknown, known, unigram_probs("wordfreq-large"), min_prob=1e-5,
     ...                           unigrams="wordfreq-large")
     >>> sorted(costs)
@@ -360,11 +362,14 @@ def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[
             continue
         # (one pseudo-vote: a pair no known form shows is still possible by chance)
         expected = n_unknown * (chance.get((seen, meant), 0) + 1) / n_known
-        if (v - 2 * math.sqrt(v)) / expected >= HABIT_EXCESS:
-            base = min(channel_cost(seen, meant), GENERIC_COST)
-            cost = max(HABIT_MIN_COST, math.floor((base - math.log10(v / expected)) * 10) / 10)
-            if cost < base:
-                out[f"{seen}>{meant}"] = cost
+        # only what the general channel model lacks: its own confusions (rn, m) are
+        # learned by :func:`learn_confusions`
+        if sub_cost(seen, meant) < GENERIC_COST or (v - 2 * math.sqrt(v)) / expected < HABIT_EXCESS:
+            continue
+        base = min(channel_cost(seen, meant), GENERIC_COST)
+        cost = max(HABIT_MIN_COST, math.floor((base - math.log10(v / expected)) * 10) / 10)
+        if cost < base:
+            out[f"{seen}>{meant}"] = cost
     return out
 
 
@@ -385,7 +390,8 @@ def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[st
         n = len(key)
         for i in range(n):
             head = key[:i]
-            for ls in range(1, min(GLYPH_HABIT_MAX_SEEN, n - i) + 1):
+            # not the last letters: an ending replaced is as often another inflection (ed, s)
+            for ls in range(1, min(GLYPH_HABIT_MAX_SEEN, n - i - 1) + 1):
                 tail = key[i + ls:]
                 meants = get(_replacement_key(head, tail))
                 if not meants:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
@@ -334,14 +335,24 @@ def habit_channel_cost(seen: str, meant: str, habits: dict[str, float]) -> float
     (2.4, 1.9)
     >>> habit_channel_cost("tiien", "then", {"ii>h": 1.5}), habit_channel_cost("tiien", "than", {"ii>h": 1.5})
     (1.5, 99.0)
+    >>> habit_channel_cost("reason", "reasons", {">s": 1.9})
+    99.0
     """
+    if len(seen) == len(meant):  # every habit changes the length (none is one letter for one)
+        return 99.0
     used: list[str] = []
-    for a, b in char_ops(seen, meant):
-        h = f"{a}>{b}"
-        if h in habits:
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, seen, meant, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        a, b = seen[i1:i2], meant[j1:j2]
+        if a:
+            h = f"{a}>{b}"
+            if h not in habits:
+                return 99.0
             used.append(h)
             continue
-        run = _glyph_run(b, habits) if not a else None
+        # a glyph lost at the end is as often an ending (reason, reasons): no habit
+        run = _glyph_run(b, habits) if j2 < len(meant) else None
         if run is None:
             return 99.0
         used.extend(run)
@@ -385,18 +396,25 @@ def _habit_index(uni: dict[str, float], habits: dict[str, float], min_prob: floa
         for seen, meant in pairs:
             if meant not in w:
                 continue
-            for once in _replaced_once(w, meant, seen):
+            # (a glyph lost at the end is no habit: see habit_channel_cost)
+            for once in _replaced_once(w, meant, seen, inner=not seen):
                 tmp.setdefault(once, set()).add(w)
-                for twice in _replaced_once(once, meant, seen):
+                for twice in _replaced_once(once, meant, seen, inner=not seen):
                     tmp.setdefault(twice, set()).add(w)
     return {k: tuple(sorted(v)) for k, v in tmp.items() if len(k) >= 2}
 
 
-def _replaced_once(word: str, old: str, new: str) -> list[str]:
-    """``word`` with one occurrence of ``old`` replaced by ``new``, for each occurrence."""
+def _replaced_once(word: str, old: str, new: str, *, inner: bool = False) -> list[str]:
+    """``word`` with one occurrence of ``old`` (``inner``: not at the end) replaced by ``new``,
+    for each occurrence.
+
+    >>> _replaced_once("reasons", "s", ""), _replaced_once("reasons", "s", "", inner=True)
+    (['reaons', 'reason'], ['reaons'])
+    """
     out = []
+    end = len(word) - len(old) if inner else len(word) + 1
     i = word.find(old)
-    while i != -1:
+    while i != -1 and i < end:
         out.append(word[:i] + new + word[i + len(old):])
         i = word.find(old, i + 1)
     return out
