@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import zlib
 from collections import Counter
 from itertools import compress, repeat
 from operator import contains, gt, itemgetter, le, or_
@@ -929,8 +930,24 @@ def _corpus_glyph_habits(raw_counts: Counter, probs: dict[str, float], best_surf
             (unknown_forms if k in unknown else known_forms).append(k)
     if len(unknown_forms) < HABIT_MIN_FORMS:
         return {}
-    return glyph_habit_costs(sorted(unknown_forms), sorted(known_forms), probs,
+    return glyph_habit_costs(_sample_forms(unknown_forms), _sample_forms(known_forms), probs,
                              min_prob=s["slip_twin_min_prob"], unigrams=s["unigrams"])
+
+
+GLYPH_HABIT_MAX_FORMS = 100_000  # forms of each side a large corpus's habits are learned from
+
+
+def _sample_forms(forms: list[str], limit: int = GLYPH_HABIT_MAX_FORMS) -> list[str]:
+    """``forms`` sorted, or, past ``limit``, the ``limit`` with the least CRC-32: a fixed,
+    unbiased sample (shares of votes, not their number, decide a habit), so that a large
+    corpus's habits cost a bounded time.
+
+    >>> _sample_forms(["b", "a"]), len(_sample_forms([str(i) for i in range(50)], limit=10))
+    (['a', 'b'], 10)
+    """
+    if len(forms) > limit:
+        forms = sorted(forms, key=lambda f: (zlib.crc32(f.encode()), f))[:limit]
+    return sorted(forms)
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
