@@ -321,6 +321,7 @@ def _general_twins(unigrams: str, candidate_min_prob: float, min_prob: float
 HABIT_TWIN_MIN_PROB = 1e-6  # general probability a word needs to be proposed through a glyph habit
 
 
+HABIT_MAX_LEN = 64  # longer forms are no habit's misprint of a word (the alignment stays cheap)
 HABIT_REPEAT_COST = 0.5  # the same glyph habit again in one word: a typeface or an engine is consistent
 
 
@@ -338,7 +339,9 @@ def habit_channel_cost(seen: str, meant: str, habits: dict[str, float]) -> float
     >>> habit_channel_cost("reason", "reasons", {">s": 1.9})
     99.0
     """
-    if len(seen) == len(meant):  # every habit changes the length (none is one letter for one)
+    # every habit changes the length (none is one letter for one), each by at most 3
+    # letters, and is used at most twice in a word; no word is longer than HABIT_MAX_LEN
+    if len(seen) == len(meant) or abs(len(seen) - len(meant)) > 6 or len(seen) > HABIT_MAX_LEN:
         return 99.0
     used: list[str] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, seen, meant, autojunk=False).get_opcodes():

@@ -220,3 +220,9 @@ def test_the_habits_propose_the_words_they_explain(lm, habit_lm):
         assert found.get(word) == habit_lm.channel(form, word), form
         assert word not in {r.text for r in nonword_candidates(lm, form, form, max_channel=3.5)}
     assert "reasons" not in habit_lm.habit_twins("reason")  # (no habit at the end)
+
+
+def test_the_habit_channel_is_bounded_on_a_long_form(habit_lm):
+    long = "tiien" * 2_000
+    assert habit_channel_cost(long, "then", HABITS) == 99.0
+    assert habit_lm.channel(long, long.replace("ii", "h")) == channel_cost(long, long.replace("ii", "h"))
