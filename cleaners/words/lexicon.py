@@ -522,7 +522,8 @@ def _habit_cost(key: str, twin: str, habits: dict[str, float]) -> float | None:
 
 def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
                         total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
-                        repeat_log: float, confusion_twins: Iterable[str] = ()) -> str | None:
+                        repeat_log: float, confusion_twins: Iterable[str] = (),
+                        glyph_habits: dict[str, float] | None = None) -> str | None:
     """The common word an unknown lowercase form is a recurring slip of, if the corpus's
     damage explains how often the form occurs.
 
@@ -536,7 +537,9 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     times; an engine repeats a slip ``10**repeat_log`` times more often than that.
     The form is a slip when that explains its ``count``: in a clean corpus only a
     twin far more common, at a cheap slip, does. Inflections and dropped final g
-    (``behests``, ``nothin``) are not slips.
+    (``behests``, ``nothin``) are not slips. ``glyph_habits`` (as from
+    :func:`cleaners.words.scoring.corpus_habits`) price twins the corpus's split
+    glyphs explain (``tiien``, ``then``): pass those twins in ``confusion_twins``.
 
     >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
     >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
@@ -553,11 +556,17 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         return None
     bar = -math.log10(damage_rate) - repeat_log  # log10(n_w / count) - cost must reach it
     best, best_margin = None, 0.0
+    if glyph_habits:
+        from cleaners.words.scoring import habit_channel_cost
     for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
-        if p < min_prob / 10 or (p < min_prob and not habits):
+        if p < min_prob / 10 or (p < min_prob and not habits and not glyph_habits):
             continue
         learned = _habit_cost(key, w, habits) if habits else None
+        if glyph_habits:
+            split = habit_channel_cost(key, w, glyph_habits)
+            if split < 99.0 and (learned is None or split < learned):
+                learned = split
         if p < min_prob and learned is None:
             continue
         if w == key or _inflection(w, key) or _inflection(key, w):
@@ -901,18 +910,19 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             surfaces[k] = surf
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     lost_glyphs: dict[str, float] = {}
+    glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
     if s["slip_untrust"] and total:
         slips, lost_glyphs = _recurring_slips(
             counts, raw_counts, probs, best_surface, unknown, s, total=total,
             damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
-            midsentence_caps=midsentence_caps, general_skeletons=general_skeletons)
+            midsentence_caps=midsentence_caps, general_skeletons=general_skeletons,
+            glyph_habits=glyph_habits)
         for k in slips:
             del counts[k]
             surfaces.pop(k, None)
             damaged += raw_counts[k]
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
-    glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
@@ -953,7 +963,8 @@ def _sample_forms(forms: list[str], limit: int = GLYPH_HABIT_MAX_FORMS) -> list[
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
                      best_surface: dict[str, str], unknown: set[str], s: dict, *, total: int,
                      damage_rate: float, lowercase_seen: set[str], midsentence_caps: Counter,
-                     general_skeletons: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, float]]:
+                     general_skeletons: dict[str, tuple[str, ...]],
+                     glyph_habits: dict[str, float] | None = None) -> tuple[list[str], dict[str, float]]:
     """The trusted forms that :func:`recurring_slip_twin` finds are slips, judged with the
     glyphs this corpus drops by habit (:func:`lost_glyph_costs`).
 
@@ -971,14 +982,20 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
     known = [(k, c) for k, c in raw_counts.items() if k not in unknown and k.isalpha()]
     habits = lost_glyph_costs(lowercase_unknown, known, probs, min_prob=s["slip_twin_min_prob"],
                               unigrams=s["unigrams"])
+    # the corpus's split glyphs too (tiien, then), with its lost glyphs (poible, possible)
+    from cleaners.words.scoring import corpus_habits, habit_index
+
+    every_habit = corpus_habits(habits, glyph_habits) if glyph_habits else {}
+    habit_twins = habit_index(s["unigrams"], tuple(sorted(every_habit.items()))) if every_habit else {}
     out = []
     for k in checked:
-        twins: set[str] = set()
+        twins: set[str] = set(habit_twins.get(k, ()))
         for sk in ligature_free_length_skeletons(k) | {skeleton(k)}:
             twins.update(general_skeletons.get(sk, ()))
         if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
                                habits=habits, min_prob=s["slip_twin_min_prob"],
-                               repeat_log=s["slip_repeat_log"], confusion_twins=twins):
+                               repeat_log=s["slip_repeat_log"], confusion_twins=twins,
+                               glyph_habits=every_habit):
             out.append(k)
     return out, habits
 

@@ -97,7 +97,7 @@ class LanguageModel:
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
         self._channel_cache: dict[tuple[str, str, bool | None], float] = {}
         # this corpus's glyph habits, "seen>meant" -> cost (a lost glyph g as ">g")
-        self._habits = {**{f">{g}": c for g, c in lexicon.lost_glyphs.items()}, **lexicon.glyph_habits}
+        self._habits = corpus_habits(lexicon.lost_glyphs, lexicon.glyph_habits)
         self._habit_index: dict[str, tuple[str, ...]] | None = None  # built on first use
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
         self._screening_tables: dict[tuple[float, bool], tuple] = {}  # has_common_twin's, per options
@@ -129,7 +129,7 @@ class LanguageModel:
         if not self._habits:
             return ()
         if self._habit_index is None:
-            self._habit_index = _habit_index(self.uni, self._habits, HABIT_TWIN_MIN_PROB)
+            self._habit_index = habit_index(self._unigrams, tuple(sorted(self._habits.items())))
         return self._habit_index.get(key, ())
 
     def one_edit(self, key: str) -> set[str]:
@@ -382,6 +382,22 @@ def _glyph_run(run: str, habits: dict[str, float]) -> list[str] | None:
             if c is not None and (best[j] is None or here[0] + c < best[j][0]):
                 best[j] = (here[0] + c, here[1] + [h])
     return best[-1][1] if best[-1] is not None else None
+
+
+def corpus_habits(lost_glyphs: dict[str, float], glyph_habits: dict[str, float]) -> dict[str, float]:
+    """A corpus's glyph habits in one table, ``"seen>meant"`` -> cost, a lost glyph ``g`` as ``">g"``.
+
+    >>> corpus_habits({"s": 1.9}, {"ii>h": 1.5})
+    {'>s': 1.9, 'ii>h': 1.5}
+    """
+    return {**{f">{g}": c for g, c in lost_glyphs.items()}, **glyph_habits}
+
+
+@lru_cache(maxsize=4)
+def habit_index(unigrams: str, habits: tuple[tuple[str, float], ...]) -> dict[str, tuple[str, ...]]:
+    """:func:`_habit_index` of the general list's words of at least ``HABIT_TWIN_MIN_PROB``, once
+    per process and corpus (``habits``: the items of :func:`corpus_habits`, sorted)."""
+    return _habit_index(unigram_probs(unigrams), dict(habits), HABIT_TWIN_MIN_PROB)
 
 
 def _habit_index(uni: dict[str, float], habits: dict[str, float], min_prob: float) -> dict[str, tuple[str, ...]]:
