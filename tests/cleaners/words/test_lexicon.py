@@ -311,3 +311,17 @@ def test_the_seeds_learn_no_glyph_habit():
 
     lex = build_corpus_lexicon(seed_layout_texts())
     assert lex.glyph_habits == {} and lex.lost_glyphs == {}
+
+
+def test_a_recurring_form_the_split_glyph_habit_explains_loses_trust():
+    """``wiiat`` three times in clean context: a word, unless this corpus prints ``ii`` for ``h``."""
+    recurring = ["And wiiat was said was said."] * 3
+    ordinary = [" ".join(ORDINARY).capitalize() + "."] * 3 + ["And what was said was said."] * 50
+    lines = ordinary + [f"And {w} was said." for w in II_FOR_H]
+    lex = build_corpus_lexicon([("doc", "\n".join(lines + recurring))])
+    assert "ii>h" in lex.glyph_habits and not lex.trusted("wiiat")
+    # the same recurring form among damage the corpus's habits do not explain keeps its trust
+    other = [f"And {w} was said." for w in ("zqbx", "zqcx", "zqdx", "zqgx", "zqhx", "zqkx", "zqmx",
+                                            "zqpx", "zqvx", "zqwx", "zqxx", "zqzx", "zqbb", "zqcc")]
+    plain = build_corpus_lexicon([("doc", "\n".join(ordinary + other + recurring))])
+    assert plain.glyph_habits == {} and plain.damage_rate > 0 and plain.trusted("wiiat")
