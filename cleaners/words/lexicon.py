@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import zlib
 from collections import Counter
 from itertools import compress, repeat
 from operator import contains, gt, itemgetter, le, or_
@@ -28,7 +29,7 @@ from typing import Iterable
 import numpy as np
 
 from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_FOLDS, LENGTH_CHANGING,
-                                       LIGATURES, LOST_LETTER_COST, channel_cost,
+                                       GENERIC_COST, LIGATURES, LOST_LETTER_COST, channel_cost, sub_cost,
                                        ligature_free_length_skeletons, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
 from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
@@ -78,6 +79,7 @@ class CorpusLexicon:
     confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
     bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
     lost_glyphs: dict[str, float] = field(default_factory=dict)  # glyph dropped by habit -> learned channel cost
+    glyph_habits: dict[str, float] = field(default_factory=dict)  # "seen>meant" split glyph -> learned cost
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -93,6 +95,8 @@ class CorpusLexicon:
         h.update(repr(sorted(self.confusions.items())).encode())
         if self.lost_glyphs:  # (absent from older lexicons' digests)
             h.update(repr(sorted(self.lost_glyphs.items())).encode())
+        if self.glyph_habits:  # (absent from older lexicons' digests)
+            h.update(b"glyph-habits" + repr(sorted(self.glyph_habits.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -292,6 +296,116 @@ def lost_glyph_costs(unknown: Iterable[tuple[str, int]], known: Iterable[tuple[s
     return out
 
 
+GLYPH_HABIT_MAX_SEEN = 3  # letters a split or merged glyph can be printed as (``iii`` for ``m``)
+GLYPH_HABIT_MAX_MEANT = 2  # letters it can stand for (``ii`` for ``he``? no: ``h``; ``rn`` for ``m``)
+
+
+def _replacement_key(head: str, tail: str) -> str:
+    return head + "\0" + tail
+
+
+@lru_cache(maxsize=2)
+def _replacement_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+    """The general list's alphabetic words of at least ``min_prob`` with one stretch of
+    1-``GLYPH_HABIT_MAX_MEANT`` letters cut out -> the stretches cut (``t\\0en`` -> ``h``
+    from ``then``): once per process.
+
+    >>> "h" in _replacement_index("wordfreq-large", 1e-5)[_replacement_key("t", "en")]
+    True
+    """
+    tmp: dict[str, set[str]] = {}
+    for w, p in unigram_probs(unigrams).items():
+        if p < min_prob or len(w) < 3 or not w.isalpha():
+            continue
+        for n in range(1, GLYPH_HABIT_MAX_MEANT + 1):
+            for i in range(len(w) - n + 1):
+                tmp.setdefault(_replacement_key(w[:i], w[i + n:]), set()).add(w[i:i + n])
+    return {k: tuple(sorted(v)) for k, v in tmp.items()}
+
+
+def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[str, float], *,
+                      min_prob: float, unigrams: str) -> dict[str, float]:
+    """The split or merged glyphs this corpus misreads by habit (``ii`` for ``h``, ``jj``
+    for ``p``), as ``"seen>meant"`` -> learned channel cost.
+
+    Each ``unknown`` lowercase form that one stretch of its letters replaced
+    (``seen``: 1-3 letters, ``meant``: 1-2 letters, not one letter for one) turns into
+    a common word (at least ``min_prob``) votes once for each such ``(seen, meant)``
+    (:func:`_replacement_votes`). Words are near each other by chance too (``ing``
+    for ``e``: ``making``, ``make``): the ``known`` forms of the corpus, words of the
+    general list, vote the same way, and give each pair's chance rate. A pair with at
+    least ``HABIT_MIN_FORMS`` votes whose rate among the unknown forms is
+    ``HABIT_EXCESS`` times its chance rate, even two Poisson deviations below its
+    votes, is a habit of the corpus: its channel cost (the general model's, at most
+    ``GENERIC_COST``) falls by log10 of that excess. Only pairs the general channel
+    model lacks are learned here (its own, ``rn`` for ``m``, by :func:`learn_confusions`). A clean corpus has too few
+    damaged forms for any pair to stand out.
+
+    >>> unknown = ["tiien", "witii", "migiit", "tiiey", "wiiich", "tiiere", "otiier", "tiiat",
+    ...            "wiiat", "tiiis", "briglit", "makin", "takin"]
+    >>> known = ["the", "then", "with", "might", "making", "make", "taking", "take", "they", "what",
+    ...          "which", "there", "other", "that", "this", "bright", "house", "into", "from", "word"]
+    >>> costs = glyph_habit_costs(unknown, known, unigram_probs("wordfreq-large"), min_prob=1e-5,
+    ...                           unigrams="wordfreq-large")
+    >>> sorted(costs)
+    ['ii>h']
+    """
+    index = _replacement_index(unigrams, min_prob)
+    unknown, known = list(unknown), list(known)
+    votes = _replacement_votes(unknown, probs, index, min_prob)
+    if not votes:
+        return {}
+    chance = _replacement_votes(known, probs, index, min_prob)
+    n_unknown, n_known = len(unknown), max(1, len(known))
+    out: dict[str, float] = {}
+    for (seen, meant), v in sorted(votes.items()):
+        if v < HABIT_MIN_FORMS:
+            continue
+        # (one pseudo-vote: a pair no known form shows is still possible by chance)
+        expected = n_unknown * (chance.get((seen, meant), 0) + 1) / n_known
+        # only what the general channel model lacks: its own confusions (rn, m) are
+        # learned by :func:`learn_confusions`
+        if sub_cost(seen, meant) < GENERIC_COST or (v - 2 * math.sqrt(v)) / expected < HABIT_EXCESS:
+            continue
+        base = min(channel_cost(seen, meant), GENERIC_COST)
+        cost = max(HABIT_MIN_COST, math.floor((base - math.log10(v / expected)) * 10) / 10)
+        if cost < base:
+            out[f"{seen}>{meant}"] = cost
+    return out
+
+
+def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[str, tuple[str, ...]],
+                       min_prob: float) -> Counter:
+    """For each ``(seen, meant)`` (not one letter for one, differing at both ends), the
+    number of ``forms`` that become another word of at least ``min_prob`` with one
+    ``seen`` replaced by ``meant``.
+
+    >>> index = _replacement_index("wordfreq-large", 1e-5)
+    >>> _replacement_votes(["tiien"], unigram_probs("wordfreq-large"), index, 1e-5)[("ii", "h")]
+    1
+    """
+    votes: Counter = Counter()
+    get = index.get
+    for key in forms:
+        voted: set[tuple[str, str]] = set()
+        n = len(key)
+        for i in range(n):
+            head = key[:i]
+            # not the last letters: an ending replaced is as often another inflection (ed, s)
+            for ls in range(1, min(GLYPH_HABIT_MAX_SEEN, n - i - 1) + 1):
+                tail = key[i + ls:]
+                meants = get(_replacement_key(head, tail))
+                if not meants:
+                    continue
+                seen = key[i:i + ls]
+                for meant in meants:
+                    if (ls == 1 and len(meant) == 1) or seen[0] == meant[0] or seen[-1] == meant[-1]:
+                        continue
+                    if probs.get(head + meant + tail, 0.0) >= min_prob:
+                        voted.add((seen, meant))
+        votes.update(voted)
+    return votes
+
 @lru_cache(maxsize=2)
 def _ligature_gaps(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     """The general list's words of at least ``min_prob`` with one ligature's letters taken
@@ -408,7 +522,8 @@ def _habit_cost(key: str, twin: str, habits: dict[str, float]) -> float | None:
 
 def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
                         total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
-                        repeat_log: float, confusion_twins: Iterable[str] = ()) -> str | None:
+                        repeat_log: float, confusion_twins: Iterable[str] = (),
+                        glyph_habits: dict[str, float] | None = None) -> str | None:
     """The common word an unknown lowercase form is a recurring slip of, if the corpus's
     damage explains how often the form occurs.
 
@@ -422,7 +537,9 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     times; an engine repeats a slip ``10**repeat_log`` times more often than that.
     The form is a slip when that explains its ``count``: in a clean corpus only a
     twin far more common, at a cheap slip, does. Inflections and dropped final g
-    (``behests``, ``nothin``) are not slips.
+    (``behests``, ``nothin``) are not slips. ``glyph_habits`` (as from
+    :func:`cleaners.words.scoring.corpus_habits`) price twins the corpus's split
+    glyphs explain (``tiien``, ``then``): pass those twins in ``confusion_twins``.
 
     >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
     >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
@@ -439,11 +556,17 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         return None
     bar = -math.log10(damage_rate) - repeat_log  # log10(n_w / count) - cost must reach it
     best, best_margin = None, 0.0
+    if glyph_habits:
+        from cleaners.words.scoring import habit_channel_cost
     for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
-        if p < min_prob / 10 or (p < min_prob and not habits):
+        if p < min_prob / 10 or (p < min_prob and not habits and not glyph_habits):
             continue
         learned = _habit_cost(key, w, habits) if habits else None
+        if glyph_habits:
+            split = habit_channel_cost(key, w, glyph_habits)
+            if split < 99.0 and (learned is None or split < learned):
+                learned = split
         if p < min_prob and learned is None:
             continue
         if w == key or _inflection(w, key) or _inflection(key, w):
@@ -787,11 +910,13 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             surfaces[k] = surf
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     lost_glyphs: dict[str, float] = {}
+    glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
     if s["slip_untrust"] and total:
         slips, lost_glyphs = _recurring_slips(
             counts, raw_counts, probs, best_surface, unknown, s, total=total,
             damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
-            midsentence_caps=midsentence_caps, general_skeletons=general_skeletons)
+            midsentence_caps=midsentence_caps, general_skeletons=general_skeletons,
+            glyph_habits=glyph_habits)
         for k in slips:
             del counts[k]
             surfaces.pop(k, None)
@@ -802,13 +927,44 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
-                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, settings=s)
+                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, glyph_habits=glyph_habits, settings=s)
+
+
+def _corpus_glyph_habits(raw_counts: Counter, probs: dict[str, float], best_surface: dict[str, str],
+                         unknown: set[str], s: dict) -> dict[str, float]:
+    """:func:`glyph_habit_costs` of the corpus's lowercase forms (3 to ``SLIP_MAX_LEN`` letters):
+    the unknown ones as the damaged, the general list's as the chance baseline."""
+    unknown_forms, known_forms = [], []
+    for k in raw_counts:
+        if 3 <= len(k) <= SLIP_MAX_LEN and k.isalpha() and best_surface.get(k, k).islower():
+            (unknown_forms if k in unknown else known_forms).append(k)
+    if len(unknown_forms) < HABIT_MIN_FORMS:
+        return {}
+    return glyph_habit_costs(_sample_forms(unknown_forms), _sample_forms(known_forms), probs,
+                             min_prob=s["slip_twin_min_prob"], unigrams=s["unigrams"])
+
+
+GLYPH_HABIT_MAX_FORMS = 100_000  # forms of each side a large corpus's habits are learned from
+
+
+def _sample_forms(forms: list[str], limit: int = GLYPH_HABIT_MAX_FORMS) -> list[str]:
+    """``forms`` sorted, or, past ``limit``, the ``limit`` with the least CRC-32: a fixed,
+    unbiased sample (shares of votes, not their number, decide a habit), so that a large
+    corpus's habits cost a bounded time.
+
+    >>> _sample_forms(["b", "a"]), len(_sample_forms([str(i) for i in range(50)], limit=10))
+    (['a', 'b'], 10)
+    """
+    if len(forms) > limit:
+        forms = sorted(forms, key=lambda f: (zlib.crc32(f.encode()), f))[:limit]
+    return sorted(forms)
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],
                      best_surface: dict[str, str], unknown: set[str], s: dict, *, total: int,
                      damage_rate: float, lowercase_seen: set[str], midsentence_caps: Counter,
-                     general_skeletons: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, float]]:
+                     general_skeletons: dict[str, tuple[str, ...]],
+                     glyph_habits: dict[str, float] | None = None) -> tuple[list[str], dict[str, float]]:
     """The trusted forms that :func:`recurring_slip_twin` finds are slips, judged with the
     glyphs this corpus drops by habit (:func:`lost_glyph_costs`).
 
@@ -826,14 +982,20 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
     known = [(k, c) for k, c in raw_counts.items() if k not in unknown and k.isalpha()]
     habits = lost_glyph_costs(lowercase_unknown, known, probs, min_prob=s["slip_twin_min_prob"],
                               unigrams=s["unigrams"])
+    # the corpus's split glyphs too (tiien, then), with its lost glyphs (poible, possible)
+    from cleaners.words.scoring import corpus_habits, habit_index
+
+    every_habit = corpus_habits(habits, glyph_habits) if glyph_habits else {}
+    habit_twins = habit_index(s["unigrams"], tuple(sorted(every_habit.items()))) if every_habit else {}
     out = []
     for k in checked:
-        twins: set[str] = set()
+        twins: set[str] = set(habit_twins.get(k, ()))
         for sk in ligature_free_length_skeletons(k) | {skeleton(k)}:
             twins.update(general_skeletons.get(sk, ()))
         if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
                                habits=habits, min_prob=s["slip_twin_min_prob"],
-                               repeat_log=s["slip_repeat_log"], confusion_twins=twins):
+                               repeat_log=s["slip_repeat_log"], confusion_twins=twins,
+                               glyph_habits=every_habit):
             out.append(k)
     return out, habits
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
@@ -94,14 +95,25 @@ class LanguageModel:
         # inside a burst of damage the corpus's own profile of misreadings (shares of
         # the actual votes) applies: the text there is known not to be clean
         self.learned_damaged = _learned_bonuses(votes, sum(votes.values()))
-        self._channel_cache: dict[tuple[str, str, bool], float] = {}
+        self._channel_cache: dict[tuple[str, str, bool | None], float] = {}
+        # this corpus's glyph habits, "seen>meant" -> cost (a lost glyph g as ">g")
+        self._habits = corpus_habits(lexicon.lost_glyphs, lexicon.glyph_habits)
+        self._habit_index: dict[str, tuple[str, ...]] | None = None  # built on first use
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
         self._screening_tables: dict[tuple[float, bool], tuple] = {}  # has_common_twin's, per options
 
     def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
-        (``damaged``: the token sits among other damaged words)."""
+        (``damaged``: the token sits among other damaged words) and for its glyph
+        habits (:func:`habit_channel_cost`)."""
         c = channel_cost(seen, meant)
+        if self._habits:
+            key = (seen, meant, None)
+            h = self._channel_cache.get(key)
+            if h is None:
+                h = self._channel_cache[key] = habit_channel_cost(seen, meant, self._habits)
+            if h < c:
+                return h
         learned = self.learned_damaged if damaged else self.learned
         if not learned or c > 3.0:
             return c
@@ -111,6 +123,14 @@ class LanguageModel:
             bonus = sum(learned.get(op, 0.0) for op in char_ops(seen, meant))
             out = self._channel_cache[key] = round(max(0.05, c - bonus), 3)
         return out
+
+    def habit_twins(self, key: str) -> tuple[str, ...]:
+        """Common words this corpus's glyph habits turn into ``key`` (one habit, once or twice)."""
+        if not self._habits:
+            return ()
+        if self._habit_index is None:
+            self._habit_index = habit_index(self._unigrams, tuple(sorted(self._habits.items())))
+        return self._habit_index.get(key, ())
 
     def one_edit(self, key: str) -> set[str]:
         """Known words within one generic edit of ``key`` (symmetric deletes; a few at two)."""
@@ -298,6 +318,127 @@ def _general_twins(unigrams: str, candidate_min_prob: float, min_prob: float
     return general, borderline
 
 
+HABIT_TWIN_MIN_PROB = 1e-6  # general probability a word needs to be proposed through a glyph habit
+
+
+HABIT_MAX_LEN = 64  # longer forms are no habit's misprint of a word (the alignment stays cheap)
+HABIT_REPEAT_COST = 0.5  # the same glyph habit again in one word: a typeface or an engine is consistent
+
+
+def habit_channel_cost(seen: str, meant: str, habits: dict[str, float]) -> float:
+    """The cost of reading ``meant`` as ``seen`` through this corpus's glyph habits
+    alone (``"seen>meant"`` -> cost; a lost glyph ``g`` as ``">g"``), 99.0 when some
+    difference is no habit. An inserted stretch may be several lost glyphs (``ss``);
+    a habit met again in the same word costs at most ``HABIT_REPEAT_COST`` more (a
+    book that drops its long s drops every one).
+
+    >>> habit_channel_cost("poible", "possible", {">s": 1.9}), habit_channel_cost("posible", "possible", {">s": 1.9})
+    (2.4, 1.9)
+    >>> habit_channel_cost("tiien", "then", {"ii>h": 1.5}), habit_channel_cost("tiien", "than", {"ii>h": 1.5})
+    (1.5, 99.0)
+    >>> habit_channel_cost("reason", "reasons", {">s": 1.9})
+    99.0
+    """
+    # every habit changes the length (none is one letter for one), each by at most 3
+    # letters, and is used at most twice in a word; no word is longer than HABIT_MAX_LEN
+    if len(seen) == len(meant) or abs(len(seen) - len(meant)) > 6 or len(seen) > HABIT_MAX_LEN:
+        return 99.0
+    used: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, seen, meant, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        a, b = seen[i1:i2], meant[j1:j2]
+        if a:
+            h = f"{a}>{b}"
+            if h not in habits:
+                return 99.0
+            used.append(h)
+            continue
+        # a glyph lost at the end is as often an ending (reason, reasons): no habit
+        run = _glyph_run(b, habits) if j2 < len(meant) else None
+        if run is None:
+            return 99.0
+        used.extend(run)
+    total = 0.0
+    for i, h in enumerate(used):
+        total += min(habits[h], HABIT_REPEAT_COST) if h in used[:i] else habits[h]
+    return round(total, 3)
+
+
+def _glyph_run(run: str, habits: dict[str, float]) -> list[str] | None:
+    """The cheapest split of ``run`` into lost glyphs (``">g"`` in ``habits``), if it has one.
+
+    >>> _glyph_run("ffs", {">ff": 0.3, ">s": 1.9, ">f": 2.5})
+    ['>ff', '>s']
+    """
+    best: list[tuple[float, list[str]] | None] = [(0.0, [])] + [None] * len(run)
+    for i in range(len(run)):
+        here = best[i]
+        if here is None:
+            continue
+        for j in range(i + 1, min(len(run), i + 3) + 1):
+            h = ">" + run[i:j]
+            c = habits.get(h)
+            if c is not None and (best[j] is None or here[0] + c < best[j][0]):
+                best[j] = (here[0] + c, here[1] + [h])
+    return best[-1][1] if best[-1] is not None else None
+
+
+def corpus_habits(lost_glyphs: dict[str, float], glyph_habits: dict[str, float]) -> dict[str, float]:
+    """A corpus's glyph habits in one table, ``"seen>meant"`` -> cost, a lost glyph ``g`` as ``">g"``.
+
+    >>> corpus_habits({"s": 1.9}, {"ii>h": 1.5})
+    {'>s': 1.9, 'ii>h': 1.5}
+    """
+    return {**{f">{g}": c for g, c in lost_glyphs.items()}, **glyph_habits}
+
+
+@lru_cache(maxsize=4)
+def habit_index(unigrams: str, habits: tuple[tuple[str, float], ...]) -> dict[str, tuple[str, ...]]:
+    """:func:`_habit_index` of the general list's words of at least ``HABIT_TWIN_MIN_PROB``, once
+    per process and corpus (``habits``: the items of :func:`corpus_habits`, sorted)."""
+    return _habit_index(unigram_probs(unigrams), dict(habits), HABIT_TWIN_MIN_PROB)
+
+
+def _habit_index(uni: dict[str, float], habits: dict[str, float], min_prob: float) -> dict[str, tuple[str, ...]]:
+    """Words of at least ``min_prob`` as this corpus's glyph habits would misprint them:
+    one habit undone once or twice (``possible`` -> ``posible``, ``poible``) -> the words.
+
+    >>> _habit_index({"possible": 1e-4, "then": 1e-3}, {">s": 1.9, "ii>h": 1.5}, 1e-5)["poible"]
+    ('possible',)
+    """
+    tmp: dict[str, set[str]] = {}
+    pairs = [tuple(h.split(">", 1)) for h in sorted(habits)]
+    for w, p in uni.items():
+        if p < min_prob or not w.isalpha():
+            continue
+        for seen, meant in pairs:
+            if meant not in w:
+                continue
+            # (a glyph lost at the end is no habit: see habit_channel_cost)
+            for once in _replaced_once(w, meant, seen, inner=not seen):
+                tmp.setdefault(once, set()).add(w)
+                for twice in _replaced_once(once, meant, seen, inner=not seen):
+                    tmp.setdefault(twice, set()).add(w)
+    return {k: tuple(sorted(v)) for k, v in tmp.items() if len(k) >= 2}
+
+
+def _replaced_once(word: str, old: str, new: str, *, inner: bool = False) -> list[str]:
+    """``word`` with one occurrence of ``old`` (``inner``: not at the end) replaced by ``new``,
+    for each occurrence.
+
+    >>> _replaced_once("reasons", "s", ""), _replaced_once("reasons", "s", "", inner=True)
+    (['reaons', 'reason'], ['reaons'])
+    """
+    out = []
+    end = len(word) - len(old) if inner else len(word) + 1
+    i = word.find(old)
+    while i != -1 and i < end:
+        out.append(word[:i] + new + word[i + len(old):])
+        i = word.find(old, i + 1)
+    return out
+
+
 def _learned_bonuses(votes: dict[str, int], total_votes: float) -> dict[tuple[str, str], float]:
     """Channel-cost reduction per learned misreading: its cost is -log10 of its share of ``total_votes``."""
     out: dict[tuple[str, str], float] = {}
@@ -477,7 +618,10 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         if lk is not None and lk >= min_candidate_logp:
             pool.append((-lk, k))
     # the most frequent few: a rare word would need overwhelming context to win
-    for _, k in sorted(pool)[:max_pool]:
+    pool = sorted(pool)[:max_pool]
+    # and the common words this corpus's glyph habits turn into this form (poible)
+    pool += [(0.0, k) for k in lm.habit_twins(key) if k != key and not corpus_only]
+    for _, k in pool:
         for text in renderings(k, surface, lm.lex):
             if text == surface:
                 continue

@@ -246,3 +246,82 @@ def test_the_lexicon_records_the_glyphs_its_corpus_drops_by_habit():
     assert plain.lost_glyphs == {}
     # the habit is part of the lexicon's identity
     assert lex.digest == lex.compute_digest() and lex.lost_glyphs == pickle.loads(pickle.dumps(lex)).lost_glyphs
+
+
+# ---------------------------------------------------------------- split-glyph habits (ii for h)
+
+# ordinary words: the corpus's known forms, the chance baseline of glyph_habit_costs
+ORDINARY = ("the court met in the morning and the jury rose at noon when their work was done; "
+            "a woman and her mother walked over the bridge into town before the market opened "
+            "where many people bought bread, fish, apples, cloth and candles for winter").split()
+II_FOR_H = ["tiien", "otiier", "wiiich", "motiier", "fatiier", "brotiier", "notiiing", "wiiole",
+            "siiould", "ciiild", "tiiink", "tiiose", "eitiier", "ratiier", "wiiere", "tiiese"]
+
+
+def _habit_corpus(damaged: list[str]) -> list[tuple[str, str]]:
+    lines = [" ".join(ORDINARY).capitalize() + "."] * 3
+    lines += [f"And {w} was said." for w in damaged]
+    return [("doc", "\n".join(lines))]
+
+
+def test_a_split_glyph_habit_is_learned_from_the_damaged_forms():
+    from cleaners.words.lexicon import glyph_habit_costs
+
+    probs = unigram_probs("wordfreq-large")
+    known = sorted(set(ORDINARY) - {"a"})
+    costs = glyph_habit_costs(II_FOR_H, known, probs, min_prob=1e-5, unigrams="wordfreq-large")
+    assert set(costs) == {"ii>h"} and costs["ii>h"] < 3.0
+    # the same damaged forms, too few: no habit (HABIT_MIN_FORMS)
+    assert glyph_habit_costs(II_FOR_H[:5], known, probs, min_prob=1e-5, unigrams="wordfreq-large") == {}
+    # a rare word or a name is no damage: nothing is learned from them
+    rare = ["kolkhoz", "obkom", "sovnarkom", "dzhugashvili", "kulakization", "zemstvo", "narodnik",
+            "tremour", "faither", "gatherin", "skiing", "hawaiian"]
+    assert glyph_habit_costs(rare, known, probs, min_prob=1e-5, unigrams="wordfreq-large") == {}
+
+
+def test_endings_and_the_general_channel_confusions_are_no_learned_habit():
+    """A stretch at the end of a form (``makin`` for ``making``) is as often an inflection,
+    and the general model's own confusions (``rn`` for ``m``) are learned elsewhere."""
+    from cleaners.words.lexicon import glyph_habit_costs
+
+    probs = unigram_probs("wordfreq-large")
+    known = sorted(set(ORDINARY) - {"a"})
+    endings = ["makin", "takin", "givin", "comin", "goin", "sayin", "bein", "doin", "havin", "lookin"]
+    rn_for_m = ["rnorning", "rnother", "rnarket", "rnoney", "rnonth", "rnoment", "rnatter", "rnorals",
+                "rninister", "rnaster"]
+    for forms in (endings, rn_for_m):
+        assert glyph_habit_costs(forms, known, probs, min_prob=1e-5, unigrams="wordfreq-large") == {}
+
+
+def test_the_lexicon_records_its_corpus_split_glyph_habits():
+    lex = build_corpus_lexicon(_habit_corpus(II_FOR_H))
+    assert set(lex.glyph_habits) == {"ii>h"}
+    plain = build_corpus_lexicon(_habit_corpus([]))
+    assert plain.glyph_habits == {}
+    assert lex.digest != build_corpus_lexicon(_habit_corpus(II_FOR_H[:5])).digest
+    assert lex.digest == lex.compute_digest()
+    assert pickle.loads(pickle.dumps(lex)).glyph_habits == lex.glyph_habits
+    off = build_corpus_lexicon(_habit_corpus(II_FOR_H), options={"learn_confusions": False})
+    assert off.glyph_habits == {}
+
+
+def test_the_seeds_learn_no_glyph_habit():
+    """The seeds are clean text: no habit, and so no change to their repair."""
+    from bench.words import seed_layout_texts
+
+    lex = build_corpus_lexicon(seed_layout_texts())
+    assert lex.glyph_habits == {} and lex.lost_glyphs == {}
+
+
+def test_a_recurring_form_the_split_glyph_habit_explains_loses_trust():
+    """``wiiat`` three times in clean context: a word, unless this corpus prints ``ii`` for ``h``."""
+    recurring = ["And wiiat was said was said."] * 3
+    ordinary = [" ".join(ORDINARY).capitalize() + "."] * 3 + ["And what was said was said."] * 50
+    lines = ordinary + [f"And {w} was said." for w in II_FOR_H]
+    lex = build_corpus_lexicon([("doc", "\n".join(lines + recurring))])
+    assert "ii>h" in lex.glyph_habits and not lex.trusted("wiiat")
+    # the same recurring form among damage the corpus's habits do not explain keeps its trust
+    other = [f"And {w} was said." for w in ("zqbx", "zqcx", "zqdx", "zqgx", "zqhx", "zqkx", "zqmx",
+                                            "zqpx", "zqvx", "zqwx", "zqxx", "zqzx", "zqbb", "zqcc")]
+    plain = build_corpus_lexicon([("doc", "\n".join(ordinary + other + recurring))])
+    assert plain.glyph_habits == {} and plain.damage_rate > 0 and plain.trusted("wiiat")

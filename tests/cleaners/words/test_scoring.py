@@ -165,3 +165,64 @@ def test_two_slips_on_a_long_form_are_bounded(lm):
     form = "abcdefghijklmnopqrstuvwx"  # TWO_SLIP_MAX_LEN letters: searched, quickly
     assert isinstance(two_slip_candidates(lm, form, form), list)
     assert two_slip_candidates(lm, form + "y", form + "y") == []
+
+
+# ---------------------------------------------------------------- the corpus's glyph habits in the channel
+
+from dataclasses import replace  # noqa: E402
+
+from cleaners.words.scoring import HABIT_REPEAT_COST, habit_channel_cost, nonword_candidates  # noqa: E402
+
+HABITS = {"ii>h": 1.5, "jj>p": 1.9}
+LOST = {"s": 1.9, "fi": 0.3}
+
+
+@pytest.fixture(scope="module")
+def habit_lm(lm) -> LanguageModel:
+    return LanguageModel(replace(lm.lex, glyph_habits=HABITS, lost_glyphs=LOST, digest=""))
+
+
+@pytest.mark.parametrize("seen, meant, cost", [
+    ("tiien", "then", 1.5), ("Tiien", "Then", 1.5), ("jjresenting", "presenting", 1.9),
+    ("perons", "persons", 1.9), ("poible", "possible", 1.9 + HABIT_REPEAT_COST),
+    ("neceity", "necessity", 1.9 + HABIT_REPEAT_COST), ("condence", "confidence", 0.3),
+    ("tiiink", "think", 1.5),
+])
+def test_the_channel_prices_the_corpus_glyph_habits(lm, habit_lm, seen, meant, cost):
+    assert habit_lm.channel(seen, meant) == cost < lm.channel(seen, meant)
+    assert habit_lm.channel(seen, meant, damaged=True) <= cost
+
+
+@pytest.mark.parametrize("seen, meant", [
+    ("reason", "reasons"),  # a glyph lost at the end is as often an ending
+    ("tiien", "than"),  # a habit and another difference: not the habit alone
+    ("tiicn", "then"),
+    ("then", "tiien"),  # the habit's other direction
+    ("rnen", "men"), ("lhal", "that"), ("cat", "dog"),  # what the habits do not touch
+])
+def test_the_channel_is_unchanged_where_no_habit_explains_the_reading(lm, habit_lm, seen, meant):
+    assert habit_lm.channel(seen, meant) == lm.channel(seen, meant)
+
+
+def test_a_corpus_without_habits_keeps_the_general_channel(lm):
+    assert lm.lex.glyph_habits == {} and lm.lex.lost_glyphs == {}
+    assert lm.habit_twins("poible") == ()
+    assert habit_channel_cost("tiien", "then", {}) == 99.0
+    for seen, meant in [("tiien", "then"), ("poible", "possible"), ("condence", "confidence")]:
+        assert lm.channel(seen, meant) == channel_cost(seen, meant)
+
+
+def test_the_habits_propose_the_words_they_explain(lm, habit_lm):
+    for form, word in [("poible", "possible"), ("neceity", "necessity"), ("tiiink", "think"),
+                       ("jjresenting", "presenting")]:
+        assert word in habit_lm.habit_twins(form)
+        found = {r.text: r.channel for r in nonword_candidates(habit_lm, form, form, max_channel=3.5)}
+        assert found.get(word) == habit_lm.channel(form, word), form
+        assert word not in {r.text for r in nonword_candidates(lm, form, form, max_channel=3.5)}
+    assert "reasons" not in habit_lm.habit_twins("reason")  # (no habit at the end)
+
+
+def test_the_habit_channel_is_bounded_on_a_long_form(habit_lm):
+    long = "tiien" * 2_000
+    assert habit_channel_cost(long, "then", HABITS) == 99.0
+    assert habit_lm.channel(long, long.replace("ii", "h")) == channel_cost(long, long.replace("ii", "h"))
