@@ -42,6 +42,7 @@ from typing import Any
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
+from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
                                     nonword_candidates, realword_candidates, render, score_readings,
@@ -536,6 +537,10 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
 
 
 GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
+# a function word before the last letter, or after the first: where glued_margin may cut
+_FUNCTION_WORD_ALTERNATIVES = "|".join(map(re.escape, sorted(FUNCTION_WORDS, key=lambda w: (-len(w), w))))
+_FUNCTION_WORD_START_RE = re.compile(f"(?:{_FUNCTION_WORD_ALTERNATIVES})(?=.)", re.S)
+_FUNCTION_WORD_END_RE = re.compile(f"(?s).(?:{_FUNCTION_WORD_ALTERNATIVES})\\Z")
 
 
 def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
@@ -547,6 +552,8 @@ def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
     p = lm.uni.get(key, 0.0)
     if not 0.0 < p < GLUED_MAX_PROB:
         return False
+    if not (_FUNCTION_WORD_START_RE.match(key) or _FUNCTION_WORD_END_RE.search(key)):
+        return False  # no cut off a function word: glued_margin has no split to weigh
     ckey = (key, "glued")
     out = lm.candidate_cache.get(ckey)
     if out is None:

@@ -179,9 +179,6 @@ class LanguageModel:
         """:func:`is_confusable` (the same answer, tested on every seed form), for the
         per-form screening: the form's skeleton is made once and the twins are read
         straight from the tables (no set, no second skeleton for the slip index)."""
-        lp = self.logp(key)
-        if lp is None:
-            return False
         tables = self._screening_tables.get((min_prob, length_changes))
         if tables is None:
             tables = self._screening_tables[(min_prob, length_changes)] = (
@@ -189,18 +186,21 @@ class LanguageModel:
                 slip_index(self._unigrams, self._candidate_min_prob, min_prob / 2) if length_changes else {},
                 math.log10(min_prob))
         table, slips, floor = tables
-        bar = lp + math.log10(ratio)
-        if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
-            bar = floor
         sk = skeleton(surface)
         twins, slipped = table.get(sk), slips.get(sk)
         if surface.islower():
-            if not (twins or slipped):  # (most forms)
+            if not (twins or slipped):  # (most forms: no probability needed)
                 return False
             groups = [twins or (), slipped or ()]
         else:  # readings of its capitals as other letters too (token_skeletons)
             groups = [twins or (), slipped or ()]
             groups += [table.get(other, ()) for other in token_skeletons(surface) if other != sk]
+        lp = self.logp(key)
+        if lp is None:
+            return False
+        bar = lp + math.log10(ratio)
+        if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
+            bar = floor
         logp = self.logp
         for words in groups:
             for k in words:

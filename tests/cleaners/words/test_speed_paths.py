@@ -148,3 +148,39 @@ def test_the_borderline_corpus_lifts_general_words():
     assert lifted  # the path that adds a general word the corpus makes common is exercised
     table = model._twin_table(1e-5)
     assert all(any(w in ws for ws in table.values()) for w in lifted)
+
+
+def _function_word_cuts(key: str) -> list[int]:
+    """The cuts :func:`cleaners.words.scoring.glued_margin` weighs (plain version)."""
+    from cleaners.words.language import FUNCTION_WORDS
+
+    longest = max(map(len, FUNCTION_WORDS))
+    n = len(key)
+    cuts = [i for i in range(1, min(n, longest + 1)) if key[:i] in FUNCTION_WORDS]
+    return cuts + [i for i in range(max(1, n - longest), n) if key[i:] in FUNCTION_WORDS]
+
+
+def _has_function_word_cut(key: str) -> bool:
+    from cleaners.words.repair import _FUNCTION_WORD_END_RE, _FUNCTION_WORD_START_RE
+
+    return bool(_FUNCTION_WORD_START_RE.match(key) or _FUNCTION_WORD_END_RE.search(key))
+
+
+@pytest.mark.parametrize("key", ["", "a", "i", "an", "ab", "ba", "ia", "the", "thex", "xthe", "ofthe",
+                                 "madein", "anew", "awhile", "cat", "xyz", "intothe", "uponx", "xupon"])
+def test_glued_prefilter_is_the_cuts(key):
+    assert _has_function_word_cut(key) == bool(_function_word_cuts(key))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abdehinoprstuwxy'", max_size=9))
+def test_glued_prefilter_on_any_form(key):
+    assert _has_function_word_cut(key) == bool(_function_word_cuts(key))
+
+
+def test_glued_prefilter_on_the_general_list():
+    from cleaners.words.language import unigram_probs
+
+    keys = sorted(unigram_probs("wordfreq-large"))[::7]
+    assert sum(_has_function_word_cut(k) != bool(_function_word_cuts(k)) for k in keys) == 0
+    assert 0 < sum(map(_has_function_word_cut, keys)) < len(keys)  # the filter decides both ways
