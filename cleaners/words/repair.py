@@ -517,21 +517,24 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     """SKIP (never touched), KNOWN (ordinary or trusted), SUSPICIOUS (not a known
     word) or CONFUSABLE (a known word with a much more common confusion twin)."""
     key = normalise_key(word)
-    if opts["numbers"] and key not in protected and misread_number(word) is not None:
+    # (misread_number, _glued and _has_common_edit_twin are called only past their own
+    # first tests, made here: most forms fail them)
+    if opts["numbers"] and not word.isalpha() and key not in protected and misread_number(word) is not None:
         return NUMBER
     if _skippable(word, key, protected):
         return SKIP
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
-    if _glued(lm, word, key, lp):
+    p = lm.uni.get(key, 0.0)
+    if 0.0 < p < GLUED_MAX_PROB and lp is not None and _glued(lm, word, key, lp):
         return SUSPICIOUS
     # (lm.has_common_twin is is_confusable with the form's skeleton made once)
     if opts["realword"] and lm.has_common_twin(word, key, ratio=opts["confusable_ratio"],
                                                min_prob=opts["realword_min_prob"],
                                                length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
-    if opts["realword"] and _has_common_edit_twin(lm, word, key, opts):
+    if opts["realword"] and 0.0 < p < opts["rare_twin_max_prob"] and _has_common_edit_twin(lm, word, key, opts):
         return CONFUSABLE
     return KNOWN
 

@@ -143,12 +143,17 @@ class LanguageModel:
         """
         out: set[str] = set()
         gi, ci = self.general_index, self.corpus_index
-        sks = token_skeletons(surface)
+        if surface.islower():  # (most forms) token_skeletons: the one skeleton
+            sk = skeleton(surface)
+            sks = {sk}
+        else:
+            sks = token_skeletons(surface)
         if length_changes:
             # = length_skeletons(surface.lower()), but of the skeletons with a ligature
             # restored (one per position) only those an index holds
             sks |= ligature_free_length_skeletons(surface.lower())
-            sk = skeleton(surface)
+            if not surface.islower():
+                sk = skeleton(surface)
             sks.update(self.general_ligatures.get(sk, ()))
             sks.update(self.corpus_ligatures.get(sk, ()))
         for sk in sks:  # most skeletons name no word: no empty updates
@@ -911,12 +916,22 @@ def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                 best[k] = min(c, direct, best.get(k, 99.0))
 
     common = two_slip_index(lm._unigrams, min_logp)
+    # of a lowercase form the known words of the same class are those of its skeleton,
+    # which most first slips keep (the ~25 rewrites of a form have ~10 skeletons)
+    same_class: dict[str, set[str]] = {}
 
     def neighbours(w: str) -> set[str]:
         """Common words one arbitrary edit away from ``w`` (symmetric deletes), and the
         known words confusions of the same class away (filtered by :func:`consider`)."""
         out = common.union(_deletes(w) | {w})
-        out.update(lm.same_skeleton(w))
+        if not w.islower():  # (first slips of a lowercase form are lowercase)
+            out.update(lm.same_skeleton(w))
+            return out
+        sk = skeleton(w)
+        words = same_class.get(sk)
+        if words is None:
+            words = same_class[sk] = lm.same_skeleton(w)
+        out.update(words)
         return out
 
     consider(key, 0.0, neighbours(key))
