@@ -61,7 +61,8 @@ class PostingIndex:
     (('it', 'to'), (), ['it', 'the', 'to'])
     """
 
-    def __init__(self, arrays: dict[str, memoryview], blobs: dict[str, bytes | mmap.mmap]):
+    def __init__(self, arrays: dict[str, memoryview], blobs: dict[str, bytes | mmap.mmap],
+                 filter_bits: bytes | mmap.mmap | None = None):
         self.hashes = arrays["hashes"]  # sorted key hashes (ties: by key bytes)
         # directory[b]: first position whose hash has top bits >= b (2**16 + 1 entries), so
         # a search runs over the ~10 hashes of one bucket, not the whole array
@@ -73,6 +74,11 @@ class PostingIndex:
         self.keys = blobs["keys"]  # UTF-8 keys, concatenated in hash order
         self.words = blobs["words"]  # UTF-8 words, concatenated in id (sorted) order
         self._n = len(self.hashes)
+        # most keys looked up are absent: a one-hash Bloom filter of the key hashes
+        # (``filter_bits``: :func:`_filter_bits`, mapped from the cache) turns ~90% of
+        # them away before the search
+        self.filter = _filter_bits(self.hashes) if filter_bits is None else filter_bits
+        self._filter_mask = len(self.filter) * 8 - 1
 
     def __len__(self) -> int:
         return self._n
@@ -81,6 +87,8 @@ class PostingIndex:
         """Where ``key`` is stored, or -1."""
         b = key.encode("utf-8")
         h = _hash(b)
+        if not self.filter[(h & self._filter_mask) >> 3] >> (h & 7) & 1:
+            return -1
         hashes, ko, blob = self.hashes, self.key_offsets, self.keys
         bucket = h >> _BUCKET_SHIFT
         directory = self.directory
@@ -109,10 +117,13 @@ class PostingIndex:
         ids: set[int] = set()
         postings, starts = self.postings, self.starts
         hashes, ko, blob, directory, n = self.hashes, self.key_offsets, self.keys, self.directory, self._n
+        bits, mask = self.filter, self._filter_mask
         bisect_left = bisect.bisect_left
         for k in keys:
             b = k.encode("utf-8")
             h = _hash(b)
+            if not bits[(h & mask) >> 3] >> (h & 7) & 1:
+                continue  # absent (the filter has no false negatives)
             bucket = h >> _BUCKET_SHIFT
             i = bisect_left(hashes, h, directory[bucket], directory[bucket + 1])
             while i < n and hashes[i] == h:
@@ -149,6 +160,7 @@ class PostingIndex:
             (folder / f"{name}.bin").write_bytes(getattr(self, name).tobytes())
         for name in _BLOBS:
             (folder / f"{name}.bin").write_bytes(bytes(getattr(self, name)))
+        (folder / _FILTER_FILE).write_bytes(bytes(self.filter))
         (folder / "meta.json").write_text(json.dumps(
             {"format": FORMAT, "byteorder": sys.byteorder, "keys": self._n}))
 
@@ -160,11 +172,68 @@ class PostingIndex:
             raise ValueError(f"{folder}: not a {FORMAT} index of this machine")
         maps = {name: _map(folder / f"{name}.bin") for name in (*_ARRAYS, *_BLOBS)}
         arrays = {name: memoryview(maps[name]).cast(code) for name, code in _ARRAYS.items()}
-        index = cls(arrays, {name: maps[name] for name in _BLOBS})
+        saved_filter = _load_filter(folder, len(arrays["hashes"]))
+        index = cls(arrays, {name: maps[name] for name in _BLOBS}, saved_filter)
+        if saved_filter is None:
+            _save_filter(folder, index.filter)
         if len(index.starts) != index._n + 1 or index._n != meta["keys"] or \
                 len(index.directory) != (1 << (64 - _BUCKET_SHIFT)) + 1:
             raise ValueError(f"{folder}: truncated index")
         return index
+
+
+_FILTER_FILE = "filter.bin"
+
+
+def _filter_size(n: int) -> int:
+    """Bits of the filter of ``n`` keys: a power of two, 8 to 16 per key (~7-11% of
+    absent keys pass), at least one page."""
+    return 1 << max(15, (8 * n).bit_length())
+
+
+def _filter_bits(hashes: memoryview) -> bytes:
+    """Bit ``h & (size - 1)`` (little-endian bit order within bytes) set for every stored
+    hash ``h``: a key whose bit is clear is absent (built in bulk: ~20 ms at 600k keys).
+
+    >>> bits = _filter_bits(memoryview(array("Q", [5, 2 ** 40 + 9])))
+    >>> len(bits) * 8 == _filter_size(2), [bits[i >> 3] >> (i & 7) & 1 for i in (5, 9, 6)]
+    (True, [1, 1, 0])
+    """
+    import numpy as np
+
+    size = _filter_size(len(hashes))
+    low = np.frombuffer(hashes, dtype=np.uint64) & np.uint64(size - 1)
+    bits = np.zeros(size, dtype=np.uint8)
+    bits[low.astype(np.intp)] = 1
+    return np.packbits(bits, bitorder="little").tobytes()
+
+
+def _load_filter(folder: Path, n: int) -> mmap.mmap | bytes | None:
+    """The saved filter of an index of ``n`` keys, mapped; None if absent (an index saved
+    by an older version of this code: :meth:`PostingIndex.load` builds and saves it)."""
+    path = folder / _FILTER_FILE
+    try:
+        bits = _map(path)
+        if len(bits) * 8 == _filter_size(n):
+            return bits
+    except OSError:
+        pass
+    return None
+
+
+def _save_filter(folder: Path, bits: bytes) -> None:
+    """Write the filter into a saved index's folder (atomically; skipped if not writable)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".filter-", dir=folder)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(bits)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / _FILTER_FILE)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _directory(sorted_hashes: list[int]) -> list[int]:

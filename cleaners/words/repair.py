@@ -42,6 +42,7 @@ from typing import Any
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
+from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
                                     nonword_candidates, realword_candidates, render, score_readings,
@@ -517,26 +518,33 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     """SKIP (never touched), KNOWN (ordinary or trusted), SUSPICIOUS (not a known
     word) or CONFUSABLE (a known word with a much more common confusion twin)."""
     key = normalise_key(word)
-    if opts["numbers"] and key not in protected and misread_number(word) is not None:
+    # (misread_number, _glued and _has_common_edit_twin are called only past their own
+    # first tests, made here: most forms fail them)
+    if opts["numbers"] and not word.isalpha() and key not in protected and misread_number(word) is not None:
         return NUMBER
     if _skippable(word, key, protected):
         return SKIP
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
-    if _glued(lm, word, key, lp):
+    p = lm.uni.get(key, 0.0)
+    if 0.0 < p < GLUED_MAX_PROB and lp is not None and _glued(lm, word, key, lp):
         return SUSPICIOUS
     # (lm.has_common_twin is is_confusable with the form's skeleton made once)
     if opts["realword"] and lm.has_common_twin(word, key, ratio=opts["confusable_ratio"],
                                                min_prob=opts["realword_min_prob"],
                                                length_changes=opts["realword_length_changes"]):
         return CONFUSABLE
-    if opts["realword"] and _has_common_edit_twin(lm, word, key, opts):
+    if opts["realword"] and 0.0 < p < opts["rare_twin_max_prob"] and _has_common_edit_twin(lm, word, key, opts):
         return CONFUSABLE
     return KNOWN
 
 
 GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
+# a function word before the last letter, or after the first: where glued_margin may cut
+_FUNCTION_WORD_ALTERNATIVES = "|".join(map(re.escape, sorted(FUNCTION_WORDS, key=lambda w: (-len(w), w))))
+_FUNCTION_WORD_START_RE = re.compile(f"(?:{_FUNCTION_WORD_ALTERNATIVES})(?=.)", re.S)
+_FUNCTION_WORD_END_RE = re.compile(f"(?s).(?:{_FUNCTION_WORD_ALTERNATIVES})\\Z")
 
 
 def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
@@ -548,6 +556,8 @@ def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
     p = lm.uni.get(key, 0.0)
     if not 0.0 < p < GLUED_MAX_PROB:
         return False
+    if not (_FUNCTION_WORD_START_RE.match(key) or _FUNCTION_WORD_END_RE.search(key)):
+        return False  # no cut off a function word: glued_margin has no split to weigh
     ckey = (key, "glued")
     out = lm.candidate_cache.get(ckey)
     if out is None:

@@ -163,12 +163,17 @@ class LanguageModel:
         """
         out: set[str] = set()
         gi, ci = self.general_index, self.corpus_index
-        sks = token_skeletons(surface)
+        if surface.islower():  # (most forms) token_skeletons: the one skeleton
+            sk = skeleton(surface)
+            sks = {sk}
+        else:
+            sks = token_skeletons(surface)
         if length_changes:
             # = length_skeletons(surface.lower()), but of the skeletons with a ligature
             # restored (one per position) only those an index holds
             sks |= ligature_free_length_skeletons(surface.lower())
-            sk = skeleton(surface)
+            if not surface.islower():
+                sk = skeleton(surface)
             sks.update(self.general_ligatures.get(sk, ()))
             sks.update(self.corpus_ligatures.get(sk, ()))
         for sk in sks:  # most skeletons name no word: no empty updates
@@ -199,9 +204,6 @@ class LanguageModel:
         """:func:`is_confusable` (the same answer, tested on every seed form), for the
         per-form screening: the form's skeleton is made once and the twins are read
         straight from the tables (no set, no second skeleton for the slip index)."""
-        lp = self.logp(key)
-        if lp is None:
-            return False
         tables = self._screening_tables.get((min_prob, length_changes))
         if tables is None:
             tables = self._screening_tables[(min_prob, length_changes)] = (
@@ -209,18 +211,21 @@ class LanguageModel:
                 slip_index(self._unigrams, self._candidate_min_prob, min_prob / 2) if length_changes else {},
                 math.log10(min_prob))
         table, slips, floor = tables
-        bar = lp + math.log10(ratio)
-        if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
-            bar = floor
         sk = skeleton(surface)
         twins, slipped = table.get(sk), slips.get(sk)
         if surface.islower():
-            if not (twins or slipped):  # (most forms)
+            if not (twins or slipped):  # (most forms: no probability needed)
                 return False
             groups = [twins or (), slipped or ()]
         else:  # readings of its capitals as other letters too (token_skeletons)
             groups = [twins or (), slipped or ()]
             groups += [table.get(other, ()) for other in token_skeletons(surface) if other != sk]
+        lp = self.logp(key)
+        if lp is None:
+            return False
+        bar = lp + math.log10(ratio)
+        if bar < floor:  # = max(lp + log10(ratio), log10(min_prob))
+            bar = floor
         logp = self.logp
         for words in groups:
             for k in words:
@@ -1055,12 +1060,22 @@ def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                 best[k] = min(c, direct, best.get(k, 99.0))
 
     common = two_slip_index(lm._unigrams, min_logp)
+    # of a lowercase form the known words of the same class are those of its skeleton,
+    # which most first slips keep (the ~25 rewrites of a form have ~10 skeletons)
+    same_class: dict[str, set[str]] = {}
 
     def neighbours(w: str) -> set[str]:
         """Common words one arbitrary edit away from ``w`` (symmetric deletes), and the
         known words confusions of the same class away (filtered by :func:`consider`)."""
         out = common.union(_deletes(w) | {w})
-        out.update(lm.same_skeleton(w))
+        if not w.islower():  # (first slips of a lowercase form are lowercase)
+            out.update(lm.same_skeleton(w))
+            return out
+        sk = skeleton(w)
+        words = same_class.get(sk)
+        if words is None:
+            words = same_class[sk] = lm.same_skeleton(w)
+        out.update(words)
         return out
 
     consider(key, 0.0, neighbours(key))

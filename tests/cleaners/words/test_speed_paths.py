@@ -148,3 +148,173 @@ def test_the_borderline_corpus_lifts_general_words():
     assert lifted  # the path that adds a general word the corpus makes common is exercised
     table = model._twin_table(1e-5)
     assert all(any(w in ws for ws in table.values()) for w in lifted)
+
+
+def _function_word_cuts(key: str) -> list[int]:
+    """The cuts :func:`cleaners.words.scoring.glued_margin` weighs (plain version)."""
+    from cleaners.words.language import FUNCTION_WORDS
+
+    longest = max(map(len, FUNCTION_WORDS))
+    n = len(key)
+    cuts = [i for i in range(1, min(n, longest + 1)) if key[:i] in FUNCTION_WORDS]
+    return cuts + [i for i in range(max(1, n - longest), n) if key[i:] in FUNCTION_WORDS]
+
+
+def _has_function_word_cut(key: str) -> bool:
+    from cleaners.words.repair import _FUNCTION_WORD_END_RE, _FUNCTION_WORD_START_RE
+
+    return bool(_FUNCTION_WORD_START_RE.match(key) or _FUNCTION_WORD_END_RE.search(key))
+
+
+@pytest.mark.parametrize("key", ["", "a", "i", "an", "ab", "ba", "ia", "the", "thex", "xthe", "ofthe",
+                                 "madein", "anew", "awhile", "cat", "xyz", "intothe", "uponx", "xupon"])
+def test_glued_prefilter_is_the_cuts(key):
+    assert _has_function_word_cut(key) == bool(_function_word_cuts(key))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abdehinoprstuwxy'", max_size=9))
+def test_glued_prefilter_on_any_form(key):
+    assert _has_function_word_cut(key) == bool(_function_word_cuts(key))
+
+
+def test_glued_prefilter_on_the_general_list():
+    from cleaners.words.language import unigram_probs
+
+    keys = sorted(unigram_probs("wordfreq-large"))[::7]
+    assert sum(_has_function_word_cut(k) != bool(_function_word_cuts(k)) for k in keys) == 0
+    assert 0 < sum(map(_has_function_word_cut, keys)) < len(keys)  # the filter decides both ways
+
+
+def _unfiltered(index):
+    """The same index with a filter that passes every key: the plain search."""
+    from cleaners.words.diskindex import PostingIndex
+
+    arrays = {name: getattr(index, name) for name in ("hashes", "directory", "starts", "postings",
+                                                      "key_offsets", "word_offsets")}
+    return PostingIndex(arrays, {"keys": index.keys, "words": index.words}, b"\xff" * len(index.filter))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(alphabet="abcé’", min_size=1, max_size=5),
+                       st.lists(st.text(alphabet="xyz", min_size=1, max_size=3), min_size=1, max_size=3),
+                       max_size=30),
+       st.lists(st.text(alphabet="abcé’", max_size=5), max_size=30))
+def test_filtered_lookups_are_the_dict_ones(mapping, probes):
+    from cleaners.words.diskindex import PostingIndex
+
+    index = PostingIndex.from_mapping(mapping)
+    keys = list(mapping) + probes
+    assert index.union(keys) == {w for k in keys for w in mapping.get(k, ())}
+    assert [index.get(k) for k in keys] == [tuple(mapping.get(k, ())) for k in keys]
+
+
+def test_filter_of_the_general_indexes_drops_no_key():
+    from cleaners.words.language import unigram_probs
+    from cleaners.words.scoring import TWO_SLIP_MIN_LOGP, _deletes, two_slip_index
+
+    opts = _options(None)
+    lm = LanguageModel(build_corpus_lexicon([("corpus", CORPUS)]))
+    lm.one_edit("warm")
+    words = sorted(unigram_probs(opts["unigrams"]))[::50]
+    probes = [d for w in words for d in _deletes(w) | {w, w + "x", "q" + w}]
+    for index in (lm._general_deletes, two_slip_index(opts["unigrams"], TWO_SLIP_MIN_LOGP)):
+        plain = _unfiltered(index)
+        assert index.union(probes) == plain.union(probes)
+        assert [index.get(k) for k in probes[:3000]] == [plain.get(k) for k in probes[:3000]]
+        found = sum(index._position(k) >= 0 for k in probes)
+        assert 0 < found < len(probes)  # both present and absent keys were probed
+        # the filter passes few absent keys
+        passed = sum(bool(index.filter[(h & index._filter_mask) >> 3] >> (h & 7) & 1)
+                     for h in map(diskindex_hash, (k.encode() for k in probes)))
+        assert passed - found < 0.2 * (len(probes) - found)
+
+
+def diskindex_hash(b: bytes) -> int:
+    from cleaners.words.diskindex import _hash
+
+    return _hash(b)
+
+
+def test_an_index_saved_without_its_filter_gets_one(tmp_path):
+    from cleaners.words.diskindex import _FILTER_FILE, PostingIndex
+
+    mapping = {"tt": ("it", "to"), "the": ("the",), "ab": ("abc",)}
+    PostingIndex.from_mapping(mapping).save(tmp_path)
+    saved = (tmp_path / _FILTER_FILE).read_bytes()
+    (tmp_path / _FILTER_FILE).unlink()  # as an older version of the code saved it
+    index = PostingIndex.load(tmp_path)
+    assert (tmp_path / _FILTER_FILE).read_bytes() == saved == bytes(index.filter)
+    again = PostingIndex.load(tmp_path)  # mapped this time
+    assert again.union(["tt", "the", "zz", "ab"]) == {"it", "to", "the", "abc"}
+    (tmp_path / _FILTER_FILE).write_bytes(saved[:-1])  # truncated: rebuilt, never trusted
+    assert PostingIndex.load(tmp_path).union(["ab"]) == {"abc"}
+
+
+def _plain_same_skeleton(lm: LanguageModel, surface: str, length_changes: bool) -> set[str]:
+    from cleaners.words.confusions import ligature_free_length_skeletons, skeleton, token_skeletons
+
+    sks = token_skeletons(surface)
+    if length_changes:
+        sks |= ligature_free_length_skeletons(surface.lower())
+        sks |= set(lm.general_ligatures.get(skeleton(surface), ()))
+        sks |= set(lm.corpus_ligatures.get(skeleton(surface), ()))
+    return {w for sk in sks for w in (*lm.general_index.get(sk, ()), *lm.corpus_index.get(sk, ()))}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SURFACES) | st.text(alphabet="abdehilnortuIRTE", min_size=1, max_size=8))
+def test_same_skeleton_is_the_plain_union(lm, surface):
+    for length_changes in (False, True):
+        assert lm.same_skeleton(surface, length_changes=length_changes) == \
+            _plain_same_skeleton(lm, surface, length_changes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="abcdehilmnortuvw", min_size=5, max_size=10))
+def test_two_slip_rewrites_of_one_skeleton_share_their_class(lm, key):
+    """What two_slip_candidates' per-skeleton memo assumes: of lowercase forms,
+    same_skeleton depends on the skeleton alone."""
+    from cleaners.words.confusions import skeleton
+    from cleaners.words.scoring import first_slip_readings
+
+    by_skeleton: dict[str, set[str]] = {}
+    for w in [key] + [w for w, _ in first_slip_readings(key)]:
+        assert w.islower()
+        words = lm.same_skeleton(w)
+        assert by_skeleton.setdefault(skeleton(w), words) == words
+
+
+def _plain_two_slip_candidates(lm: LanguageModel, surface: str, key: str) -> list:
+    """two_slip_candidates as first written (no per-skeleton memo)."""
+    from cleaners.words.confusions import channel_cost
+    from cleaners.words.scoring import (TWO_SLIP_MAX_CHANNEL, TWO_SLIP_MAX_LEN, TWO_SLIP_MAX_REWRITES,
+                                        TWO_SLIP_MIN_LEN, TWO_SLIP_MIN_LOGP, Reading, _deletes,
+                                        first_slip_readings, two_slip_index)
+
+    if not (TWO_SLIP_MIN_LEN <= len(key) <= TWO_SLIP_MAX_LEN) or not key.isalpha() or not surface.islower():
+        return []
+    best: dict[str, float] = {}
+    bar = 10.0 ** TWO_SLIP_MIN_LOGP
+    common = two_slip_index(lm._unigrams, TWO_SLIP_MIN_LOGP)
+    rewrites = [(key, 0.0)] + first_slip_readings(key)[:TWO_SLIP_MAX_REWRITES]
+    for w, first in rewrites:
+        if first >= TWO_SLIP_MAX_CHANNEL:
+            break
+        for k in common.union(_deletes(w) | {w}) | lm.same_skeleton(w):
+            if k == key or lm.uni.get(k, 0.0) < bar or not k.isalpha():
+                continue
+            c = first + channel_cost(w, k)
+            if c <= TWO_SLIP_MAX_CHANNEL:
+                best[k] = min(c, lm.channel(surface, k), best.get(k, 99.0))
+    return sorted((Reading(k, (k,), round(c, 3), "two-slip") for k, c in best.items()),
+                  key=lambda r: (r.channel, r.text))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["grouiid", "wvitaess", "tlierc", "rnodern", "liouse", "bcfore", "tbeir"])
+       | st.text(alphabet="abcdehilmnortuvw", min_size=5, max_size=9))
+def test_two_slip_candidates_are_the_plain_ones(lm, key):
+    from cleaners.words.scoring import two_slip_candidates
+
+    assert two_slip_candidates(lm, key, key) == _plain_two_slip_candidates(lm, key, key)
