@@ -78,6 +78,12 @@ class CorpusLexicon:
     confusions: dict[str, int] = field(default_factory=dict)  # "seen>meant" -> quantised votes
     bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
     lost_glyphs: dict[str, float] = field(default_factory=dict)  # glyph dropped by habit -> learned channel cost
+    # trusted keys the corpus capitalises inside sentences far more often than it writes
+    # them in lowercase (London, with one stray "london") -> their capitalised spelling
+    capitalised: dict[str, str] = field(default_factory=dict)
+    # capitalised forms no list knows and the corpus does not trust, written more than
+    # once -> quantised count (a form absent here was written once at most)
+    repeats: dict[str, int] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -93,6 +99,8 @@ class CorpusLexicon:
         h.update(repr(sorted(self.confusions.items())).encode())
         if self.lost_glyphs:  # (absent from older lexicons' digests)
             h.update(repr(sorted(self.lost_glyphs.items())).encode())
+        if self.capitalised or self.repeats:
+            h.update(repr((sorted(self.capitalised.items()), sorted(self.repeats.items()))).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -110,6 +118,17 @@ class CorpusLexicon:
 
     def __len__(self) -> int:
         return len(self.counts)
+
+    def name_spelling(self, key: str) -> str | None:
+        """The corpus's capitalised spelling of ``key`` if it is one of its names: always
+        capitalised (``surfaces``) or capitalised inside sentences far more often than
+        written in lowercase (``capitalised``)."""
+        out = self.surfaces.get(key)
+        return out if out is not None else self.capitalised.get(key)
+
+    def form_count(self, key: str) -> int:
+        """Quantised occurrences of an untrusted capitalised form (1: once at most)."""
+        return self.repeats.get(key, 1)
 
 
 def _settings(options: dict | None) -> dict:
@@ -785,6 +804,8 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         counts[k] = quantise(raw_counts[k])
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
+    capitalised = mostly_capitalised(counts, surfaces, best_surface, _lowercase_counts(spellings, lowercase_seen),
+                                     midsentence_caps, min_count=s["name_min_count"])
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     lost_glyphs: dict[str, float] = {}
     if s["slip_untrust"] and total:
@@ -800,9 +821,55 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
+    repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
-                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, settings=s)
+                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
+                         capitalised=capitalised, repeats=repeats, settings=s)
+
+
+CAPITALISED_MARGIN = 4  # capitalised inside sentences this many times as often as in lowercase: a name
+
+
+def _lowercase_counts(spellings: list[tuple[str, str, int]], lowercase_seen: set[str]) -> Counter:
+    """Per key ever written in lowercase: how often it was (its lowercase spelling's count)."""
+    return Counter({k: c for k, surf, c in spellings if k == surf and k in lowercase_seen})
+
+
+def mostly_capitalised(trusted: dict[str, int], surfaces: dict[str, str], best_surface: dict[str, str],
+                       lowercase: Counter, midsentence_caps: Counter, *, min_count: int) -> dict[str, str]:
+    """Trusted keys written in lowercase too, but capitalised inside sentences at least
+    ``min_count`` times and ``CAPITALISED_MARGIN`` times as often as in lowercase: names
+    of the corpus with a stray lowercase copy (a damaged line's ``london``), or words
+    it uses as names (``Court`` in a corpus of police reports) -> the title spelling.
+
+    >>> mostly_capitalised({"london": 128, "court": 64, "the": 4096}, {}, {"london": "London",
+    ...     "court": "court", "the": "the"}, Counter({"london": 1, "court": 40, "the": 4000}),
+    ...     Counter({"london": 100, "court": 30, "the": 5}), min_count=2)
+    {'london': 'London'}
+    """
+    out = {}
+    for k in trusted:
+        if k in surfaces:
+            continue
+        caps = midsentence_caps.get(k, 0)
+        if caps >= min_count and caps >= CAPITALISED_MARGIN * lowercase.get(k, 0) and k.isalpha():
+            out[k] = k[:1].upper() + k[1:]
+    return out
+
+
+def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Counter,
+                   best_surface: dict[str, str]) -> dict[str, int]:
+    """Capitalised forms no list knows and the corpus does not trust, written more than
+    once -> quantised count: a damaged copy of a frequent name is usually a one-off,
+    a real rare name (Gormon beside Gordon) tends to come back.
+
+    >>> repeated_forms({"gormon", "whiteshapel", "ihe"}, {}, Counter({"gormon": 2, "whiteshapel": 1,
+    ...     "ihe": 9}), {"gormon": "Gormon", "whiteshapel": "Whiteshapel", "ihe": "ihe"})
+    {'gormon': 2}
+    """
+    return {k: quantise(raw_counts[k]) for k in sorted(unknown)
+            if raw_counts[k] >= 2 and k not in trusted and _is_title(best_surface.get(k, k)) and k.isalpha()}
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],

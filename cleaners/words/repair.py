@@ -97,6 +97,12 @@ DEFAULTS: dict[str, Any] = {
     "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
     "oov_logp": -9.0,  # log10 probability of an unknown lowercase form
     "name_logp": -8.0,  # ... of an unknown capitalised form (a name?)
+    # a capitalised unknown form one reading away from a name the corpus writes many times
+    # is probably a damaged copy of it (Whiteshapel, Whitechapel): its as-is log10
+    # probability falls by copy_weight * log10(x), x = the damaged copies of the name the
+    # corpus's damage rate predicts, per occurrence of the form, over copy_min_expected
+    "copy_weight": 3.0,
+    "copy_min_expected": 0.1,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -805,6 +811,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
+                if pattern == "title" and cands:
+                    lp -= _copy_evidence(lm, t.key, cands, opts)
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
@@ -1239,12 +1247,60 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
-    """The readings a probable name may get: an arbitrary edit only to a form the
-    corpus itself always capitalises (a damaged name is another of its names)."""
+    """The readings a probable name may get: an arbitrary edit only to one of the
+    corpus's own names (a damaged name is another of its names): a form it always
+    capitalises, or capitalises inside sentences far more often than not (London,
+    whatever a damaged line wrote once).
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lm = language_model(CorpusLexicon(counts={"london": 128, "luring": 2}, capitalised={"london": "London"},
+    ...                                   total=1024), _options(None))
+    >>> [r.text for r in _named_readings(lm, [Reading("London", ("london",), 3.0, "edit"),
+    ...                                       Reading("Luring", ("luring",), 3.0, "edit")], _options(None))]
+    ['London']
+    """
     mode = opts["named_generic"]
     if mode == "all":
         return cands
-    return [r for r in cands if r.kind != "edit" or r.keys[0] in lm.lex.surfaces]
+    lex = lm.lex
+    return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None]
+
+
+def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict) -> float:
+    """How much less likely a capitalised unknown form is as read, in log10 units, when
+    a reading of it is a name the corpus writes far more often than the form
+    (``Whiteshapel`` once in a damaged corpus that writes ``Whitechapel`` dozens of
+    times): a new name one slip from a frequent one is rarer than a damaged copy of it.
+
+    The evidence is how many damaged copies of the name the corpus's damage rate
+    predicts (its count times the share of damaged tokens) per occurrence of the form:
+    ``copy_weight`` per power of ten above ``copy_min_expected``. A clean corpus makes
+    few copies, so a one-off transliteration beside its variant (Golubov, Golubev) keeps
+    its benefit of the doubt; a form that comes back (Gormon twice) gets less.
+    Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`). Two real
+    names one slip apart (Smyth, Smith) both recur, are both trusted and never get here.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"whitechapel": 64, "gordon": 4, "white": 64},
+    ...                     surfaces={"whitechapel": "Whitechapel", "gordon": "Gordon"},
+    ...                     repeats={"gormon": 2}, total=1024, damage_rate=0.0884)
+    >>> lm = language_model(lex, _options(None))
+    >>> _copy_evidence(lm, "whiteshapel", [Reading("Whitechapel", ("whitechapel",), 3.0, "edit")], _options(None))
+    5.258
+    >>> _copy_evidence(lm, "gormon", [Reading("Gordon", ("gordon",), 3.0, "edit")], _options(None))
+    0.742
+    >>> _copy_evidence(lm, "whitey", [Reading("White", ("white",), 3.0, "edit")], _options(None))
+    0.0
+    """
+    lex = lm.lex
+    best = 0
+    for r in cands:
+        if len(r.keys) == 1 and lex.name_spelling(r.keys[0]) is not None:
+            best = max(best, lex.counts.get(r.keys[0], 0))
+    x = best * lex.damage_rate / (lex.form_count(key) * opts["copy_min_expected"])
+    if x <= 1.0:
+        return 0.0
+    return round(opts["copy_weight"] * math.log10(x), 3)
 
 
 def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,

@@ -246,3 +246,23 @@ def test_the_lexicon_records_the_glyphs_its_corpus_drops_by_habit():
     assert plain.lost_glyphs == {}
     # the habit is part of the lexicon's identity
     assert lex.digest == lex.compute_digest() and lex.lost_glyphs == pickle.loads(pickle.dumps(lex)).lost_glyphs
+
+
+# ---------------------------------------------------------------- names written mostly capitalised; repeated forms
+
+def test_a_name_with_a_stray_lowercase_copy_is_still_a_name_of_the_corpus():
+    body = ("The train from London was late. He had lived in London for years and went to London again. "
+            "They came to London by the river. ") * 4 + "a damaged line: london bridge"
+    lex = build_corpus_lexicon([("a", body), ("b", body)])
+    assert "london" not in lex.surfaces  # written in lowercase once
+    assert lex.capitalised.get("london") == "London" and lex.name_spelling("london") == "London"
+    # an ordinary word is not a name however often it starts a sentence
+    assert lex.name_spelling("the") is None and lex.name_spelling("train") is None
+
+
+def test_untrusted_capitalised_forms_written_more_than_once_are_counted():
+    # (in damaged context, so neither is trusted)
+    text = "Then qzvbk Gormon xqtvd came in. The clerk saw bkqzv Gormon vxqtd, and the Whiteshapel fire."
+    lex = build_corpus_lexicon([("a", text)])
+    assert lex.form_count("gormon") == 2 and lex.form_count("whiteshapel") == 1
+    assert not lex.trusted("gormon") and "clerk" not in lex.repeats
