@@ -103,6 +103,13 @@ DEFAULTS: dict[str, Any] = {
     # corpus's damage rate predicts, per occurrence of the form, over copy_min_expected
     "copy_weight": 3.0,
     "copy_min_expected": 0.1,
+    # a capitalised unknown form may be a common word with its first letter misread as a
+    # capital (the mill Euring their -> during): after a lowercase word inside a sentence,
+    # its one-edit readings to words this common (not names of the corpus) are kept, in lowercase
+    "lowercase_twin_min_prob": 1e-4,
+    # ... and at a sentence start, where the capital says nothing, such a form with such a
+    # twin and no name of the corpus among its readings is read as an unknown word, not a name
+    "sentence_start_common": True,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -803,8 +810,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # a lowercase form no list knows may be a common word two slips away, looked
             # for only when one slip does not explain it (the cheaper explanation first)
             two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
+            common = None
+            if generic and cands and pattern == "title" and opts["lowercase_twin_min_prob"]:
+                common = _common_word_readings(lm, t.text, cands, opts)
             if named and generic and cands:
+                lowered = common if common and _after_lowercase_word(tokens, i) else None
                 cands = _named_readings(lm, cands, opts)
+                if lowered:
+                    cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if not cands and not two_slips:
                 continue
             prior = error_logprior(i)
@@ -812,7 +825,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
                 if pattern == "title" and cands:
-                    lp -= _copy_evidence(lm, t.key, cands, opts)
+                    evidence = _copy_evidence(lm, t.key, cands, opts)
+                    lp -= evidence
+                    if (not named and not evidence and common and opts["sentence_start_common"]
+                            and not any(lm.lex.name_spelling(r.keys[0]) for r in cands if len(r.keys) == 1)):
+                        lp = opts["oov_logp"]
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
@@ -1264,6 +1281,38 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
         return cands
     lex = lm.lex
     return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None]
+
+
+def _after_lowercase_word(tokens, i: int) -> bool:
+    """Whether token ``i`` follows a lowercase word with nothing but spaces between them."""
+    return i > 0 and not tokens[i].left_break and tokens[i - 1].text.islower()
+
+
+def _common_word_readings(lm: LanguageModel, surface: str, cands: list[Reading], opts: dict) -> list[Reading]:
+    """The lowercase readings of a capitalised form as a common word one slip away
+    (``Euring`` -> ``during``: a lowercase letter misread as a capital), for the
+    words of ``cands`` at least ``lowercase_twin_min_prob`` common that are not names
+    of the corpus.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [(r.text, r.channel) for r in _common_word_readings(lm, "Euring",
+    ...     [Reading("During", ("during",), 3.0, "edit"), Reading("Luring", ("luring",), 0.5, "confusion")],
+    ...     _options(None))]
+    [('during', 3.0)]
+    """
+    out = []
+    bar = opts["lowercase_twin_min_prob"]
+    lex = lm.lex
+    for r in cands:
+        if len(r.keys) != 1:
+            continue
+        k = r.keys[0]
+        if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.name_spelling(k) is not None:
+            continue
+        c = channel_cost(surface, k)
+        if c <= opts["max_channel_cost"]:
+            out.append(Reading(k, (k,), c, r.kind))
+    return out
 
 
 def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict) -> float:

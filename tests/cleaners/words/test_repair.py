@@ -534,3 +534,16 @@ def test_a_capitalised_unknown_form_near_no_name_gets_no_copy_evidence():
     lm = stage.language_model(lex, opts)
     # "life" is a frequent word of the corpus, not one of its names
     assert stage._copy_evidence(lm, "lifc", [stage.Reading("Life", ("life",), 1.0, "confusion")], opts) == 0.0
+
+
+def test_a_common_word_with_its_first_letter_read_as_a_capital_is_repaired_after_a_lowercase_word():
+    text = "The boy sat down Euring the long sermon and said nothing."
+    lex = _name_corpus(text)
+    new, edits, _ = repair_text(text, lexicon=lex)
+    assert new == text.replace("Euring", "during")
+    assert edits[0].evidence["candidates"][0]["text"] == "during" and edits[0].confidence >= 0.9
+    off, _, _ = repair_text(text, lexicon=lex, options={"lowercase_twin_min_prob": 0.0})
+    assert off == text
+    # after a full stop or a name the capital may be the name's: no lowercase reading
+    named = "The children played in the yard. Euring was there with them."
+    assert repair_text(named, lexicon=_name_corpus(named))[0] == named
