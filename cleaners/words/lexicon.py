@@ -47,6 +47,9 @@ LEXICON_DEFAULTS = {
     "slip_untrust": True,
     "slip_twin_min_prob": 1e-5,  # general probability a slip twin needs (a common word)
     "slip_repeat_log": 2.8,  # log10 of how much more often one engine repeats a slip than chance
+    # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
+    # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
+    "name_copies_untrust": True,
 }
 
 _CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
@@ -817,6 +820,13 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             del counts[k]
             surfaces.pop(k, None)
             damaged += raw_counts[k]
+    if s["name_copies_untrust"] and total:
+        for k in damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
+                                     ratio=s["dominance_ratio"]):
+            del counts[k]
+            surfaces.pop(k, None)
+            capitalised.pop(k, None)
+            damaged += raw_counts[k]
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
@@ -826,6 +836,67 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          capitalised=capitalised, repeats=repeats, settings=s)
+
+
+COPY_MIN_LEN = 4  # shorter names have too many real neighbours one edit away
+
+
+def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
+                        probs: dict[str, float], *, damage_rate: float, ratio: float) -> list[str]:
+    """The trusted names (forms the corpus capitalises) that no word list knows and that
+    are damaged copies of another name of the corpus: one edit away from it (a letter
+    lost, added or changed: ``Tuesda``, ``Jamnes``, ``Fiiday``), which the corpus writes
+    ``ratio`` times as often, and whose count its damage explains (the name's count times
+    the share of damaged tokens reaches the form's). Such copies recur in a damaged
+    corpus, where the same slip hits a frequent name twice.
+
+    A real name beside a frequent one stays: it is in the word lists (Smyth, Smith),
+    or the corpus is too clean to have made it (a transliteration variant in a clean
+    book), or it is written too often for a slip (counts are quantised, so the test
+    is coarse).
+
+    >>> trusted = {"tuesday": 64, "tuesda": 2, "smith": 64, "smyth": 4, "koba": 64, "kobe": 2}
+    >>> names = {k: k.title() for k in trusted}
+    >>> damaged_name_copies(trusted, names, {}, {"smith": 1e-5, "smyth": 1e-7, "tuesday": 1e-4, "kobe": 1e-6},
+    ...                     damage_rate=0.0884, ratio=8.0)
+    ['tuesda']
+    >>> damaged_name_copies(trusted, names, {}, {}, damage_rate=0.0156, ratio=8.0)
+    []
+    """
+    names = [k for k in trusted if (k in surfaces or k in capitalised) and len(k) >= COPY_MIN_LEN - 1]
+    checked = [k for k in names if len(k) >= COPY_MIN_LEN and probs.get(k, 0.0) == 0.0 and k.isalpha()]
+    if not checked or damage_rate <= 0.0:
+        return []
+    deletes: dict[str, list[str]] = {}  # each name and each of its one-letter deletions -> names
+    for k in names:
+        for d in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
+            deletes.setdefault(d, []).append(k)
+    out = []
+    for k in checked:
+        c = trusted[k]
+        near: set[str] = set()
+        for q in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
+            near.update(deletes.get(q, ()))
+        near.discard(k)
+        if any(trusted[n] >= ratio * c and trusted[n] * damage_rate >= c and _one_edit(k, n) for n in near):
+            out.append(k)
+    return sorted(out)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one deletion, insertion or substitution apart (the
+    symmetric-delete lookup also pairs transpositions, which this excludes).
+
+    >>> _one_edit("tuesda", "tuesday"), _one_edit("jamnes", "james"), _one_edit("abcd", "bacd")
+    (True, True, False)
+    """
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(long_) != len(short) + 1:
+        return False
+    i = next((i for i, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[i:] == long_[i + 1:]
 
 
 CAPITALISED_MARGIN = 4  # capitalised inside sentences this many times as often as in lowercase: a name
