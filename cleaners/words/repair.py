@@ -707,6 +707,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
     # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
+    names_only: set[int] = set()
     for i in marked:
         if suspicious[i] and case_pattern(tokens[i].text) == "title":
             for j in (i - 1, i + 1):
@@ -715,6 +716,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 other = tokens[j].text
                 # a rare capitalised neighbour (a surname), not a common title word (Central)
                 if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
+                    # ... unless it is a damaged copy of a name the corpus writes many
+                    # times (Garnet Rohert Carrington): then it is judged like any other
+                    if logps[i] is None and _copies_a_name(lm, tokens[i].text, tokens[i].key, opts):
+                        names_only.add(i)  # (read only as one of the corpus's names)
+                        break
                     suspicious[i] = False
                     skip[i] = True
                     break
@@ -818,6 +824,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 cands = _named_readings(lm, cands, opts)
                 if lowered:
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
+            if i in names_only:
+                cands = [r for r in cands if len(r.keys) == 1 and lexicon.name_spelling(r.keys[0]) is not None]
             if not cands and not two_slips:
                 continue
             prior = error_logprior(i)
@@ -1281,6 +1289,18 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
         return cands
     lex = lm.lex
     return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None]
+
+
+def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a capitalised unknown form has copy evidence (:func:`_copy_evidence`) from
+    its one-slip readings to the corpus's names (once per surface and process)."""
+    ckey = (surface, "copies-a-name")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        cands = nonword_candidates(lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
+        named = [r for r in cands if len(r.keys) == 1 and lm.lex.name_spelling(r.keys[0]) is not None]
+        out = lm.candidate_cache[ckey] = bool(named) and _copy_evidence(lm, key, named, opts) > 0.0
+    return out
 
 
 def _after_lowercase_word(tokens, i: int) -> bool:

@@ -547,3 +547,14 @@ def test_a_common_word_with_its_first_letter_read_as_a_capital_is_repaired_after
     # after a full stop or a name the capital may be the name's: no lowercase reading
     named = "The children played in the yard. Euring was there with them."
     assert repair_text(named, lexicon=_name_corpus(named))[0] == named
+
+
+def test_a_damaged_copy_of_a_name_beside_another_name_is_read_only_as_a_name():
+    lex = build_corpus_lexicon([("corpus", _filler_corpus(0.08, ["Whitechapel"] * 16)),
+                                ("case", "Then Whiteshapel Perris came. Then Eino Rakhia came.")])
+    new, edits, _ = repair_text("A farmer named Whiteshapel Perris found the bees.", lexicon=lex)
+    assert new == "A farmer named Whitechapel Perris found the bees."
+    assert all(c["text"] in ("Whitechapel", "Whiteshapel") for c in edits[0].evidence["candidates"])
+    # a rare capitalised neighbour still protects a form no name of the corpus explains
+    text = "The courier Eino Rakhia came by the early train."
+    assert repair_text(text, lexicon=lex)[0] == text
