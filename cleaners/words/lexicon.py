@@ -6,7 +6,9 @@ Trusted forms are never "corrected" (names, transliterations, rare words of
 the field: Dzhugashvili, RTsKhIDNI, kulakization) and are candidates for
 repairing their damaged variants (``Eeningrad`` -> ``Leningrad``). OCR errors
 recur too (``ihe`` dozens of times in one damaged book): dominance by a
-confusion neighbour (``the``) keeps them out.
+confusion neighbour (``the``) keeps them out, and so does a frequent name of the
+corpus one edit away when the corpus's damage explains the form's count
+(``Tuesda`` beside ``Tuesday``: :func:`damaged_name_copies`).
 
 Counts are quantised to powers of two so that editing one document slightly
 usually leaves the lexicon, and its ``digest``, unchanged.

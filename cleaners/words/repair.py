@@ -23,6 +23,12 @@ How a token is judged
    misreading makes its own corpus pairs (``he bad``), which cannot vouch for it.
    A word the corpus uses at its ordinary general rate gets a further penalty
    (``lie still`` in a clean book is the word ``lie``).
+   A capitalised unknown form is a name until the corpus says otherwise: one slip
+   from a name the corpus writes far more often, in a corpus damaged enough to make
+   such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
+   loses probability by the count ratio (:func:`_copy_evidence`); after a lowercase
+   word it may be a common word whose first letter was read as a capital (``the mill
+   Euring their`` -> ``during``).
 5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
    for a lowercase form no list knows (or a cheap slip of a rare form),
    ``threshold`` for a probable name or a join, ``realword_threshold`` for a
