@@ -113,9 +113,6 @@ DEFAULTS: dict[str, Any] = {
     # capital (the mill Euring their -> during): after a lowercase word inside a sentence,
     # its one-edit readings to words this common (not names of the corpus) are kept, in lowercase
     "lowercase_twin_min_prob": 1e-4,
-    # ... and at a sentence start, where the capital says nothing, such a form with such a
-    # twin and no name of the corpus among its readings is read as an unknown word, not a name
-    "sentence_start_common": True,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -822,11 +819,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # a lowercase form no list knows may be a common word two slips away, looked
             # for only when one slip does not explain it (the cheaper explanation first)
             two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
-            common = None
-            if generic and cands and pattern == "title" and opts["lowercase_twin_min_prob"]:
-                common = _common_word_readings(lm, t.text, cands, opts)
             if named and generic and cands:
-                lowered = common if common and _after_lowercase_word(tokens, i) else None
+                lowered = None
+                if pattern == "title" and opts["lowercase_twin_min_prob"] and _after_lowercase_word(tokens, i):
+                    lowered = _common_word_readings(lm, t.text, cands, opts)
                 cands = _named_readings(lm, cands, opts)
                 if lowered:
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
@@ -839,11 +835,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
                 if pattern == "title" and cands:
-                    evidence = _copy_evidence(lm, t.key, cands, opts)
-                    lp -= evidence
-                    if (not named and not evidence and common and opts["sentence_start_common"]
-                            and not any(lm.lex.name_spelling(r.keys[0]) for r in cands if len(r.keys) == 1)):
-                        lp = opts["oov_logp"]
+                    lp -= _copy_evidence(lm, t.key, cands, opts)
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
