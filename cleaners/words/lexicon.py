@@ -6,7 +6,9 @@ Trusted forms are never "corrected" (names, transliterations, rare words of
 the field: Dzhugashvili, RTsKhIDNI, kulakization) and are candidates for
 repairing their damaged variants (``Eeningrad`` -> ``Leningrad``). OCR errors
 recur too (``ihe`` dozens of times in one damaged book): dominance by a
-confusion neighbour (``the``) keeps them out.
+confusion neighbour (``the``) keeps them out, and so does a frequent name of the
+corpus one edit away when the corpus's damage explains the form's count
+(``Tuesda`` beside ``Tuesday``: :func:`damaged_name_copies`).
 
 Counts are quantised to powers of two so that editing one document slightly
 usually leaves the lexicon, and its ``digest``, unchanged.
@@ -48,6 +50,9 @@ LEXICON_DEFAULTS = {
     "slip_untrust": True,
     "slip_twin_min_prob": 1e-5,  # general probability a slip twin needs (a common word)
     "slip_repeat_log": 2.8,  # log10 of how much more often one engine repeats a slip than chance
+    # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
+    # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
+    "name_copies_untrust": True,
 }
 
 _CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
@@ -80,6 +85,12 @@ class CorpusLexicon:
     bigrams: dict[str, int] = field(default_factory=dict)  # "a b" -> count in powers of 4 (>= 4)
     lost_glyphs: dict[str, float] = field(default_factory=dict)  # glyph dropped by habit -> learned channel cost
     glyph_habits: dict[str, float] = field(default_factory=dict)  # "seen>meant" split glyph -> learned cost
+    # trusted keys the corpus capitalises inside sentences far more often than it writes
+    # them in lowercase (London, with one stray "london") -> their capitalised spelling
+    capitalised: dict[str, str] = field(default_factory=dict)
+    # capitalised forms no list knows and the corpus does not trust, written more than
+    # once -> quantised count (a form absent here was written once at most)
+    repeats: dict[str, int] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -97,6 +108,8 @@ class CorpusLexicon:
             h.update(repr(sorted(self.lost_glyphs.items())).encode())
         if self.glyph_habits:  # (absent from older lexicons' digests)
             h.update(b"glyph-habits" + repr(sorted(self.glyph_habits.items())).encode())
+        if self.capitalised or self.repeats:
+            h.update(repr((sorted(self.capitalised.items()), sorted(self.repeats.items()))).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -114,6 +127,17 @@ class CorpusLexicon:
 
     def __len__(self) -> int:
         return len(self.counts)
+
+    def name_spelling(self, key: str) -> str | None:
+        """The corpus's capitalised spelling of ``key`` if it is one of its names: always
+        capitalised (``surfaces``) or capitalised inside sentences far more often than
+        written in lowercase (``capitalised``)."""
+        out = self.surfaces.get(key)
+        return out if out is not None else self.capitalised.get(key)
+
+    def form_count(self, key: str) -> int:
+        """Quantised occurrences of an untrusted capitalised form (1: once at most)."""
+        return self.repeats.get(key, 1)
 
 
 def _settings(options: dict | None) -> dict:
@@ -908,6 +932,8 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         counts[k] = quantise(raw_counts[k])
         if surf != k and k not in lowercase_seen:  # always capitalised: a name
             surfaces[k] = surf
+    capitalised = mostly_capitalised(counts, surfaces, best_surface, _lowercase_counts(spellings, lowercase_seen),
+                                     midsentence_caps, min_count=s["name_min_count"])
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     lost_glyphs: dict[str, float] = {}
     glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
@@ -920,14 +946,24 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         for k in slips:
             del counts[k]
             surfaces.pop(k, None)
+            capitalised.pop(k, None)
+            damaged += raw_counts[k]
+    if s["name_copies_untrust"] and total:
+        for k in damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
+                                     ratio=s["dominance_ratio"]):
+            del counts[k]
+            surfaces.pop(k, None)
+            capitalised.pop(k, None)
             damaged += raw_counts[k]
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
+    repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
-                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs, glyph_habits=glyph_habits, settings=s)
+                         confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
+                         glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
 
 
 def _corpus_glyph_habits(raw_counts: Counter, probs: dict[str, float], best_surface: dict[str, str],
@@ -958,6 +994,111 @@ def _sample_forms(forms: list[str], limit: int = GLYPH_HABIT_MAX_FORMS) -> list[
     if len(forms) > limit:
         forms = sorted(forms, key=lambda f: (zlib.crc32(f.encode()), f))[:limit]
     return sorted(forms)
+
+
+COPY_MIN_LEN = 4  # shorter names have too many real neighbours one edit away
+
+
+def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
+                        probs: dict[str, float], *, damage_rate: float, ratio: float) -> list[str]:
+    """The trusted names (forms the corpus capitalises) that no word list knows and that
+    are damaged copies of another name of the corpus: one edit away from it (a letter
+    lost, added or changed: ``Tuesda``, ``Jamnes``, ``Fiiday``), which the corpus writes
+    ``ratio`` times as often, and whose count its damage explains (the name's count times
+    the share of damaged tokens reaches the form's). Such copies recur in a damaged
+    corpus, where the same slip hits a frequent name twice.
+
+    A real name beside a frequent one stays: it is in the word lists (Smyth, Smith),
+    or the corpus is too clean to have made it (a transliteration variant in a clean
+    book), or it is written too often for a slip (counts are quantised, so the test
+    is coarse).
+
+    >>> trusted = {"tuesday": 64, "tuesda": 2, "smith": 64, "smyth": 4, "koba": 64, "kobe": 2}
+    >>> names = {k: k.title() for k in trusted}
+    >>> damaged_name_copies(trusted, names, {}, {"smith": 1e-5, "smyth": 1e-7, "tuesday": 1e-4, "kobe": 1e-6},
+    ...                     damage_rate=0.0884, ratio=8.0)
+    ['tuesda']
+    >>> damaged_name_copies(trusted, names, {}, {}, damage_rate=0.0156, ratio=8.0)
+    []
+    """
+    names = [k for k in trusted if (k in surfaces or k in capitalised) and len(k) >= COPY_MIN_LEN - 1]
+    checked = [k for k in names if len(k) >= COPY_MIN_LEN and probs.get(k, 0.0) == 0.0 and k.isalpha()]
+    if not checked or damage_rate <= 0.0:
+        return []
+    deletes: dict[str, list[str]] = {}  # each name and each of its one-letter deletions -> names
+    for k in names:
+        for d in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
+            deletes.setdefault(d, []).append(k)
+    out = []
+    for k in checked:
+        c = trusted[k]
+        near: set[str] = set()
+        for q in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
+            near.update(deletes.get(q, ()))
+        near.discard(k)
+        if any(trusted[n] >= ratio * c and trusted[n] * damage_rate >= c and _one_edit(k, n) for n in near):
+            out.append(k)
+    return sorted(out)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one deletion, insertion or substitution apart (the
+    symmetric-delete lookup also pairs transpositions, which this excludes).
+
+    >>> _one_edit("tuesda", "tuesday"), _one_edit("jamnes", "james"), _one_edit("abcd", "bacd")
+    (True, True, False)
+    """
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(long_) != len(short) + 1:
+        return False
+    i = next((i for i, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[i:] == long_[i + 1:]
+
+
+CAPITALISED_MARGIN = 4  # capitalised inside sentences this many times as often as in lowercase: a name
+
+
+def _lowercase_counts(spellings: list[tuple[str, str, int]], lowercase_seen: set[str]) -> Counter:
+    """Per key ever written in lowercase: how often it was (its lowercase spelling's count)."""
+    return Counter({k: c for k, surf, c in spellings if k == surf and k in lowercase_seen})
+
+
+def mostly_capitalised(trusted: dict[str, int], surfaces: dict[str, str], best_surface: dict[str, str],
+                       lowercase: Counter, midsentence_caps: Counter, *, min_count: int) -> dict[str, str]:
+    """Trusted keys written in lowercase too, but capitalised inside sentences at least
+    ``min_count`` times and ``CAPITALISED_MARGIN`` times as often as in lowercase: names
+    of the corpus with a stray lowercase copy (a damaged line's ``london``), or words
+    it uses as names (``Court`` in a corpus of police reports) -> the title spelling.
+
+    >>> mostly_capitalised({"london": 128, "court": 64, "the": 4096}, {}, {"london": "London",
+    ...     "court": "court", "the": "the"}, Counter({"london": 1, "court": 40, "the": 4000}),
+    ...     Counter({"london": 100, "court": 30, "the": 5}), min_count=2)
+    {'london': 'London'}
+    """
+    out = {}
+    for k in trusted:
+        if k in surfaces:
+            continue
+        caps = midsentence_caps.get(k, 0)
+        if caps >= min_count and caps >= CAPITALISED_MARGIN * lowercase.get(k, 0) and k.isalpha():
+            out[k] = k[:1].upper() + k[1:]
+    return out
+
+
+def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Counter,
+                   best_surface: dict[str, str]) -> dict[str, int]:
+    """Capitalised forms no list knows and the corpus does not trust, written more than
+    once -> quantised count: a damaged copy of a frequent name is usually a one-off,
+    a real rare name (Gormon beside Gordon) tends to come back.
+
+    >>> repeated_forms({"gormon", "whiteshapel", "ihe"}, {}, Counter({"gormon": 2, "whiteshapel": 1,
+    ...     "ihe": 9}), {"gormon": "Gormon", "whiteshapel": "Whiteshapel", "ihe": "ihe"})
+    {'gormon': 2}
+    """
+    return {k: quantise(raw_counts[k]) for k in sorted(unknown)
+            if raw_counts[k] >= 2 and k not in trusted and _is_title(best_surface.get(k, k)) and k.isalpha()}
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],

@@ -23,6 +23,12 @@ How a token is judged
    misreading makes its own corpus pairs (``he bad``), which cannot vouch for it.
    A word the corpus uses at its ordinary general rate gets a further penalty
    (``lie still`` in a clean book is the word ``lie``).
+   A capitalised unknown form is a name until the corpus says otherwise: one slip
+   from a name the corpus writes far more often, in a corpus damaged enough to make
+   such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
+   loses probability by the count ratio (:func:`_copy_evidence`); after a lowercase
+   word it may be a common word whose first letter was read as a capital (``the mill
+   Euring their`` -> ``during``).
 5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
    for a lowercase form no list knows (or a cheap slip of a rare form),
    ``threshold`` for a probable name or a join, ``realword_threshold`` for a
@@ -98,6 +104,16 @@ DEFAULTS: dict[str, Any] = {
     "suspect_prob": 1e-6,  # general-list probability below which a token is suspicious
     "oov_logp": -9.0,  # log10 probability of an unknown lowercase form
     "name_logp": -8.0,  # ... of an unknown capitalised form (a name?)
+    # a capitalised unknown form one reading away from a name the corpus writes many times
+    # is probably a damaged copy of it (Whiteshapel, Whitechapel): its as-is log10
+    # probability falls by copy_weight * log10(x), x = the damaged copies of the name the
+    # corpus's damage rate predicts, per occurrence of the form, over copy_min_expected
+    "copy_weight": 3.0,
+    "copy_min_expected": 0.1,
+    # a capitalised unknown form may be a common word with its first letter misread as a
+    # capital (the mill Euring their -> during): after a lowercase word inside a sentence,
+    # its one-edit readings to words this common (not names of the corpus) are kept, in lowercase
+    "lowercase_twin_min_prob": 1e-4,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -705,6 +721,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     # local damage: share of suspicious tokens in a window
     w = opts["damage_window"]
     # a capitalised unknown form next to another name-like form is part of a name (Eino Rakhia)
+    names_only: set[int] = set()
     for i in marked:
         if suspicious[i] and case_pattern(tokens[i].text) == "title":
             for j in (i - 1, i + 1):
@@ -713,6 +730,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 other = tokens[j].text
                 # a rare capitalised neighbour (a surname), not a common title word (Central)
                 if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
+                    # ... unless it is a damaged copy of a name the corpus writes many
+                    # times (Garnet Rohert Carrington): then it is judged like any other
+                    if logps[i] is None and _copies_a_name(lm, tokens[i].text, tokens[i].key, opts):
+                        names_only.add(i)  # (read only as one of the corpus's names)
+                        break
                     suspicious[i] = False
                     skip[i] = True
                     break
@@ -809,13 +831,22 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # for only when one slip does not explain it (the cheaper explanation first)
             two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
             if named and generic and cands:
+                lowered = None
+                if pattern == "title" and opts["lowercase_twin_min_prob"] and _after_lowercase_word(tokens, i):
+                    lowered = _common_word_readings(lm, t.text, cands, opts)
                 cands = _named_readings(lm, cands, opts)
+                if lowered:
+                    cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
+            if i in names_only:
+                cands = [r for r in cands if len(r.keys) == 1 and lexicon.name_spelling(r.keys[0]) is not None]
             if not cands and not two_slips:
                 continue
             prior = error_logprior(i)
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
+                if pattern == "title" and cands:
+                    lp -= _copy_evidence(lm, t.key, cands, opts)
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
@@ -1250,12 +1281,104 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
-    """The readings a probable name may get: an arbitrary edit only to a form the
-    corpus itself always capitalises (a damaged name is another of its names)."""
+    """The readings a probable name may get: an arbitrary edit only to one of the
+    corpus's own names (a damaged name is another of its names): a form it always
+    capitalises, or capitalises inside sentences far more often than not (London,
+    whatever a damaged line wrote once).
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lm = language_model(CorpusLexicon(counts={"london": 128, "luring": 2}, capitalised={"london": "London"},
+    ...                                   total=1024), _options(None))
+    >>> [r.text for r in _named_readings(lm, [Reading("London", ("london",), 3.0, "edit"),
+    ...                                       Reading("Luring", ("luring",), 3.0, "edit")], _options(None))]
+    ['London']
+    """
     mode = opts["named_generic"]
     if mode == "all":
         return cands
-    return [r for r in cands if r.kind != "edit" or r.keys[0] in lm.lex.surfaces]
+    lex = lm.lex
+    return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None]
+
+
+def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a capitalised unknown form has copy evidence (:func:`_copy_evidence`) from
+    its one-slip readings to the corpus's names (once per surface and process)."""
+    ckey = (surface, "copies-a-name")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        cands = nonword_candidates(lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
+        named = [r for r in cands if len(r.keys) == 1 and lm.lex.name_spelling(r.keys[0]) is not None]
+        out = lm.candidate_cache[ckey] = bool(named) and _copy_evidence(lm, key, named, opts) > 0.0
+    return out
+
+
+def _after_lowercase_word(tokens, i: int) -> bool:
+    """Whether token ``i`` follows a lowercase word with nothing but spaces between them."""
+    return i > 0 and not tokens[i].left_break and tokens[i - 1].text.islower()
+
+
+def _common_word_readings(lm: LanguageModel, surface: str, cands: list[Reading], opts: dict) -> list[Reading]:
+    """The lowercase readings of a capitalised form as a common word one slip away
+    (``Euring`` -> ``during``: a lowercase letter misread as a capital), for the
+    words of ``cands`` at least ``lowercase_twin_min_prob`` common that are not names
+    of the corpus.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [(r.text, r.channel) for r in _common_word_readings(lm, "Euring",
+    ...     [Reading("During", ("during",), 3.0, "edit"), Reading("Luring", ("luring",), 0.5, "confusion")],
+    ...     _options(None))]
+    [('during', 3.0)]
+    """
+    out = []
+    bar = opts["lowercase_twin_min_prob"]
+    lex = lm.lex
+    for r in cands:
+        if len(r.keys) != 1:
+            continue
+        k = r.keys[0]
+        if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.name_spelling(k) is not None:
+            continue
+        c = channel_cost(surface, k)
+        if c <= opts["max_channel_cost"]:
+            out.append(Reading(k, (k,), c, r.kind))
+    return out
+
+
+def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict) -> float:
+    """How much less likely a capitalised unknown form is as read, in log10 units, when
+    a reading of it is a name the corpus writes far more often than the form
+    (``Whiteshapel`` once in a damaged corpus that writes ``Whitechapel`` dozens of
+    times): a new name one slip from a frequent one is rarer than a damaged copy of it.
+
+    The evidence is how many damaged copies of the name the corpus's damage rate
+    predicts (its count times the share of damaged tokens) per occurrence of the form:
+    ``copy_weight`` per power of ten above ``copy_min_expected``. A clean corpus makes
+    few copies, so a one-off transliteration beside its variant (Golubov, Golubev) keeps
+    its benefit of the doubt; a form that comes back (Gormon twice) gets less.
+    Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`). Two real
+    names one slip apart (Smyth, Smith) both recur, are both trusted and never get here.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"whitechapel": 64, "gordon": 4, "white": 64},
+    ...                     surfaces={"whitechapel": "Whitechapel", "gordon": "Gordon"},
+    ...                     repeats={"gormon": 2}, total=1024, damage_rate=0.0884)
+    >>> lm = language_model(lex, _options(None))
+    >>> _copy_evidence(lm, "whiteshapel", [Reading("Whitechapel", ("whitechapel",), 3.0, "edit")], _options(None))
+    5.258
+    >>> _copy_evidence(lm, "gormon", [Reading("Gordon", ("gordon",), 3.0, "edit")], _options(None))
+    0.742
+    >>> _copy_evidence(lm, "whitey", [Reading("White", ("white",), 3.0, "edit")], _options(None))
+    0.0
+    """
+    lex = lm.lex
+    best = 0
+    for r in cands:
+        if len(r.keys) == 1 and lex.name_spelling(r.keys[0]) is not None:
+            best = max(best, lex.counts.get(r.keys[0], 0))
+    x = best * lex.damage_rate / (lex.form_count(key) * opts["copy_min_expected"])
+    if x <= 1.0:
+        return 0.0
+    return round(opts["copy_weight"] * math.log10(x), 3)
 
 
 def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,

@@ -325,3 +325,48 @@ def test_a_recurring_form_the_split_glyph_habit_explains_loses_trust():
                                             "zqpx", "zqvx", "zqwx", "zqxx", "zqzx", "zqbb", "zqcc")]
     plain = build_corpus_lexicon([("doc", "\n".join(ordinary + other + recurring))])
     assert plain.glyph_habits == {} and plain.damage_rate > 0 and plain.trusted("wiiat")
+
+
+# ---------------------------------------------------------------- names written mostly capitalised; repeated forms
+
+def test_a_name_with_a_stray_lowercase_copy_is_still_a_name_of_the_corpus():
+    body = ("The train from London was late. He had lived in London for years and went to London again. "
+            "They came to London by the river. ") * 4 + "a damaged line: london bridge"
+    lex = build_corpus_lexicon([("a", body), ("b", body)])
+    assert "london" not in lex.surfaces  # written in lowercase once
+    assert lex.capitalised.get("london") == "London" and lex.name_spelling("london") == "London"
+    # an ordinary word is not a name however often it starts a sentence
+    assert lex.name_spelling("the") is None and lex.name_spelling("train") is None
+
+
+def test_untrusted_capitalised_forms_written_more_than_once_are_counted():
+    # (in damaged context, so neither is trusted)
+    text = "Then qzvbk Gormon xqtvd came in. The clerk saw bkqzv Gormon vxqtd, and the Whiteshapel fire."
+    lex = build_corpus_lexicon([("a", text)])
+    assert lex.form_count("gormon") == 2 and lex.form_count("whiteshapel") == 1
+    assert not lex.trusted("gormon") and "clerk" not in lex.repeats
+
+
+def test_a_recurring_damaged_copy_of_a_frequent_name_is_not_trusted_in_a_damaged_corpus():
+    import random
+
+    rnd = random.Random(3)
+    common = "the of and to in he was that it his for with as had on at by not be this which from".split()
+
+    def corpus(damage: float) -> str:
+        words = []
+        for i in range(6000):
+            words.append("".join(rnd.choice("bcdfghjklmnpqrstvwxz") for _ in range(5))
+                         if rnd.random() < damage else rnd.choice(common))
+        for j in range(64):  # a name written many times, inside sentences
+            words.insert(50 * j + 3, "Tuesday")
+        for j in range(2):  # the same slip twice, in clean context
+            words.insert(50 * j + 28, "Tuesda")
+        return " ".join(words)
+
+    damaged = build_corpus_lexicon([("a", corpus(0.1))])
+    assert damaged.trusted("tuesday") and not damaged.trusted("tuesda")
+    assert damaged.form_count("tuesda") == 2
+    assert build_corpus_lexicon([("a", corpus(0.1))], options={"name_copies_untrust": False}).trusted("tuesda")
+    # a clean corpus does not make the same slip twice: the form is a name of its own
+    assert build_corpus_lexicon([("a", corpus(0.0))]).trusted("tuesda")

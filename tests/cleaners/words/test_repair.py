@@ -448,3 +448,113 @@ def test_a_doubtful_two_slip_reading_is_flagged_not_applied(lexicon_for):
     new, _edits, flags = repair_text(text, lexicon=lexicon_for(text))
     assert new == text
     assert [c["text"] for f in flags for c in f.candidates if c["kind"] != "as-is"][:1] == ["officer"]
+
+
+# ---------------------------------------------------------------- damaged copies of the corpus's names
+
+_COMMON = ("the of and to in he was that it his for with as had on at by not be this which from or but have "
+           "were they all one there their been when who will more no if out so said what up its about into "
+           "than them can only other new some could time these two may then do first any my now such like our "
+           "over man me even most made after also did many before must through back years where much your way "
+           "well down should because each just those people how too little state good very make world still own "
+           "see men work long get here between both life being under never day same another know while last").split()
+
+
+def _filler_corpus(damage: float, inserts: list[str], n: int = 20000, seed: int = 7) -> str:
+    """``n`` common words in sentences, a share ``damage`` of them replaced by junk
+    forms no list knows (a damaged scan), with ``inserts`` spread through it."""
+    import random
+
+    rnd = random.Random(seed)
+    words = []
+    for i in range(n):
+        if rnd.random() < damage:
+            words.append("".join(rnd.choice("bcdfghjklmnpqrstvwxz") for _ in range(5)))
+        else:
+            words.append(rnd.choice(_COMMON))
+        if i % 12 == 11:
+            words[-1] += "."
+    for j, ins in enumerate(inserts):
+        words.insert(37 * j + 5, ins)
+    return " ".join(words)
+
+
+_COPY_LINE = "The prisoner lodged in Whiteshapel with a friend of his."
+
+
+def _name_corpus(text: str, *, damage: float = 0.08, extra: tuple[str, ...] = ()):
+    body = _filler_corpus(damage, ["Whitechapel"] * 8 + list(extra))
+    return build_corpus_lexicon([("corpus", body), ("case", text)])
+
+
+def test_a_one_off_copy_of_a_frequent_name_in_a_damaged_corpus_is_repaired():
+    lex = _name_corpus(_COPY_LINE)
+    assert lex.surfaces.get("whitechapel") == "Whitechapel" and lex.damage_rate > 0.05
+    new, edits, _ = repair_text(_COPY_LINE, lexicon=lex)
+    assert new == _COPY_LINE.replace("Whiteshapel", "Whitechapel")
+    (e,) = edits
+    assert e.confidence >= 0.9 and e.evidence["candidates"][0]["text"] == "Whitechapel"
+    # without the copy evidence the one-edit reading of a probable name is only flagged
+    off, off_edits, flags = repair_text(_COPY_LINE, lexicon=lex, options={"copy_weight": 0.0})
+    assert off == _COPY_LINE and not off_edits
+    assert [f.text for f in flags] == ["Whiteshapel"]
+
+
+def test_a_one_off_variant_of_a_name_in_a_clean_corpus_stays():
+    # a clean corpus makes few damaged copies: a one-off spelling is a name (a transliteration)
+    new, edits, _ = repair_text(_COPY_LINE, lexicon=_name_corpus(_COPY_LINE, damage=0.0))
+    assert new == _COPY_LINE and not edits
+
+
+def test_a_variant_that_recurs_gets_less_copy_evidence():
+    once = _name_corpus(_COPY_LINE)
+    # written again, in damaged context (so not trusted)
+    twice = _name_corpus(_COPY_LINE, extra=("qzvbk Whiteshapel xqtvd",))
+    assert once.form_count("whiteshapel") == 1 and twice.form_count("whiteshapel") == 2
+    assert not twice.trusted("whiteshapel")
+    opts = stage._options(None)
+    cands = [stage.Reading("Whitechapel", ("whitechapel",), 3.0, "edit")]
+    e1 = stage._copy_evidence(stage.language_model(once, opts), "whiteshapel", cands, opts)
+    e2 = stage._copy_evidence(stage.language_model(twice, opts), "whiteshapel", cands, opts)
+    assert 0.0 < e2 < e1
+
+
+def test_two_real_names_one_slip_apart_both_stay():
+    pairs = ["Smyth", "Smith", "Newton", "Newtown"] * 6
+    lex = build_corpus_lexicon([("corpus", _filler_corpus(0.08, pairs))])
+    assert all(lex.trusted(k) for k in ("smyth", "newton", "newtown"))
+    text = "At noon Smyth wrote to Smith from Newtown, not from Newton."
+    new, edits, _ = repair_text(text, lexicon=lex)
+    assert new == text and not edits
+
+
+def test_a_capitalised_unknown_form_near_no_name_gets_no_copy_evidence():
+    lex = _name_corpus("")
+    opts = stage._options(None)
+    lm = stage.language_model(lex, opts)
+    # "life" is a frequent word of the corpus, not one of its names
+    assert stage._copy_evidence(lm, "lifc", [stage.Reading("Life", ("life",), 1.0, "confusion")], opts) == 0.0
+
+
+def test_a_common_word_with_its_first_letter_read_as_a_capital_is_repaired_after_a_lowercase_word():
+    text = "The boy sat down Euring the long sermon and said nothing."
+    lex = _name_corpus(text)
+    new, edits, _ = repair_text(text, lexicon=lex)
+    assert new == text.replace("Euring", "during")
+    assert edits[0].evidence["candidates"][0]["text"] == "during" and edits[0].confidence >= 0.9
+    off, _, _ = repair_text(text, lexicon=lex, options={"lowercase_twin_min_prob": 0.0})
+    assert off == text
+    # after a full stop or a name the capital may be the name's: no lowercase reading
+    named = "The children played in the yard. Euring was there with them."
+    assert repair_text(named, lexicon=_name_corpus(named))[0] == named
+
+
+def test_a_damaged_copy_of_a_name_beside_another_name_is_read_only_as_a_name():
+    lex = build_corpus_lexicon([("corpus", _filler_corpus(0.08, ["Whitechapel"] * 16)),
+                                ("case", "Then Whiteshapel Perris came. Then Eino Rakhia came.")])
+    new, edits, _ = repair_text("A farmer named Whiteshapel Perris found the bees.", lexicon=lex)
+    assert new == "A farmer named Whitechapel Perris found the bees."
+    assert all(c["text"] in ("Whitechapel", "Whiteshapel") for c in edits[0].evidence["candidates"])
+    # a rare capitalised neighbour still protects a form no name of the corpus explains
+    text = "The courier Eino Rakhia came by the early train."
+    assert repair_text(text, lexicon=lex)[0] == text
