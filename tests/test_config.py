@@ -39,3 +39,16 @@ def test_unknown_stage_is_an_error(tmp_path):
     path.write_text("[stages.spelling]\nenabled = false\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown stage"):
         Config.from_toml(path)
+
+
+def test_every_lexicon_option_can_be_set_in_the_words_stage(tmp_path):
+    from cleaners.pipeline import build_resources
+    from cleaners.words.lexicon import LEXICON_DEFAULTS
+
+    assert set(LEXICON_DEFAULTS) <= set(Config().options["words"])
+    path = tmp_path / "scanclean.toml"
+    path.write_text("[stages.words]\nslip_untrust = false\ntrust_min_count = 3\n", encoding="utf-8")
+    config = Config.from_toml(path)
+    lexicon = build_resources([("d", "Koba met Koba and Koba, and then Koba left.")], config)["lexicon"]
+    assert lexicon.settings["slip_untrust"] is False and lexicon.settings["trust_min_count"] == 3
+    assert build_resources([("d", "Koba met Koba.")])["lexicon"].settings["slip_untrust"] is True

@@ -377,13 +377,19 @@ def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[
     index = _replacement_index(unigrams, min_prob)
     unknown, known = list(unknown), list(known)
     votes = _replacement_votes(unknown, probs, index, min_prob)
-    if not votes:
-        return {}
-    chance = _replacement_votes(known, probs, index, min_prob)
     n_unknown, n_known = len(unknown), max(1, len(known))
+    # the pairs that could pass even if no known form showed them (the least chance rate):
+    # only their chance rates are counted, and a clean corpus, with none, counts nothing
+    floor = n_unknown / n_known
+    hopeful = {pair for pair, v in votes.items()
+               if v >= HABIT_MIN_FORMS and sub_cost(*pair) >= GENERIC_COST
+               and (v - 2 * math.sqrt(v)) / floor >= HABIT_EXCESS}
+    if not hopeful:
+        return {}
+    chance = _replacement_votes(known, probs, index, min_prob, only=hopeful)
     out: dict[str, float] = {}
     for (seen, meant), v in sorted(votes.items()):
-        if v < HABIT_MIN_FORMS:
+        if (seen, meant) not in hopeful:
             continue
         # (one pseudo-vote: a pair no known form shows is still possible by chance)
         expected = n_unknown * (chance.get((seen, meant), 0) + 1) / n_known
@@ -399,10 +405,10 @@ def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[
 
 
 def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[str, tuple[str, ...]],
-                       min_prob: float) -> Counter:
+                       min_prob: float, *, only: set[tuple[str, str]] | None = None) -> Counter:
     """For each ``(seen, meant)`` (not one letter for one, differing at both ends), the
     number of ``forms`` that become another word of at least ``min_prob`` with one
-    ``seen`` replaced by ``meant``.
+    ``seen`` replaced by ``meant`` (``only``: just these pairs).
 
     >>> index = _replacement_index("wordfreq-large", 1e-5)
     >>> _replacement_votes(["tiien"], unigram_probs("wordfreq-large"), index, 1e-5)[("ii", "h")]
@@ -424,6 +430,8 @@ def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[st
                 seen = key[i:i + ls]
                 for meant in meants:
                     if (ls == 1 and len(meant) == 1) or seen[0] == meant[0] or seen[-1] == meant[-1]:
+                        continue
+                    if only is not None and (seen, meant) not in only:
                         continue
                     if probs.get(head + meant + tail, 0.0) >= min_prob:
                         voted.add((seen, meant))

@@ -122,13 +122,9 @@ DEFAULTS: dict[str, Any] = {
     # language resources
     "unigrams": LEXICON_DEFAULTS["unigrams"],
     "bigrams": "symspell",
-    # corpus lexicon
-    "trust_min_count": LEXICON_DEFAULTS["trust_min_count"],
-    "known_prob": LEXICON_DEFAULTS["known_prob"],
-    "dominance_ratio": LEXICON_DEFAULTS["dominance_ratio"],
-    "learn_confusions": LEXICON_DEFAULTS["learn_confusions"],
-    "confusion_min_count": LEXICON_DEFAULTS["confusion_min_count"],
-    "corpus_bigrams": LEXICON_DEFAULTS["corpus_bigrams"],
+    # corpus lexicon: every option of cleaners/words/lexicon.py, so each can be set in the
+    # words stage's config (trust_min_count, slip_untrust, name_copies_untrust, ...)
+    **LEXICON_DEFAULTS,
 }
 
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
@@ -198,6 +194,13 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
         slip_index(opts["unigrams"], lm._candidate_min_prob, opts["realword_min_prob"] / 2)
     if opts["realword"] and opts["rare_twin_max_prob"]:
         _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
+    # the lexicon's process-wide tables for its glyph habits and recurring slips (not per corpus)
+    from cleaners.words.lexicon import _ligature_gaps, _replacement_index
+
+    if opts["slip_untrust"]:
+        _ligature_gaps(opts["unigrams"], opts["slip_twin_min_prob"])
+    if opts["learn_confusions"]:
+        _replacement_index(opts["unigrams"], opts["slip_twin_min_prob"])
     return lm
 
 
