@@ -98,6 +98,10 @@ DEFAULTS: dict[str, Any] = {
     # writes at least this many times, two slips away (Pmvda: Pravda); 0 switches it off.
     # Applied at two_slip_threshold (the copy evidence attests it), flagged below
     "name_two_slips_min_count": 8,
+    # ... and whose count times the corpus's damage rate predicts at least this many damaged
+    # copies per occurrence of the form (two slips are weaker evidence than one: Svetlov,
+    # a poet named once, is no copy of Sverdlov, written 32 times in a lightly damaged corpus)
+    "name_two_slips_min_copies": 1.0,
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
@@ -899,8 +903,15 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if name_two and not apply:
                 extra, evidence = _name_two_slips(lm, t.text, t.key, opts)
                 if extra:
+                    lp_before = lp
                     lp = min(lp, opts["name_logp"] - evidence)
-                    readings, apply = judge(_with_two_slips(cands, extra))
+                    merged, merged_apply = judge(_with_two_slips(cands, extra))
+                    # the names two slips away vouch for themselves only: a one-slip reading
+                    # keeps the evidence it had (Nodia stays, whatever Nadya's count)
+                    if merged[0].kind == "name-slips" or not readings:
+                        readings, apply = merged, merged_apply and merged[0].kind == "name-slips"
+                    else:
+                        lp = lp_before
             if not readings:
                 continue
             best = readings[0]
@@ -1324,7 +1335,8 @@ def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tu
         for r in name_two_slip_candidates(lm, surface, key, min_count=opts["name_two_slips_min_count"]):
             name = r.keys[0][:len(r.keys[0]) - (len(key) - len(stem))]
             e = _copy_evidence(lm, stem, [Reading(name, (name,), r.channel, r.kind)], opts)
-            if e > 0.0:
+            copies = lm.lex.counts.get(name, 0) * lm.lex.damage_rate / lm.lex.form_count(stem)
+            if e > 0.0 and copies >= opts["name_two_slips_min_copies"]:
                 kept.append(r)
                 evidence = max(evidence, e)
         out = lm.candidate_cache[ckey] = (kept, evidence)
