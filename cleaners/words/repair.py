@@ -26,7 +26,10 @@ How a token is judged
    A capitalised unknown form is a name until the corpus says otherwise: one slip
    from a name the corpus writes far more often, in a corpus damaged enough to make
    such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
-   loses probability by the count ratio (:func:`_copy_evidence`); after a lowercase
+   loses probability by the count ratio (:func:`_copy_evidence`); seen once or twice
+   and two slips from such a name (``Eukliarin``: Bukharin) it is read as the name
+   only when the corpus's damage predicts a damaged copy of it (:func:`_name_two_slips`),
+   at the two-slip bar; after a lowercase
    word it may be a common word whose first letter was read as a capital (``the mill
    Euring their`` -> ``during``).
 5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``

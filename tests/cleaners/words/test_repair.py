@@ -590,3 +590,15 @@ def test_two_real_names_two_slips_apart_and_a_clean_corpus_one_off_stay():
     assert new == _TWO_SLIP_NAME_LINE and not edits
     opts = stage._options(None)
     assert stage._name_two_slips(stage.language_model(clean, opts), "Wliiteshapel", "wliiteshapel", opts) == ([], 0.0)
+
+
+def test_a_one_slip_reading_of_a_name_is_judged_as_without_the_names_two_slips_away():
+    # Whiteshapel is one slip from Whitechapel: the two-slip names add nothing to its judgement
+    lex = _name_corpus(_COPY_LINE, extra=("Whitechapol",) * 16)  # (a name two slips away)
+    opts = stage._options(None)
+    two = stage._name_two_slips(stage.language_model(lex, opts), "Whiteshapel", "whiteshapel", opts)[0]
+    assert [r.text for r in two] == ["Whitechapol"]
+    on = repair_text(_COPY_LINE, lexicon=lex)
+    off = repair_text(_COPY_LINE, lexicon=lex, options={"name_two_slips_min_count": 0})
+    assert on[0] == off[0] and [e.evidence for e in on[1]] == [e.evidence for e in off[1]]
+    assert all(c["kind"] != "name-slips" for e in on[1] for c in e.evidence["candidates"])
