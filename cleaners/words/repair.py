@@ -26,7 +26,10 @@ How a token is judged
    A capitalised unknown form is a name until the corpus says otherwise: one slip
    from a name the corpus writes far more often, in a corpus damaged enough to make
    such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
-   loses probability by the count ratio (:func:`_copy_evidence`); after a lowercase
+   loses probability by the count ratio (:func:`_copy_evidence`); seen once or twice
+   and two slips from such a name (``Eukliarin``: Bukharin) it is read as the name
+   only when the corpus's damage predicts a damaged copy of it (:func:`_name_two_slips`),
+   at the two-slip bar; after a lowercase
    word it may be a common word whose first letter was read as a capital (``the mill
    Euring their`` -> ``during``).
 5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
@@ -52,7 +55,7 @@ from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
                                     nonword_candidates, realword_candidates, render, score_readings,
-                                    slip_index, two_slip_candidates)
+                                    name_two_slip_candidates, slip_index, two_slip_candidates)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
 
@@ -94,6 +97,14 @@ DEFAULTS: dict[str, Any] = {
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
     "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
+    # a capitalised one-off form no list knows may be a damaged copy of a name the corpus
+    # writes at least this many times, two slips away (Pmvda: Pravda); 0 switches it off.
+    # Applied at two_slip_threshold (the copy evidence attests it), flagged below
+    "name_two_slips_min_count": 8,
+    # ... and whose count times the corpus's damage rate predicts at least this many damaged
+    # copies per occurrence of the form (two slips are weaker evidence than one: Svetlov,
+    # a poet named once, is no copy of Sverdlov, written 32 times in a lightly damaged corpus)
+    "name_two_slips_min_copies": 1.0,
     "short_word_min_prob": 1e-4,  # a short word an unknown token may be with a letter too many (himn)
     "generic_max_logp": -6.0,  # forms rarer than this in the general list get one-edit candidates
     "learned_damage_min": 0.1,  # local damage from which the corpus's full confusion profile applies
@@ -842,7 +853,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if i in names_only:
                 cands = [r for r in cands if len(r.keys) == 1 and lexicon.name_spelling(r.keys[0]) is not None]
-            if not cands and not two_slips:
+            # (at a sentence start too: the readings are names of the corpus only)
+            name_two = (generic and lp is None and pattern == "title"
+                        and opts["name_two_slips_min_count"] > 0 and not lexicon.trusted(t.key)
+                        and i not in names_only and lexicon.form_count(t.key) <= 2)
+            if not cands and not two_slips and not name_two:
                 continue
             prior = error_logprior(i)
             if lp is None:
@@ -874,6 +889,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     # must attest the reading (a word pair of the general list or the corpus)
                     apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
                              and _has_bigram_support(lm, best.keys[0], left, right))
+                elif best.kind == "name-slips":
+                    # two slips from a frequent name of the corpus: the copy evidence
+                    # (in the as-is probability) attests it; the higher bar still holds
+                    apply = best.posterior >= max(bar, opts["two_slip_threshold"])
                 return readings, apply
 
             readings, apply = judge(cands) if cands else ([], False)
@@ -884,6 +903,18 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
                 if extra:
                     readings, apply = judge(_with_two_slips(cands, extra))
+            if name_two and not apply:
+                extra, evidence = _name_two_slips(lm, t.text, t.key, opts)
+                if extra:
+                    lp_before = lp
+                    lp = min(lp, opts["name_logp"] - evidence)
+                    merged, merged_apply = judge(_with_two_slips(cands, extra))
+                    # the names two slips away vouch for themselves only: a one-slip reading
+                    # keeps the evidence it had (Nodia stays, whatever Nadya's count)
+                    if merged[0].kind == "name-slips" or not readings:
+                        readings, apply = merged, merged_apply and merged[0].kind == "name-slips"
+                    else:
+                        lp = lp_before
             if not readings:
                 continue
             best = readings[0]
@@ -1281,6 +1312,38 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
         if cur is None or r.channel < cur.channel:
             best[r.keys] = r
     return sorted(best.values(), key=lambda r: (r.channel, r.text))
+
+
+def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[list[Reading], float]:
+    """Names the corpus writes far more often than a capitalised one-off form, two slips
+    from it (:func:`cleaners.words.scoring.name_two_slip_candidates`; once per surface
+    and corpus), and the strongest copy evidence among them: only names with copy
+    evidence (:func:`_copy_evidence`, of the name itself for a possessive) are kept,
+    so a clean corpus, whose damage rate predicts no copies, gets none.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"pravda": 40}, surfaces={"pravda": "Pravda"}, total=1000, damage_rate=0.09)
+    >>> found, evidence = _name_two_slips(language_model(lex, _options(None)), "Pmvda", "pmvda", _options(None))
+    >>> [r.text for r in found], evidence
+    (['Pravda'], 4.669)
+    >>> lex = CorpusLexicon(counts={"pravda": 40}, surfaces={"pravda": "Pravda"}, total=1000, damage_rate=0.001)
+    >>> _name_two_slips(language_model(lex, _options(None)), "Pmvda", "pmvda", _options(None))
+    ([], 0.0)
+    """
+    ckey = (surface, "name-two-slips")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        stem = key[:-2] if key.endswith("'s") else key
+        kept, evidence = [], 0.0
+        for r in name_two_slip_candidates(lm, surface, key, min_count=opts["name_two_slips_min_count"]):
+            name = r.keys[0][:len(r.keys[0]) - (len(key) - len(stem))]
+            e = _copy_evidence(lm, stem, [Reading(name, (name,), r.channel, r.kind)], opts)
+            copies = lm.lex.counts.get(name, 0) * lm.lex.damage_rate / lm.lex.form_count(stem)
+            if e > 0.0 and copies >= opts["name_two_slips_min_copies"]:
+                kept.append(r)
+                evidence = max(evidence, e)
+        out = lm.candidate_cache[ckey] = (kept, evidence)
+    return out
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:

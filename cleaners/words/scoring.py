@@ -1112,3 +1112,109 @@ def _two_slip_mapping(unigrams: str, min_logp: float) -> dict[str, tuple[str, ..
         for d in _deletes(w) | {w}:
             tmp.setdefault(d, []).append(w)
     return {d: tuple(v) for d, v in tmp.items()}
+
+
+# ---------------------------------------------------------------- two slips from a name of the corpus
+
+NAME_TWO_SLIP_MIN_LEN = 5  # shorter names are two edits from too many forms
+NAME_TWO_SLIP_MAX_LEN = 24
+NAME_TWO_SLIP_MAX_CHANNEL = 4.5  # (as :data:`TWO_SLIP_MAX_CHANNEL`)
+
+
+def name_delete_index(lm: LanguageModel, min_count: int) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete index (distance 1) of the corpus's names (:meth:`CorpusLexicon.name_spelling`)
+    written at least ``min_count`` times: built once per language model (one corpus) and
+    kept on it; a corpus has a few hundred such names, so the index is small.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"pravda": 40, "moscow": 1}, surfaces={"pravda": "Pravda", "moscow": "Moscow"}, total=1000)
+    >>> idx = name_delete_index(LanguageModel(lex), 8)
+    >>> idx["prada"], "moscow" in idx
+    (('pravda',), False)
+    """
+    ckey = ("name-delete-index", min_count)
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        lex = lm.lex
+        tmp: dict[str, set[str]] = {}
+        for k in sorted(set(lex.surfaces) | set(lex.capitalised)):
+            if lex.counts.get(k, 0) < min_count or not k.isalpha() or lex.name_spelling(k) is None:
+                continue
+            if not NAME_TWO_SLIP_MIN_LEN <= len(k) <= NAME_TWO_SLIP_MAX_LEN + 1:
+                continue
+            for d in _deletes(k) | {k}:
+                tmp.setdefault(d, set()).add(k)
+        out = lm.candidate_cache[ckey] = {d: tuple(sorted(v)) for d, v in tmp.items()}
+    return out
+
+
+def name_two_slip_candidates(lm: LanguageModel, surface: str, key: str, *, min_count: int,
+                             max_channel: float = NAME_TWO_SLIP_MAX_CHANNEL) -> list[Reading]:
+    """Names of the corpus (written at least ``min_count`` times) two OCR slips from a
+    capitalised form: one confusion of the channel model undone (:func:`first_slip_readings`)
+    and then one edit found through :func:`name_delete_index` (``Pmvda``: ``m`` -> ``rn``,
+    then ``n`` -> ``a``: ``Pravda``). The cost of a
+    reading is the cheaper of the first slip plus the channel cost of the rest and the
+    channel cost of the whole form. Bounded work: at most ``TWO_SLIP_MAX_REWRITES`` first
+    slips, each looked up in a dict.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"pravda": 40}, surfaces={"pravda": "Pravda"}, total=1000)
+    >>> [(r.text, r.kind) for r in name_two_slip_candidates(LanguageModel(lex), "Pmvda", "pmvda", min_count=8)]
+    [('Pravda', 'name-slips')]
+    >>> [(r.text, r.keys) for r in name_two_slip_candidates(LanguageModel(lex), "Pmvda’s", "pmvda's", min_count=8)]
+    [('Pravda’s', ("pravda's",))]
+    """
+    suffix = ""
+    if key.endswith("'s"):  # a possessive: the name is the stem (Pmvda’s)
+        key, suffix = key[:-2], key[-2:]
+    if not (NAME_TWO_SLIP_MIN_LEN <= len(key) <= NAME_TWO_SLIP_MAX_LEN) or not key.isalpha() \
+            or not surface[:1].isupper():
+        return []
+    index = name_delete_index(lm, min_count)
+    if not index:
+        return []
+    best: dict[str, float] = {}
+    near: set[str] = set()
+    lex = lm.lex
+
+    def consider(seen: str, first: float) -> None:
+        found: set[str] = set()
+        for d in _deletes(seen) | {seen}:
+            found.update(index.get(d, ()))
+        for k in found:
+            if k == key or k in best and best[k] <= first or k in near:
+                continue
+            if _one_edit(key, k):  # (one edit away: the one-slip readings' business)
+                near.add(k)
+                continue
+            c = first + channel_cost(seen, k)
+            if c <= max_channel:
+                best[k] = min(c, lm.channel(key, k), best.get(k, 99.0))
+
+    consider(key, 0.0)
+    for w, first in first_slip_readings(key)[:TWO_SLIP_MAX_REWRITES]:
+        if first >= max_channel:
+            break
+        consider(w, first)
+    mark = "’s" if "’" in surface else suffix
+    out = [Reading((lex.name_spelling(k) or k) + (mark if suffix else ""), (k + suffix,), round(c, 3), "name-slips")
+           for k, c in best.items()]
+    return sorted(out, key=lambda r: (r.channel, r.text))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one insertion, deletion or substitution apart (linear).
+
+    >>> _one_edit("vologdan", "vologda"), _one_edit("pmvda", "pravda"), _one_edit("smith", "smyth")
+    (True, False, True)
+    """
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    i = 0
+    n = min(len(a), len(b))
+    while i < n and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:] if len(a) < len(b) else a[i + 1:] == b[i:]

@@ -558,3 +558,47 @@ def test_a_damaged_copy_of_a_name_beside_another_name_is_read_only_as_a_name():
     # a rare capitalised neighbour still protects a form no name of the corpus explains
     text = "The courier Eino Rakhia came by the early train."
     assert repair_text(text, lexicon=lex)[0] == text
+
+
+_TWO_SLIP_NAME_LINE = "The prisoner lodged in Wliiteshapel with a friend of his."
+
+
+def test_a_one_off_form_two_slips_from_a_frequent_name_in_a_damaged_corpus_is_repaired():
+    lex = build_corpus_lexicon([("corpus", _filler_corpus(0.08, ["Whitechapel"] * 16)),
+                                ("case", _TWO_SLIP_NAME_LINE)])
+    assert not lex.trusted("wliiteshapel")
+    new, edits, _ = repair_text(_TWO_SLIP_NAME_LINE, lexicon=lex)
+    assert new == _TWO_SLIP_NAME_LINE.replace("Wliiteshapel", "Whitechapel")
+    (e,) = edits
+    assert e.confidence >= 0.9 and e.evidence["candidates"][0]["kind"] == "name-slips"
+    # switched off: no reading two slips away, the form stays
+    off, off_edits, _ = repair_text(_TWO_SLIP_NAME_LINE, lexicon=lex, options={"name_two_slips_min_count": 0})
+    assert off == _TWO_SLIP_NAME_LINE and not off_edits
+
+
+def test_two_real_names_two_slips_apart_and_a_clean_corpus_one_off_stay():
+    # both recur: both trusted, neither is read as the other
+    lex = build_corpus_lexicon([("corpus", _filler_corpus(0.08, ["Brandon", "Brendan"] * 8))])
+    assert lex.trusted("brandon") and lex.trusted("brendan")
+    text = "At noon Brendan wrote to Brandon from the farm."
+    new, edits, _ = repair_text(text, lexicon=lex)
+    assert new == text and not edits
+    # a clean corpus predicts no damaged copies: a one-off spelling is a name of its own
+    clean = build_corpus_lexicon([("corpus", _filler_corpus(0.0, ["Whitechapel"] * 16)),
+                                  ("case", _TWO_SLIP_NAME_LINE)])
+    new, edits, _ = repair_text(_TWO_SLIP_NAME_LINE, lexicon=clean)
+    assert new == _TWO_SLIP_NAME_LINE and not edits
+    opts = stage._options(None)
+    assert stage._name_two_slips(stage.language_model(clean, opts), "Wliiteshapel", "wliiteshapel", opts) == ([], 0.0)
+
+
+def test_a_one_slip_reading_of_a_name_is_judged_as_without_the_names_two_slips_away():
+    # Whiteshapel is one slip from Whitechapel: the two-slip names add nothing to its judgement
+    lex = _name_corpus(_COPY_LINE, extra=("Whitechapol",) * 16)  # (a name two slips away)
+    opts = stage._options(None)
+    two = stage._name_two_slips(stage.language_model(lex, opts), "Whiteshapel", "whiteshapel", opts)[0]
+    assert [r.text for r in two] == ["Whitechapol"]
+    on = repair_text(_COPY_LINE, lexicon=lex)
+    off = repair_text(_COPY_LINE, lexicon=lex, options={"name_two_slips_min_count": 0})
+    assert on[0] == off[0] and [e.evidence for e in on[1]] == [e.evidence for e in off[1]]
+    assert all(c["kind"] != "name-slips" for e in on[1] for c in e.evidence["candidates"])
