@@ -945,24 +945,26 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     damaged = sum(raw_counts[k] for k in unknown if k not in counts and k.replace("'", "").isalpha())
     lost_glyphs: dict[str, float] = {}
     glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
+
+    def untrust(keys: list[str]) -> None:
+        """Take ``keys`` out of the trusted forms and names; their tokens count as damage."""
+        nonlocal damaged
+        for k in keys:
+            del counts[k]
+            surfaces.pop(k, None)
+            capitalised.pop(k, None)
+            damaged += raw_counts[k]
+
     if s["slip_untrust"] and total:
         slips, lost_glyphs = _recurring_slips(
             counts, raw_counts, probs, best_surface, unknown, s, total=total,
             damage_rate=quantise_rate(damaged / total), lowercase_seen=lowercase_seen,
             midsentence_caps=midsentence_caps, general_skeletons=general_skeletons,
             glyph_habits=glyph_habits)
-        for k in slips:
-            del counts[k]
-            surfaces.pop(k, None)
-            capitalised.pop(k, None)
-            damaged += raw_counts[k]
+        untrust(slips)
     if s["name_copies_untrust"] and total:
-        for k in damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
-                                     ratio=s["dominance_ratio"]):
-            del counts[k]
-            surfaces.pop(k, None)
-            capitalised.pop(k, None)
-            damaged += raw_counts[k]
+        untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
+                                    ratio=s["dominance_ratio"]))
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
@@ -1033,10 +1035,9 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
     checked = [k for k in names if len(k) >= COPY_MIN_LEN and probs.get(k, 0.0) == 0.0 and k.isalpha()]
     if not checked or damage_rate <= 0.0:
         return []
-    deletes: dict[str, list[str]] = {}  # each name and each of its one-letter deletions -> names
-    for k in names:
-        for d in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
-            deletes.setdefault(d, []).append(k)
+    from cleaners.words.scoring import delete_neighbourhoods
+
+    deletes = delete_neighbourhoods(names)  # each name and each of its one-letter deletions -> names
     out = []
     for k in checked:
         c = trusted[k]
@@ -1044,17 +1045,19 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
         for q in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
             near.update(deletes.get(q, ()))
         near.discard(k)
-        if any(trusted[n] >= ratio * c and trusted[n] * damage_rate >= c and _one_edit(k, n) for n in near):
+        if any(trusted[n] >= ratio * c and trusted[n] * damage_rate >= c and one_edit_apart(k, n) for n in near):
             out.append(k)
     return sorted(out)
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` are one deletion, insertion or substitution apart (the
-    symmetric-delete lookup also pairs transpositions, which this excludes).
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one deletion, insertion or substitution apart (linear;
+    a symmetric-delete lookup also pairs transpositions, which this excludes).
 
-    >>> _one_edit("tuesda", "tuesday"), _one_edit("jamnes", "james"), _one_edit("abcd", "bacd")
+    >>> one_edit_apart("tuesda", "tuesday"), one_edit_apart("jamnes", "james"), one_edit_apart("abcd", "bacd")
     (True, True, False)
+    >>> one_edit_apart("smith", "smyth"), one_edit_apart("ostmva", "ostrava"), one_edit_apart("same", "same")
+    (True, False, False)
     """
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b)) == 1

@@ -27,7 +27,7 @@ How a token is judged
    from a name the corpus writes far more often, in a corpus damaged enough to make
    such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
    loses probability by the count ratio (:func:`_copy_evidence`); seen once or twice
-   and two slips from such a name (``Eukliarin``: Bukharin) it is read as the name
+   and two slips from such a name (``Wliiteshapel``: Whitechapel) it is read as the name
    only when the corpus's damage predicts a damaged copy of it (:func:`_name_two_slips`),
    at the two-slip bar; after a lowercase
    word it may be a common word whose first letter was read as a capital (``the mill
@@ -53,8 +53,8 @@ from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
-from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, glued_margin, is_confusable,
-                                    nonword_candidates, realword_candidates, render, score_readings,
+from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
+                                    is_confusable, nonword_candidates, realword_candidates, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
 from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    misread_number, normalise_key, protected_spans)
@@ -98,7 +98,7 @@ DEFAULTS: dict[str, Any] = {
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
     "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
     # a capitalised one-off form no list knows may be a damaged copy of a name the corpus
-    # writes at least this many times, two slips away (Pmvda: Pravda); 0 switches it off.
+    # writes at least this many times, two slips away (Ostmva: Ostrava); 0 switches it off.
     # Applied at two_slip_threshold (the copy evidence attests it), flagged below
     "name_two_slips_min_count": 8,
     # ... and whose count times the corpus's damage rate predicts at least this many damaged
@@ -489,8 +489,10 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     findall = WORD_RE.findall
     pos = 0
     prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
+    prevs: list[str] = []  # ``prev`` at each line (the profile pass reads lines again)
     lookup = verdicts.get
     for line in text.split("\n"):
+        prevs.append(prev)
         words = findall(line)
         stats["tokens"] += len(words)
         forms = list(map(lookup, words))
@@ -507,7 +509,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         pos += len(line) + 1
     meta = {}
     if opts["realword"] and opts["document_profile"]:
-        profile = _profile_pass(text, lm, opts, patterns, protected, verdicts, profile, edits, flags, stats)
+        profile = _profile_pass(text, prevs, lm, opts, patterns, protected, verdicts, profile, edits, flags, stats)
         if profile:
             meta["words_profile"] = profile.to_json()
     stats["repaired"] = len(edits)
@@ -602,11 +604,7 @@ def _common_delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str,
     words (a few thousand): each word and each one-letter deletion -> words."""
     from cleaners.words.language import unigram_probs
 
-    tmp: dict[str, list[str]] = {}
-    for w in sorted(w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w.isalpha()):
-        for d in {w[:i] + w[i + 1:] for i in range(len(w))} | {w}:
-            tmp.setdefault(d, []).append(w)
-    return {d: tuple(v) for d, v in tmp.items()}
+    return delete_neighbourhoods(sorted(w for w, p in unigram_probs(unigrams).items() if p >= min_prob and w.isalpha()))
 
 
 def _common_edit_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[str]:
@@ -1205,13 +1203,14 @@ def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
     return learn_profile(result.edits, result.stats["tokens"], opts)
 
 
-def _profile_pass(text: str, lm: LanguageModel, opts: dict, patterns, protected: frozenset[str],
+def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, patterns, protected: frozenset[str],
                   verdicts: dict[str, int], profile: DocumentProfile | None, edits: list[Edit],
                   flags: list[Flag], stats: dict) -> DocumentProfile:
     """The second pass: learn the document's profile from the first pass's edits (unless
     given), then judge again, with it, the lines (paragraphs) where the first pass found
     damage (an edit or a flag) that hold a known form with a real-word twin along its
-    slips; their first-pass edits and flags are replaced. A document whose profile is
+    slips; their first-pass edits and flags are replaced (``prevs``: the first pass's
+    previous line at each line). A document whose profile is
     empty is not read again, and a line without damage is not re-read for a twin (the
     profile tells which slips the document makes, not where).
     """
@@ -1237,7 +1236,7 @@ def _profile_pass(text: str, lm: LanguageModel, opts: dict, patterns, protected:
         if not any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms)):
             continue
         pos = line_starts[k]
-        prev = _previous_line(lines, k)
+        prev = prevs[k]
         redo.append((pos, pos + len(line)))
         _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
                      after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
@@ -1253,22 +1252,6 @@ def _profile_pass(text: str, lm: LanguageModel, opts: dict, patterns, protected:
         flags[:] = sorted([f for f in flags if not redone(f.start)] + new_flags, key=lambda f: (f.start, f.end))
     stats["profile_lines"] = len(redo)
     return profile
-
-
-def _previous_line(lines: list[str], k: int) -> str:
-    """What :func:`repair`'s first pass held as ``prev`` at line ``k``: the last non-blank
-    line stripped, kept across blank lines only when it ends in a hyphen.
-
-    >>> _previous_line(["a per-", "", "secuted b", "", "c"], 2), _previous_line(["x.", "", "y"], 2)
-    ('a per-', '')
-    """
-    j = k - 1
-    while j >= 0 and not lines[j].strip():
-        j -= 1
-    if j < 0:
-        return ""
-    prev = lines[j].strip()
-    return prev if j == k - 1 or prev.endswith("-") else ""
 
 
 def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
@@ -1322,12 +1305,12 @@ def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tu
     so a clean corpus, whose damage rate predicts no copies, gets none.
 
     >>> from cleaners.words.lexicon import CorpusLexicon
-    >>> lex = CorpusLexicon(counts={"pravda": 40}, surfaces={"pravda": "Pravda"}, total=1000, damage_rate=0.09)
-    >>> found, evidence = _name_two_slips(language_model(lex, _options(None)), "Pmvda", "pmvda", _options(None))
+    >>> lex = CorpusLexicon(counts={"ostrava": 40}, surfaces={"ostrava": "Ostrava"}, total=1000, damage_rate=0.09)
+    >>> found, evidence = _name_two_slips(language_model(lex, _options(None)), "Ostmva", "ostmva", _options(None))
     >>> [r.text for r in found], evidence
-    (['Pravda'], 4.669)
-    >>> lex = CorpusLexicon(counts={"pravda": 40}, surfaces={"pravda": "Pravda"}, total=1000, damage_rate=0.001)
-    >>> _name_two_slips(language_model(lex, _options(None)), "Pmvda", "pmvda", _options(None))
+    (['Ostrava'], 4.669)
+    >>> lex = CorpusLexicon(counts={"ostrava": 40}, surfaces={"ostrava": "Ostrava"}, total=1000, damage_rate=0.001)
+    >>> _name_two_slips(language_model(lex, _options(None)), "Ostmva", "ostmva", _options(None))
     ([], 0.0)
     """
     ckey = (surface, "name-two-slips")
