@@ -132,6 +132,37 @@ _GROUPS_BY_SEEN = {s: g for s, g in _GROUPS_BY_SEEN.items() if g}
 _NO_GROUPS: dict = {}
 
 
+# the length-changing group confusions (rn -> m, m -> rn): seen text -> the cheapest
+_LENGTH_GROUP_COST: dict[str, float] = {
+    s: min(c for ls, lm, _m, c in g if ls != lm) for s, g in _GROUPS_BY_SEEN.items() if any(ls != lm for ls, lm, _m, _c in g)}
+_MIN_LIGATURE_COST = min(c for _, c in LIGATURES)
+
+
+def length_change_floor(seen: str) -> float:
+    """A lower bound of :func:`channel_cost` from ``seen`` to any text one character
+    longer or shorter: the alignment needs one length-changing step (an extra, lost
+    or doubled letter, a group confusion of ``seen``) or two (a lost ligature changes
+    the length by two or three), and every step costs at least its cost.
+
+    >>> length_change_floor("sate"), length_change_floor("rnan"), length_change_floor("ebb")
+    (2.4, 0.5, 1.5)
+    """
+    single = min(EXTRA_LETTER_COST, LOST_LETTER_COST)
+    any_step = min(single, _MIN_LIGATURE_COST)
+    for i, ch in enumerate(seen):
+        if ch.isdigit():
+            single = min(single, STRAY_DIGIT_COST)
+        elif i and ch == seen[i - 1] and ch.isalpha():
+            single = min(single, DOUBLED_COST)
+        c = _LENGTH_GROUP_COST.get(ch)
+        if c is not None and c < single:
+            single = c
+        c = _LENGTH_GROUP_COST.get(seen[i - 1:i + 1]) if i else None
+        if c is not None and c < single:
+            single = c
+    return min(single, 2 * min(any_step, single))
+
+
 @lru_cache(maxsize=4096)
 def _sub_costs(seen: str) -> dict[str, float]:
     """``meant -> sub_cost(seen, meant)`` for one seen character, filled as met."""

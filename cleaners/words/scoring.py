@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
-                                       ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
+                                       length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import (FUNCTION_WORDS, bigram_logprobs, candidate_vocabulary,
@@ -144,6 +144,29 @@ class LanguageModel:
         cd = self._corpus_deletes
         for q in queries:
             out.update(cd.get(q, ()))
+        out.discard(key)
+        return out
+
+    def one_edit_indels(self, key: str) -> set[str]:
+        """The words of :meth:`one_edit` one letter longer or shorter than ``key`` (tested
+        equal), for readings without a substitution: one index lookup, not one per deletion.
+
+        A word one letter longer has ``key`` among its deletions, so it is filed under
+        ``key`` itself; a word one letter shorter is a deletion of ``key`` that is a
+        word of an index (a word is filed under itself)."""
+        if self._general_deletes is None:
+            self._general_deletes = delete_index(self._unigrams, self._generic_min_prob)
+        if self._corpus_deletes is None:
+            self._corpus_deletes = self._build_corpus_deletes()
+        longer = len(key) + 1
+        out = {w for w in self._general_deletes.get(key) if len(w) == longer}
+        out.update(w for w in self._corpus_deletes.get(key, ()) if len(w) == longer)
+        # (the words of the two indexes: _delete_mapping's test, _build_corpus_deletes's test)
+        uni, gmp, counts, vocab = self.uni, self._generic_min_prob, self.lex.counts, self.vocab
+        for d in _deletes(key):
+            if d.isalpha() and ((len(d) >= 4 and (p := uni.get(d)) is not None and p >= gmp)
+                                or (d in counts and d not in vocab)):
+                out.add(d)
         out.discard(key)
         return out
 
@@ -640,12 +663,20 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     if corpus_only:
         return _best_per_key(out.values())
     if generic and len(key) >= generic_min_len and "'" not in key:
-        for k in lm.one_edit(key):
+        # without substitutions, only the words a letter longer or shorter are looked up
+        neighbours = lm.one_edit(key) if generic_substitutions else lm.one_edit_indels(key)
+        too_dear = None  # a letter more or fewer costs more than allowed, whatever the word
+        for k in neighbours:
             if (not generic_substitutions and len(k) == len(key)) or _inflection_pair(k, key):
                 continue  # an unknown inflection of a known word is a word (behests)
             text = render(k, surface, lm.lex)
             if text in out:
                 continue
+            if abs(len(text) - len(surface)) == 1:
+                if too_dear is None:
+                    too_dear = length_change_floor(surface) - 1e-6 > max_channel
+                if too_dear:
+                    continue  # (no alignment to run)
             c = channel_cost(surface, text)
             if c <= max_channel:
                 out[text] = Reading(text, (k,), c, "edit")

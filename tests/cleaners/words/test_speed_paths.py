@@ -318,3 +318,88 @@ def test_two_slip_candidates_are_the_plain_ones(lm, key):
     from cleaners.words.scoring import two_slip_candidates
 
     assert two_slip_candidates(lm, key, key) == _plain_two_slip_candidates(lm, key, key)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["rakhia", "filtova", "smolny", "figure", "gure", "floatingg", "housee", "tbat"])
+       | st.text(alphabet="abdefghilmnorstuvy", min_size=1, max_size=10))
+def test_one_edit_indels_are_the_one_edit_words_of_another_length(lm, key):
+    assert lm.one_edit_indels(key) == {w for w in lm.one_edit(key) if len(w) != len(key)}
+
+
+def test_one_edit_indels_on_the_seed_forms():
+    """The same equality on every suspicious-length lookup the seeds' forms make (real data)."""
+    from bench.words import seed_layout_texts
+    from cleaners.words.tokens import WORD_RE
+
+    texts = seed_layout_texts()
+    lm = language_model(build_corpus_lexicon(texts), _options(None))
+    keys = sorted({w.lower() for _, t in texts for w in WORD_RE.findall(t) if len(w) >= 4 and w.isalpha()})
+    assert len(keys) > 10_000
+    for key in keys[::7]:
+        assert lm.one_edit_indels(key) == {w for w in lm.one_edit(key) if len(w) != len(key)}, key
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcdfhilmnorstuvwy015HIü", min_size=1, max_size=8), st.data())
+def test_length_change_floor_bounds_the_alignment(seen, data):
+    """No text a character longer or shorter is read as ``seen`` for less than the floor."""
+    from cleaners.words.confusions import _aligned_cost, channel_cost, length_change_floor
+
+    floor = length_change_floor(seen)
+    alphabet = "abcdfhilmnorstuvwy015HIü"
+    grow = data.draw(st.booleans())
+    if grow or len(seen) == 1:
+        i = data.draw(st.integers(0, len(seen)))
+        meant = seen[:i] + data.draw(st.sampled_from(alphabet)) + seen[i:]
+    else:
+        i = data.draw(st.integers(0, len(seen) - 1))
+        meant = seen[:i] + seen[i + 1:]
+    # and a few substitutions besides
+    for _ in range(data.draw(st.integers(0, 2))):
+        j = data.draw(st.integers(0, len(meant) - 1))
+        meant = meant[:j] + data.draw(st.sampled_from(alphabet + "ertfl")) + meant[j + 1:]
+    assert channel_cost(seen, meant) >= floor - 1e-9
+    assert _aligned_cost(seen, meant) >= floor - 1e-9
+
+
+def test_length_change_floor_is_reached():
+    """The floor is the cost of the cheap steps it counts (not an arbitrary low number)."""
+    from cleaners.words.confusions import channel_cost, length_change_floor
+
+    assert channel_cost("rnan", "man") == length_change_floor("rnan") == 0.5
+    assert channel_cost("ebb", "eb") == length_change_floor("ebb") == 1.5
+    assert length_change_floor("sate") == 2.4 and channel_cost("sate", "site") == 3.0
+    assert channel_cost("sate", "sat") == 3.0  # (an extra letter: above the floor)
+
+
+def test_nonword_candidates_without_substitutions_on_the_seed_forms():
+    """nonword_candidates with the indel lookup and the length floor gives what the plain
+    one-edit search gives, on the seeds' rare forms of the general list (real data)."""
+    from bench.words import seed_layout_texts
+    from cleaners.words import scoring
+    from cleaners.words.scoring import nonword_candidates
+    from cleaners.words.tokens import WORD_RE
+
+    texts = seed_layout_texts()
+    lm = language_model(build_corpus_lexicon(texts), _options(None))
+    forms = sorted({w for _, t in texts for w in WORD_RE.findall(t)
+                    if (lp := lm.logp(w.lower())) is not None and lp < -6.0 and len(w) >= 4})
+    assert len(forms) > 1000
+
+    def plain_indels(key):
+        return {w for w in lm.one_edit(key) if len(w) != len(key)}
+
+    fast = [nonword_candidates(lm, f, f.lower(), max_channel=1.5, generic_substitutions=False,
+                               allow_split=False) for f in forms]
+    floor = scoring.length_change_floor
+    try:
+        lm.one_edit_indels = plain_indels
+        scoring.length_change_floor = lambda seen: 0.0
+        plain = [nonword_candidates(lm, f, f.lower(), max_channel=1.5, generic_substitutions=False,
+                                    allow_split=False) for f in forms]
+    finally:
+        del lm.one_edit_indels
+        scoring.length_change_floor = floor
+    assert fast == plain
+    assert any(fast)
