@@ -80,3 +80,23 @@ def test_case_pattern_fast_path_matches_the_plain_rules(word):
     assert case_pattern(word) == plain_case_pattern(word)
     for w in ("NKVD", "Lenin", "that", "ControJ", "I", "", "1913", "McD", "aB", "A1", "ABc"):
         assert case_pattern(w) == plain_case_pattern(w), w
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="wWk\u212a.comukrgtxhpdf /_@#ab", max_size=24))
+def test_protected_hint_is_the_one_pattern(text):
+    from cleaners.words.tokens import _PROTECTED_HINT_RE, _protected_hint
+
+    assert _protected_hint(text) == bool(_PROTECTED_HINT_RE.search(text))
+
+
+def test_protected_hint_on_the_seed_lines():
+    from bench.words import seed_layout_texts
+    from cleaners.words.tokens import _PROTECTED_HINT_RE, _protected_hint
+
+    lines = [x for _, t in seed_layout_texts() for x in t.split("\n")]
+    hints = [_protected_hint(x) for x in lines]
+    assert hints == [bool(_PROTECTED_HINT_RE.search(x)) for x in lines]
+    assert any(hints) and not all(hints)
+    for text in ("see WwW.example today", "a.COM b", "the u.K\u212a", "x.htm.", "x.htmlx y", "www", "and/or"):
+        assert _protected_hint(text) == bool(_PROTECTED_HINT_RE.search(text)), text
