@@ -47,6 +47,20 @@ class Reading:
                 "posterior": round(self.posterior, 4)}
 
 
+class _LogpMemo(dict):
+    """:meth:`LanguageModel.logp`'s memo: ``memo[key]`` is the value, computed by the method
+    on first use (a dict lookup, with no Python call, for every form seen before)."""
+
+    __slots__ = ("lm",)
+
+    def __init__(self, lm: "LanguageModel"):
+        super().__init__()
+        self.lm = lm
+
+    def __missing__(self, key: str) -> float | None:
+        return LanguageModel.logp(self.lm, key)
+
+
 class LanguageModel:
     """General unigrams and bigrams, plus the corpus lexicon's trusted forms."""
 
@@ -59,7 +73,9 @@ class LanguageModel:
         self.vocab = candidate_vocabulary(unigrams, candidate_min_prob)
         self.oov_logp = oov_logp
         self.name_logp = name_logp
-        self.logp_cache: dict[str, float | None] = {}
+        self.logp_cache: dict[str, float | None] = _LogpMemo(self)
+        # lm.logp(key): a C-level lookup once the form is known (the method below on a miss)
+        self.logp = self.logp_cache.__getitem__
         # per-process caches keyed by surface form (the options that shape
         # candidates are part of the key under which this model is cached)
         self.candidate_cache: dict[str, list] = {}

@@ -403,3 +403,14 @@ def test_nonword_candidates_without_substitutions_on_the_seed_forms():
         scoring.length_change_floor = floor
     assert fast == plain
     assert any(fast)
+
+
+def test_logp_memo_is_the_method(lm):
+    """lm.logp is the memo's lookup: the method's value, computed once per form."""
+    from cleaners.words.scoring import LanguageModel
+
+    forms = ["the", "rakhia", "xqzzy", "john's", "filtova's", "Smolny", "", "of"]
+    fresh = LanguageModel(lm.lex)
+    assert [lm.logp(f) for f in forms] == [LanguageModel.logp(fresh, f) for f in forms]
+    assert all(f in lm.logp_cache for f in forms)
+    assert lm.logp("xqzzy") is None and lm.logp("the") > -2
