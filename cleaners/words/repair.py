@@ -147,6 +147,9 @@ BREAK_HYPHEN_RE = re.compile(r"[^\W\d_]- [^\W\d_]")
 PERIOD_BREAK_RE = re.compile(r"\. (?=[a-z])")
 #: a full stop or comma between two words with no space: a space misread or lost (up.to, Tommy,this)
 STRAY_MARK_RE = re.compile(r"[.,](?=[a-z]{2})")
+#: STRAY_MARK_RE's two marks apart (together their matches are its matches): a literal
+#: first is found by a fast scan, a class of two is tried at every position
+_STRAY_MARK_PARTS = (re.compile(r"\.(?=[a-z]{2})"), re.compile(r",(?=[a-z]{2})"))
 #: two lone letters, neither a word of its own (i n)
 LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
 
@@ -328,6 +331,19 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
             skip[i] = True
 
 
+_SENTENCE_END_MARKS = frozenset(".!?:;\"“”")
+
+
+def _ends_sentence(stripped: str) -> bool:
+    """``bool(SENTENCE_END_RE.search(stripped))`` for a line with no blank at either end
+    (tested equal): its last character decides, with no scan of the line.
+
+    >>> _ends_sentence("He left."), _ends_sentence("He left"), _ends_sentence("")
+    (True, False, False)
+    """
+    return bool(stripped) and stripped[-1] in _SENTENCE_END_MARKS
+
+
 def _join_hint(line: str) -> bool:
     """Whether ``line`` may hold a word broken at a lost line end (``con- stable``,
     ``pri. soner``) or in two lone letters (``i n``), to be examined even without a suspicious form (literal tests first:
@@ -357,11 +373,12 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
                 sites.add(i)
-    for m in STRAY_MARK_RE.finditer(line):
-        p = m.start()  # a mark right after token i and right before token i + 1
-        i = bisect.bisect_left(ends, p)
-        if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
-            sites.add(i)
+    for part in _STRAY_MARK_PARTS:  # (STRAY_MARK_RE's matches; the order of the sites is made below)
+        for m in part.finditer(line):
+            p = m.start()  # a mark right after token i and right before token i + 1
+            i = bisect.bisect_left(ends, p)
+            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
+                sites.add(i)
     if _GLYPH_RE.search(line):
         starts, ends = tokens.starts, tokens.ends
         for m in _GLYPH_RE.finditer(line):
@@ -503,7 +520,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                         starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)))
+                         starts_sentence=not prev or _ends_sentence(prev))
         stripped = line.strip()
         if stripped or not prev.endswith("-"):
             prev = stripped

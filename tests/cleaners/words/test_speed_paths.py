@@ -414,3 +414,34 @@ def test_logp_memo_is_the_method(lm):
     assert [lm.logp(f) for f in forms] == [LanguageModel.logp(fresh, f) for f in forms]
     assert all(f in lm.logp_cache for f in forms)
     assert lm.logp("xqzzy") is None and lm.logp("the") > -2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\u00a0\u2003\x1c.!?:;\"“”ab,", max_size=12))
+def test_ends_sentence_is_the_pattern_on_stripped_lines(text):
+    from cleaners.words.repair import SENTENCE_END_RE, _ends_sentence
+
+    stripped = text.strip()
+    assert _ends_sentence(stripped) == bool(SENTENCE_END_RE.search(stripped))
+
+
+def test_stray_mark_parts_are_the_pattern_on_the_seeds():
+    from bench.words import seed_layout_texts
+    from cleaners.words.repair import _STRAY_MARK_PARTS, SENTENCE_END_RE, STRAY_MARK_RE, _ends_sentence
+
+    lines = [x for _, t in seed_layout_texts() for x in t.split("\n")]
+    lines += ["a.bc,de", ".ab", ",a,bc", "x.Ab,c d", "up.to, Tommy,this"]
+    for line in lines:
+        parts = sorted(m.start() for p in _STRAY_MARK_PARTS for m in p.finditer(line))
+        assert parts == [m.start() for m in STRAY_MARK_RE.finditer(line)], line
+        assert _ends_sentence(line.strip()) == bool(SENTENCE_END_RE.search(line.strip()))
+    assert any(STRAY_MARK_RE.search(x) for x in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab.,Z ", max_size=16))
+def test_stray_mark_parts_are_the_pattern(line):
+    from cleaners.words.repair import _STRAY_MARK_PARTS, STRAY_MARK_RE
+
+    parts = sorted(m.start() for p in _STRAY_MARK_PARTS for m in p.finditer(line))
+    assert parts == [m.start() for m in STRAY_MARK_RE.finditer(line)]
