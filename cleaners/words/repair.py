@@ -266,6 +266,7 @@ def _hyphen_break_bounds(line: str) -> tuple[set[int], set[int]]:
 
 _OPEN_QUOTES = frozenset("“‘«\"'„")
 _OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
+_OPEN_QUOTE_CHARS = "“‘«\"'„"  # (_OPEN_QUOTE_RE's class)
 _UNSEEN = object()  # a token whose probability is yet to be looked up
 _CLOSE_QUOTES = frozenset("”’»\"'“")
 
@@ -379,14 +380,28 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
                 sites.add(i)
-    if _GLYPH_RE.search(line):
-        starts, ends = tokens.starts, tokens.ends
-        for m in _GLYPH_RE.finditer(line):
-            p = m.start()  # a glyph right after token i and right before token i + 1
-            i = bisect.bisect_left(ends, p)
-            if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
-                sites.add(i)
+    for p in _char_positions(line, _GLYPH_CHARS):  # (_GLYPH_RE's matches, in another order)
+        # a glyph right after token i and right before token i + 1
+        i = bisect.bisect_left(ends, p)
+        if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
+            sites.add(i)
     return sorted(i for i in sites if 0 <= i < n - 1)
+
+
+def _char_positions(line: str, chars: str) -> list[int]:
+    """Where any of ``chars`` occurs in ``line`` (by character, then position): what a
+    one-class regex finds, by ``str.find`` (a class is tried at every position of a paragraph).
+
+    >>> _char_positions("a(b)c(", "()")
+    [1, 5, 3]
+    """
+    out = []
+    for ch in chars:
+        p = line.find(ch)
+        while p != -1:
+            out.append(p)
+            p = line.find(ch, p + 1)
+    return out
 
 
 def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, after_hyphen: bool) -> list[int]:
@@ -402,7 +417,7 @@ def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, afte
     if "-" in line:
         frag_ends, frag_starts = _hyphen_break_bounds(line)
         positions += [(ends, p) for p in frag_ends] + [(starts, p) for p in frag_starts]
-    positions += [(starts, m.end()) for m in _OPEN_QUOTE_RE.finditer(line)]
+    positions += [(starts, p + 1) for p in _char_positions(line, _OPEN_QUOTE_CHARS)]  # (_OPEN_QUOTE_RE's ends)
     for bounds, p in positions:
         i = bisect.bisect_left(bounds, p)
         if i < n and bounds[i] == p:
@@ -1709,6 +1724,7 @@ def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
 
 GLYPHS = frozenset("!|;:)(")
 _GLYPH_RE = re.compile("[!|;:)(]")
+_GLYPH_CHARS = "!|;:)("  # (_GLYPH_RE's class)
 GLYPH_COST = 0.6
 
 

@@ -445,3 +445,15 @@ def test_stray_mark_parts_are_the_pattern(line):
 
     parts = sorted(m.start() for p in _STRAY_MARK_PARTS for m in p.finditer(line))
     assert parts == [m.start() for m in STRAY_MARK_RE.finditer(line)]
+
+
+def test_char_positions_are_the_class_patterns():
+    from bench.words import seed_layout_texts
+    from cleaners.words.repair import (_GLYPH_CHARS, _GLYPH_RE, _OPEN_QUOTE_CHARS, _OPEN_QUOTE_RE, GLYPHS,
+                                       _OPEN_QUOTES, _char_positions)
+
+    assert set(_GLYPH_CHARS) == GLYPHS and set(_OPEN_QUOTE_CHARS) == _OPEN_QUOTES
+    lines = [x for _, t in seed_layout_texts() for x in t.split("\n")] + ["“a” (b) ‘c’ «d» „e“ 'f' \"g\" h!|;:"]
+    for line in lines:
+        assert sorted(_char_positions(line, _GLYPH_CHARS)) == [m.start() for m in _GLYPH_RE.finditer(line)]
+        assert sorted(_char_positions(line, _OPEN_QUOTE_CHARS)) == [m.start() for m in _OPEN_QUOTE_RE.finditer(line)]
