@@ -141,8 +141,10 @@ _MIN_LIGATURE_COST = min(c for _, c in LIGATURES)
 def length_change_floor(seen: str) -> float:
     """A lower bound of :func:`channel_cost` from ``seen`` to any text one character
     longer or shorter: the alignment needs one length-changing step (an extra, lost
-    or doubled letter, a group confusion of ``seen``) or two (a lost ligature changes
-    the length by two or three), and every step costs at least its cost.
+    or doubled letter, a group confusion whose seen text ``seen`` holds) or at least
+    two (a lost ligature changes the length by two or three), none cheaper than the
+    cheapest step of its kind. (A reading dearer than a caller's limit whatever the
+    text is then rejected with no alignment run.)
 
     >>> length_change_floor("sate"), length_change_floor("rnan"), length_change_floor("ebb")
     (2.4, 0.5, 1.5)
