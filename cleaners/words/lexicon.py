@@ -53,6 +53,9 @@ LEXICON_DEFAULTS = {
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
+    # words the corpus capitalises inside sentences at least this often (Court, Hospital) may be
+    # the reading of a damaged capitalised form, like its names (see titled_words); 0: none
+    "titled_min_count": 8,
 }
 
 _CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
@@ -91,6 +94,9 @@ class CorpusLexicon:
     # capitalised forms no list knows and the corpus does not trust, written more than
     # once -> quantised count (a form absent here was written once at most)
     repeats: dict[str, int] = field(default_factory=dict)
+    # trusted words, neither names nor mostly capitalised, that the corpus capitalises inside
+    # sentences often (Court, Hospital in police reports) -> quantised count of those uses
+    titled: dict[str, int] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -110,6 +116,8 @@ class CorpusLexicon:
             h.update(b"glyph-habits" + repr(sorted(self.glyph_habits.items())).encode())
         if self.capitalised or self.repeats:
             h.update(repr((sorted(self.capitalised.items()), sorted(self.repeats.items()))).encode())
+        if self.titled:  # (absent from older lexicons' digests)
+            h.update(b"titled" + repr(sorted(self.titled.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -134,6 +142,14 @@ class CorpusLexicon:
         written in lowercase (``capitalised``)."""
         out = self.surfaces.get(key)
         return out if out is not None else self.capitalised.get(key)
+
+    def title_count(self, key: str) -> int:
+        """How often the corpus writes ``key`` capitalised, as far as it records it: the
+        (quantised) count of a name, the capitalised uses inside sentences of a titled word
+        (``titled``), 0 for any other form."""
+        if key in self.surfaces or key in self.capitalised:
+            return self.counts.get(key, 0)
+        return self.titled.get(key, 0)
 
     def form_count(self, key: str) -> int:
         """Quantised occurrences of an untrusted capitalised form (1: once at most)."""
@@ -970,7 +986,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
-    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
+    titled = titled_words(counts, surfaces, capitalised, midsentence_caps,
+                          min_count=s["titled_min_count"]) if s["titled_min_count"] else {}
+    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), titled=titled,
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
@@ -1096,6 +1114,26 @@ def mostly_capitalised(trusted: dict[str, int], surfaces: dict[str, str], best_s
         if caps >= min_count and caps >= CAPITALISED_MARGIN * lowercase.get(k, 0) and k.isalpha():
             out[k] = k[:1].upper() + k[1:]
     return out
+
+
+TITLED_MIN_LEN = 5  # shorter words have too many real names one edit away (Hall: Hale, Hull, Hill)
+
+
+def titled_words(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
+                 midsentence_caps: Counter, *, min_count: int) -> dict[str, int]:
+    """Trusted words, not names of the corpus (``surfaces``, ``capitalised``), that it
+    capitalises inside sentences at least ``min_count`` times -> the quantised count of
+    those uses: words it uses in names and titles (``the Court``, ``Guy's Hospital``), which
+    a damaged capitalised form (``Courb``) may be a copy of just as of a name.
+
+    >>> titled_words({"court": 256, "london": 128, "the": 4096, "hall": 64, "hospital": 64},
+    ...              {"london": "London"}, {}, Counter({"court": 90, "london": 100, "the": 3,
+    ...              "hall": 50, "hospital": 9}), min_count=8)
+    {'court': 64, 'hospital': 8}
+    """
+    return {k: quantise(midsentence_caps[k]) for k in sorted(trusted)
+            if midsentence_caps.get(k, 0) >= min_count and k not in surfaces and k not in capitalised
+            and len(k) >= TITLED_MIN_LEN and k.isalpha()}
 
 
 def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Counter,

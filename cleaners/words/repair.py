@@ -1333,7 +1333,9 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     """The readings a probable name may get: an arbitrary edit only to one of the
     corpus's own names (a damaged name is another of its names): a form it always
     capitalises, or capitalises inside sentences far more often than not (London,
-    whatever a damaged line wrote once).
+    whatever a damaged line wrote once), or a word it often capitalises inside
+    sentences (``Courb``: the Court of a corpus of police reports;
+    :meth:`CorpusLexicon.title_count`).
 
     >>> from cleaners.words.lexicon import CorpusLexicon
     >>> lm = language_model(CorpusLexicon(counts={"london": 128, "luring": 2}, capitalised={"london": "London"},
@@ -1346,7 +1348,7 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     if mode == "all":
         return cands
     lex = lm.lex
-    return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None]
+    return [r for r in cands if r.kind != "edit" or lex.title_count(r.keys[0]) > 0]
 
 
 def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
@@ -1385,7 +1387,8 @@ def _common_word_readings(lm: LanguageModel, surface: str, cands: list[Reading],
         if len(r.keys) != 1:
             continue
         k = r.keys[0]
-        if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.name_spelling(k) is not None:
+        # (a word the corpus often capitalises keeps its capital: the Court)
+        if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.title_count(k):
             continue
         c = channel_cost(surface, k)
         if c <= opts["max_channel_cost"]:
@@ -1404,7 +1407,9 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     ``copy_weight`` per power of ten above ``copy_min_expected``. A clean corpus makes
     few copies, so a one-off transliteration beside its variant (Golubov, Golubev) keeps
     its benefit of the doubt; a form that comes back (Gormon twice) gets less.
-    Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`). Two real
+    Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`), and words it
+    often capitalises inside sentences, by the count of those uses (:meth:`CorpusLexicon.title_count`:
+    ``Courb`` beside a hundred ``Court``). Two real
     names one slip apart (Smyth, Smith) both recur, are both trusted and never get here.
 
     >>> from cleaners.words.lexicon import CorpusLexicon
@@ -1422,8 +1427,8 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     lex = lm.lex
     best = 0
     for r in cands:
-        if len(r.keys) == 1 and lex.name_spelling(r.keys[0]) is not None:
-            best = max(best, lex.counts.get(r.keys[0], 0))
+        if len(r.keys) == 1:
+            best = max(best, lex.title_count(r.keys[0]))
     x = best * lex.damage_rate / (lex.form_count(key) * opts["copy_min_expected"])
     if x <= 1.0:
         return 0.0
