@@ -52,7 +52,8 @@ from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.language import FUNCTION_WORDS
-from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
+from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon,
+                                    one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
                                     is_confusable, nonword_candidates, realword_candidates, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
@@ -125,6 +126,10 @@ DEFAULTS: dict[str, Any] = {
     # capital (the mill Euring their -> during): after a lowercase word inside a sentence,
     # its one-edit readings to words this common (not names of the corpus) are kept, in lowercase
     "lowercase_twin_min_prob": 1e-4,
+    # a short ALL-CAPS form (an acronym, otherwise never touched) no list knows may be a
+    # damaged copy of an acronym the corpus writes at least this many times, one cheap
+    # slip away (USSB: USSR), when the copy evidence holds; 0 switches it off
+    "acronym_copy_min_count": 8,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -537,7 +542,8 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
-           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"], opts["acronym_copy_min_count"],
+           opts["copy_min_expected"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -555,6 +561,9 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if opts["numbers"] and not word.isalpha() and key not in protected and misread_number(word) is not None:
         return NUMBER
     if _skippable(word, key, protected):
+        if opts["acronym_copy_min_count"] and word.isupper() and key not in protected \
+                and _acronym_copies(lm, word, key, opts):
+            return SUSPICIOUS
         return SKIP
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
@@ -819,7 +828,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
             ckey = (t.text, generic, split, lp is None)
-            cands = cand_cache.get(ckey)
+            acronym = pattern == "upper" and len(t.text) < ACRONYM_MAX_LEN + 1  # (suspicious only as a copy)
+            if acronym:
+                named, generic, cands = True, False, _acronym_copies(lm, t.text, t.key, opts)
+            else:
+                cands = cand_cache.get(ckey)
             if cands is None:
                 # a form of the general list is only read as a cheap slip of another word
                 cands = nonword_candidates(lm, t.text, t.key,
@@ -861,7 +874,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
-                if pattern == "title" and cands:
+                if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
             else:
                 # a rare form of the general list is probably a real word: a penalty
@@ -1360,6 +1373,55 @@ def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> boo
         cands = nonword_candidates(lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
         named = [r for r in cands if len(r.keys) == 1 and lm.lex.name_spelling(r.keys[0]) is not None]
         out = lm.candidate_cache[ckey] = bool(named) and _copy_evidence(lm, key, named, opts) > 0.0
+    return out
+
+
+ACRONYM_MIN_LEN = 4  # shorter acronyms are too dense: many real ones one slip apart (GPU, GRU)
+ACRONYM_MAX_LEN = 5  # longer ALL-CAPS forms are words in capitals, judged like any other (_skippable)
+ACRONYM_SLIP_MAX_COST = 1.0  # only a cheap confusion of the channel model (USSB: R read as B)
+
+
+def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The one reading of a short ALL-CAPS form no list knows (or only at a junk-level
+    rate: the general list holds many stray acronyms) as a damaged copy of an
+    acronym of the corpus (a form it always writes in capitals, at least
+    ``acronym_copy_min_count`` times): the same length, one cheap confusion away, with
+    copy evidence (:func:`_copy_evidence`: the corpus's damage predicts such copies).
+    Empty when none or several acronyms qualify (two readings: the form stays and
+    nothing is flagged). Once per surface and corpus.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"ussr": 64, "nkvd": 64}, surfaces={"ussr": "USSR", "nkvd": "NKVD"},
+    ...                     total=100_000, damage_rate=0.0156)
+    >>> lm = language_model(lex, _options(None))
+    >>> [r.text for r in _acronym_copies(lm, "USSB", "ussb", _options(None))]
+    ['USSR']
+    >>> _acronym_copies(lm, "NKVB", "nkvb", _options(None))  # (D read as B: no cheap confusion)
+    []
+    >>> clean = CorpusLexicon(counts={"ussr": 64}, surfaces={"ussr": "USSR"}, total=100_000, damage_rate=0.0005)
+    >>> _acronym_copies(language_model(clean, _options(None)), "USSB", "ussb", _options(None))
+    []
+    """
+    ckey = (surface, "acronym-copies")
+    out = lm.candidate_cache.get(ckey)
+    if out is not None:
+        return out
+    out = []
+    lex = lm.lex
+    if (ACRONYM_MIN_LEN <= len(surface) <= ACRONYM_MAX_LEN and surface.isalpha() and surface.isupper()
+            and not lex.trusted(key) and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
+        found = []
+        for k in lm.one_edit(key):
+            spelling = lex.surfaces.get(k)
+            if (len(k) != len(key) or spelling is None or not spelling.isupper() or not one_edit_apart(k, key)
+                    or lex.counts.get(k, 0) < opts["acronym_copy_min_count"]):
+                continue
+            c = channel_cost(surface, spelling)
+            if c <= ACRONYM_SLIP_MAX_COST:
+                found.append(Reading(spelling, (k,), c, "confusion"))
+        if len(found) == 1 and _copy_evidence(lm, key, found, opts) > 0.0:
+            out = found
+    lm.candidate_cache[ckey] = out
     return out
 
 
