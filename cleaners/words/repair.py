@@ -236,6 +236,22 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
     return len(w) < 6 and w.isupper()
 
 
+def _short_capitals(w: str, key: str, protected: frozenset[str]) -> bool:
+    """A short ALL-CAPS form ``_skippable`` leaves alone as an acronym, long enough to be
+    a word in capitals or a damaged copy of an acronym (``TBIAL``, ``USSB``)."""
+    return (ACRONYM_MIN_LEN <= len(w) <= ACRONYM_MAX_LEN and w.isalpha() and w.isupper()
+            and key not in protected and not is_roman(w))
+
+
+def _in_capitals(words: list[str], i: int) -> bool:
+    """Whether word ``i`` of a line stands in a run of ALL-CAPS words (a heading in
+    capitals, ``SHOCKING TBIAL AT LEEDS``): its neighbours up to two words away are all in
+    capitals, one at least three letters long. There a capital says nothing of a name, nor
+    a short form of an acronym."""
+    near = [words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(words)]
+    return bool(near) and all(w.isupper() for w in near) and any(len(w) >= 3 and w.isalpha() for w in near)
+
+
 def _hyphen_fragment(line: str, t: Token) -> bool:
     """Half of a word broken by a hyphen and a space or line end (``biog- raphy``)."""
     after = line[t.end:t.end + 2]
@@ -561,8 +577,10 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if opts["numbers"] and not word.isalpha() and key not in protected and misread_number(word) is not None:
         return NUMBER
     if _skippable(word, key, protected):
-        if opts["acronym_copy_min_count"] and word.isupper() and key not in protected \
-                and _acronym_copies(lm, word, key, opts):
+        # an unknown short ALL-CAPS form: a word in a heading in capitals, or a damaged
+        # copy of an acronym, or else an acronym (decided in context: _repair_line)
+        if (_short_capitals(word, key, protected) and not lm.lex.trusted(key)
+                and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
             return SUSPICIOUS
         return SKIP
     lp = lm.logp(key)
@@ -759,6 +777,17 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     suspicious[i] = False
                     skip[i] = True
                     break
+    # a short ALL-CAPS form outside a heading in capitals is an acronym: only a damaged
+    # copy of one of the corpus's acronyms is looked at (USSB); the rest are left alone
+    capitals: set[int] = set()  # short ALL-CAPS forms read as words in capitals
+    for i in marked:
+        form = tokens.words[i]
+        if suspicious[i] and len(form) <= ACRONYM_MAX_LEN and form.isupper():
+            if _in_capitals(tokens.words, i):
+                capitals.add(i)
+            elif not (opts["acronym_copy_min_count"] and _acronym_copies(lm, form, keys[i], opts)):
+                suspicious[i] = False
+                skip[i] = True
     # words of another language next to each other are a foreign phrase (Les Dieux ont soif)
     if opts["foreign_languages"]:
         _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]),
@@ -828,8 +857,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
             ckey = (t.text, generic, split, lp is None)
-            acronym = pattern == "upper" and len(t.text) < ACRONYM_MAX_LEN + 1  # (suspicious only as a copy)
-            if acronym:
+            acronym = pattern == "upper" and len(t.text) <= ACRONYM_MAX_LEN and i not in capitals
+            if acronym:  # (suspicious only as a copy of an acronym)
                 named, generic, cands = True, False, _acronym_copies(lm, t.text, t.key, opts)
             else:
                 cands = cand_cache.get(ckey)
@@ -871,9 +900,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if not cands and not two_slips and not name_two:
                 continue
             prior = error_logprior(i)
+            in_capitals = False
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
-                lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
+                # (... but not a word in a heading in capitals, SHOCRING, which keeps
+                # the bar of a name: headings in capitals name places and people)
+                in_capitals = pattern == "upper" and _in_capitals(tokens.words, i)
+                lp = opts["oov_logp"] if pattern == "lower" or in_capitals else opts["name_logp"]
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
             else:
@@ -893,7 +926,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # ... and so does a (rare) form of the general list, unless it is read as a cheap
                 # slip of another word (lable -> table): it may be a real word (goad, laxer)
                 cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
-                bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+                bar = threshold if named or in_capitals or (logps[i] is not None and not cheap) \
+                    else opts["nonword_threshold"]
                 apply = best.kind != "as-is" and best.posterior >= bar
                 if best.kind == "two-slip":
                     # two slips are weaker evidence than one: a higher bar, and the context
