@@ -1382,7 +1382,7 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     capitalises, or capitalises inside sentences far more often than not (London,
     whatever a damaged line wrote once), or a word it often capitalises inside
     sentences (``Courb``: the Court of a corpus of police reports;
-    :meth:`CorpusLexicon.title_count`).
+    :attr:`CorpusLexicon.titled`) often enough for its damage to predict copies.
 
     >>> from cleaners.words.lexicon import CorpusLexicon
     >>> lm = language_model(CorpusLexicon(counts={"london": 128, "luring": 2}, capitalised={"london": "London"},
@@ -1395,7 +1395,11 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     if mode == "all":
         return cands
     lex = lm.lex
-    return [r for r in cands if r.kind != "edit" or lex.title_count(r.keys[0]) > 0]
+    least = opts["copy_min_expected"] / lex.damage_rate if lex.damage_rate else math.inf
+    # (a titled word only where the corpus's damage predicts copies of it: a clean
+    # corpus's rare capitalised form stays a name)
+    return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None
+            or lex.titled.get(r.keys[0], 0) > least]
 
 
 def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
