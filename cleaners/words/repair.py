@@ -122,6 +122,9 @@ DEFAULTS: dict[str, Any] = {
     # corpus's damage rate predicts, per occurrence of the form, over copy_min_expected
     "copy_weight": 3.0,
     "copy_min_expected": 0.1,
+    # ... and, where copies are predicted, by this much more per letter beyond 7 (long names
+    # have few real neighbours one slip away: Hammuersmith, Hammersmith)
+    "copy_length_weight": 0.5,
     # a capitalised unknown form may be a common word with its first letter misread as a
     # capital (the mill Euring their -> during): after a lowercase word inside a sentence,
     # its one-edit readings to words this common (not names of the corpus) are kept, in lowercase
@@ -1507,6 +1510,9 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     ``copy_weight`` per power of ten above ``copy_min_expected``. A clean corpus makes
     few copies, so a one-off transliteration beside its variant (Golubov, Golubev) keeps
     its benefit of the doubt; a form that comes back (Gormon twice) gets less.
+    Where copies are predicted at all, a long form gets ``copy_length_weight`` more per
+    letter beyond ``COPY_LENGTH_FREE``: real names crowd one slip from each other only
+    when short (Smith, Smyth), a new name one slip from an eleven-letter one is rare.
     Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`), and words it
     often capitalises inside sentences, by the count of those uses (:meth:`CorpusLexicon.title_count`:
     ``Courb`` beside a hundred ``Court``). Two real
@@ -1518,7 +1524,7 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     ...                     repeats={"gormon": 2}, total=1024, damage_rate=0.0884)
     >>> lm = language_model(lex, _options(None))
     >>> _copy_evidence(lm, "whiteshapel", [Reading("Whitechapel", ("whitechapel",), 3.0, "edit")], _options(None))
-    5.258
+    7.258
     >>> _copy_evidence(lm, "gormon", [Reading("Gordon", ("gordon",), 3.0, "edit")], _options(None))
     0.742
     >>> _copy_evidence(lm, "whitey", [Reading("White", ("white",), 3.0, "edit")], _options(None))
@@ -1530,9 +1536,12 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
         if len(r.keys) == 1:
             best = max(best, lex.title_count(r.keys[0]))
     x = best * lex.damage_rate / (lex.form_count(key) * opts["copy_min_expected"])
-    if x <= 1.0:
+    if x <= 1.0 or not opts["copy_weight"]:  # (copy_weight 0: no copy evidence at all)
         return 0.0
-    return round(opts["copy_weight"] * math.log10(x), 3)
+    return round(opts["copy_weight"] * math.log10(x) + opts["copy_length_weight"] * max(0, len(key) - COPY_LENGTH_FREE), 3)
+
+
+COPY_LENGTH_FREE = 7  # letters up to which a name may well have a real neighbour one slip away
 
 
 def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,

@@ -117,3 +117,19 @@ def test_a_recurring_name_beside_a_titled_word_stays():
     assert lex.trusted("coury") and lex.title_count("court")
     line = "The prisoner was taken to Mr Coury in the morning."
     assert repair_text(line, lexicon=lex)[0] == line
+
+
+def test_long_forms_get_more_copy_evidence_only_where_copies_are_predicted():
+    from cleaners.words.lexicon import CorpusLexicon
+    from cleaners.words.repair import _copy_evidence, language_model
+    from cleaners.words.scoring import Reading
+
+    names = {"hammersmith": 64, "smith": 64}
+    surfaces = {k: k.title() for k in names}
+    opts = _options(None)
+    damaged = language_model(CorpusLexicon(counts=names, surfaces=surfaces, total=4096, damage_rate=0.0884), opts)
+    long_ = _copy_evidence(damaged, "hammuersmith", [Reading("Hammersmith", ("hammersmith",), 3.0, "edit")], opts)
+    short = _copy_evidence(damaged, "smitb", [Reading("Smith", ("smith",), 0.5, "confusion")], opts)
+    assert long_ == pytest.approx(short + opts["copy_length_weight"] * (len("hammuersmith") - 7))
+    clean = language_model(CorpusLexicon(counts=names, surfaces=surfaces, total=4096, damage_rate=0.001), opts)
+    assert _copy_evidence(clean, "hammuersmith", [Reading("Hammersmith", ("hammersmith",), 3.0, "edit")], opts) == 0.0
