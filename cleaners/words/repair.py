@@ -255,6 +255,21 @@ def _in_capitals(words: list[str], i: int) -> bool:
     return bool(near) and all(w.isupper() for w in near) and any(len(w) >= 3 and w.isalpha() for w in near)
 
 
+CAPITALS_MIN_SHARE = 0.6  # of a form's letters in capitals for it to be a word in capitals with damage
+
+
+def _capitals_with_damage(w: str) -> bool:
+    """Whether a mixed-case form is mostly capitals, three at least (``CONDUCr``,
+    ``YOrUNG``): in a heading in capitals, a word in capitals with a few letters
+    misread in lowercase.
+
+    >>> [_capitals_with_damage(w) for w in ("CONDUCr", "cUTHBeERT", "McCall", "RTsKhIDNI", "RIo")]
+    [True, True, False, True, False]
+    """
+    upper = sum(c.isupper() for c in w)
+    return upper >= 3 and upper >= CAPITALS_MIN_SHARE * sum(c.isalpha() for c in w)
+
+
 def _hyphen_fragment(line: str, t: Token) -> bool:
     """Half of a word broken by a hyphen and a space or line end (``biog- raphy``)."""
     after = line[t.end:t.end + 2]
@@ -853,6 +868,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
+            if pattern == "mixed" and _capitals_with_damage(t.text) and _in_capitals(tokens.words, i):
+                # a word in capitals a few of whose letters were read in lowercase (CONDUCr):
+                # read in capitals, like its heading
+                t, pattern = t._replace(text=t.text.upper()), "upper"
             named = pattern not in ("lower", "upper") and t.text[:1].isupper() \
                 and not _sentence_start(line, tokens, i, starts_sentence)
             # one arbitrary edit only for forms unknown (or very rare) in the general list
