@@ -914,7 +914,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if lowered:
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if i in names_only:
-                cands = [r for r in cands if len(r.keys) == 1 and lexicon.name_spelling(r.keys[0]) is not None]
+                cands = [r for r in cands if len(r.keys) == 1 and _copy_target(lexicon, r.keys[0], opts)]
             # (at a sentence start too: the readings are names of the corpus only)
             name_two = (generic and lp is None and pattern == "title"
                         and opts["name_two_slips_min_count"] > 0 and not lexicon.trusted(t.key)
@@ -1417,11 +1417,27 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     if mode == "all":
         return cands
     lex = lm.lex
-    least = opts["copy_min_expected"] / lex.damage_rate if lex.damage_rate else math.inf
-    # (a titled word only where the corpus's damage predicts copies of it: a clean
-    # corpus's rare capitalised form stays a name)
-    return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None
-            or lex.titled.get(r.keys[0], 0) > least]
+    return [r for r in cands if r.kind != "edit" or _copy_target(lex, r.keys[0], opts)]
+
+
+def _copy_target(lex: CorpusLexicon, key: str, opts: dict) -> bool:
+    """Whether a capitalised form may be read as ``key``, whatever the slip: a name of
+    the corpus, or a word it often capitalises (:attr:`CorpusLexicon.titled`) where its
+    damage predicts copies of it (a clean corpus's rare capitalised form stays a name).
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"court": 64, "koba": 8}, surfaces={"koba": "Koba"}, titled={"court": 16},
+    ...                     total=1024, damage_rate=0.0884)
+    >>> [_copy_target(lex, k, _options(None)) for k in ("court", "koba", "house")]
+    [True, True, False]
+    >>> lex.damage_rate = 0.001
+    >>> [_copy_target(lex, k, _options(None)) for k in ("court", "koba")]
+    [False, True]
+    """
+    if lex.name_spelling(key) is not None:
+        return True
+    titled = lex.titled.get(key, 0)
+    return titled > 0 and titled * lex.damage_rate > opts["copy_min_expected"]
 
 
 def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
@@ -1431,7 +1447,7 @@ def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> boo
     out = lm.candidate_cache.get(ckey)
     if out is None:
         cands = nonword_candidates(lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
-        named = [r for r in cands if len(r.keys) == 1 and lm.lex.name_spelling(r.keys[0]) is not None]
+        named = [r for r in cands if len(r.keys) == 1 and _copy_target(lm.lex, r.keys[0], opts)]
         out = lm.candidate_cache[ckey] = bool(named) and _copy_evidence(lm, key, named, opts) > 0.0
     return out
 
