@@ -816,6 +816,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     weight = [0.0] * n
     for i in marked:
         weight[i] = (1.0 if logps[i] is None else 0.25) if suspicious[i] else 0.5
+    for i in capitals:  # (a short unknown form in capitals is as likely a name as damage: no sign)
+        weight[i] = 0.0
     prefix = list(accumulate(weight, initial=0.0))  # the same left-to-right float sums
 
     def density(i: int) -> float:
