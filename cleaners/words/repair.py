@@ -576,8 +576,7 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
-           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"], opts["acronym_copy_min_count"],
-           opts["copy_min_expected"])
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -1480,7 +1479,7 @@ def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> li
     >>> _acronym_copies(language_model(clean, _options(None)), "USSB", "ussb", _options(None))
     []
     """
-    ckey = (surface, "acronym-copies")
+    ckey = (surface, "acronym-copies", opts["acronym_copy_min_count"], opts["copy_min_expected"], opts["copy_weight"])
     out = lm.candidate_cache.get(ckey)
     if out is not None:
         return out
