@@ -10,6 +10,10 @@ confusion neighbour (``the``) keeps them out, and so does a frequent name of the
 corpus one edit away when the corpus's damage explains the form's count
 (``Tuesda`` beside ``Tuesday``: :func:`damaged_name_copies`).
 
+Words the corpus capitalises inside sentences often without being its names
+(``Court``, ``Hospital`` in police reports) are kept as ``titled`` words
+(:func:`titled_words`): a damaged capitalised form may be a copy of them.
+
 Counts are quantised to powers of two so that editing one document slightly
 usually leaves the lexicon, and its ``digest``, unchanged.
 """

@@ -6,6 +6,10 @@ How a token is judged
    patterns, URLs and e-mails, numbers, roman numerals, ALL-CAPS acronyms,
    mixed-case forms (``RTsKhIDNI``), and every form the corpus lexicon trusts
    (it recurs in clean context: names, transliterations, rare real words).
+   A short ALL-CAPS form is looked at only as a damaged copy of the one acronym
+   the corpus writes often one cheap slip away (``USSB``: :func:`_acronym_copies`),
+   or inside a heading in capitals, where it is a word (``SHOCKING TBIAL``:
+   :func:`_in_capitals`; so is a mostly-capitals form there, ``CONDUCr``).
 2. A *suspicious* token is one that is neither trusted nor a reasonably
    frequent word of the general list. Its candidates are the known words
    reachable by undoing OCR confusions (``lhal`` -> ``that``), by one generic
@@ -29,7 +33,10 @@ How a token is judged
    loses probability by the count ratio (:func:`_copy_evidence`); seen once or twice
    and two slips from such a name (``Wliiteshapel``: Whitechapel) it is read as the name
    only when the corpus's damage predicts a damaged copy of it (:func:`_name_two_slips`),
-   at the two-slip bar; after a lowercase
+   at the two-slip bar. Words the corpus often capitalises inside sentences (``Court``
+   in police reports: :attr:`~cleaners.words.lexicon.CorpusLexicon.titled`) are copy
+   targets like its names (``Courb``), and a long form gets more copy evidence
+   (fewer real names lie one slip from a long one). After a lowercase
    word it may be a common word whose first letter was read as a capital (``the mill
    Euring their`` -> ``during``).
 5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
