@@ -966,6 +966,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     lost_glyphs: dict[str, float] = {}
     glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
 
+    titled = titled_words(counts, surfaces, capitalised, midsentence_caps,
+                          min_count=s["titled_min_count"]) if s["titled_min_count"] else {}
+
     def untrust(keys: list[str]) -> None:
         """Take ``keys`` out of the trusted forms and names; their tokens count as damage."""
         nonlocal damaged
@@ -973,6 +976,7 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             del counts[k]
             surfaces.pop(k, None)
             capitalised.pop(k, None)
+            titled.pop(k, None)
             damaged += raw_counts[k]
 
     if s["slip_untrust"] and total:
@@ -984,14 +988,12 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         untrust(slips)
     if s["name_copies_untrust"] and total:
         untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
-                                    ratio=s["dominance_ratio"]))
+                                    ratio=s["dominance_ratio"], titled=titled))
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
-    titled = titled_words(counts, surfaces, capitalised, midsentence_caps,
-                          min_count=s["titled_min_count"]) if s["titled_min_count"] else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), titled=titled,
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
@@ -1032,7 +1034,8 @@ COPY_MIN_LEN = 4  # shorter names have too many real neighbours one edit away
 
 
 def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
-                        probs: dict[str, float], *, damage_rate: float, ratio: float) -> list[str]:
+                        probs: dict[str, float], *, damage_rate: float, ratio: float,
+                        titled: dict[str, int] | None = None) -> list[str]:
     """The trusted names (forms the corpus capitalises) that no word list knows and that
     are damaged copies of another name of the corpus: one edit away from it (a letter
     lost, added or changed: ``Tuesda``, ``Jamnes``, ``Fiiday``), which the corpus writes
@@ -1052,14 +1055,24 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
     ['tuesda']
     >>> damaged_name_copies(trusted, names, {}, {}, damage_rate=0.0156, ratio=8.0)
     []
+
+    A word the corpus often capitalises (``titled``, by the count of those uses) is a
+    target too: ``Inspeotor`` written four times beside a hundred ``Inspector``.
+
+    >>> damaged_name_copies({"inspector": 256, "inspeotor": 4}, {"inspeotor": "Inspeotor"}, {},
+    ...                     {"inspector": 1e-5}, damage_rate=0.0884, ratio=8.0, titled={"inspector": 128})
+    ['inspeotor']
     """
+    titled = titled or {}
     names = [k for k in trusted if (k in surfaces or k in capitalised) and len(k) >= COPY_MIN_LEN - 1]
     checked = [k for k in names if len(k) >= COPY_MIN_LEN and probs.get(k, 0.0) == 0.0 and k.isalpha()]
     if not checked or damage_rate <= 0.0:
         return []
     from cleaners.words.scoring import delete_neighbourhoods
 
-    deletes = delete_neighbourhoods(names)  # each name and each of its one-letter deletions -> names
+    count_of = dict(titled)
+    count_of.update((k, trusted[k]) for k in names)
+    deletes = delete_neighbourhoods(count_of)  # each target and each of its one-letter deletions -> targets
     out = []
     for k in checked:
         c = trusted[k]
@@ -1067,7 +1080,7 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
         for q in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
             near.update(deletes.get(q, ()))
         near.discard(k)
-        if any(trusted[n] >= ratio * c and trusted[n] * damage_rate >= c and one_edit_apart(k, n) for n in near):
+        if any(count_of[n] >= ratio * c and count_of[n] * damage_rate >= c and one_edit_apart(k, n) for n in near):
             out.append(k)
     return sorted(out)
 
