@@ -256,10 +256,12 @@ def _short_capitals(w: str, key: str, protected: frozenset[str]) -> bool:
 def _in_capitals(words: list[str], i: int) -> bool:
     """Whether word ``i`` of a line stands in a run of ALL-CAPS words (a heading in
     capitals, ``SHOCKING TBIAL AT LEEDS``): its neighbours up to two words away are all in
-    capitals, one at least three letters long. There a capital says nothing of a name, nor
+    capitals (or mostly, with damage: :func:`_capitals_with_damage`), one at least three
+    letters long and all in capitals. There a capital says nothing of a name, nor
     a short form of an acronym."""
     near = [words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(words)]
-    return bool(near) and all(w.isupper() for w in near) and any(len(w) >= 3 and w.isalpha() for w in near)
+    return (bool(near) and all(w.isupper() or _capitals_with_damage(w) for w in near)
+            and any(len(w) >= 3 and w.isalpha() and w.isupper() for w in near))
 
 
 CAPITALS_MIN_SHARE = 0.6  # of a form's letters in capitals for it to be a word in capitals with damage

@@ -107,6 +107,8 @@ def test_short_capitals_and_headings():
     assert not _in_capitals("the TBIAL of the".split(), 1)
     assert not _in_capitals(["TBIAL"], 0)  # (alone: an acronym)
     assert not _in_capitals("A TBIAL B".split(), 1)  # (lone letters make no heading)
+    assert _in_capitals("THE WEaDDING FEAST".split(), 0)  # (a damaged neighbour in capitals still counts)
+    assert not _in_capitals("The WEaDDING FEAST".split(), 1)
 
 
 def test_a_recurring_name_beside_a_titled_word_stays():
