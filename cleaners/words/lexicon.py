@@ -10,6 +10,10 @@ confusion neighbour (``the``) keeps them out, and so does a frequent name of the
 corpus one edit away when the corpus's damage explains the form's count
 (``Tuesda`` beside ``Tuesday``: :func:`damaged_name_copies`).
 
+Words the corpus capitalises inside sentences often without being its names
+(``Court``, ``Hospital`` in police reports) are kept as ``titled`` words
+(:func:`titled_words`): a damaged capitalised form may be a copy of them.
+
 Counts are quantised to powers of two so that editing one document slightly
 usually leaves the lexicon, and its ``digest``, unchanged.
 """
@@ -53,6 +57,9 @@ LEXICON_DEFAULTS = {
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
+    # words the corpus capitalises inside sentences at least this often (Court, Hospital) may be
+    # the reading of a damaged capitalised form, like its names (see titled_words); 0: none
+    "titled_min_count": 8,
 }
 
 _CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
@@ -91,6 +98,9 @@ class CorpusLexicon:
     # capitalised forms no list knows and the corpus does not trust, written more than
     # once -> quantised count (a form absent here was written once at most)
     repeats: dict[str, int] = field(default_factory=dict)
+    # trusted words, neither names nor mostly capitalised, that the corpus capitalises inside
+    # sentences often (Court, Hospital in police reports) -> quantised count of those uses
+    titled: dict[str, int] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -110,6 +120,8 @@ class CorpusLexicon:
             h.update(b"glyph-habits" + repr(sorted(self.glyph_habits.items())).encode())
         if self.capitalised or self.repeats:
             h.update(repr((sorted(self.capitalised.items()), sorted(self.repeats.items()))).encode())
+        if self.titled:  # (absent from older lexicons' digests)
+            h.update(b"titled" + repr(sorted(self.titled.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -134,6 +146,14 @@ class CorpusLexicon:
         written in lowercase (``capitalised``)."""
         out = self.surfaces.get(key)
         return out if out is not None else self.capitalised.get(key)
+
+    def title_count(self, key: str) -> int:
+        """How often the corpus writes ``key`` capitalised, as far as it records it: the
+        (quantised) count of a name, the capitalised uses inside sentences of a titled word
+        (``titled``), 0 for any other form."""
+        if key in self.surfaces or key in self.capitalised:
+            return self.counts.get(key, 0)
+        return self.titled.get(key, 0)
 
     def form_count(self, key: str) -> int:
         """Quantised occurrences of an untrusted capitalised form (1: once at most)."""
@@ -946,6 +966,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     lost_glyphs: dict[str, float] = {}
     glyph_habits = _corpus_glyph_habits(raw_counts, probs, best_surface, unknown, s) if s["learn_confusions"] else {}
 
+    titled = titled_words(counts, surfaces, capitalised, midsentence_caps,
+                          min_count=s["titled_min_count"]) if s["titled_min_count"] else {}
+
     def untrust(keys: list[str]) -> None:
         """Take ``keys`` out of the trusted forms and names; their tokens count as damage."""
         nonlocal damaged
@@ -953,6 +976,7 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             del counts[k]
             surfaces.pop(k, None)
             capitalised.pop(k, None)
+            titled.pop(k, None)
             damaged += raw_counts[k]
 
     if s["slip_untrust"] and total:
@@ -964,13 +988,13 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         untrust(slips)
     if s["name_copies_untrust"] and total:
         untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
-                                    ratio=s["dominance_ratio"]))
+                                    ratio=s["dominance_ratio"], titled=titled))
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
-    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total),
+    return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), titled=titled,
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
@@ -1010,7 +1034,8 @@ COPY_MIN_LEN = 4  # shorter names have too many real neighbours one edit away
 
 
 def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
-                        probs: dict[str, float], *, damage_rate: float, ratio: float) -> list[str]:
+                        probs: dict[str, float], *, damage_rate: float, ratio: float,
+                        titled: dict[str, int] | None = None) -> list[str]:
     """The trusted names (forms the corpus capitalises) that no word list knows and that
     are damaged copies of another name of the corpus: one edit away from it (a letter
     lost, added or changed: ``Tuesda``, ``Jamnes``, ``Fiiday``), which the corpus writes
@@ -1030,14 +1055,24 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
     ['tuesda']
     >>> damaged_name_copies(trusted, names, {}, {}, damage_rate=0.0156, ratio=8.0)
     []
+
+    A word the corpus often capitalises (``titled``, by the count of those uses) is a
+    target too: ``Inspeotor`` written four times beside a hundred ``Inspector``.
+
+    >>> damaged_name_copies({"inspector": 256, "inspeotor": 4}, {"inspeotor": "Inspeotor"}, {},
+    ...                     {"inspector": 1e-5}, damage_rate=0.0884, ratio=8.0, titled={"inspector": 128})
+    ['inspeotor']
     """
+    titled = titled or {}
     names = [k for k in trusted if (k in surfaces or k in capitalised) and len(k) >= COPY_MIN_LEN - 1]
     checked = [k for k in names if len(k) >= COPY_MIN_LEN and probs.get(k, 0.0) == 0.0 and k.isalpha()]
     if not checked or damage_rate <= 0.0:
         return []
     from cleaners.words.scoring import delete_neighbourhoods
 
-    deletes = delete_neighbourhoods(names)  # each name and each of its one-letter deletions -> names
+    count_of = dict(titled)
+    count_of.update((k, trusted[k]) for k in names)
+    deletes = delete_neighbourhoods(count_of)  # each target and each of its one-letter deletions -> targets
     out = []
     for k in checked:
         c = trusted[k]
@@ -1045,7 +1080,7 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
         for q in {k[:i] + k[i + 1:] for i in range(len(k))} | {k}:
             near.update(deletes.get(q, ()))
         near.discard(k)
-        if any(trusted[n] >= ratio * c and trusted[n] * damage_rate >= c and one_edit_apart(k, n) for n in near):
+        if any(count_of[n] >= ratio * c and count_of[n] * damage_rate >= c and one_edit_apart(k, n) for n in near):
             out.append(k)
     return sorted(out)
 
@@ -1096,6 +1131,26 @@ def mostly_capitalised(trusted: dict[str, int], surfaces: dict[str, str], best_s
         if caps >= min_count and caps >= CAPITALISED_MARGIN * lowercase.get(k, 0) and k.isalpha():
             out[k] = k[:1].upper() + k[1:]
     return out
+
+
+TITLED_MIN_LEN = 5  # shorter words have too many real names one edit away (Hall: Hale, Hull, Hill)
+
+
+def titled_words(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
+                 midsentence_caps: Counter, *, min_count: int) -> dict[str, int]:
+    """Trusted words, not names of the corpus (``surfaces``, ``capitalised``), that it
+    capitalises inside sentences at least ``min_count`` times -> the quantised count of
+    those uses: words it uses in names and titles (``the Court``, ``Guy's Hospital``), which
+    a damaged capitalised form (``Courb``) may be a copy of just as of a name.
+
+    >>> titled_words({"court": 256, "london": 128, "the": 4096, "hall": 64, "hospital": 64},
+    ...              {"london": "London"}, {}, Counter({"court": 90, "london": 100, "the": 3,
+    ...              "hall": 50, "hospital": 9}), min_count=8)
+    {'court': 64, 'hospital': 8}
+    """
+    return {k: quantise(midsentence_caps[k]) for k in sorted(trusted)
+            if midsentence_caps.get(k, 0) >= min_count and k not in surfaces and k not in capitalised
+            and len(k) >= TITLED_MIN_LEN and k.isalpha()}
 
 
 def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Counter,

@@ -6,6 +6,10 @@ How a token is judged
    patterns, URLs and e-mails, numbers, roman numerals, ALL-CAPS acronyms,
    mixed-case forms (``RTsKhIDNI``), and every form the corpus lexicon trusts
    (it recurs in clean context: names, transliterations, rare real words).
+   A short ALL-CAPS form is looked at only as a damaged copy of the one acronym
+   the corpus writes often one cheap slip away (``USSB``: :func:`_acronym_copies`),
+   or inside a heading in capitals, where it is a word (``SHOCKING TBIAL``:
+   :func:`_in_capitals`; so is a mostly-capitals form there, ``CONDUCr``).
 2. A *suspicious* token is one that is neither trusted nor a reasonably
    frequent word of the general list. Its candidates are the known words
    reachable by undoing OCR confusions (``lhal`` -> ``that``), by one generic
@@ -29,7 +33,10 @@ How a token is judged
    loses probability by the count ratio (:func:`_copy_evidence`); seen once or twice
    and two slips from such a name (``Wliiteshapel``: Whitechapel) it is read as the name
    only when the corpus's damage predicts a damaged copy of it (:func:`_name_two_slips`),
-   at the two-slip bar; after a lowercase
+   at the two-slip bar. Words the corpus often capitalises inside sentences (``Court``
+   in police reports: :attr:`~cleaners.words.lexicon.CorpusLexicon.titled`) are copy
+   targets like its names (``Courb``), and a long form gets more copy evidence
+   (fewer real names lie one slip from a long one). After a lowercase
    word it may be a common word whose first letter was read as a capital (``the mill
    Euring their`` -> ``during``).
 5. A repair is applied when its posterior reaches its bar: ``nonword_threshold``
@@ -53,7 +60,8 @@ from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.language import FUNCTION_WORDS
-from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
+from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon,
+                                    one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
                                     is_confusable, nonword_candidates, realword_candidates, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
@@ -122,10 +130,17 @@ DEFAULTS: dict[str, Any] = {
     # corpus's damage rate predicts, per occurrence of the form, over copy_min_expected
     "copy_weight": 3.0,
     "copy_min_expected": 0.1,
+    # ... and, where copies are predicted, by this much more per letter beyond 7 (long names
+    # have few real neighbours one slip away: Hammuersmith, Hammersmith)
+    "copy_length_weight": 0.5,
     # a capitalised unknown form may be a common word with its first letter misread as a
     # capital (the mill Euring their -> during): after a lowercase word inside a sentence,
     # its one-edit readings to words this common (not names of the corpus) are kept, in lowercase
     "lowercase_twin_min_prob": 1e-4,
+    # a short ALL-CAPS form (an acronym, otherwise never touched) no list knows may be a
+    # damaged copy of an acronym the corpus writes at least this many times, one cheap
+    # slip away (USSB: USSR), when the copy evidence holds; 0 switches it off
+    "acronym_copy_min_count": 8,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -233,6 +248,39 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
     if not w.isalpha() and digit_policy(w) == "number":
         return True
     return len(w) < 6 and w.isupper()
+
+
+def _short_capitals(w: str, key: str, protected: frozenset[str]) -> bool:
+    """A short ALL-CAPS form ``_skippable`` leaves alone as an acronym, long enough to be
+    a word in capitals or a damaged copy of an acronym (``TBIAL``, ``USSB``)."""
+    return (ACRONYM_MIN_LEN <= len(w) <= ACRONYM_MAX_LEN and w.isalpha() and w.isupper()
+            and key not in protected and not is_roman(w))
+
+
+def _in_capitals(words: list[str], i: int) -> bool:
+    """Whether word ``i`` of a line stands in a run of ALL-CAPS words (a heading in
+    capitals, ``SHOCKING TBIAL AT LEEDS``): its neighbours up to two words away are all in
+    capitals (or mostly, with damage: :func:`_capitals_with_damage`), one at least three
+    letters long and all in capitals. There a capital says nothing of a name, nor
+    a short form of an acronym."""
+    near = [words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(words)]
+    return (bool(near) and all(w.isupper() or _capitals_with_damage(w) for w in near)
+            and any(len(w) >= 3 and w.isalpha() and w.isupper() for w in near))
+
+
+CAPITALS_MIN_SHARE = 0.6  # of a form's letters in capitals for it to be a word in capitals with damage
+
+
+def _capitals_with_damage(w: str) -> bool:
+    """Whether a mixed-case form is mostly capitals, three at least (``CONDUCr``,
+    ``YOrUNG``): in a heading in capitals, a word in capitals with a few letters
+    misread in lowercase.
+
+    >>> [_capitals_with_damage(w) for w in ("CONDUCr", "cUTHBeERT", "McCall", "RTsKhIDNI", "RIo")]
+    [True, True, False, True, False]
+    """
+    upper = sum(c.isupper() for c in w)
+    return upper >= 3 and upper >= CAPITALS_MIN_SHARE * sum(c.isalpha() for c in w)
 
 
 def _hyphen_fragment(line: str, t: Token) -> bool:
@@ -589,6 +637,11 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if opts["numbers"] and not word.isalpha() and key not in protected and misread_number(word) is not None:
         return NUMBER
     if _skippable(word, key, protected):
+        # an unknown short ALL-CAPS form: a word in a heading in capitals, or a damaged
+        # copy of an acronym, or else an acronym (decided in context: _repair_line)
+        if (_short_capitals(word, key, protected) and not lm.lex.trusted(key)
+                and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
+            return SUSPICIOUS
         return SKIP
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
@@ -784,6 +837,17 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     suspicious[i] = False
                     skip[i] = True
                     break
+    # a short ALL-CAPS form outside a heading in capitals is an acronym: only a damaged
+    # copy of one of the corpus's acronyms is looked at (USSB); the rest are left alone
+    capitals: set[int] = set()  # short ALL-CAPS forms read as words in capitals
+    for i in marked:
+        form = tokens.words[i]
+        if suspicious[i] and len(form) <= ACRONYM_MAX_LEN and form.isupper():
+            if _in_capitals(tokens.words, i):
+                capitals.add(i)
+            elif not (opts["acronym_copy_min_count"] and _acronym_copies(lm, form, keys[i], opts)):
+                suspicious[i] = False
+                skip[i] = True
     # words of another language next to each other are a foreign phrase (Les Dieux ont soif)
     if opts["foreign_languages"]:
         _mark_foreign(tokens, logps, suspicious, confusable, skip, tuple(opts["foreign_languages"]),
@@ -794,6 +858,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     weight = [0.0] * n
     for i in marked:
         weight[i] = (1.0 if logps[i] is None else 0.25) if suspicious[i] else 0.5
+    for i in capitals:  # (a short unknown form in capitals is as likely a name as damage: no sign)
+        weight[i] = 0.0
     prefix = list(accumulate(weight, initial=0.0))  # the same left-to-right float sums
 
     def density(i: int) -> float:
@@ -846,6 +912,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             t = tokens[i]
             lp = logps[i]
             pattern = case_pattern(t.text)
+            if pattern == "mixed" and _capitals_with_damage(t.text) and _in_capitals(tokens.words, i):
+                # a word in capitals a few of whose letters were read in lowercase (CONDUCr):
+                # read in capitals, like its heading
+                t, pattern = t._replace(text=t.text.upper()), "upper"
             named = pattern not in ("lower", "upper") and t.text[:1].isupper() \
                 and not _sentence_start(line, tokens, i, starts_sentence)
             # one arbitrary edit only for forms unknown (or very rare) in the general list
@@ -853,7 +923,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
             split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
             ckey = (t.text, generic, split, lp is None)
-            cands = cand_cache.get(ckey)
+            acronym = pattern == "upper" and len(t.text) <= ACRONYM_MAX_LEN and i not in capitals
+            if acronym:  # (suspicious only as a copy of an acronym)
+                named, generic, cands = True, False, _acronym_copies(lm, t.text, t.key, opts)
+            else:
+                cands = cand_cache.get(ckey)
             if cands is None:
                 # a form of the general list is only read as a cheap slip of another word
                 cands = nonword_candidates(lm, t.text, t.key,
@@ -884,7 +958,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if lowered:
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if i in names_only:
-                cands = [r for r in cands if len(r.keys) == 1 and lexicon.name_spelling(r.keys[0]) is not None]
+                cands = [r for r in cands if len(r.keys) == 1 and _copy_target(lexicon, r.keys[0], opts)]
             # (at a sentence start too: the readings are names of the corpus only)
             name_two = (generic and lp is None and pattern == "title"
                         and opts["name_two_slips_min_count"] > 0 and not lexicon.trusted(t.key)
@@ -892,10 +966,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if not cands and not two_slips and not name_two:
                 continue
             prior = error_logprior(i)
+            in_capitals = False
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
-                lp = opts["oov_logp"] if pattern == "lower" else opts["name_logp"]
-                if pattern == "title" and cands:
+                # (... but not a word in a heading in capitals, SHOCRING, which keeps
+                # the bar of a name: headings in capitals name places and people)
+                in_capitals = pattern == "upper" and _in_capitals(tokens.words, i)
+                lp = opts["oov_logp"] if pattern == "lower" or in_capitals else opts["name_logp"]
+                if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
             else:
                 # a rare form of the general list is probably a real word: a penalty
@@ -914,7 +992,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # ... and so does a (rare) form of the general list, unless it is read as a cheap
                 # slip of another word (lable -> table): it may be a real word (goad, laxer)
                 cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
-                bar = threshold if named or (logps[i] is not None and not cheap) else opts["nonword_threshold"]
+                bar = threshold if named or in_capitals or (logps[i] is not None and not cheap) \
+                    else opts["nonword_threshold"]
                 apply = best.kind != "as-is" and best.posterior >= bar
                 if best.kind == "two-slip":
                     # two slips are weaker evidence than one: a higher bar, and the context
@@ -1367,7 +1446,9 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     """The readings a probable name may get: an arbitrary edit only to one of the
     corpus's own names (a damaged name is another of its names): a form it always
     capitalises, or capitalises inside sentences far more often than not (London,
-    whatever a damaged line wrote once).
+    whatever a damaged line wrote once), or a word it often capitalises inside
+    sentences (``Courb``: the Court of a corpus of police reports;
+    :attr:`CorpusLexicon.titled`) often enough for its damage to predict copies.
 
     >>> from cleaners.words.lexicon import CorpusLexicon
     >>> lm = language_model(CorpusLexicon(counts={"london": 128, "luring": 2}, capitalised={"london": "London"},
@@ -1380,7 +1461,27 @@ def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list
     if mode == "all":
         return cands
     lex = lm.lex
-    return [r for r in cands if r.kind != "edit" or lex.name_spelling(r.keys[0]) is not None]
+    return [r for r in cands if r.kind != "edit" or _copy_target(lex, r.keys[0], opts)]
+
+
+def _copy_target(lex: CorpusLexicon, key: str, opts: dict) -> bool:
+    """Whether a capitalised form may be read as ``key``, whatever the slip: a name of
+    the corpus, or a word it often capitalises (:attr:`CorpusLexicon.titled`) where its
+    damage predicts copies of it (a clean corpus's rare capitalised form stays a name).
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"court": 64, "koba": 8}, surfaces={"koba": "Koba"}, titled={"court": 16},
+    ...                     total=1024, damage_rate=0.0884)
+    >>> [_copy_target(lex, k, _options(None)) for k in ("court", "koba", "house")]
+    [True, True, False]
+    >>> lex.damage_rate = 0.001
+    >>> [_copy_target(lex, k, _options(None)) for k in ("court", "koba")]
+    [False, True]
+    """
+    if lex.name_spelling(key) is not None:
+        return True
+    titled = lex.titled.get(key, 0)
+    return titled > 0 and titled * lex.damage_rate > opts["copy_min_expected"]
 
 
 def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
@@ -1390,8 +1491,57 @@ def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> boo
     out = lm.candidate_cache.get(ckey)
     if out is None:
         cands = nonword_candidates(lm, surface, key, max_channel=opts["max_channel_cost"], allow_split=False)
-        named = [r for r in cands if len(r.keys) == 1 and lm.lex.name_spelling(r.keys[0]) is not None]
+        named = [r for r in cands if len(r.keys) == 1 and _copy_target(lm.lex, r.keys[0], opts)]
         out = lm.candidate_cache[ckey] = bool(named) and _copy_evidence(lm, key, named, opts) > 0.0
+    return out
+
+
+ACRONYM_MIN_LEN = 4  # shorter acronyms are too dense: many real ones one slip apart (GPU, GRU)
+ACRONYM_MAX_LEN = 5  # longer ALL-CAPS forms are words in capitals, judged like any other (_skippable)
+ACRONYM_SLIP_MAX_COST = 1.0  # only a cheap confusion of the channel model (USSB: R read as B)
+
+
+def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The one reading of a short ALL-CAPS form no list knows (or only at a junk-level
+    rate: the general list holds many stray acronyms) as a damaged copy of an
+    acronym of the corpus (a form it always writes in capitals, at least
+    ``acronym_copy_min_count`` times): the same length, one cheap confusion away, with
+    copy evidence (:func:`_copy_evidence`: the corpus's damage predicts such copies).
+    Empty when none or several acronyms qualify (two readings: the form stays and
+    nothing is flagged). Once per surface and corpus.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"ussr": 64, "nkvd": 64}, surfaces={"ussr": "USSR", "nkvd": "NKVD"},
+    ...                     total=100_000, damage_rate=0.0156)
+    >>> lm = language_model(lex, _options(None))
+    >>> [r.text for r in _acronym_copies(lm, "USSB", "ussb", _options(None))]
+    ['USSR']
+    >>> _acronym_copies(lm, "NKVB", "nkvb", _options(None))  # (D read as B: no cheap confusion)
+    []
+    >>> clean = CorpusLexicon(counts={"ussr": 64}, surfaces={"ussr": "USSR"}, total=100_000, damage_rate=0.0005)
+    >>> _acronym_copies(language_model(clean, _options(None)), "USSB", "ussb", _options(None))
+    []
+    """
+    ckey = (surface, "acronym-copies", opts["acronym_copy_min_count"], opts["copy_min_expected"], opts["copy_weight"])
+    out = lm.candidate_cache.get(ckey)
+    if out is not None:
+        return out
+    out = []
+    lex = lm.lex
+    if (ACRONYM_MIN_LEN <= len(surface) <= ACRONYM_MAX_LEN and surface.isalpha() and surface.isupper()
+            and not lex.trusted(key) and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
+        found = []
+        for k in lm.one_edit(key):
+            spelling = lex.surfaces.get(k)
+            if (len(k) != len(key) or spelling is None or not spelling.isupper() or not one_edit_apart(k, key)
+                    or lex.counts.get(k, 0) < opts["acronym_copy_min_count"]):
+                continue
+            c = channel_cost(surface, spelling)
+            if c <= ACRONYM_SLIP_MAX_COST:
+                found.append(Reading(spelling, (k,), c, "confusion"))
+        if len(found) == 1 and _copy_evidence(lm, key, found, opts) > 0.0:
+            out = found
+    lm.candidate_cache[ckey] = out
     return out
 
 
@@ -1419,7 +1569,8 @@ def _common_word_readings(lm: LanguageModel, surface: str, cands: list[Reading],
         if len(r.keys) != 1:
             continue
         k = r.keys[0]
-        if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.name_spelling(k) is not None:
+        # (a word the corpus often capitalises keeps its capital: the Court)
+        if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.title_count(k):
             continue
         c = channel_cost(surface, k)
         if c <= opts["max_channel_cost"]:
@@ -1438,7 +1589,12 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     ``copy_weight`` per power of ten above ``copy_min_expected``. A clean corpus makes
     few copies, so a one-off transliteration beside its variant (Golubov, Golubev) keeps
     its benefit of the doubt; a form that comes back (Gormon twice) gets less.
-    Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`). Two real
+    Where copies are predicted at all, a long form gets ``copy_length_weight`` more per
+    letter beyond ``COPY_LENGTH_FREE``: real names crowd one slip from each other only
+    when short (Smith, Smyth), a new name one slip from an eleven-letter one is rare.
+    Only names of the corpus count (:meth:`CorpusLexicon.name_spelling`), and words it
+    often capitalises inside sentences, by the count of those uses (:meth:`CorpusLexicon.title_count`:
+    ``Courb`` beside a hundred ``Court``). Two real
     names one slip apart (Smyth, Smith) both recur, are both trusted and never get here.
 
     >>> from cleaners.words.lexicon import CorpusLexicon
@@ -1447,7 +1603,7 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     ...                     repeats={"gormon": 2}, total=1024, damage_rate=0.0884)
     >>> lm = language_model(lex, _options(None))
     >>> _copy_evidence(lm, "whiteshapel", [Reading("Whitechapel", ("whitechapel",), 3.0, "edit")], _options(None))
-    5.258
+    7.258
     >>> _copy_evidence(lm, "gormon", [Reading("Gordon", ("gordon",), 3.0, "edit")], _options(None))
     0.742
     >>> _copy_evidence(lm, "whitey", [Reading("White", ("white",), 3.0, "edit")], _options(None))
@@ -1456,12 +1612,15 @@ def _copy_evidence(lm: LanguageModel, key: str, cands: list[Reading], opts: dict
     lex = lm.lex
     best = 0
     for r in cands:
-        if len(r.keys) == 1 and lex.name_spelling(r.keys[0]) is not None:
-            best = max(best, lex.counts.get(r.keys[0], 0))
+        if len(r.keys) == 1:
+            best = max(best, lex.title_count(r.keys[0]))
     x = best * lex.damage_rate / (lex.form_count(key) * opts["copy_min_expected"])
-    if x <= 1.0:
+    if x <= 1.0 or not opts["copy_weight"]:  # (copy_weight 0: no copy evidence at all)
         return 0.0
-    return round(opts["copy_weight"] * math.log10(x), 3)
+    return round(opts["copy_weight"] * math.log10(x) + opts["copy_length_weight"] * max(0, len(key) - COPY_LENGTH_FREE), 3)
+
+
+COPY_LENGTH_FREE = 7  # letters up to which a name may well have a real neighbour one slip away
 
 
 def _damaged_channel(lm: LanguageModel, surface: str, cands: list[Reading], density: float,
