@@ -51,6 +51,7 @@ from typing import Any
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
+from cleaners.words.distant import distant_applies, distant_candidates
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
@@ -97,6 +98,11 @@ DEFAULTS: dict[str, Any] = {
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
     "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
+    # ... and a common word two arbitrary edits away (previoros: previous), looked for last
+    "distant": True,
+    "distant_threshold": 0.8,  # posterior a distant reading needs to be applied
+    "distant_margin": 1.0,  # log10 score by which it must beat every other word's reading
+    "distant_both_sides": True,  # each neighbour the token has must attest the reading (a word pair)
     # a capitalised one-off form no list knows may be a damaged copy of a name the corpus
     # writes at least this many times, two slips away (Ostmva: Ostrava); 0 switches it off.
     # Applied at two_slip_threshold (the copy evidence attests it), flagged below
@@ -901,6 +907,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
                 if extra:
                     readings, apply = judge(_with_two_slips(cands, extra))
+                if not apply and opts["distant"]:  # two arbitrary edits (cleaners/words/distant.py)
+                    readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra),
+                                                      readings, judge, left, right, opts)
             if name_two and not apply:
                 extra, evidence = _name_two_slips(lm, t.text, t.key, opts)
                 if extra:
@@ -1295,6 +1304,25 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
         if cur is None or r.channel < cur.channel:
             best[r.keys] = r
     return sorted(best.values(), key=lambda r: (r.channel, r.text))
+
+
+def _distant_judged(lm: LanguageModel, surface: str, key: str, cands: list[Reading], readings: list[Reading],
+                    judge, left: str | None, right: str | None, opts: dict) -> tuple[list[Reading], bool]:
+    """The decision on a lowercase non-word once common words two arbitrary edits away
+    (:func:`cleaners.words.distant.distant_candidates`, once per surface) join ``cands``:
+    the new readings when one of them wins (applied only on :func:`distant_applies`'s
+    terms, else flagged), the earlier ``readings`` (not applied) otherwise."""
+    ckey = (surface, "distant")
+    far = lm.candidate_cache.get(ckey)
+    if far is None:
+        far = lm.candidate_cache[ckey] = distant_candidates(lm, surface, key)
+    if not far:
+        return readings, False
+    merged, _ = judge(_with_two_slips(cands, far))
+    if merged[0].kind != "distant":
+        return readings, False
+    return merged, distant_applies(lm, merged, left, right, threshold=opts["distant_threshold"],
+                                   margin=opts["distant_margin"], both_sides=opts["distant_both_sides"])
 
 
 def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[list[Reading], float]:
