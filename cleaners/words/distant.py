@@ -19,9 +19,13 @@ explains:
 - When applied (:func:`distant_applies`): the reading must win the noisy-channel vote
   clearly (posterior at least the bar, so every rival together is below 1 - bar), no
   reading of another word may come near it (``margin`` in log10 score), and the
-  context must attest it on the side(s) it has: the word pair with the left and the
-  right neighbour in the general bigram list or the corpus's own pairs. Otherwise it is
-  flagged with its candidates.
+  context must attest it: a word pair with a neighbour in the general bigram list or
+  the corpus's own pairs (a lower bar when each neighbour the token has attests it).
+  Otherwise it is flagged with its candidates.
+- The form as is: a lowercase form with letter trigrams no common word has
+  (:func:`unspelled_trigrams`: ``inqmirien``) is less likely a word of its own
+  (:func:`shape_penalty`, weighed only in this last search); dialect and archaic
+  spellings (``whaur``, ``naething``) are spelled with ordinary trigrams.
 
 Bounded work: forms of ``DISTANT_MIN_LEN`` to ``DISTANT_MAX_LEN`` letters, one batch of
 hash lookups each, at most ``DISTANT_MAX_CANDIDATES`` channel alignments per form (the
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cleaners.words.diskindex import PostingIndex, cached_index, code_digest
+from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import unigram_probs
 from cleaners.words.scoring import LanguageModel, Reading, _index_code_digest, resource_identity
 
@@ -43,6 +47,7 @@ DISTANT_MIN_LOGP = -5.0  # a distant reading must be at least this common (gener
 DISTANT_MAX_CHANNEL = 6.0  # two arbitrary edits (2 x GENERIC_COST), or cheaper confusions and more
 DISTANT_MAX_CANDIDATES = 200  # channel alignments per form at most
 DISTANT_CORPUS_MIN_COUNT = 8  # a corpus form the general list lacks must be written this often
+SHAPE_MIN_LOGP = -6.0  # letter trigrams of words at least this common are ones English spells
 
 
 def _deletes2(word: str) -> set[str]:
@@ -152,25 +157,74 @@ def distant_candidates(lm: LanguageModel, surface: str, key: str, *,
     return sorted(out, key=lambda r: (r.channel, r.text))
 
 
+def _trigram_mapping(unigrams: str, min_logp: float) -> dict[str, int]:
+    bar = 10.0 ** min_logp
+    out: dict[str, int] = {}
+    for w, p in unigram_probs(unigrams).items():
+        if p >= bar and w.isalpha():
+            b = f"<{w}>"
+            for i in range(len(b) - 2):
+                out[b[i:i + 3]] = 1
+    return out
+
+
+@lru_cache(maxsize=2)
+def spelled_trigrams(unigrams: str, min_logp: float = SHAPE_MIN_LOGP) -> frozenset[str]:
+    """The letter trigrams (``<`` and ``>`` mark the word's ends) of the general list's
+    words at least ``10**min_logp`` common: once per machine (disk cache), once per process.
+
+    >>> t = spelled_trigrams("wordfreq-large")
+    >>> "<th" in t, "nqm" in t
+    (True, False)
+    """
+    identity = {"table": "spelled-trigrams", "unigrams": unigrams, "min_logp": repr(min_logp),
+                "data": resource_identity(unigrams), "own_code": code_digest(_trigram_mapping)}
+    return frozenset(cached_mapping("spelled-trigrams", identity, lambda: _trigram_mapping(unigrams, min_logp)))
+
+
+def unspelled_trigrams(key: str, unigrams: str) -> list[str]:
+    """The letter trigrams of ``key`` no common word of the general list contains: a form
+    with them is no English word (``inqmirien``), while dialect and archaic spellings
+    (``naething``, ``whaur``) and most rare words are spelled with ordinary trigrams.
+
+    >>> unspelled_trigrams("inqmirien", "wordfreq-large"), unspelled_trigrams("whaur", "wordfreq-large")
+    (['nqm', 'qmi'], [])
+    """
+    known = spelled_trigrams(unigrams)
+    b = f"<{key}>"
+    return [b[i:i + 3] for i in range(len(b) - 2) if b[i:i + 3] not in known]
+
+
+def shape_penalty(key: str, unigrams: str, *, per_trigram: float, max_trigrams: int = 2) -> float:
+    """log10 by which a lowercase form's probability as a word of its own falls for the
+    letter trigrams no common word has (:func:`unspelled_trigrams`), up to ``max_trigrams``.
+
+    >>> shape_penalty("inqmirien", "wordfreq-large", per_trigram=1.0), shape_penalty("whaur", "wordfreq-large", per_trigram=1.0)
+    (2.0, 0.0)
+    """
+    if per_trigram <= 0.0:
+        return 0.0
+    return per_trigram * min(max_trigrams, len(unspelled_trigrams(key, unigrams)))
+
+
 def distant_applies(lm: LanguageModel, readings: list[Reading], left: str | None, right: str | None,
-                    *, threshold: float, margin: float, both_sides: bool,
-                    kinds: tuple[str, ...] = ("distant",)) -> bool:
+                    *, threshold: float, attested_threshold: float, margin: float) -> bool:
     """Whether the best of scored ``readings`` (best first) is a distant reading to apply:
-    posterior at least ``threshold``, every other word's reading at least ``margin``
-    (log10) behind, and the word pairs with its neighbours attested (general bigrams or
-    the corpus's pairs): with ``both_sides``, each neighbour the token has must attest it.
+    every other word's reading at least ``margin`` (log10) behind it, a word pair with a
+    neighbour attesting it (general bigrams or the corpus's pairs), and a posterior of
+    at least ``threshold``, or of ``attested_threshold`` when each neighbour the token
+    has attests it.
 
     >>> from cleaners.words.lexicon import empty_lexicon
     >>> lm = LanguageModel(empty_lexicon())
-    >>> rs = [Reading("previous", ("previous",), 6.0, "distant", score=-8.0, posterior=0.95),
-    ...       Reading("previoros", ("previoros",), 0.0, "as-is", score=-9.3, posterior=0.05)]
-    >>> distant_applies(lm, rs, "the", "day", threshold=0.9, margin=1.0, both_sides=True)
-    True
-    >>> distant_applies(lm, rs, "the", "xyzzy", threshold=0.9, margin=1.0, both_sides=True)
-    False
+    >>> rs = [Reading("previous", ("previous",), 6.0, "distant", score=-8.0, posterior=0.85),
+    ...       Reading("previoros", ("previoros",), 0.0, "as-is", score=-8.8, posterior=0.15)]
+    >>> opts = dict(threshold=0.9, attested_threshold=0.8, margin=1.0)
+    >>> distant_applies(lm, rs, "the", "day", **opts), distant_applies(lm, rs, "the", "xyzzy", **opts)
+    (True, False)
     """
     best = readings[0]
-    if best.kind not in kinds or best.posterior < threshold:
+    if best.kind != "distant" or best.posterior < min(threshold, attested_threshold):
         return False
     rival = max((r.score for r in readings[1:] if r.kind != "as-is"), default=None)
     if rival is not None and best.score - rival < margin:
@@ -179,6 +233,8 @@ def distant_applies(lm: LanguageModel, readings: list[Reading], left: str | None
     big, cb = lm.big, lm.lex.bigrams
     left_ok = left is not None and ((left, key) in big or f"{left} {key}" in cb)
     right_ok = right is not None and ((key, right) in big or f"{key} {right}" in cb)
-    if both_sides:
-        return (left_ok or right_ok) and (left is None or left_ok) and (right is None or right_ok)
-    return left_ok or right_ok
+    if not (left_ok or right_ok):
+        return False
+    if best.posterior >= threshold:
+        return True
+    return best.posterior >= attested_threshold and (left is None or left_ok) and (right is None or right_ok)

@@ -77,13 +77,22 @@ def _readings(best_post: float, rival_score: float | None = None) -> list[Readin
 
 
 def test_applies_only_on_clear_attested_evidence(lm):
-    opts = dict(threshold=0.8, margin=1.0, both_sides=True)
+    opts = dict(threshold=0.9, attested_threshold=0.8, margin=1.0)
     assert distant_applies(lm, _readings(0.95), "the", "day", **opts)
-    assert not distant_applies(lm, _readings(0.7), "the", "day", **opts)  # below the bar
+    assert distant_applies(lm, _readings(0.85), "the", "day", **opts)  # each side attests it
+    assert not distant_applies(lm, _readings(0.7), "the", "day", **opts)  # below both bars
     assert not distant_applies(lm, _readings(0.95, rival_score=-8.5), "the", "day", **opts)  # a near rival
-    assert not distant_applies(lm, _readings(0.95), "the", "xyzzy", **opts)  # one side unattested
-    assert distant_applies(lm, _readings(0.95), "the", None, **opts)  # (a line end: one side)
-    assert distant_applies(lm, _readings(0.95), "the", "xyzzy", **dict(opts, both_sides=False))
+    assert distant_applies(lm, _readings(0.95), "the", "xyzzy", **opts)  # one side attests it ...
+    assert not distant_applies(lm, _readings(0.85), "the", "xyzzy", **opts)  # ... at the higher bar only
+    assert distant_applies(lm, _readings(0.85), "the", None, **opts)  # (a line end: one side, attested)
+    assert not distant_applies(lm, _readings(0.95), "xyzzy", "xyzzy", **opts)  # no side attests it
+
+
+def test_shape_penalty_spares_ordinary_spellings():
+    from cleaners.words.distant import shape_penalty
+    for form in ("whaur", "mustna", "thegither", "bonnie", "reprehension", "kent"):
+        assert shape_penalty(form, "wordfreq-large", per_trigram=1.0) == 0.0
+    assert shape_penalty("evwnrng", "wordfreq-large", per_trigram=1.0) == 2.0  # (at most two trigrams)
 
 
 def _lexicon(text: str):
@@ -91,9 +100,9 @@ def _lexicon(text: str):
 
 
 def test_weak_evidence_is_flagged_with_its_candidates():
-    text = "It was a great sorprirse to tlie whole family."
+    text = "It was a great sorprirse to the whole family."  # (clean context: a lower prior of damage)
     new, edits, flags = repair_text(text, lexicon=_lexicon(text))
-    assert new == "It was a great sorprirse to the whole family."
+    assert new == text and not edits
     (flag,) = flags
     assert flag.text == "sorprirse" and flag.candidates[0]["text"] == "surprise"
     assert flag.candidates[0]["kind"] == "distant"
