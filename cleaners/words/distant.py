@@ -40,7 +40,7 @@ from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping,
 from cleaners.words.language import unigram_probs
 from cleaners.words.scoring import LanguageModel, Reading, _index_code_digest, resource_identity
 
-DISTANT_MIN_LEN = 6  # shorter forms are two arbitrary edits from too many words
+DISTANT_MIN_LEN = 5  # shorter forms are two arbitrary edits from too many words
 DISTANT_MAX_LEN = 20
 DISTANT_MIN_WORD_LEN = 4  # (shorter words are the one-slip readings' business)
 DISTANT_MIN_LOGP = -5.0  # a distant reading must be at least this common (general list or corpus)
