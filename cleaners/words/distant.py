@@ -3,7 +3,7 @@
 The one-slip candidates (:func:`cleaners.words.scoring.nonword_candidates`) and the
 two-slip search (:func:`cleaners.words.scoring.two_slip_candidates`: one OCR confusion
 plus one more slip) leave forms that heavy damage put two unrelated edits away from the
-word meant (``previoros``: previous; ``witnesea``: witnesses). Those are searched here,
+word meant (``previoros``: previous; ``evwnrng``: evening). Those are searched here,
 as the last resort, only for a lowercase form no list knows and no cheaper reading
 explains:
 
@@ -199,8 +199,8 @@ def shape_penalty(key: str, unigrams: str, *, per_trigram: float, max_trigrams: 
     """log10 by which a lowercase form's probability as a word of its own falls for the
     letter trigrams no common word has (:func:`unspelled_trigrams`), up to ``max_trigrams``.
 
-    >>> shape_penalty("inqmirien", "wordfreq-large", per_trigram=1.0), shape_penalty("whaur", "wordfreq-large", per_trigram=1.0)
-    (2.0, 0.0)
+    >>> [shape_penalty(w, "wordfreq-large", per_trigram=1.0) for w in ("inqmirien", "whaur")]
+    [2.0, 0.0]
     """
     if per_trigram <= 0.0:
         return 0.0

@@ -914,9 +914,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     readings, apply = judge(_with_two_slips(cands, extra))
                 if not apply and opts["distant"]:  # two arbitrary edits (cleaners/words/distant.py)
                     # (judge reads lp: as a word of its own, a form no English word spells is less likely)
+                    lp_before = lp
                     lp -= shape_penalty(t.key, lm._unigrams, per_trigram=opts["distant_shape_penalty"])
                     readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra),
                                                       readings, judge, left, right, opts)
+                    lp = lp_before
             if name_two and not apply:
                 extra, evidence = _name_two_slips(lm, t.text, t.key, opts)
                 if extra:
