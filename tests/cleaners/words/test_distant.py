@@ -123,3 +123,12 @@ def test_switched_off():
     text = "He liad been there for twenty seyears of his life."
     new, _, _ = repair_text(text, lexicon=_lexicon(text), options={"distant": False})
     assert "seyears" in new
+
+
+def test_rare_real_words_in_damaged_lines_keep_their_form():
+    """Known words are never searched, and an unknown real word (animadversion) with no
+    common word two edits away keeps its form beside repaired damage."""
+    text = "Tlie sempiternal obloquy of tbe prisoncr was his animadversion to tlie law."
+    new, edits, _ = repair_text(text, lexicon=_lexicon(text))
+    assert new == "The sempiternal obloquy of the prisoner was his animadversion to the law."
+    assert not [e for e in edits if e.evidence["candidates"][0]["kind"] == "distant"]
