@@ -59,6 +59,7 @@ from typing import Any
 from cleaners.document import Edit, Flag, StageResult
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
+from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon,
                                     one_edit_apart)
@@ -106,6 +107,13 @@ DEFAULTS: dict[str, Any] = {
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
     "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
+    # ... and a common word two arbitrary edits away (previoros: previous), looked for last
+    "distant": True,
+    "distant_threshold": 0.9,  # posterior a distant reading needs (and a word pair with a neighbour attesting it)
+    "distant_attested_threshold": 0.8,  # ... when each neighbour the token has attests it
+    "distant_margin": 1.0,  # log10 score by which it must beat every other word's reading
+    "distant_max_channel": 6.0,  # channel cost of a distant reading at most (two arbitrary edits)
+    "distant_shape_penalty": 1.0,  # log10 off the form as is per letter trigram no common word has (2 at most)
     # a capitalised one-off form no list knows may be a damaged copy of a name the corpus
     # writes at least this many times, two slips away (Ostmva: Ostrava); 0 switches it off.
     # Applied at two_slip_threshold (the copy evidence attests it), flagged below
@@ -220,6 +228,9 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_words(tuple(opts["foreign_languages"]))
+    if opts["distant"]:  # (cleaners/words/distant.py's tables)
+        distant_candidates(lm, "warmup", "warmup")
+        shape_penalty("warm", opts["unigrams"], per_trigram=1.0)
     if opts["realword"] and opts["realword_length_changes"]:
         slip_index(opts["unigrams"], lm._candidate_min_prob, opts["realword_min_prob"] / 2)
     if opts["realword"] and opts["rare_twin_max_prob"]:
@@ -1014,6 +1025,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
                 if extra:
                     readings, apply = judge(_with_two_slips(cands, extra))
+                if not apply and opts["distant"]:  # two arbitrary edits (cleaners/words/distant.py)
+                    # (judge reads lp: as a word of its own, a form no English word spells is less likely)
+                    lp_before = lp
+                    lp -= shape_penalty(t.key, lm._unigrams, per_trigram=opts["distant_shape_penalty"])
+                    readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra),
+                                                      readings, judge, left, right, opts)
+                    lp = lp_before
             if name_two and not apply:
                 extra, evidence = _name_two_slips(lm, t.text, t.key, opts)
                 if extra:
@@ -1408,6 +1426,26 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
         if cur is None or r.channel < cur.channel:
             best[r.keys] = r
     return sorted(best.values(), key=lambda r: (r.channel, r.text))
+
+
+def _distant_judged(lm: LanguageModel, surface: str, key: str, cands: list[Reading], readings: list[Reading],
+                    judge, left: str | None, right: str | None, opts: dict) -> tuple[list[Reading], bool]:
+    """The decision on a lowercase non-word once common words two arbitrary edits away
+    (:func:`cleaners.words.distant.distant_candidates`, once per surface) join ``cands``:
+    the new readings when one of them wins (applied only on :func:`distant_applies`'s
+    terms, else flagged), the earlier ``readings`` (not applied) otherwise."""
+    ckey = (surface, "distant", opts["distant_max_channel"])
+    far = lm.candidate_cache.get(ckey)
+    if far is None:
+        far = lm.candidate_cache[ckey] = distant_candidates(lm, surface, key, max_channel=opts["distant_max_channel"])
+    if not far:
+        return readings, False
+    merged, _ = judge(_with_two_slips(cands, far))
+    if merged[0].kind != "distant":
+        return readings, False
+    return merged, distant_applies(lm, merged, left, right, threshold=opts["distant_threshold"],
+                                   attested_threshold=opts["distant_attested_threshold"],
+                                   margin=opts["distant_margin"])
 
 
 def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[list[Reading], float]:
