@@ -1745,9 +1745,41 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
                                     max_channel=opts["max_channel_cost"]):
             if lm.uni.get(r.keys[0], 0.0) >= opts["join_min_prob"] or lm.lex.trusted(r.keys[0]):
                 cands.append(Reading(r.text, r.keys, r.channel + JOIN_COST, "join"))
+        if cands:
+            # two damaged words side by side (tlie rnan) are more often two words each
+            # misread than one word split: the join competes with that reading too
+            apart = _separate_reading(lm, a, b, opts, error_logprior(i))
+            if apart is not None:
+                cands.append(apart)
     if not cands:
         return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+def _separate_reading(lm: LanguageModel, a: Token, b: Token, opts: dict,
+                      error_logprior: float) -> Reading | None:
+    """Tokens ``a`` and ``b`` read as two words, each unknown one by its best one-slip
+    reading (``tlie rnan``: the man), costed as two misreadings; None when a token has
+    no such reading."""
+    texts, keys, cost = [], [], 0.0
+    for t in (a, b):
+        lp = lm.logp(t.key)
+        if lp is not None and lp >= BREAK_WORD_LOGP:
+            texts.append(t.text)
+            keys.append(t.key)
+            continue
+        ckey = (t.text, "apart")
+        best = lm.candidate_cache.get(ckey)
+        if best is None:
+            found = nonword_candidates(lm, t.text, t.key, max_channel=1.0, generic=False, allow_split=False)
+            best = lm.candidate_cache[ckey] = min(found, key=lambda r: (r.channel, -(lm.logp(r.keys[0]) or -99.0), r.text), default=())
+        if not best:
+            return None
+        texts.append(best.text)
+        keys.extend(best.keys)
+        # (each misreading pays the prior of an error; the reading as a whole pays one)
+        cost += best.channel - error_logprior
+    return Reading(" ".join(texts), tuple(keys), cost + error_logprior, "apart")
 
 
 LONE_JOIN_MIN_PROB = 1e-4  # two lone letters join only into a word at least this common
@@ -1962,8 +1994,8 @@ def _decide_pair(tokens: list[Token], i: int, between: str, cands: list[Reading]
         asis_logp=la if la is not None else opts["oov_logp"], left=left, right=right,
         error_logprior=error_logprior(i))
     best = readings[0]
-    apply = best.kind != "as-is" and best.posterior >= opts["threshold"]
-    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
+    apply = best.kind not in ("as-is", "apart") and best.posterior >= opts["threshold"]
+    if best.kind in ("as-is", "apart") and best.posterior > 1 - opts["flag_threshold"]:
         return None
     return _Decision(i, readings, apply, "join", 0.0, end_index=i + 1)
 
