@@ -88,6 +88,19 @@ DEFAULTS: dict[str, Any] = {
     "excess_min_expected": 8.0,  # occurrences a word's general rate must predict for the corpus to tell its rate
     "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
+    # a known form this corpus shows far more often than English does, by an excess its very
+    # common twins' misreadings can explain (tile, bat: the, but), is read as mostly misreadings
+    # of them: its twins are checked everywhere, with a channel calibrated on that excess
+    "excess_twins": True,
+    "excess_min_count": 8,  # (quantised) occurrences of the form the corpus needs to tell its excess
+    "excess_min_ratio": 4.0,  # ... and its count over what its general rate predicts
+    "excess_twin_min_prob": 3e-4,  # a twin explaining the excess is a word at least this common
+    "excess_min_cost": 0.3,  # the calibrated channel cost of a twin, however large the excess
+    "excess_penalty": 0.3,  # extra log10 cost of such a repair (precision margin)
+    "excess_min_damage": 0.0,  # ... only where the local damage (share of suspicious tokens near) is this high
+    # ... along which slips: "learned" (those the corpus's non-word repairs show it makes),
+    # "cheap" (those or any cheap confusion of the channel model) or "any" one edit
+    "excess_slips": "learned",
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -518,6 +531,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
+EXCESS = 5  # a known word the corpus shows in excess, explained by misreadings of common twins
 
 
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
@@ -569,6 +583,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return CONFUSABLE
     if opts["realword"] and 0.0 < p < opts["rare_twin_max_prob"] and _has_common_edit_twin(lm, word, key, opts):
         return CONFUSABLE
+    if opts["realword"] and opts["excess_twins"] and _excess_twins(lm, word, key, opts):
+        return EXCESS
     return KNOWN
 
 
@@ -695,6 +711,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     unseen = logps.values
     marked: list[int] = []  # suspicious or confusable tokens, in order
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
+    excess_at: list[int] = []  # known forms the corpus shows in excess (EXCESS), in order
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
@@ -725,6 +742,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 skip[i] = True
                 continue
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
+        if v == EXCESS:
+            excess_at.append(i)  # (an ordinary known word but for its real-word look)
+            continue
         suspicious[i] = v == SUSPICIOUS
         confusable[i] = v == CONFUSABLE
         if v == SUSPICIOUS or v == CONFUSABLE:
@@ -925,6 +945,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     if opts["realword"]:
         rw = opts["realword_window"]
         near: set[int] = {i for i in marked if confusable[i]}
+        near.update(excess_at)
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
@@ -943,7 +964,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     continue
                 judged_in[i] = (left, right)
                 cands = _realword_readings(lm, t.text, t.key, opts)
-                if not cands:
+                excess = []
+                if opts["excess_twins"] and not _after_apostrophe(line, t) and (t.text.islower() or (
+                        case_pattern(t.text) == "title" and _sentence_start(line, tokens, i, starts_sentence))):
+                    excess = _excess_twins(lm, t.text, t.key, opts)
+                if not cands and not excess:
                     continue
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
                 prior = error_logprior(i) - opts["realword_penalty"]
@@ -963,10 +988,27 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
                     left=left, right=right,
                     error_logprior=prior,
-                    general_for=t.key if opts["realword_general"] else None)
-                best = readings[0]
-                apply = (best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
+                    general_for=t.key if opts["realword_general"] else None) if cands else []
+                best = readings[0] if readings else None
+                apply = (best is not None and best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
                          and _has_bigram_support(lm, best.keys[0], left, right))
+                if excess and not apply and density(i) >= opts["excess_min_damage"]:
+                    # the corpus's excess of the form vouches for its twins; a form read
+                    # so everywhere needs both neighbours to attest the reading, and the
+                    # form as read to lack one in the general list (its corpus pairs are its errors)
+                    merged, _ = _with_excess_twins(cands, excess, prior, opts)
+                    more = score_readings(
+                        lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                        [Reading(r.text, r.keys, r.channel, r.kind) for r in merged], asis_logp=logps[i],
+                        left=left, right=right, error_logprior=0.0,
+                        general_for=t.key if opts["realword_general"] else None)
+                    top = more[0]
+                    if (top.kind != "as-is" and top.posterior >= opts["realword_threshold"]
+                            and _has_two_sided_support(lm, top.keys[0], left, right)
+                            and not _has_two_sided_support(lm, t.key, left, right, general=True)):
+                        readings, best, apply = more, top, True
+                if best is None:
+                    continue
                 if best.kind == "as-is" and i not in decisions:
                     continue
                 decisions[i] = _Decision(i, readings, apply, "real-word", density(i))
@@ -1043,6 +1085,118 @@ def _realword_readings(lm: LanguageModel, surface: str, key: str, opts: dict) ->
     return cands
 
 
+def _excess_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The very common twins a known form is mostly a misreading of in this corpus, with
+    their channel cost calibrated on the corpus's excess of the form (``[]``: none).
+
+    A form the corpus holds ``excess_min_ratio`` times more often than its general rate
+    predicts (``tile``, ``bat`` in a damaged newspaper corpus) has an excess of
+    ``m = 1 - excess_margin * p / q`` of its occurrences (``p`` general, ``q`` corpus
+    probability). If words at least ``excess_twin_min_prob`` common (and
+    ``confusable_ratio`` times more common than the form) one edit or one cheap confusion
+    away (``the``, ``but``) can explain it, the excess is read as their misreadings: the
+    channel of each twin is scaled by ``k`` so that the twins' misreadings, summed, make
+    up the excess (``sum p_c * k * 10**-channel_c = m * q``). A twin that would have to be
+    misread more often than the corpus's damage rate to make it up cannot: the form is
+    then the corpus's own word (a book on tiles), and gets no such twins.
+
+    With the twins so costed, the form as read keeps its general probability, and the
+    token's context decides which reading wins (:func:`_repair_line`).
+    """
+    if not (surface.islower() or case_pattern(surface) == "title") or not key.isalpha() or len(key) < 2:
+        return []
+    lex = lm.lex
+    count = lex.counts.get(key, 0)
+    if count < opts["excess_min_count"] or not lex.damage_rate:
+        return []
+    p = lm.uni.get(key, 0.0)
+    q = lex.prob(key)
+    if p <= 0.0 or q < opts["excess_min_ratio"] * p:
+        return []
+    ckey = (key, "excess", opts["excess_min_count"], opts["excess_min_ratio"], opts["excess_twin_min_prob"],
+            opts["excess_slips"],
+            opts["excess_margin"], opts["confusable_ratio"], opts["max_channel_cost"], opts["excess_min_cost"])
+    cached = lm.candidate_cache.get(ckey)
+    if cached is None:
+        cached = lm.candidate_cache[ckey] = _excess_twin_costs(lm, key, p, q, opts)
+    out = []
+    for w, channel in cached:
+        text = render(w, surface, lm.lex)
+        out.append(Reading(text, (w,), channel, "excess"))
+    return out
+
+
+def _after_apostrophe(line: str, t: Token) -> bool:
+    """A form right after an apostrophe is the rest of a contraction (``I 'll``, ``th' ``)."""
+    return t.start > 0 and line[t.start - 1] in "'’"
+
+
+def _with_excess_twins(cands: list[Reading], excess: list[Reading], prior: float,
+                       opts: dict) -> tuple[list[Reading], float]:
+    """``cands`` (scored with the error ``prior``) and the excess twins (whose channel
+    holds their prior: :func:`_excess_twins`) as one set scored with no prior: each
+    ordinary reading pays ``-prior`` in its channel, each excess twin
+    ``excess_penalty``; a word in both keeps its cheaper reading.
+
+    >>> a = [Reading("he", ("he",), 0.7, "confusion")]
+    >>> b = [Reading("he", ("he",), 0.5, "excess"), Reading("the", ("the",), 1.0, "excess")]
+    >>> [(r.text, r.channel, r.kind) for r in _with_excess_twins(a, b, -2.0, {"excess_penalty": 0.3})[0]]
+    [('he', 0.8, 'excess'), ('the', 1.3, 'excess')]
+    """
+    best: dict[tuple[str, ...], Reading] = {}
+    for r in cands:
+        best[r.keys] = Reading(r.text, r.keys, round(r.channel - prior, 3), r.kind)
+    for r in excess:
+        c = round(r.channel + opts["excess_penalty"], 3)
+        have = best.get(r.keys)
+        if have is None or c < have.channel:
+            best[r.keys] = Reading(r.text, r.keys, c, r.kind)
+    return sorted(best.values(), key=lambda r: (r.channel, r.text)), 0.0
+
+
+def _excess_twin_costs(lm: LanguageModel, key: str, p: float, q: float, opts: dict) -> list[tuple[str, float]]:
+    """(twin, calibrated channel cost) of :func:`_excess_twins` for a lowercase key."""
+    lex = lm.lex
+    floor = max(opts["excess_twin_min_prob"], opts["confusable_ratio"] * p)
+    get = _common_delete_index(opts["unigrams"], opts["excess_twin_min_prob"]).get
+    found: set[str] = set()
+    for qk in {key[:i] + key[i + 1:] for i in range(len(key))} | {key}:
+        words = get(qk)
+        if words:
+            found.update(words)
+    for r in realword_candidates(lm, key, key, max_channel=1.2, min_prob=opts["excess_twin_min_prob"],
+                                 length_changes=opts["realword_length_changes"]):
+        found.add(r.keys[0])
+    found.discard(key)
+    twins = []
+    for w in sorted(found):
+        pw = lm.uni.get(w, 0.0)
+        if pw < floor or not w.isalpha():
+            continue
+        c = channel_cost(key, w)
+        if c > opts["max_channel_cost"]:
+            continue
+        mode = opts["excess_slips"]
+        if mode != "any" and not lm.channel(key, w) < c and not (mode == "cheap" and c <= 1.2):
+            continue  # no slip this corpus is known to make (its non-word repairs show them)
+        twins.append((w, max(pw, lex.prob(w)), c))
+    if not twins:
+        return []
+    mass = (1.0 - opts["excess_margin"] * p / q) * q  # the occurrences no general rate explains
+    if mass <= 0.0:
+        return []
+    log_k = math.log10(mass) - math.log10(sum(pw * 10 ** -c for _, pw, c in twins))
+    out = []
+    for w, pw, c in twins:
+        cost = max(opts["excess_min_cost"], c - log_k)
+        out.append((w, round(cost, 3)))
+    # the twins must make up the excess within the corpus's damage: the likeliest
+    # misreading then turns no more than that share of its twin into this form
+    if min(cost for _, cost in out) < -math.log10(lex.damage_rate):
+        return []
+    return out
+
+
 PROFILE_MIN_COST = 0.1  # the channel cost of a slip, however dominant in a document
 
 
@@ -1101,7 +1255,7 @@ class DocumentProfile:
     def has_twin(self, lm: LanguageModel, word: str, verdict: int | None, opts: dict) -> bool:
         """Whether a known form has a real-word twin along the profile's slips that is
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
-        if verdict != KNOWN and verdict != CONFUSABLE:
+        if verdict != KNOWN and verdict != CONFUSABLE and verdict != EXCESS:
             return False
         if not any(seen in word for seen in self._seen):
             return False
@@ -1754,6 +1908,15 @@ def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: st
     big, cb = lm.big, lm.lex.bigrams
     return (left is not None and ((left, key) in big or f"{left} {key}" in cb)) or \
         (right is not None and ((key, right) in big or f"{key} {right}" in cb))
+
+
+def _has_two_sided_support(lm: LanguageModel, key: str, left: str | None, right: str | None, *,
+                           general: bool = False) -> bool:
+    """Whether each neighbour there is makes a known word pair with ``key`` (general
+    list or corpus; ``general``: the general list only): ``of the prisoner``, not only ``of the``."""
+    big, cb = lm.big, ({} if general else lm.lex.bigrams)
+    return (left is None or (left, key) in big or f"{left} {key}" in cb) and \
+        (right is None or (key, right) in big or f"{key} {right}" in cb)
 
 
 def run(text: str, ctx) -> StageResult:
