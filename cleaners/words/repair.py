@@ -97,6 +97,8 @@ DEFAULTS: dict[str, Any] = {
     "excess_twin_min_prob": 3e-4,  # a twin explaining the excess is a word at least this common
     "excess_min_cost": 0.3,  # the calibrated channel cost of a twin, however large the excess
     "excess_penalty": 0.3,  # extra log10 cost of such a repair (precision margin)
+    "learned_twins": True,  # known forms with a twin along a slip the corpus is known to make get a look everywhere
+    "learned_twin_ratio": 1.0,  # ... a twin at least this many times as common
     "excess_min_damage": 0.0,  # ... only where the local damage (share of suspicious tokens near) is this high
     # ... along which slips: "learned" (those the corpus's non-word repairs show it makes),
     # "cheap" (those or any cheap confusion of the channel model) or "any" one edit
@@ -532,6 +534,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
 EXCESS = 5  # a known word the corpus shows in excess, explained by misreadings of common twins
+LEARNED_TWIN = 6  # a known word with a twin as common along a slip the corpus is known to make
 
 
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
@@ -551,7 +554,9 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     """Verdicts per word form, kept on the (per-process, per-lexicon) language model."""
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
-           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"])
+           opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
+           opts["excess_twins"], opts["excess_min_count"], opts["excess_min_ratio"], opts["excess_twin_min_prob"],
+           opts["excess_slips"], opts["excess_margin"], opts["learned_twins"], opts["learned_twin_ratio"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -585,7 +590,29 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return CONFUSABLE
     if opts["realword"] and opts["excess_twins"] and _excess_twins(lm, word, key, opts):
         return EXCESS
+    if opts["realword"] and opts["learned_twins"] and _has_learned_twin(lm, word, key, opts):
+        return LEARNED_TWIN
     return KNOWN
+
+
+def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a lowercase known form has a cheap real-word twin at least as common (and
+    a very common word: ``excess_twin_min_prob``) along slips
+    this corpus is known to make (``be``/``he`` in a corpus whose non-word repairs show
+    ``b>h``): such a form is read with its context wherever it stands."""
+    if not surface.islower() or not lm.lex.confusions:  # (a capitalised form may be a name)
+        return False
+    lp = lm.logp(key)
+    if lp is None:
+        return False
+    for r in _realword_readings(lm, surface, key, opts):
+        if len(r.keys) != 1 or r.kind != "confusion" or lm.uni.get(r.keys[0], 0.0) < opts["excess_twin_min_prob"]:
+            continue  # (very common in general: not one of the corpus's own frequent words)
+        lk = lm.logp(r.keys[0])
+        if lk is not None and lk >= lp + math.log10(opts["learned_twin_ratio"]) \
+                and lm.channel(surface, r.text) < channel_cost(surface, r.text):
+            return True
+    return False
 
 
 GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
@@ -742,7 +769,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 skip[i] = True
                 continue
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
-        if v == EXCESS:
+        if v == EXCESS or v == LEARNED_TWIN:
             excess_at.append(i)  # (an ordinary known word but for its real-word look)
             continue
         suspicious[i] = v == SUSPICIOUS
@@ -1255,7 +1282,7 @@ class DocumentProfile:
     def has_twin(self, lm: LanguageModel, word: str, verdict: int | None, opts: dict) -> bool:
         """Whether a known form has a real-word twin along the profile's slips that is
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
-        if verdict != KNOWN and verdict != CONFUSABLE and verdict != EXCESS:
+        if verdict not in (KNOWN, CONFUSABLE, EXCESS, LEARNED_TWIN):
             return False
         if not any(seen in word for seen in self._seen):
             return False

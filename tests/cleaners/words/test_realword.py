@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from cleaners.words.lexicon import CorpusLexicon
-from cleaners.words.repair import (EXCESS, KNOWN, _classify_form, _excess_twins, _options, _with_excess_twins,
+from cleaners.words.repair import (EXCESS, KNOWN, LEARNED_TWIN, _classify_form, _excess_twins, _has_learned_twin,
+                                   _options, _with_excess_twins,
                                    language_model, repair, repair_text)
 from cleaners.words.scoring import Reading
 
@@ -89,3 +90,35 @@ def test_with_excess_twins_keeps_cheaper_reading():
     out, prior = _with_excess_twins(a, b, -2.0, {"excess_penalty": 0.3})
     assert prior == 0.0
     assert [(r.text, r.channel, r.kind) for r in out] == [("he", 0.8, "excess"), ("be", 3.0, "confusion")]
+
+
+# a corpus whose non-word repairs show b>h often: "be" may be a misread "he" anywhere
+B_FOR_H = lexicon({"he": 512, "be": 512, "the": 2048}, confusions={"b>h": 64})
+
+
+def test_learned_twin_verdict():
+    lm = language_model(B_FOR_H, OPTS)
+    assert _classify_form("be", lm, frozenset(), OPTS) == LEARNED_TWIN
+    assert _has_learned_twin(lm, "be", "be", OPTS)
+    assert not _has_learned_twin(lm, "he", "he", OPTS)  # h>b is no slip this corpus showed
+    assert not _has_learned_twin(lm, "Be", "be", OPTS)  # a capitalised form may be a name
+    # without the slip among the corpus's confusions the form is an ordinary word
+    plain = language_model(lexicon({"he": 512, "be": 512, "the": 2048}, confusions={"l>t": 64}), OPTS)
+    assert _classify_form("be", plain, frozenset(), OPTS) == KNOWN
+
+
+def test_learned_twin_repair_far_from_damage():
+    text = "They said be had gone home."
+    new, edits, _ = repair_text(text, lexicon=B_FOR_H)
+    assert new == "They said he had gone home."
+    assert edits[0].evidence["kind"] == "real-word" and edits[0].confidence >= OPTS["realword_threshold"]
+    assert repair_text(text, lexicon=B_FOR_H, options={"learned_twins": False})[0] == text
+
+
+@pytest.mark.parametrize("text", [
+    "It will be done by noon.",
+    "He said that he would be there.",
+    "I think that be was right about it.",  # too weak: left alone (a flag at most)
+])
+def test_learned_twin_negative_cases(text):
+    assert repair_text(text, lexicon=B_FOR_H)[0] == text
