@@ -23,6 +23,14 @@ How a token is judged
    misreading makes its own corpus pairs (``he bad``), which cannot vouch for it.
    A word the corpus uses at its ordinary general rate gets a further penalty
    (``lie still`` in a clean book is the word ``lie``).
+   Two corpus-level signs get a known form that look wherever it stands: a form the
+   corpus shows far beyond its general rate (``excess_min_ratio``), by an excess that
+   misreadings of very common twins along cheap or learned slips can explain within
+   the corpus's damage (``bat``: ``but``), has those twins with a channel calibrated
+   on the excess (:func:`_excess_twins`), applied only when both neighbours attest the
+   twin and one does not attest the form; and a lowercase form with a very common twin
+   at least as common along a slip the corpus's non-word repairs show (``be``/``he``
+   with ``b>h``: :func:`_has_learned_twin`) is judged like the forms near damage.
    A capitalised unknown form is a name until the corpus says otherwise: one slip
    from a name the corpus writes far more often, in a corpus damaged enough to make
    such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
@@ -93,7 +101,7 @@ DEFAULTS: dict[str, Any] = {
     # of them: its twins are checked everywhere, with a channel calibrated on that excess
     "excess_twins": True,
     "excess_min_count": 8,  # (quantised) occurrences of the form the corpus needs to tell its excess
-    "excess_min_ratio": 4.0,  # ... and its count over what its general rate predicts
+    "excess_min_ratio": 10.0,  # ... and its count over what its general rate predicts
     "excess_twin_min_prob": 3e-4,  # a twin explaining the excess is a word at least this common
     "excess_min_cost": 0.3,  # the calibrated channel cost of a twin, however large the excess
     "excess_penalty": 0.3,  # extra log10 cost of such a repair (precision margin)
@@ -102,7 +110,7 @@ DEFAULTS: dict[str, Any] = {
     "excess_min_damage": 0.0,  # ... only where the local damage (share of suspicious tokens near) is this high
     # ... along which slips: "learned" (those the corpus's non-word repairs show it makes),
     # "cheap" (those or any cheap confusion of the channel model) or "any" one edit
-    "excess_slips": "learned",
+    "excess_slips": "cheap",
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -596,11 +604,15 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
 
 
 def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
-    """Whether a lowercase known form has a cheap real-word twin at least as common (and
-    a very common word: ``excess_twin_min_prob``) along slips
-    this corpus is known to make (``be``/``he`` in a corpus whose non-word repairs show
-    ``b>h``): such a form is read with its context wherever it stands."""
+    """Whether a lowercase known form has a real-word twin ``learned_twin_ratio`` times as
+    common (and a very common word: ``excess_twin_min_prob``), a cheap confusion of the
+    channel model that this corpus is also known to make (``be``/``he`` in a corpus whose
+    non-word repairs show ``b>h``): such a form is read with its context wherever it stands."""
     if not surface.islower() or not lm.lex.confusions:  # (a capitalised form may be a name)
+        return False
+    # (the screening tables first: most forms have no very common twin at all)
+    if not lm.has_common_twin(surface, key, ratio=opts["learned_twin_ratio"], min_prob=opts["excess_twin_min_prob"],
+                              length_changes=opts["realword_length_changes"]):
         return False
     lp = lm.logp(key)
     if lp is None:

@@ -42,7 +42,7 @@ def test_excess_form_has_calibrated_twin():
 
 @pytest.mark.parametrize("counts,damage,confusions", [
     ({"bat": 16, "but": 512}, 0.0, {"a>u": 64}),  # a clean corpus: its excess is its own words
-    ({"bat": 16, "but": 512}, 0.0625, {}),  # a slip the corpus is not known to make (a>u)
+    ({"bat": 16, "but": 512}, 0.0625, {}),  # a slip the corpus is not known to make (a>u), nor a cheap one
     ({"bat": 2, "but": 512}, 0.0625, {"a>u": 64}),  # too few occurrences to tell a rate
     ({"bat": 512, "but": 512}, 0.0625, {"a>u": 64}),  # twins misread beyond the damage rate: a book on bats
 ])
@@ -50,6 +50,13 @@ def test_no_excess_twins(counts, damage, confusions):
     lm = language_model(lexicon(counts, damage_rate=damage, confusions=confusions), OPTS)
     assert _excess_twins(lm, "bat", "bat", OPTS) == []
     assert _classify_form("bat", lm, frozenset(), OPTS) == KNOWN
+
+
+def test_excess_under_min_ratio_is_the_corpus_taste():
+    # bat is ~49 times its general rate here: under a bar of 50 it is the corpus's own word
+    lm = language_model(DAMAGED, OPTS)
+    assert _excess_twins(lm, "bat", "bat", {**OPTS, "excess_min_ratio": 50.0}) == []
+    assert _excess_twins(lm, "bat", "bat", {**OPTS, "excess_min_ratio": 40.0})
 
 
 def test_excess_repair_needs_both_neighbours():
