@@ -129,3 +129,17 @@ def test_learned_twin_repair_far_from_damage():
 ])
 def test_learned_twin_negative_cases(text):
     assert repair_text(text, lexicon=B_FOR_H)[0] == text
+
+
+def test_pairs_vouch_for_a_recurring_pair():
+    from cleaners.words.repair import _pairs_vouch
+
+    lex = CorpusLexicon(counts={"bat": 16, "but": 512, "the": 2048, "flew": 16}, total=TOTAL, damage_rate=0.0625,
+                        bigrams={"bat the": 4, "but the": 1024, "bat flew": 16})
+    lm = language_model(lex, OPTS)
+    twins = [Reading("but", ("but",), 1.5, "excess")]
+    # "bat the" no more often than misreadings of "but the" make it (1024 * 10**-1.5)
+    assert not _pairs_vouch(lm, "bat", "but", twins, "cold", "the")
+    # "bat flew" written 16 times, and "but flew" never: the corpus's own pair
+    assert _pairs_vouch(lm, "bat", "but", twins, "the", "flew")
+    assert not _pairs_vouch(lm, "bat", "hat", twins, "the", "flew")  # (no such twin)
