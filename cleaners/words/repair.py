@@ -1072,6 +1072,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         }
         if i in profiled and d.kind == "real-word":
             evidence["profile"] = profiled[i]
+        if best.kind == "excess":  # the corpus's excess of the form that calibrated the twin
+            evidence["excess"] = {"count": lexicon.counts.get(t.key, 0), "total": lexicon.total,
+                                  "general_prob": lm.uni.get(t.key, 0.0)}
         if d.apply:
             edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",

@@ -65,6 +65,7 @@ def test_excess_repair_needs_both_neighbours():
     (e,) = edits
     assert e.reason == "ocr real-word repair (excess)" and e.confidence >= OPTS["realword_threshold"]
     assert e.evidence["candidates"][0]["kind"] == "excess" and e.evidence["context"][1] == "the"
+    assert e.evidence["excess"]["count"] == 16 and e.evidence["excess"]["total"] == TOTAL
 
 
 @pytest.mark.parametrize("text", [
