@@ -102,7 +102,7 @@ def channel_cost(seen: str, meant: str) -> float:
     Multi-character confusions (``rn``/``m``, ``cl``/``d``, ``li``/``h``) are
     single operations.
 
-    >>> channel_cost("lhal", "that")
+    >>> channel_cost("slale", "state")
     1.0
     >>> channel_cost("rnen", "men")
     0.5
@@ -296,7 +296,7 @@ _CAPITAL_ALTERNATIVES = {"E": "l", "L": "e", "R": "b", "B": "r", "I": "l", "J": 
 def skeleton(word: str) -> str:
     """The confusion-class skeleton of a (lowercase) word.
 
-    >>> skeleton("that") == skeleton("lhal") == skeleton("tbat")
+    >>> skeleton("they") == skeleton("lhey") == skeleton("tbey")
     True
     >>> skeleton("modern") == skeleton("rnodern")
     True

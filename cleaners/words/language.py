@@ -4,7 +4,7 @@
   (321k forms, a blend of books, subtitles, news, web and Wikipedia, shipped
   offline with the package). It is the broadest general list available
   offline and knows rare real words, inflections and possessives; its tail
-  also contains frequent OCR garbage (``tbe``, ``ihe``) at tiny
+  also contains frequent OCR garbage (``tbe``, ``tlie``) at tiny
   frequencies, so the scorer treats a form's frequency as evidence, never
   as a yes/no dictionary.
 * Bigram counts: symspellpy's 243k English bigram list with its 82k unigram

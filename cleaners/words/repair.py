@@ -12,7 +12,7 @@ How a token is judged
    :func:`_in_capitals`; so is a mostly-capitals form there, ``CONDUCr``).
 2. A *suspicious* token is one that is neither trusted nor a reasonably
    frequent word of the general list. Its candidates are the known words
-   reachable by undoing OCR confusions (``lhal`` -> ``that``), by one generic
+   reachable by undoing OCR confusions (``lhey`` -> ``they``), by one generic
    edit, or by splitting off a glued function word (``amatter``).
 3. The token as is and each candidate are scored by a noisy-channel model
    (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
@@ -572,8 +572,8 @@ def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dic
     ``profile``: the misreading profile of the document ``text`` comes from (a line
     repaired on its own cannot teach one; see :func:`document_profile`).
 
-    >>> repair_text("It turned out lhal he had been there.")[0]
-    'It turned out that he had been there.'
+    >>> repair_text("It turned out lhey had been there.")[0]
+    'It turned out they had been there.'
     """
     from cleaners.document import apply_edits
 
@@ -1413,7 +1413,7 @@ PROFILE_MIN_COST = 0.1  # the channel cost of a slip, however dominant in a docu
 
 class DocumentProfile:
     """Which slips one document makes, learned from the non-word repairs it was given
-    with high confidence (``wilhoul`` -> ``without``, ``lhal`` -> ``that``: ``l>t``).
+    with high confidence (``slale`` -> ``state``, ``lhey`` -> ``they``: ``l>t``).
 
     OCR damage is document-specific (one scan reads ``t`` as ``l`` throughout, another
     never does), and the engine's slips are blind to the lexicon: a document that turned
@@ -1538,7 +1538,7 @@ def learn_profile(edits: list[Edit], tokens: int, opts: dict) -> DocumentProfile
     part of the profile.
 
     >>> from cleaners.document import Edit
-    >>> e = Edit.at("wilhoul", 0, 7, "without", stage=STAGE, reason="", confidence=1.0,
+    >>> e = Edit.at("slale", 0, 5, "state", stage=STAGE, reason="", confidence=1.0,
     ...             evidence={"kind": "non-word", "confusions": ["l>t", "l>t"]})
     >>> learn_profile([e, e], 100, _options(None)).to_json()
     {'slips': {'l>t': 4}, 'votes': 4, 'tokens': 100}

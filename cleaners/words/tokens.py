@@ -80,11 +80,11 @@ class LineTokens(dict):
     A sequence of tokens, not a mapping: it is a ``dict`` of the tokens made so far only so
     that reading one again is a C-level lookup (``__missing__`` makes it the first time).
 
-    >>> toks = LineTokens("lhal ihe man")
+    >>> toks = LineTokens("lhis tbe man")
     >>> len(toks), toks[1], toks.keys[2], toks.ends
-    (3, Token(start=5, end=8, text='ihe', key='ihe', left_break=False), 'man', [4, 8, 12])
+    (3, Token(start=5, end=8, text='tbe', key='tbe', left_break=False), 'man', [4, 8, 12])
     >>> [t.text for t in toks], toks[-1].text
-    (['lhal', 'ihe', 'man'], 'man')
+    (['lhis', 'tbe', 'man'], 'man')
     """
 
     __slots__ = ("text", "words", "starts", "ends", "keys")
