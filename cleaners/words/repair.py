@@ -192,10 +192,9 @@ SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: suspicious form
 BREAK_HYPHEN_RE = re.compile(r"[^\W\d_]- [^\W\d_]")
 PERIOD_BREAK_RE = re.compile(r"\. (?=[a-z])")
-#: a full stop or comma between two words with no space: a space misread or lost (up.to, Tommy,this)
-STRAY_MARK_RE = re.compile(r"[.,](?=[a-z]{2})")
-#: STRAY_MARK_RE's two marks apart (together their matches are its matches): a literal
-#: first is found by a fast scan, a class of two is tried at every position
+#: a full stop or comma between two words with no space: a space misread or lost (up.to,
+#: Tommy,this); ``[.,](?=[a-z]{2})`` as two patterns, one a mark (a literal first is found
+#: by a fast scan, a class of two is tried at every position)
 _STRAY_MARK_PARTS = (re.compile(r"\.(?=[a-z]{2})"), re.compile(r",(?=[a-z]{2})"))
 #: two lone letters, neither a word of its own (i n)
 LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
@@ -347,9 +346,8 @@ def _hyphen_break_bounds(line: str) -> tuple[set[int], set[int]]:
     return ends, starts
 
 
-_OPEN_QUOTES = frozenset("“‘«\"'„")
-_OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
-_OPEN_QUOTE_CHARS = "“‘«\"'„"  # (_OPEN_QUOTE_RE's class)
+_OPEN_QUOTE_CHARS = "“‘«\"'„"
+_OPEN_QUOTES = frozenset(_OPEN_QUOTE_CHARS)
 _UNSEEN = object()  # a token whose probability is yet to be looked up
 _CLOSE_QUOTES = frozenset("”’»\"'“")
 
@@ -457,13 +455,13 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
                 sites.add(i)
-    for part in _STRAY_MARK_PARTS:  # (STRAY_MARK_RE's matches; the order of the sites is made below)
+    for part in _STRAY_MARK_PARTS:  # (the order of the sites is made below)
         for m in part.finditer(line):
             p = m.start()  # a mark right after token i and right before token i + 1
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
                 sites.add(i)
-    for p in _char_positions(line, _GLYPH_CHARS):  # (_GLYPH_RE's matches, in another order)
+    for p in _char_positions(line, _GLYPH_CHARS):
         # a glyph right after token i and right before token i + 1
         i = bisect.bisect_left(ends, p)
         if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
@@ -500,7 +498,7 @@ def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, afte
     if "-" in line:
         frag_ends, frag_starts = _hyphen_break_bounds(line)
         positions += [(ends, p) for p in frag_ends] + [(starts, p) for p in frag_starts]
-    positions += [(starts, p + 1) for p in _char_positions(line, _OPEN_QUOTE_CHARS)]  # (_OPEN_QUOTE_RE's ends)
+    positions += [(starts, p + 1) for p in _char_positions(line, _OPEN_QUOTE_CHARS)]  # (after each quote)
     for bounds, p in positions:
         i = bisect.bisect_left(bounds, p)
         if i < n and bounds[i] == p:
@@ -1605,7 +1603,7 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         redo.append((pos, pos + len(line)))
         _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
                      after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                     starts_sentence=not prev or bool(SENTENCE_END_RE.search(prev)), profile=profile)
+                     starts_sentence=not prev or _ends_sentence(prev), profile=profile)
     if redo:
         starts = [a for a, _ in redo]
 
@@ -2002,13 +2000,10 @@ def _separate_reading(lm: LanguageModel, a: Token, b: Token, opts: dict,
             texts.append(t.text)
             keys.append(t.key)
             continue
-        ckey = (t.text, "apart")
-        best = lm.candidate_cache.get(ckey)
-        if best is None:
-            found = nonword_candidates(lm, t.text, t.key, max_channel=1.0, generic=False, allow_split=False)
-            best = lm.candidate_cache[ckey] = min(found, key=lambda r: (r.channel, -(lm.logp(r.keys[0]) or -99.0), r.text), default=())
-        if not best:
+        found = _joined_candidates(lm, t.text, t.key)  # (the same cheap one-slip readings)
+        if not found:
             return None
+        best = min(found, key=lambda r: (r.channel, -(lm.logp(r.keys[0]) or -99.0), r.text))
         texts.append(best.text)
         keys.extend(best.keys)
         # (each misreading pays the prior of an error; the reading as a whole pays one)
@@ -2185,9 +2180,8 @@ def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
     return _Decision(i, [compound, asis], False, "join", 0.0, end_index=i + 1)
 
 
-GLYPHS = frozenset("!|;:)(")
-_GLYPH_RE = re.compile("[!|;:)(]")
-_GLYPH_CHARS = "!|;:)("  # (_GLYPH_RE's class)
+_GLYPH_CHARS = "!|;:)("
+GLYPHS = frozenset(_GLYPH_CHARS)
 GLYPH_COST = 0.6
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,12 @@ CORPUS = ("Rakhia met Filtova at Smolny. Rakhia and Filtova and Smolny were ther
 SURFACES = ["tbat", "lie", "Lie", "bad", "Bad", "lo", "Lo", "thai", "Thai", "wae", "tlie", "Eenin",
             "Rakhia", "Raklia", "Smolny", "Srnolny", "RTsKhIDNI", "don’t", "a", "I", "he", "the", "liave",
             "figure", "gure", "ofthe", "Iouse", "Eeningrad", "BAD", "Tbe"]
+
+
+# the one-pattern scans the fast paths replace (the reference they are tested equal to)
+STRAY_MARK_RE = re.compile(r"[.,](?=[a-z]{2})")
+_GLYPH_RE = re.compile("[!|;:)(]")
+_OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
 
 
 @pytest.fixture(scope="module")
@@ -427,7 +435,7 @@ def test_ends_sentence_is_the_pattern_on_stripped_lines(text):
 
 def test_stray_mark_parts_are_the_pattern_on_the_seeds():
     from bench.words import seed_layout_texts
-    from cleaners.words.repair import _STRAY_MARK_PARTS, SENTENCE_END_RE, STRAY_MARK_RE, _ends_sentence
+    from cleaners.words.repair import _STRAY_MARK_PARTS, SENTENCE_END_RE, _ends_sentence
 
     lines = [x for _, t in seed_layout_texts() for x in t.split("\n")]
     lines += ["a.bc,de", ".ab", ",a,bc", "x.Ab,c d", "up.to, Tommy,this"]
@@ -441,7 +449,7 @@ def test_stray_mark_parts_are_the_pattern_on_the_seeds():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab.,Z ", max_size=16))
 def test_stray_mark_parts_are_the_pattern(line):
-    from cleaners.words.repair import _STRAY_MARK_PARTS, STRAY_MARK_RE
+    from cleaners.words.repair import _STRAY_MARK_PARTS
 
     parts = sorted(m.start() for p in _STRAY_MARK_PARTS for m in p.finditer(line))
     assert parts == [m.start() for m in STRAY_MARK_RE.finditer(line)]
@@ -449,8 +457,7 @@ def test_stray_mark_parts_are_the_pattern(line):
 
 def test_char_positions_are_the_class_patterns():
     from bench.words import seed_layout_texts
-    from cleaners.words.repair import (_GLYPH_CHARS, _GLYPH_RE, _OPEN_QUOTE_CHARS, _OPEN_QUOTE_RE, GLYPHS,
-                                       _OPEN_QUOTES, _char_positions)
+    from cleaners.words.repair import _GLYPH_CHARS, _OPEN_QUOTE_CHARS, GLYPHS, _OPEN_QUOTES, _char_positions
 
     assert set(_GLYPH_CHARS) == GLYPHS and set(_OPEN_QUOTE_CHARS) == _OPEN_QUOTES
     lines = [x for _, t in seed_layout_texts() for x in t.split("\n")] + ["“a” (b) ‘c’ «d» „e“ 'f' \"g\" h!|;:"]
