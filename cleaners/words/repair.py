@@ -27,15 +27,9 @@ How a token is judged
    misreading makes its own corpus pairs (``he bad``), which cannot vouch for it.
    A word the corpus uses at its ordinary general rate gets a further penalty
    (``lie still`` in a clean book is the word ``lie``).
-   Two corpus-level signs get a known form that look wherever it stands: a form the
-   corpus shows far beyond its general rate (``excess_min_ratio``), by an excess that
-   misreadings of very common twins along cheap or learned slips can explain within
-   the corpus's damage (``bat``: ``but``), has those twins with a channel calibrated
-   on the excess (:func:`_excess_twins`), applied only when both neighbours attest the
-   twin and one does not attest the form (off by default, ``excess_twins``: on BLN600
-   most of its edits turned one wrong word into another); and a lowercase form with a very common twin
-   at least as common along a slip the corpus's non-word repairs show (``be``/``he``
-   with ``b>h``: :func:`_has_learned_twin`) is judged like the forms near damage.
+   A lowercase form with a very common twin at least as common along a slip the
+   corpus's non-word repairs show (``be``/``he`` with ``b>h``: :func:`_has_learned_twin`)
+   gets that look wherever it stands, like the forms near damage.
    A capitalised unknown form is a name until the corpus says otherwise: one slip
    from a name the corpus writes far more often, in a corpus damaged enough to make
    such copies, it is probably a damaged copy (``Whiteshapel``), and as read it
@@ -107,21 +101,9 @@ DEFAULTS: dict[str, Any] = {
     "excess_min_expected": 8.0,  # occurrences a word's general rate must predict for the corpus to tell its rate
     "no_excess_penalty": 0.5,  # extra log10 cost of a real-word repair of a word used at its ordinary rate
     "realword_length_changes": True,  # real-word twins include length-changing slips (lie -> he)
-    # a known form this corpus shows far more often than English does, by an excess its very
-    # common twins' misreadings can explain (tile, bat: the, but), is read as mostly misreadings
-    # of them: its twins are checked everywhere, with a channel calibrated on that excess
-    "excess_twins": False,  # off: on BLN600 10 of its 49 edits matched the truth (39 turned one wrong word into another)
-    "excess_min_count": 8,  # (quantised) occurrences of the form the corpus needs to tell its excess
-    "excess_min_ratio": 10.0,  # ... and its count over what its general rate predicts
-    "excess_twin_min_prob": 3e-4,  # a twin explaining the excess is a word at least this common
-    "excess_min_cost": 0.3,  # the calibrated channel cost of a twin, however large the excess
-    "excess_penalty": 0.3,  # extra log10 cost of such a repair (precision margin)
     "learned_twins": True,  # known forms with a twin along a slip the corpus is known to make get a look everywhere
     "learned_twin_ratio": 1.0,  # ... a twin at least this many times as common
-    "excess_min_damage": 0.0,  # ... only where the local damage (share of suspicious tokens near) is this high
-    # ... along which slips: "learned" (those the corpus's non-word repairs show it makes),
-    # "cheap" (those or any cheap confusion of the channel model) or "any" one edit
-    "excess_slips": "cheap",
+    "learned_twin_min_prob": 3e-4,  # ... and a very common word
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -632,8 +614,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
-EXCESS = 5  # a known word the corpus shows in excess, explained by misreadings of common twins
-LEARNED_TWIN = 6  # a known word with a twin as common along a slip the corpus is known to make
+LEARNED_TWIN = 5  # a known word with a twin as common along a slip the corpus is known to make
 
 
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
@@ -655,8 +636,7 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
-           opts["excess_twins"], opts["excess_min_count"], opts["excess_min_ratio"], opts["excess_twin_min_prob"],
-           opts["excess_slips"], opts["excess_margin"], opts["learned_twins"], opts["learned_twin_ratio"])
+           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -693,8 +673,6 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return CONFUSABLE
     if opts["realword"] and 0.0 < p < opts["rare_twin_max_prob"] and _has_common_edit_twin(lm, word, key, opts):
         return CONFUSABLE
-    if opts["realword"] and opts["excess_twins"] and _excess_twins(lm, word, key, opts):
-        return EXCESS
     if opts["realword"] and opts["learned_twins"] and _has_learned_twin(lm, word, key, opts):
         return LEARNED_TWIN
     return KNOWN
@@ -702,20 +680,20 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
 
 def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
     """Whether a lowercase known form has a real-word twin ``learned_twin_ratio`` times as
-    common (and a very common word: ``excess_twin_min_prob``), a cheap confusion of the
+    common (and a very common word: ``learned_twin_min_prob``), a cheap confusion of the
     channel model that this corpus is also known to make (``be``/``he`` in a corpus whose
     non-word repairs show ``b>h``): such a form is read with its context wherever it stands."""
     if not surface.islower() or not lm.lex.confusions:  # (a capitalised form may be a name)
         return False
     # (the screening tables first: most forms have no very common twin at all)
-    if not lm.has_common_twin(surface, key, ratio=opts["learned_twin_ratio"], min_prob=opts["excess_twin_min_prob"],
+    if not lm.has_common_twin(surface, key, ratio=opts["learned_twin_ratio"], min_prob=opts["learned_twin_min_prob"],
                               length_changes=opts["realword_length_changes"]):
         return False
     lp = lm.logp(key)
     if lp is None:
         return False
     for r in _realword_readings(lm, surface, key, opts):
-        if len(r.keys) != 1 or r.kind != "confusion" or lm.uni.get(r.keys[0], 0.0) < opts["excess_twin_min_prob"]:
+        if len(r.keys) != 1 or r.kind != "confusion" or lm.uni.get(r.keys[0], 0.0) < opts["learned_twin_min_prob"]:
             continue  # (very common in general: not one of the corpus's own frequent words)
         lk = lm.logp(r.keys[0])
         if lk is not None and lk >= lp + math.log10(opts["learned_twin_ratio"]) \
@@ -847,7 +825,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     unseen = logps.values
     marked: list[int] = []  # suspicious or confusable tokens, in order
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
-    excess_at: list[int] = []  # known forms the corpus shows in excess (EXCESS), in order
+    twin_at: list[int] = []  # known forms with a learned twin (LEARNED_TWIN), in order
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
@@ -878,8 +856,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 skip[i] = True
                 continue
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
-        if v == EXCESS or v == LEARNED_TWIN:
-            excess_at.append(i)  # (an ordinary known word but for its real-word look)
+        if v == LEARNED_TWIN:
+            twin_at.append(i)  # (an ordinary known word but for its real-word look)
             continue
         suspicious[i] = v == SUSPICIOUS
         confusable[i] = v == CONFUSABLE
@@ -1114,7 +1092,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     if opts["realword"]:
         rw = opts["realword_window"]
         near: set[int] = {i for i in marked if confusable[i]}
-        near.update(excess_at)
+        near.update(twin_at)
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
@@ -1133,11 +1111,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     continue
                 judged_in[i] = (left, right)
                 cands = _realword_readings(lm, t.text, t.key, opts)
-                excess = []
-                if opts["excess_twins"] and not _in_contraction(line, t) and (t.text.islower() or (
-                        case_pattern(t.text) == "title" and _sentence_start(line, tokens, i, starts_sentence))):
-                    excess = _excess_twins(lm, t.text, t.key, opts)
-                if not cands and not excess:
+                if not cands:
                     continue
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
                 prior = error_logprior(i) - opts["realword_penalty"]
@@ -1157,28 +1131,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands], asis_logp=logps[i],
                     left=left, right=right,
                     error_logprior=prior,
-                    general_for=t.key if opts["realword_general"] else None) if cands else []
-                best = readings[0] if readings else None
-                apply = (best is not None and best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
+                    general_for=t.key if opts["realword_general"] else None)
+                best = readings[0]
+                apply = (best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
                          and _has_bigram_support(lm, best.keys[0], left, right))
-                if excess and not apply and density(i) >= opts["excess_min_damage"]:
-                    # the corpus's excess of the form vouches for its twins; a form read
-                    # so everywhere needs both neighbours to attest the reading, and the
-                    # form as read to lack one in the general list (its corpus pairs are its errors)
-                    merged, _ = _with_excess_twins(cands, excess, prior, opts)
-                    more = score_readings(
-                        lm, Reading(t.text, (t.key,), 0.0, "as-is"),
-                        [Reading(r.text, r.keys, r.channel, r.kind) for r in merged], asis_logp=logps[i],
-                        left=left, right=right, error_logprior=0.0,
-                        general_for=t.key if opts["realword_general"] else None)
-                    top = more[0]
-                    if (top.kind != "as-is" and top.posterior >= opts["realword_threshold"]
-                            and _has_two_sided_support(lm, top.keys[0], left, right)
-                            and not _has_two_sided_support(lm, t.key, left, right, general=True)
-                            and not _pairs_vouch(lm, t.key, top.keys[0], excess, left, right)):
-                        readings, best, apply = more, top, True
-                if best is None:
-                    continue
                 if best.kind == "as-is" and i not in decisions:
                     continue
                 decisions[i] = _Decision(i, readings, apply, "real-word", density(i))
@@ -1202,9 +1158,6 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         }
         if i in profiled and d.kind == "real-word":
             evidence["profile"] = profiled[i]
-        if best.kind == "excess":  # the corpus's excess of the form that calibrated the twin
-            evidence["excess"] = {"count": lexicon.counts.get(t.key, 0), "total": lexicon.total,
-                                  "general_prob": lm.uni.get(t.key, 0.0)}
         if d.apply:
             edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",
@@ -1256,154 +1209,6 @@ def _realword_readings(lm: LanguageModel, surface: str, key: str, opts: dict) ->
             cands = cands + [r for r in twins if r.keys not in have]
         lm.realword_cache[surface] = cands
     return cands
-
-
-def _excess_twins(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
-    """The very common twins a known form is mostly a misreading of in this corpus, with
-    their channel cost calibrated on the corpus's excess of the form (``[]``: none).
-
-    A form the corpus holds ``excess_min_ratio`` times more often than its general rate
-    predicts (``tile``, ``bat`` in a damaged newspaper corpus) has an excess of
-    ``m = 1 - excess_margin * p / q`` of its occurrences (``p`` general, ``q`` corpus
-    probability). If words at least ``excess_twin_min_prob`` common (and
-    ``confusable_ratio`` times more common than the form) one edit or one cheap confusion
-    away (``the``, ``but``) can explain it, the excess is read as their misreadings: the
-    channel of each twin is scaled by ``k`` so that the twins' misreadings, summed, make
-    up the excess (``sum p_c * k * 10**-channel_c = m * q``). A twin that would have to be
-    misread more often than the corpus's damage rate to make it up cannot: the form is
-    then the corpus's own word (a book on tiles), and gets no such twins.
-
-    With the twins so costed, the form as read keeps its general probability, and the
-    token's context decides which reading wins (:func:`_repair_line`).
-    """
-    if not (surface.islower() or case_pattern(surface) == "title") or not key.isalpha() or len(key) < 2:
-        return []
-    lex = lm.lex
-    count = lex.counts.get(key, 0)
-    if count < opts["excess_min_count"] or not lex.damage_rate:
-        return []
-    p = lm.uni.get(key, 0.0)
-    q = lex.prob(key)
-    if p <= 0.0 or q < opts["excess_min_ratio"] * p:
-        return []
-    ckey = (key, "excess", opts["excess_min_count"], opts["excess_min_ratio"], opts["excess_twin_min_prob"],
-            opts["excess_slips"],
-            opts["excess_margin"], opts["confusable_ratio"], opts["max_channel_cost"], opts["excess_min_cost"])
-    cached = lm.candidate_cache.get(ckey)
-    if cached is None:
-        cached = lm.candidate_cache[ckey] = _excess_twin_costs(lm, key, p, q, opts)
-    out = []
-    for w, channel in cached:
-        text = render(w, surface, lm.lex)
-        out.append(Reading(text, (w,), channel, "excess"))
-    return out
-
-
-def _pairs_vouch(lm: LanguageModel, key: str, twin: str, excess: list[Reading], left: str | None,
-                 right: str | None) -> bool:
-    """Whether the corpus writes the form with one of these neighbours more often than
-    misreadings of the twin with it could: ``sais I`` recurring in a dialect novel is the
-    corpus's word, ``bat the`` at the rate ``but the`` is misread is not. The rate is
-    the twin's excess channel (``10**-cost``, before any penalty)."""
-    cost = next((r.channel for r in excess if r.keys[0] == twin), None)
-    if cost is None:
-        return False
-    rate = 10 ** -cost
-    cb = lm.lex.bigrams
-    for a, b, c in ((left, key, twin), (key, right, twin)):
-        if a is None or b is None:
-            continue
-        pair = f"{a} {b}"
-        n = cb.get(pair, 0)
-        if not n:
-            continue
-        twin_pair = f"{a} {twin}" if b == key else f"{twin} {b}"
-        if n > 2.0 * rate * cb.get(twin_pair, 0) + 1.0:
-            return True
-    return False
-
-
-def _in_contraction(line: str, t: Token) -> bool:
-    """A form right after an apostrophe is the rest of a contraction (``I 'll``); one
-    right before an apostrophe (with a space or an apostrophe after it: ``th' horses``,
-    ``th ' stables``) is an elided word.
-
-    >>> from cleaners.words.tokens import LineTokens
-    >>> line = "put th' horses in th ' stables, I 'll go, the dog's bone"
-    >>> toks = LineTokens(line, ["put", "th", "horses", "in", "th", "stables", "I", "ll", "go", "the", "dog's", "bone"])
-    >>> [toks[i].text for i in range(12) if _in_contraction(line, toks[i])]
-    ['th', 'th', 'll']
-    """
-    if t.start > 0 and line[t.start - 1] in "'’":
-        return True
-    rest = line[t.end:t.end + 3].lstrip(" ")
-    return rest[:1] in ("'", "’") and not rest[1:2].isalpha()
-
-
-def _with_excess_twins(cands: list[Reading], excess: list[Reading], prior: float,
-                       opts: dict) -> tuple[list[Reading], float]:
-    """``cands`` (scored with the error ``prior``) and the excess twins (whose channel
-    holds their prior: :func:`_excess_twins`) as one set scored with no prior: each
-    ordinary reading pays ``-prior`` in its channel, each excess twin
-    ``excess_penalty``; a word in both keeps its cheaper reading.
-
-    >>> a = [Reading("he", ("he",), 0.7, "confusion")]
-    >>> b = [Reading("he", ("he",), 0.5, "excess"), Reading("the", ("the",), 1.0, "excess")]
-    >>> [(r.text, r.channel, r.kind) for r in _with_excess_twins(a, b, -2.0, {"excess_penalty": 0.3})[0]]
-    [('he', 0.8, 'excess'), ('the', 1.3, 'excess')]
-    """
-    best: dict[tuple[str, ...], Reading] = {}
-    for r in cands:
-        best[r.keys] = Reading(r.text, r.keys, round(r.channel - prior, 3), r.kind)
-    for r in excess:
-        c = round(r.channel + opts["excess_penalty"], 3)
-        have = best.get(r.keys)
-        if have is None or c < have.channel:
-            best[r.keys] = Reading(r.text, r.keys, c, r.kind)
-    return sorted(best.values(), key=lambda r: (r.channel, r.text)), 0.0
-
-
-def _excess_twin_costs(lm: LanguageModel, key: str, p: float, q: float, opts: dict) -> list[tuple[str, float]]:
-    """(twin, calibrated channel cost) of :func:`_excess_twins` for a lowercase key."""
-    lex = lm.lex
-    floor = max(opts["excess_twin_min_prob"], opts["confusable_ratio"] * p)
-    get = _common_delete_index(opts["unigrams"], opts["excess_twin_min_prob"]).get
-    found: set[str] = set()
-    for qk in {key[:i] + key[i + 1:] for i in range(len(key))} | {key}:
-        words = get(qk)
-        if words:
-            found.update(words)
-    for r in realword_candidates(lm, key, key, max_channel=1.2, min_prob=opts["excess_twin_min_prob"],
-                                 length_changes=opts["realword_length_changes"]):
-        found.add(r.keys[0])
-    found.discard(key)
-    twins = []
-    for w in sorted(found):
-        pw = lm.uni.get(w, 0.0)
-        if pw < floor or not w.isalpha():
-            continue
-        c = channel_cost(key, w)
-        if c > opts["max_channel_cost"]:
-            continue
-        mode = opts["excess_slips"]
-        if mode != "any" and not lm.channel(key, w) < c and not (mode == "cheap" and c <= 1.2):
-            continue  # no slip this corpus is known to make (its non-word repairs show them)
-        twins.append((w, max(pw, lex.prob(w)), c))
-    if not twins:
-        return []
-    mass = (1.0 - opts["excess_margin"] * p / q) * q  # the occurrences no general rate explains
-    if mass <= 0.0:
-        return []
-    log_k = math.log10(mass) - math.log10(sum(pw * 10 ** -c for _, pw, c in twins))
-    out = []
-    for w, pw, c in twins:
-        cost = max(opts["excess_min_cost"], c - log_k)
-        out.append((w, round(cost, 3)))
-    # the twins must make up the excess within the corpus's damage: the likeliest
-    # misreading then turns no more than that share of its twin into this form
-    if min(cost for _, cost in out) < -math.log10(lex.damage_rate):
-        return []
-    return out
 
 
 PROFILE_MIN_COST = 0.1  # the channel cost of a slip, however dominant in a document
@@ -1464,7 +1269,7 @@ class DocumentProfile:
     def has_twin(self, lm: LanguageModel, word: str, verdict: int | None, opts: dict) -> bool:
         """Whether a known form has a real-word twin along the profile's slips that is
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
-        if verdict not in (KNOWN, CONFUSABLE, EXCESS, LEARNED_TWIN):
+        if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN):
             return False
         if not any(seen in word for seen in self._seen):
             return False
@@ -2246,15 +2051,6 @@ def _has_bigram_support(lm: LanguageModel, key: str, left: str | None, right: st
     big, cb = lm.big, lm.lex.bigrams
     return (left is not None and ((left, key) in big or f"{left} {key}" in cb)) or \
         (right is not None and ((key, right) in big or f"{key} {right}" in cb))
-
-
-def _has_two_sided_support(lm: LanguageModel, key: str, left: str | None, right: str | None, *,
-                           general: bool = False) -> bool:
-    """Whether each neighbour there is makes a known word pair with ``key`` (general
-    list or corpus; ``general``: the general list only): ``of the prisoner``, not only ``of the``."""
-    big, cb = lm.big, ({} if general else lm.lex.bigrams)
-    return (left is None or (left, key) in big or f"{left} {key}" in cb) and \
-        (right is None or (key, right) in big or f"{key} {right}" in cb)
 
 
 def run(text: str, ctx) -> StageResult:
