@@ -38,7 +38,8 @@ from functools import lru_cache
 
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
 from cleaners.words.language import unigram_probs
-from cleaners.words.scoring import LanguageModel, Reading, _index_code_digest, resource_identity
+from cleaners.words.scoring import (LanguageModel, Reading, _index_code_digest, delete_neighbourhoods,
+                                    resource_identity)
 
 DISTANT_MIN_LEN = 5  # shorter forms are two arbitrary edits from too many words
 DISTANT_MAX_LEN = 20
@@ -55,6 +56,8 @@ def _deletes2(word: str) -> set[str]:
 
     >>> sorted(_deletes2("abc"))
     ['a', 'ab', 'abc', 'ac', 'b', 'bc', 'c']
+    >>> delete_neighbourhoods(["house", "horse"], _deletes2)["hse"]  # (the distance-2 table)
+    ('house', 'horse')
     """
     one = {word[:i] + word[i + 1:] for i in range(len(word))}
     out = {word} | one
@@ -63,38 +66,24 @@ def _deletes2(word: str) -> set[str]:
     return out
 
 
-def distant_neighbourhoods(words) -> dict[str, tuple[str, ...]]:
-    """Symmetric-delete table at distance 2: each word and each of its one- and two-letter
-    deletions -> the words that give it, in the order of ``words``.
-
-    >>> distant_neighbourhoods(["house", "horse"])["hse"]
-    ('house', 'horse')
-    """
-    tmp: dict[str, list[str]] = {}
-    for w in words:
-        for d in _deletes2(w):
-            tmp.setdefault(d, []).append(w)
-    return {d: tuple(v) for d, v in tmp.items()}
-
-
 def _distant_mapping(unigrams: str, min_logp: float) -> dict[str, tuple[str, ...]]:
     bar = 10.0 ** min_logp
-    return distant_neighbourhoods(w for w, p in sorted(unigram_probs(unigrams).items())
+    return delete_neighbourhoods((w for w, p in sorted(unigram_probs(unigrams).items())
                                   if p >= bar and len(w) >= DISTANT_MIN_WORD_LEN and w.isalpha()
-                                  and w.isascii())
+                                  and w.isascii()), _deletes2)
 
 
 @lru_cache(maxsize=2)
 def distant_index(unigrams: str, min_logp: float) -> PostingIndex:
     """The distance-2 symmetric-delete index of the general list's common words (see
-    :func:`distant_neighbourhoods`), built once per machine and mapped from the disk cache.
+    :func:`~cleaners.words.scoring.delete_neighbourhoods` with :func:`_deletes2`), built once per machine and mapped from the disk cache.
 
     >>> "previous" in distant_index("wordfreq-large", DISTANT_MIN_LOGP).union(["previos"])
     True
     """
     identity = {"index": "distant-deletes", "unigrams": unigrams, "min_logp": repr(min_logp),
                 "data": resource_identity(unigrams), "code": _index_code_digest(),
-                "own_code": code_digest(_distant_mapping, distant_neighbourhoods, _deletes2),
+                "own_code": code_digest(_distant_mapping, delete_neighbourhoods, _deletes2),
                 "min_word_len": DISTANT_MIN_WORD_LEN}
     return cached_index("distant-deletes", identity, lambda: _distant_mapping(unigrams, min_logp))
 
@@ -116,11 +105,11 @@ def corpus_distant_index(lm: LanguageModel, min_logp: float,
     if out is None:
         bar = 10.0 ** min_logp
         uni, lex = lm.uni, lm.lex
-        out = lm.candidate_cache[ckey] = distant_neighbourhoods(
-            k for k in sorted(lex.counts)
-            if lex.counts[k] >= min_count and uni.get(k, 0.0) < bar and k.isalpha()
-            and len(k) >= DISTANT_MIN_WORD_LEN and lex.name_spelling(k) is None
-            and lex.prob(k) >= bar)
+        out = lm.candidate_cache[ckey] = delete_neighbourhoods(
+            (k for k in sorted(lex.counts)
+             if lex.counts[k] >= min_count and uni.get(k, 0.0) < bar and k.isalpha()
+             and len(k) >= DISTANT_MIN_WORD_LEN and lex.name_spelling(k) is None
+             and lex.prob(k) >= bar), _deletes2)
     return out
 
 

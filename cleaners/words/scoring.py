@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
                                        length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
@@ -527,16 +527,18 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-def delete_neighbourhoods(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Symmetric-delete table (SymSpell's idea, distance 1): each of ``words`` and each of
-    its one-letter deletions -> the words that give it, in the order of ``words``.
+def delete_neighbourhoods(words: Iterable[str], deletes: Callable[[str], set[str]] | None = None
+                          ) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete table (SymSpell's idea): each of ``words`` and each of its
+    deletions (``deletes``: the word and its deletions; by default the one-letter ones,
+    distance 1) -> the words that give it, in the order of ``words``.
 
     >>> delete_neighbourhoods(["cat", "cot"])["ct"]
     ('cat', 'cot')
     """
     tmp: dict[str, list[str]] = {}
     for w in words:
-        for d in _deletes(w) | {w}:
+        for d in (deletes(w) if deletes is not None else _deletes(w) | {w}):
             tmp.setdefault(d, []).append(w)
     return {d: tuple(v) for d, v in tmp.items()}
 
