@@ -4,7 +4,7 @@ A form is *trusted* when it recurs in clean context (its neighbours are
 ordinary words) and is not a cheap OCR misreading of a much more common word.
 Trusted forms are never "corrected" (names, transliterations, rare words of
 the field: Dzhugashvili, RTsKhIDNI, kulakization) and are candidates for
-repairing their damaged variants (``Eeningrad`` -> ``Leningrad``). OCR errors
+repairing their damaged variants (``Eiverpool`` -> ``Liverpool``). OCR errors
 recur too (``ihe`` dozens of times in one damaged book): dominance by a
 confusion neighbour (``the``) keeps them out, and so does a frequent name of the
 corpus one edit away when the corpus's damage explains the form's count
@@ -191,7 +191,7 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
 
     A word with the same confusion skeleton, cheap to misread as ``surface``,
     that is common in general (``ihe`` -> ``the``) or much more frequent in
-    the corpus (``Eenin`` -> ``Lenin``).
+    the corpus (``Eiverpool`` -> ``Liverpool``).
 
     ``names_only``: ``surface`` is a name of this corpus, so only another name
     of the corpus (a form it never writes in lowercase) can dominate it: a
@@ -211,7 +211,7 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
         p = probs.get(k, 0.0)
         rc = raw_counts.get(k, 0)
         common = p >= known_prob * 10  # a common word in general (ihe -> the)
-        corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eenin -> Lenin
+        corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eiverpool -> Liverpool
         # Eithuania: a form the general list has never seen, whose known twin the corpus uses too
         known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) == 0.0
         if not (common or corpus_twin or known_twin):
@@ -636,8 +636,8 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
 def build_corpus_lexicon(layout_texts: Iterable[tuple[str, str]], *, options: dict | None = None) -> CorpusLexicon:
     """Build the corpus lexicon from every document's layout output ``(doc_id, text)``.
 
-    >>> lex = build_corpus_lexicon([("a", "Koba met Koba and Koba. Eenin saw Lenin, Lenin and Lenin.")])
-    >>> lex.trusted("koba"), lex.trusted("eenin"), lex.trusted("lenin")
+    >>> lex = build_corpus_lexicon([("a", "Koba met Koba and Koba. Eiverpool saw Liverpool, Liverpool and Liverpool.")])
+    >>> lex.trusted("koba"), lex.trusted("eiverpool"), lex.trusted("liverpool")
     (True, False, True)
     """
     s = _settings(options)
@@ -905,7 +905,7 @@ def _upper_or_mixed(w: str) -> bool:
 
 
 def _is_title(w: str) -> bool:
-    """``case_pattern(w) == "title"``, without the call for the usual forms (``the``, ``Lenin``)."""
+    """``case_pattern(w) == "title"``, without the call for the usual forms (``the``, ``Liverpool``)."""
     first = w[0]
     if first.isalpha():
         if not first.isupper():
@@ -1241,7 +1241,7 @@ def _corpus_skeletons(raw_counts: Counter) -> dict[str, list[str]]:
 def token_skeleton_sets(surfaces: list[str]) -> list[set[str]]:
     """:func:`~cleaners.words.confusions.token_skeletons` of many surfaces at once.
 
-    >>> token_skeleton_sets(["lhal", "Eenin"]) == [token_skeletons("lhal"), token_skeletons("Eenin")]
+    >>> token_skeleton_sets(["lhey", "Eiverpool"]) == [token_skeletons("lhey"), token_skeletons("Eiverpool")]
     True
     """
     # only capitals that may be other letters (E for L) give a surface more than one skeleton
@@ -1256,7 +1256,7 @@ def skeletons(words: list[str]) -> list[str]:
     newlines, which no fold or class touches, so each word comes out as
     ``skeleton`` makes it, with a few C calls instead of a few per word.
 
-    >>> skeletons(["that", "lhal", "rnodern", "Eenin"]) == [skeleton(w) for w in ["that", "lhal", "rnodern", "Eenin"]]
+    >>> skeletons(["that", "lhey", "rnodern", "Eiverpool"]) == [skeleton(w) for w in ["that", "lhey", "rnodern", "Eiverpool"]]
     True
     """
     joined = "\n".join(words).lower()
@@ -1281,7 +1281,7 @@ def quantise4(n: int) -> int:
 def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:
     """The differing stretches of two spellings, as (seen, meant) pairs.
 
-    >>> char_ops("lhal", "that")
+    >>> char_ops("slale", "state")
     [('l', 't'), ('l', 't')]
     """
     if len(seen) == len(meant):
@@ -1298,8 +1298,8 @@ def learn_confusions(spellings: list[tuple[str, str, int]], trusted: dict, raw_c
                      unknown: set[str] | None = None) -> dict[str, int]:
     """How often each misreading explains this corpus's damaged forms (TICCL's idea).
 
-    Every unknown, untrusted form that a confusion twin dominates (``lhal`` ->
-    ``that``) votes, with its number of occurrences, for the misreadings that
+    Every unknown, untrusted form that a confusion twin dominates (``lhey`` ->
+    ``they``) votes, with its number of occurrences, for the misreadings that
     turn the twin into it. ``spellings`` are ``(key, spelling, count)``.
     Returns ``"seen>meant"`` -> quantised count.
     """
