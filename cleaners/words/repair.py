@@ -104,6 +104,10 @@ DEFAULTS: dict[str, Any] = {
     "learned_twins": True,  # known forms with a twin along a slip the corpus is known to make get a look everywhere
     "learned_twin_ratio": 1.0,  # ... a twin at least this many times as common
     "learned_twin_min_prob": 3e-4,  # ... and a very common word
+    # a very common lowercase word with a twin at least as common in the general list one
+    # confusion this cheap away (he/be) is read with its context everywhere (0: off) ...
+    "cheap_twin_max_cost": 0.7,
+    "cheap_twin_threshold": 0.95,  # ... and a repair of it needs this posterior
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -332,6 +336,15 @@ _OPEN_QUOTE_CHARS = "“‘«\"'„"
 _OPEN_QUOTES = frozenset(_OPEN_QUOTE_CHARS)
 _UNSEEN = object()  # a token whose probability is yet to be looked up
 _CLOSE_QUOTES = frozenset("”’»\"'“")
+
+
+def _quoted_copy(lm: LanguageModel, t: Token, opts: dict) -> bool:
+    """Whether a quoted capitalised form no list knows is a damaged copy of a name the
+    corpus writes far more often (``“Eondon”`` in a book that writes London throughout:
+    :func:`_copies_a_name`): quotation marks make a term deliberate, not its misprint, so
+    it is read like the unquoted form, as one of the corpus's names only."""
+    return (case_pattern(t.text) == "title" and lm.logp(t.key) is None and not lm.lex.trusted(t.key)
+            and _copies_a_name(lm, t.text, t.key, opts))
 
 
 def _quoted_term(line: str, t: Token) -> bool:
@@ -615,6 +628,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
 LEARNED_TWIN = 5  # a known word with a twin as common along a slip the corpus is known to make
+CHEAP_TWIN = 6  # a very common word with a twin as common one very cheap confusion away (he/be)
 
 
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
@@ -636,7 +650,7 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
-           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"])
+           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -675,6 +689,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return CONFUSABLE
     if opts["realword"] and opts["learned_twins"] and _has_learned_twin(lm, word, key, opts):
         return LEARNED_TWIN
+    if opts["realword"] and opts["cheap_twin_max_cost"] and _has_cheap_common_twin(lm, word, key, opts):
+        return CHEAP_TWIN
     return KNOWN
 
 
@@ -698,6 +714,30 @@ def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> 
         lk = lm.logp(r.keys[0])
         if lk is not None and lk >= lp + math.log10(opts["learned_twin_ratio"]) \
                 and lm.channel(surface, r.text) < channel_cost(surface, r.text):
+            return True
+    return False
+
+
+def _has_cheap_common_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a lowercase very common word has a twin at least as common in the general
+    list one very cheap confusion away (``he``/``be``: ``b`` read as ``h``; cost at most
+    ``cheap_twin_max_cost``): such a form is read with its context wherever it stands,
+    whatever slips the corpus's repairs show, and a repair needs ``cheap_twin_threshold``
+    (the evidence is general statistics alone).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_has_cheap_common_twin(lm, w, w, _options(None)) for w in ("he", "be", "table", "He")]
+    [True, False, False, False]
+    """
+    if not surface.islower():  # (a capitalised form may be a name)
+        return False
+    p = lm.uni.get(key, 0.0)
+    if p < opts["learned_twin_min_prob"]:
+        return False
+    bar = p * opts["learned_twin_ratio"]
+    for r in _realword_readings(lm, surface, key, opts):
+        if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar \
+                and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"]:
             return True
     return False
 
@@ -826,6 +866,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     marked: list[int] = []  # suspicious or confusable tokens, in order
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
     twin_at: list[int] = []  # known forms with a learned twin (LEARNED_TWIN), in order
+    quoted_copies: list[int] = []  # quoted forms read as damaged copies of the corpus's names
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
@@ -848,15 +889,18 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             fragments.append(i)
             continue
         if _quoted_term(line, t):
-            skip[i] = True
-            continue
+            if v == SUSPICIOUS and _quoted_copy(lm, t, opts):
+                quoted_copies.append(i)  # (read only as one of the corpus's names, below)
+            else:
+                skip[i] = True
+                continue
         if spans:
             j = bisect.bisect_right(span_starts, t.start) - 1
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
                 skip[i] = True
                 continue
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
-        if v == LEARNED_TWIN:
+        if v == LEARNED_TWIN or v == CHEAP_TWIN:
             twin_at.append(i)  # (an ordinary known word but for its real-word look)
             continue
         suspicious[i] = v == SUSPICIOUS
@@ -884,6 +928,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     suspicious[i] = False
                     skip[i] = True
                     break
+    names_only.update(quoted_copies)
     # a short ALL-CAPS form outside a heading in capitals is an acronym: only a damaged
     # copy of one of the corpus's acronyms is looked at (USSB); the rest are left alone
     capitals: set[int] = set()  # short ALL-CAPS forms read as words in capitals
@@ -1092,10 +1137,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     if opts["realword"]:
         rw = opts["realword_window"]
         near: set[int] = {i for i in marked if confusable[i]}
-        near.update(twin_at)
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        damage_near = set(near)  # (a cheap twin looked at only for being one gets its own bar)
+        near.update(twin_at)
         if profile:
             near.update(i for i, wd in enumerate(words) if profile.has_twin(lm, wd, forms[i], opts))
         judged_in = {}  # as above: the second pass redoes only the tokens whose context changed
@@ -1133,7 +1179,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     error_logprior=prior,
                     general_for=t.key if opts["realword_general"] else None)
                 best = readings[0]
-                apply = (best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
+                bar = opts["realword_threshold"]
+                if forms[i] == CHEAP_TWIN and i not in damage_near and not profiled.get(i):
+                    bar = max(bar, opts["cheap_twin_threshold"])
+                apply = (best.kind != "as-is" and best.posterior >= bar
                          and _has_bigram_support(lm, best.keys[0], left, right))
                 if best.kind == "as-is" and i not in decisions:
                     continue
@@ -1269,7 +1318,7 @@ class DocumentProfile:
     def has_twin(self, lm: LanguageModel, word: str, verdict: int | None, opts: dict) -> bool:
         """Whether a known form has a real-word twin along the profile's slips that is
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
-        if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN):
+        if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN, CHEAP_TWIN):
             return False
         if not any(seen in word for seen in self._seen):
             return False
