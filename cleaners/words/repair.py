@@ -108,6 +108,11 @@ DEFAULTS: dict[str, Any] = {
     # confusion this cheap away (he/be) is read with its context everywhere (0: off) ...
     "cheap_twin_max_cost": 0.7,
     "cheap_twin_threshold": 0.95,  # ... and a repair of it needs this posterior
+    # a rare lowercase form of the large general list that the spell-checked list lacks,
+    # one lost letter from a spell-checked word this many times more common (and at least
+    # lost_letter_min_prob), is a typo (everthing): judged as a form no list knows (0: off)
+    "lost_letter_ratio": 300.0,
+    "lost_letter_min_prob": 1e-5,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -718,6 +723,53 @@ def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> 
     return False
 
 
+@lru_cache(maxsize=1)
+def _curated_words() -> frozenset[str]:
+    """The spell-checked word list (symspellpy's English dictionary, words of a word list
+    only), against which the large general list's forms are told typos or words."""
+    from cleaners.frequencies import unigrams
+
+    return frozenset(unigrams())
+
+
+def _lost_letter_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The spell-checked words a typo (:func:`_lost_letter_typo`) is with one letter lost
+    (``everthing``: ``everything``), as generic edits."""
+    from cleaners.words.scoring import delete_index
+
+    curated = _curated_words()
+    bar = max(opts["lost_letter_min_prob"], lm.uni.get(key, 0.0) * opts["lost_letter_ratio"])
+    out = []
+    for w in delete_index(opts["unigrams"], 1e-7).get(key) or ():
+        if len(w) == len(key) + 1 and w in curated and lm.uni.get(w, 0.0) >= bar:
+            text = render(w, surface, lm.lex)
+            out.append(Reading(text, (w,), channel_cost(surface, text), "edit"))
+    return sorted(out, key=lambda r: (r.channel, r.text))
+
+
+def _lost_letter_typo(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a rare lowercase form of the large general list is a common word with one
+    letter lost (``everthing``, ``sufficent``: typos the web repeats): the spell-checked
+    list lacks it, the corpus does not trust it, and the word with the letter back is in
+    the spell-checked list and ``lost_letter_ratio`` times more common (``stilt``, ``abut``
+    are spell-checked words and stay words). Such a form is judged as one no list knows.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_lost_letter_typo(lm, w, w, _options(None)) for w in ("everthing", "stilt", "table")]
+    [True, False, False]
+    """
+    if not surface.islower() or len(key) < 5 or not key.isalpha() or lm.lex.trusted(key):
+        return False
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["suspect_prob"] or key in _curated_words():
+        return False
+    ckey = (key, "lost-letter", opts["lost_letter_ratio"], opts["lost_letter_min_prob"])
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        out = lm.candidate_cache[ckey] = bool(_lost_letter_readings(lm, surface, key, opts))
+    return out
+
+
 def _has_cheap_common_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
     """Whether a lowercase very common word has a twin at least as common in the general
     list one very cheap confusion away (``he``/``be``: ``b`` read as ``h``; cost at most
@@ -1003,6 +1055,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 continue
             t = tokens[i]
             lp = logps[i]
+            typo = lp is not None and opts["lost_letter_ratio"] and _lost_letter_typo(lm, t.text, t.key, opts)
             pattern = case_pattern(t.text)
             if pattern == "mixed" and _capitals_with_damage(t.text) and _in_capitals(tokens.words, i):
                 # a word in capitals a few of whose letters were read in lowercase (CONDUCr):
@@ -1067,6 +1120,11 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 lp = opts["oov_logp"] if pattern == "lower" or in_capitals else opts["name_logp"]
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
+            elif typo:
+                # a typo of the large list (everthing): as likely as a form no list knows,
+                # read as the words with its lost letter back, besides its cheap slips
+                lp = opts["oov_logp"]
+                cands = _with_two_slips(cands, _lost_letter_readings(lm, t.text, t.key, opts))
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
