@@ -108,6 +108,11 @@ DEFAULTS: dict[str, Any] = {
     # confusion this cheap away (he/be) is read with its context everywhere (0: off) ...
     "cheap_twin_max_cost": 0.7,
     "cheap_twin_threshold": 0.95,  # ... and a repair of it needs this posterior
+    # capitals after a lowercase first letter (haVe, welL) are misread lowercase letters:
+    # such a form is suspicious even when its lowercase spelling is a word, and its
+    # lowercase reading costs this per capital (CASE_ONLY_COST: a case slip of a letter)
+    "inner_capitals": True,
+    "inner_capital_cost": 1.2,
     # a rare lowercase form of the large general list that the spell-checked list lacks,
     # one lost letter from a spell-checked word this many times more common (and at least
     # lost_letter_min_prob), is a typo (everthing): judged as a form no list knows (0: off)
@@ -655,7 +660,8 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
-           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"])
+           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"],
+           opts["inner_capitals"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -679,6 +685,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
                 and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
             return SUSPICIOUS
         return SKIP
+    if opts["inner_capitals"] and _inner_capitals(word) and lm.lex.surfaces.get(key) != word:
+        return SUSPICIOUS  # (haVe: capitals after a lowercase first letter are misread letters)
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
@@ -730,6 +738,61 @@ def _curated_words() -> frozenset[str]:
     from cleaners.frequencies import unigrams
 
     return frozenset(unigrams())
+
+
+def _inner_capitals(word: str) -> bool:
+    """Whether a form starts with a lowercase letter and has capitals after it (``haVe``,
+    ``welL``, ``ofT``): no word is spelt so, and in scanned text such capitals are misread
+    lowercase letters. Trade marks of the shape ``iPhone``, ``eBay`` (one lowercase
+    letter, then a capitalised word) are names.
+
+    >>> [_inner_capitals(w) for w in ("haVe", "ofT", "don’T", "aU", "have", "Have", "McCall", "aI1", "eBay")]
+    [True, True, True, True, False, False, False, False, False]
+    """
+    if not word[:1].islower() or word.islower() or not word.replace("’", "").replace("'", "").isalpha():
+        return False
+    return not (len(word) >= 4 and word[1].isupper() and word[2:].islower())
+
+
+#: a capital inside a lowercase word that stands for other lowercase letters by its shape
+#: (``wiU``: will), beside its own lowercase letter, and the cost of that reading
+INNER_CAPITAL_SHAPES: dict[str, tuple[tuple[str, float], ...]] = {
+    "U": (("ll", 0.8),), "I": (("l", 0.5),), "J": (("l", 0.8),), "L": (("l", 0.8),)}
+INNER_CAPITALS_MAX = 3  # capitals read per form (the readings multiply)
+
+
+def _with_inner_capitals_lowered(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
+                                 opts: dict) -> list[Reading]:
+    """``cands`` of a form with inner capitals (:func:`_inner_capitals`) plus the words
+    it spells with each capital read as its own lowercase letter (``haVe``: ``have``, at
+    ``inner_capital_cost`` each) or as the letters its shape stands for
+    (:data:`INNER_CAPITAL_SHAPES`: ``wiU``: ``will``), all spelt in lowercase.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [(r.text, r.channel) for r in _with_inner_capitals_lowered(lm, "wiU", "wiu", [], _options(None))][:1]
+    [('will', 0.8)]
+    """
+    out = {r.keys: r for r in cands}
+    caps = [p for p, c in enumerate(surface) if c.isupper()]
+    if not caps or len(caps) > INNER_CAPITALS_MAX:
+        return sorted(out.values(), key=lambda r: (r.channel, r.text))
+    readings = [("", 0.0)]
+    last = 0
+    for p in caps:
+        c = surface[p]
+        options = ((c.lower(), opts["inner_capital_cost"]),) + INNER_CAPITAL_SHAPES.get(c, ())
+        readings = [(text + surface[last:p].lower() + meant, cost + extra)
+                    for text, cost in readings for meant, extra in options]
+        last = p + 1
+    for text, cost in readings:
+        w = normalise_key(text + surface[last:].lower())
+        if len(w) < 2 or lm.logp(w) is None:
+            continue
+        cost = round(cost, 3)
+        cur = out.get((w,))
+        if cur is None or cost < cur.channel:
+            out[(w,)] = Reading(render(w, surface, lm.lex), (w,), cost, "confusion")
+    return sorted(out.values(), key=lambda r: (r.channel, r.text))
 
 
 def _lost_letter_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
@@ -1055,6 +1118,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 continue
             t = tokens[i]
             lp = logps[i]
+            inner = opts["inner_capitals"] and lp is not None and _inner_capitals(t.text)
+            if inner:
+                lp = None  # (as written, no word's spelling: its lowercase reading is a candidate)
             typo = lp is not None and opts["lost_letter_ratio"] and _lost_letter_typo(lm, t.text, t.key, opts)
             pattern = case_pattern(t.text)
             if pattern == "mixed" and _capitals_with_damage(t.text) and _in_capitals(tokens.words, i):
@@ -1092,6 +1158,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                         cands = sorted(cands + [r for r in twins if r.keys not in have],
                                        key=lambda r: (r.channel, r.text))
                 cand_cache[ckey] = cands
+            if inner:
+                cands = _with_inner_capitals_lowered(lm, t.text, t.key, cands, opts)
             # a lowercase form no list knows may be a common word two slips away, looked
             # for only when one slip does not explain it (the cheaper explanation first)
             two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
@@ -1133,8 +1201,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 
             def judge(cands: list[Reading]) -> tuple[list[Reading], bool]:
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
+                # (a form with inner capitals is, as written, no word: its own key is no
+                # reading of it, or the word's context would vouch for the misprint)
                 readings = score_readings(
-                    lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                    lm, Reading(t.text, (t.text if inner else t.key,), 0.0, "as-is"),
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
                     asis_logp=lp, left=left, right=right, error_logprior=prior)
                 best = readings[0]
