@@ -69,7 +69,7 @@ from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpu
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
                                     is_confusable, nonword_candidates, realword_candidates, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
-from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
+from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman, junk_edge_word,
                                    misread_number, normalise_key, protected_spans)
 
 STAGE = "words"
@@ -108,6 +108,11 @@ DEFAULTS: dict[str, Any] = {
     # confusion this cheap away (he/be) is read with its context everywhere (0: off) ...
     "cheap_twin_max_cost": 0.7,
     "cheap_twin_threshold": 0.95,  # ... and a repair of it needs this posterior
+    # a junk mark glued to a word's edge (~revented) may stand for a letter the print
+    # lost: the spell-checked words it spells with a letter there, at least this common,
+    # cost this (0: off)
+    "junk_letter_cost": 1.0,
+    "junk_letter_min_prob": 1e-6,
     # capitals after a lowercase first letter (haVe, welL) are misread lowercase letters:
     # such a form is suspicious even when its lowercase spelling is a word, and its
     # lowercase reading costs this per capital (CASE_ONLY_COST: a case slip of a letter)
@@ -556,11 +561,12 @@ class _LazyLogps:
 
 
 class _Decision:
-    __slots__ = ("index", "readings", "apply", "kind", "density", "end_index")
+    __slots__ = ("index", "readings", "apply", "kind", "density", "end_index", "span")
 
     def __init__(self, index: int, readings: list[Reading], apply: bool, kind: str, density: float,
-                 end_index: int | None = None):
+                 end_index: int | None = None, span: tuple[int, int] | None = None):
         self.end_index = end_index
+        self.span = span  # (start, end) in the line when the change covers more than the tokens
         self.index = index
         self.readings = readings
         self.apply = apply
@@ -795,6 +801,59 @@ def _with_inner_capitals_lowered(lm: LanguageModel, surface: str, key: str, cand
     return sorted(out.values(), key=lambda r: (r.channel, r.text))
 
 
+#: marks that stand for a letter the print lost at a word's edge (``~revented``, ``^uick``):
+#: not punctuation, brackets or ``&``, which are text
+JUNK_EDGE_CHARS = frozenset("~^*|\\{}<>=")
+
+
+def _junk_edge(line: str, t: Token) -> tuple[str, tuple[int, int]] | None:
+    """A junk mark glued to one edge of token ``t`` alone (``~revented``, ``stea~``): the
+    side (``"start"`` or ``"end"``) and the span of the mark and the token in the line.
+    A mark on both sides (``*very*``: emphasis) is markup, not a letter.
+
+    >>> t = Token(5, 13, "revented", "revented", False)
+    >>> _junk_edge("Ill ~revented it", t), _junk_edge("Ill *revented* it", t)
+    (('start', (4, 13)), None)
+    """
+    before = line[t.start - 1] if t.start else ""
+    after = line[t.end:t.end + 1]
+    at_start = before in JUNK_EDGE_CHARS and (t.start == 1 or line[t.start - 2].isspace())
+    at_end = after in JUNK_EDGE_CHARS and (t.end + 1 == len(line) or not line[t.end + 1].isalnum())
+    if at_start == at_end or not before or (at_end and before in JUNK_EDGE_CHARS):
+        return None
+    if at_start:
+        return "start", (t.start - 1, t.end)
+    return "end", (t.start, t.end + 1)
+
+
+def _junk_letter_readings(lm: LanguageModel, surface: str, key: str, side: str, opts: dict) -> list[Reading]:
+    """The spell-checked words a lowercase form spells with one letter where a junk mark
+    stands at its ``side`` (``~revented``: ``prevented``; ``~arty's``: ``party's``), at
+    ``junk_letter_cost``; they must be at least ``junk_letter_min_prob`` common.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [r.text for r in _junk_letter_readings(lm, "revented", "revented", "start", _options(None))]
+    ['prevented']
+    """
+    stem, mark, tail = key.partition("'")
+    if not stem.isalpha():
+        return []
+    ckey = (key, "junk-letter", side)
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        from cleaners.words.scoring import delete_index
+
+        curated, out = _curated_words(), []
+        for w in delete_index(opts["unigrams"], 1e-7).get(stem) or ():
+            if len(w) != len(stem) + 1 or (w[1:] if side == "start" else w[:-1]) != stem:
+                continue
+            if w in curated and lm.uni.get(w, 0.0) >= opts["junk_letter_min_prob"]:
+                k = w + mark + tail
+                out.append(Reading(render(k, surface, lm.lex), (k,), opts["junk_letter_cost"], "junk-letter"))
+        out = lm.candidate_cache[ckey] = sorted(out, key=lambda r: r.text)
+    return out
+
+
 def _lost_letter_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
     """The spell-checked words a typo (:func:`_lost_letter_typo`) is with one letter lost
     (``everthing``: ``everything``), as generic edits."""
@@ -982,6 +1041,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
     twin_at: list[int] = []  # known forms with a learned twin (LEARNED_TWIN), in order
     quoted_copies: list[int] = []  # quoted forms read as damaged copies of the corpus's names
+    junk_edged: dict[int, tuple] = {}  # protected forms with a junk mark at an edge read as a lost letter
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
@@ -1012,8 +1072,16 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if spans:
             j = bisect.bisect_right(span_starts, t.start) - 1
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
-                skip[i] = True
-                continue
+                # (a word with a junk mark at one edge, ~revented, is looked at only as a
+                # word with a lost letter there: _junk_letter_readings)
+                edge = None
+                if (v == SUSPICIOUS and opts["junk_letter_cost"] and j >= 0 and spans[j][0] <= t.start
+                        and spans[j][1] >= t.end and junk_edge_word(line[spans[j][0]:spans[j][1]])):
+                    edge = _junk_edge(line, t)
+                if edge is None or not _junk_letter_readings(lm, t.text, t.key, edge[0], opts):
+                    skip[i] = True
+                    continue
+                junk_edged[i] = edge
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
         if v == LEARNED_TWIN or v == CHEAP_TWIN:
             twin_at.append(i)  # (an ordinary known word but for its real-word look)
@@ -1160,9 +1228,17 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 cand_cache[ckey] = cands
             if inner:
                 cands = _with_inner_capitals_lowered(lm, t.text, t.key, cands, opts)
+            junk = None
+            if i in junk_edged:  # (read only as the word with a letter for the mark)
+                edge = junk_edged[i]
+                extra = _junk_letter_readings(lm, t.text, t.key, edge[0], opts)
+                junk = (edge[1], {r.keys for r in extra})
+                # (a reading of the letters alone leaves the mark a stray print: it pays for that)
+                cands = _with_two_slips([Reading(r.text, r.keys, r.channel + opts["junk_letter_cost"], r.kind)
+                                         for r in cands], extra)
             # a lowercase form no list knows may be a common word two slips away, looked
             # for only when one slip does not explain it (the cheaper explanation first)
-            two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
+            two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower" and junk is None
             if named and generic and cands:
                 lowered = None
                 if pattern == "title" and opts["lowercase_twin_min_prob"] and _after_lowercase_word(tokens, i):
@@ -1188,6 +1264,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 lp = opts["oov_logp"] if pattern == "lower" or in_capitals else opts["name_logp"]
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
+            elif junk is not None:
+                lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
             elif typo:
                 # a typo of the large list (everthing): as likely as a form no list knows,
                 # read as the words with its lost letter back, besides its cheap slips
@@ -1258,7 +1336,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             best = readings[0]
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
-            decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
+            span = None
+            if junk is not None:
+                if best.keys in junk[1]:
+                    span = junk[0] if apply else None
+                else:
+                    apply = False  # (no other reading of a protected form is applied)
+            decisions[i] = _Decision(i, readings, apply, "non-word", density(i), span=span)
             current[i] = " ".join(best.keys) if apply else keys[i]
 
     profiled: dict[int, dict] = {}  # token -> the profile's figures that moved its decision
@@ -1325,6 +1409,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         left, _ = context(i)
         _, right = context(d.end_index if d.end_index is not None else i)
         end = tokens[d.end_index].end if d.end_index is not None else t.end
+        if d.span is not None and d.apply:
+            t = t._replace(start=d.span[0])  # (a junk glyph read as a letter: _junk_letter_readings)
+            end = d.span[1]
         evidence = {
             "kind": d.kind,
             "candidates": [r.to_json() for r in d.readings[:5]],
