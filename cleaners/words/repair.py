@@ -623,7 +623,8 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and (max(forms) >= SUSPICIOUS or _join_hint(line)):
+        if forms and ((top := max(forms)) >= SUSPICIOUS or _join_hint(line)) \
+                and (top != CHEAP_TWIN or _worth_a_look(lm, words, forms, opts) or _join_hint(line)):
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
@@ -916,6 +917,51 @@ def _has_cheap_common_twin(lm: LanguageModel, surface: str, key: str, opts: dict
     return False
 
 
+def _cheap_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[str, ...]:
+    """The twins that make a form a :data:`CHEAP_TWIN` (``he``: ``be``), once per form."""
+    ckey = (surface, "cheap-twins", opts["cheap_twin_max_cost"], opts["learned_twin_ratio"])
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        bar = lm.uni.get(key, 0.0) * opts["learned_twin_ratio"]
+        out = lm.candidate_cache[ckey] = tuple(
+            r.keys[0] for r in _realword_readings(lm, surface, key, opts)
+            if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar
+            and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"])
+    return out
+
+
+def _cheap_twin_in_context(lm: LanguageModel, words: list[str], k: int, opts: dict) -> bool:
+    """A screen before the real-word look at a :data:`CHEAP_TWIN`: whether a word pair of
+    the general list with a neighbour (as written, punctuation aside) is likelier with a
+    twin than with the form (``to he``: ``to be``), which the twin's reading needs to win.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_cheap_twin_in_context(lm, s.split(), 1, _options(None)) for s in ("to he paid", "that he said")]
+    [True, False]
+    """
+    surface = words[k]
+    key = surface.lower()
+    twins = _cheap_twin_keys(lm, surface, key, opts)
+    big = lm.big
+    left = words[k - 1].lower() if k else None
+    right = words[k + 1].lower() if k + 1 < len(words) else None
+    for t in twins:
+        if left is not None and (big.get((left, t)) or -99.0) > (big.get((left, key)) or -99.0):
+            return True
+        if right is not None and (big.get((t, right)) or -99.0) > (big.get((key, right)) or -99.0):
+            return True
+    return False
+
+
+def _worth_a_look(lm: LanguageModel, words: list[str], forms: list[int], opts: dict) -> bool:
+    """For a line whose highest verdict is CHEAP_TWIN: whether any other form needs a look,
+    or a cheap twin stands where its twin reads better (:func:`_cheap_twin_in_context`)."""
+    for k, v in enumerate(forms):
+        if SUSPICIOUS <= v < CHEAP_TWIN or (v == CHEAP_TWIN and _cheap_twin_in_context(lm, words, k, opts)):
+            return True
+    return False
+
+
 GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
 # a function word before the last letter, or after the first: where glued_margin may cut
 _FUNCTION_WORD_ALTERNATIVES = "|".join(map(re.escape, sorted(FUNCTION_WORDS, key=lambda w: (-len(w), w))))
@@ -1083,7 +1129,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     continue
                 junk_edged[i] = edge
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
-        if v == LEARNED_TWIN or v == CHEAP_TWIN:
+        if v == LEARNED_TWIN or (v == CHEAP_TWIN and _cheap_twin_in_context(lm, tokens.words, i, opts)):
             twin_at.append(i)  # (an ordinary known word but for its real-word look)
             continue
         suspicious[i] = v == SUSPICIOUS
