@@ -956,10 +956,13 @@ def _cheap_twin_in_context(lm: LanguageModel, words: list[str], k: int, opts: di
 def _worth_a_look(lm: LanguageModel, words: list[str], forms: list[int], opts: dict) -> bool:
     """For a line whose highest verdict is CHEAP_TWIN: whether any other form needs a look,
     or a cheap twin stands where its twin reads better (:func:`_cheap_twin_in_context`)."""
-    for k, v in enumerate(forms):
-        if SUSPICIOUS <= v < CHEAP_TWIN or (v == CHEAP_TWIN and _cheap_twin_in_context(lm, words, k, opts)):
-            return True
-    return False
+    if not _OTHER_LOOKS.isdisjoint(forms):  # (at C speed: most lines hold one verdict or two)
+        return True
+    return any(_cheap_twin_in_context(lm, words, k, opts)
+               for k in compress(range(len(forms)), map(CHEAP_TWIN.__eq__, forms)))
+
+
+_OTHER_LOOKS = frozenset({SUSPICIOUS, CONFUSABLE, NUMBER, LEARNED_TWIN})  # verdicts a line is examined for
 
 
 GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
