@@ -69,7 +69,7 @@ from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpu
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
                                     is_confusable, nonword_candidates, realword_candidates, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
-from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
+from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman, junk_edge_word,
                                    misread_number, normalise_key, protected_spans)
 
 STAGE = "words"
@@ -104,6 +104,25 @@ DEFAULTS: dict[str, Any] = {
     "learned_twins": True,  # known forms with a twin along a slip the corpus is known to make get a look everywhere
     "learned_twin_ratio": 1.0,  # ... a twin at least this many times as common
     "learned_twin_min_prob": 3e-4,  # ... and a very common word
+    # a very common lowercase word with a twin at least as common in the general list one
+    # confusion this cheap away (he/be) is read with its context everywhere (0: off) ...
+    "cheap_twin_max_cost": 0.7,
+    "cheap_twin_threshold": 0.95,  # ... and a repair of it needs this posterior
+    # a junk mark glued to a word's edge (~revented) may stand for a letter the print
+    # lost: the spell-checked words it spells with a letter there, at least this common,
+    # cost this (0: off)
+    "junk_letter_cost": 1.0,
+    "junk_letter_min_prob": 1e-6,
+    # capitals after a lowercase first letter (haVe, welL) are misread lowercase letters:
+    # such a form is suspicious even when its lowercase spelling is a word, and its
+    # lowercase reading costs this per capital (CASE_ONLY_COST: a case slip of a letter)
+    "inner_capitals": True,
+    "inner_capital_cost": 1.2,
+    # a rare lowercase form of the large general list that the spell-checked list lacks,
+    # one lost letter from a spell-checked word this many times more common (and at least
+    # lost_letter_min_prob), is a typo (everthing): judged as a form no list knows (0: off)
+    "lost_letter_ratio": 300.0,
+    "lost_letter_min_prob": 1e-5,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -334,6 +353,15 @@ _UNSEEN = object()  # a token whose probability is yet to be looked up
 _CLOSE_QUOTES = frozenset("”’»\"'“")
 
 
+def _quoted_copy(lm: LanguageModel, t: Token, opts: dict) -> bool:
+    """Whether a quoted capitalised form no list knows is a damaged copy of a name the
+    corpus writes far more often (``“Eondon”`` in a book that writes London throughout:
+    :func:`_copies_a_name`): quotation marks make a term deliberate, not its misprint, so
+    it is read like the unquoted form, as one of the corpus's names only."""
+    return (case_pattern(t.text) == "title" and lm.logp(t.key) is None and not lm.lex.trusted(t.key)
+            and _copies_a_name(lm, t.text, t.key, opts))
+
+
 def _quoted_term(line: str, t: Token) -> bool:
     """A single word in quotation marks (“practico”) is a deliberate term: left alone."""
     if t.start == 0 or line[t.start - 1] not in _OPEN_QUOTES:
@@ -533,11 +561,12 @@ class _LazyLogps:
 
 
 class _Decision:
-    __slots__ = ("index", "readings", "apply", "kind", "density", "end_index")
+    __slots__ = ("index", "readings", "apply", "kind", "density", "end_index", "span")
 
     def __init__(self, index: int, readings: list[Reading], apply: bool, kind: str, density: float,
-                 end_index: int | None = None):
+                 end_index: int | None = None, span: tuple[int, int] | None = None):
         self.end_index = end_index
+        self.span = span  # (start, end) in the line when the change covers more than the tokens
         self.index = index
         self.readings = readings
         self.apply = apply
@@ -594,7 +623,8 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and (max(forms) >= SUSPICIOUS or _join_hint(line)):
+        if forms and ((top := max(forms)) >= SUSPICIOUS or _join_hint(line)) \
+                and (top != CHEAP_TWIN or _worth_a_look(lm, words, forms, opts) or _join_hint(line)):
             stats["lines_examined"] += 1
             _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
                          after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
@@ -615,6 +645,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
 LEARNED_TWIN = 5  # a known word with a twin as common along a slip the corpus is known to make
+CHEAP_TWIN = 6  # a very common word with a twin as common one very cheap confusion away (he/be)
 
 
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
@@ -636,7 +667,8 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
     key = (protected, opts["suspect_prob"], opts["realword"], opts["confusable_ratio"],
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
-           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"])
+           opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"],
+           opts["inner_capitals"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -660,6 +692,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
                 and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
             return SUSPICIOUS
         return SKIP
+    if opts["inner_capitals"] and _inner_capitals(word) and lm.lex.surfaces.get(key) != word:
+        return SUSPICIOUS  # (haVe: capitals after a lowercase first letter are misread letters)
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
@@ -675,6 +709,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return CONFUSABLE
     if opts["realword"] and opts["learned_twins"] and _has_learned_twin(lm, word, key, opts):
         return LEARNED_TWIN
+    if opts["realword"] and opts["cheap_twin_max_cost"] and _has_cheap_common_twin(lm, word, key, opts):
+        return CHEAP_TWIN
     return KNOWN
 
 
@@ -700,6 +736,233 @@ def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> 
                 and lm.channel(surface, r.text) < channel_cost(surface, r.text):
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _curated_words() -> frozenset[str]:
+    """The spell-checked word list (symspellpy's English dictionary, words of a word list
+    only), against which the large general list's forms are told typos or words."""
+    from cleaners.frequencies import unigrams
+
+    return frozenset(unigrams())
+
+
+def _inner_capitals(word: str) -> bool:
+    """Whether a form starts with a lowercase letter and has capitals after it (``haVe``,
+    ``welL``, ``ofT``): no word is spelt so, and in scanned text such capitals are misread
+    lowercase letters. Trade marks of the shape ``iPhone``, ``eBay`` (one lowercase
+    letter, then a capitalised word) are names.
+
+    >>> [_inner_capitals(w) for w in ("haVe", "ofT", "don’T", "aU", "have", "Have", "McCall", "aI1", "eBay")]
+    [True, True, True, True, False, False, False, False, False]
+    """
+    if not word[:1].islower() or word.islower() or not word.replace("’", "").replace("'", "").isalpha():
+        return False
+    return not (len(word) >= 4 and word[1].isupper() and word[2:].islower())
+
+
+#: a capital inside a lowercase word that stands for other lowercase letters by its shape
+#: (``wiU``: will), beside its own lowercase letter, and the cost of that reading
+INNER_CAPITAL_SHAPES: dict[str, tuple[tuple[str, float], ...]] = {
+    "U": (("ll", 0.8),), "I": (("l", 0.5),), "J": (("l", 0.8),), "L": (("l", 0.8),)}
+INNER_CAPITALS_MAX = 3  # capitals read per form (the readings multiply)
+
+
+def _with_inner_capitals_lowered(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
+                                 opts: dict) -> list[Reading]:
+    """``cands`` of a form with inner capitals (:func:`_inner_capitals`) plus the words
+    it spells with each capital read as its own lowercase letter (``haVe``: ``have``, at
+    ``inner_capital_cost`` each) or as the letters its shape stands for
+    (:data:`INNER_CAPITAL_SHAPES`: ``wiU``: ``will``), all spelt in lowercase.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [(r.text, r.channel) for r in _with_inner_capitals_lowered(lm, "wiU", "wiu", [], _options(None))][:1]
+    [('will', 0.8)]
+    """
+    out = {r.keys: r for r in cands}
+    caps = [p for p, c in enumerate(surface) if c.isupper()]
+    if not caps or len(caps) > INNER_CAPITALS_MAX:
+        return sorted(out.values(), key=lambda r: (r.channel, r.text))
+    readings = [("", 0.0)]
+    last = 0
+    for p in caps:
+        c = surface[p]
+        options = ((c.lower(), opts["inner_capital_cost"]),) + INNER_CAPITAL_SHAPES.get(c, ())
+        readings = [(text + surface[last:p].lower() + meant, cost + extra)
+                    for text, cost in readings for meant, extra in options]
+        last = p + 1
+    for text, cost in readings:
+        w = normalise_key(text + surface[last:].lower())
+        if len(w) < 2 or lm.logp(w) is None:
+            continue
+        cost = round(cost, 3)
+        cur = out.get((w,))
+        if cur is None or cost < cur.channel:
+            out[(w,)] = Reading(render(w, surface, lm.lex), (w,), cost, "confusion")
+    return sorted(out.values(), key=lambda r: (r.channel, r.text))
+
+
+#: marks that stand for a letter the print lost at a word's edge (``~revented``, ``^uick``):
+#: not punctuation, brackets or ``&``, which are text
+JUNK_EDGE_CHARS = frozenset("~^*|\\{}<>=")
+
+
+def _junk_edge(line: str, t: Token) -> tuple[str, tuple[int, int]] | None:
+    """A junk mark glued to one edge of token ``t`` alone (``~revented``, ``stea~``): the
+    side (``"start"`` or ``"end"``) and the span of the mark and the token in the line.
+    A mark on both sides (``*very*``: emphasis) is markup, not a letter.
+
+    >>> t = Token(5, 13, "revented", "revented", False)
+    >>> _junk_edge("Ill ~revented it", t), _junk_edge("Ill *revented* it", t)
+    (('start', (4, 13)), None)
+    """
+    before = line[t.start - 1] if t.start else ""
+    after = line[t.end:t.end + 1]
+    at_start = before in JUNK_EDGE_CHARS and (t.start == 1 or line[t.start - 2].isspace())
+    at_end = after in JUNK_EDGE_CHARS and (t.end + 1 == len(line) or not line[t.end + 1].isalnum())
+    if at_start == at_end or not before or (at_end and before in JUNK_EDGE_CHARS):
+        return None
+    if at_start:
+        return "start", (t.start - 1, t.end)
+    return "end", (t.start, t.end + 1)
+
+
+def _junk_letter_readings(lm: LanguageModel, surface: str, key: str, side: str, opts: dict) -> list[Reading]:
+    """The spell-checked words a lowercase form spells with one letter where a junk mark
+    stands at its ``side`` (``~revented``: ``prevented``; ``~arty's``: ``party's``), at
+    ``junk_letter_cost``; they must be at least ``junk_letter_min_prob`` common.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [r.text for r in _junk_letter_readings(lm, "revented", "revented", "start", _options(None))]
+    ['prevented']
+    """
+    stem, mark, tail = key.partition("'")
+    if not stem.isalpha():
+        return []
+    ckey = (key, "junk-letter", side)
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        from cleaners.words.scoring import delete_index
+
+        curated, out = _curated_words(), []
+        for w in delete_index(opts["unigrams"], 1e-7).get(stem) or ():
+            if len(w) != len(stem) + 1 or (w[1:] if side == "start" else w[:-1]) != stem:
+                continue
+            if w in curated and lm.uni.get(w, 0.0) >= opts["junk_letter_min_prob"]:
+                k = w + mark + tail
+                out.append(Reading(render(k, surface, lm.lex), (k,), opts["junk_letter_cost"], "junk-letter"))
+        out = lm.candidate_cache[ckey] = sorted(out, key=lambda r: r.text)
+    return out
+
+
+def _lost_letter_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The spell-checked words a typo (:func:`_lost_letter_typo`) is with one letter lost
+    (``everthing``: ``everything``), as generic edits."""
+    from cleaners.words.scoring import delete_index
+
+    curated = _curated_words()
+    bar = max(opts["lost_letter_min_prob"], lm.uni.get(key, 0.0) * opts["lost_letter_ratio"])
+    out = []
+    for w in delete_index(opts["unigrams"], 1e-7).get(key) or ():
+        if len(w) == len(key) + 1 and w in curated and lm.uni.get(w, 0.0) >= bar:
+            text = render(w, surface, lm.lex)
+            out.append(Reading(text, (w,), channel_cost(surface, text), "edit"))
+    return sorted(out, key=lambda r: (r.channel, r.text))
+
+
+def _lost_letter_typo(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a rare lowercase form of the large general list is a common word with one
+    letter lost (``everthing``, ``sufficent``: typos the web repeats): the spell-checked
+    list lacks it, the corpus does not trust it, and the word with the letter back is in
+    the spell-checked list and ``lost_letter_ratio`` times more common (``stilt``, ``abut``
+    are spell-checked words and stay words). Such a form is judged as one no list knows.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_lost_letter_typo(lm, w, w, _options(None)) for w in ("everthing", "stilt", "table")]
+    [True, False, False]
+    """
+    if not surface.islower() or len(key) < 5 or not key.isalpha() or lm.lex.trusted(key):
+        return False
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < opts["suspect_prob"] or key in _curated_words():
+        return False
+    ckey = (key, "lost-letter", opts["lost_letter_ratio"], opts["lost_letter_min_prob"])
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        out = lm.candidate_cache[ckey] = bool(_lost_letter_readings(lm, surface, key, opts))
+    return out
+
+
+def _has_cheap_common_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+    """Whether a lowercase very common word has a twin at least as common in the general
+    list one very cheap confusion away (``he``/``be``: ``b`` read as ``h``; cost at most
+    ``cheap_twin_max_cost``): such a form is read with its context wherever it stands,
+    whatever slips the corpus's repairs show, and a repair needs ``cheap_twin_threshold``
+    (the evidence is general statistics alone).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_has_cheap_common_twin(lm, w, w, _options(None)) for w in ("he", "be", "table", "He")]
+    [True, False, False, False]
+    """
+    if not surface.islower():  # (a capitalised form may be a name)
+        return False
+    p = lm.uni.get(key, 0.0)
+    if p < opts["learned_twin_min_prob"]:
+        return False
+    bar = p * opts["learned_twin_ratio"]
+    for r in _realword_readings(lm, surface, key, opts):
+        if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar \
+                and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"]:
+            return True
+    return False
+
+
+def _cheap_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[str, ...]:
+    """The twins that make a form a :data:`CHEAP_TWIN` (``he``: ``be``), once per form."""
+    ckey = (surface, "cheap-twins", opts["cheap_twin_max_cost"], opts["learned_twin_ratio"])
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        bar = lm.uni.get(key, 0.0) * opts["learned_twin_ratio"]
+        out = lm.candidate_cache[ckey] = tuple(
+            r.keys[0] for r in _realword_readings(lm, surface, key, opts)
+            if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar
+            and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"])
+    return out
+
+
+def _cheap_twin_in_context(lm: LanguageModel, words: list[str], k: int, opts: dict) -> bool:
+    """A screen before the real-word look at a :data:`CHEAP_TWIN`: whether a word pair of
+    the general list with a neighbour (as written, punctuation aside) is likelier with a
+    twin than with the form (``to he``: ``to be``), which the twin's reading needs to win.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_cheap_twin_in_context(lm, s.split(), 1, _options(None)) for s in ("to he paid", "that he said")]
+    [True, False]
+    """
+    surface = words[k]
+    key = surface.lower()
+    twins = _cheap_twin_keys(lm, surface, key, opts)
+    big = lm.big
+    left = words[k - 1].lower() if k else None
+    right = words[k + 1].lower() if k + 1 < len(words) else None
+    for t in twins:
+        if left is not None and (big.get((left, t)) or -99.0) > (big.get((left, key)) or -99.0):
+            return True
+        if right is not None and (big.get((t, right)) or -99.0) > (big.get((key, right)) or -99.0):
+            return True
+    return False
+
+
+def _worth_a_look(lm: LanguageModel, words: list[str], forms: list[int], opts: dict) -> bool:
+    """For a line whose highest verdict is CHEAP_TWIN: whether any other form needs a look,
+    or a cheap twin stands where its twin reads better (:func:`_cheap_twin_in_context`)."""
+    if not _OTHER_LOOKS.isdisjoint(forms):  # (at C speed: most lines hold one verdict or two)
+        return True
+    return any(_cheap_twin_in_context(lm, words, k, opts)
+               for k in compress(range(len(forms)), map(CHEAP_TWIN.__eq__, forms)))
+
+
+_OTHER_LOOKS = frozenset({SUSPICIOUS, CONFUSABLE, NUMBER, LEARNED_TWIN})  # verdicts a line is examined for
 
 
 GLUED_MAX_PROB = 1e-5  # only forms rarer than this in the general list are checked for glue
@@ -826,6 +1089,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     marked: list[int] = []  # suspicious or confusable tokens, in order
     fragments: list[int] = []  # halves of a word broken by a hyphen, in order
     twin_at: list[int] = []  # known forms with a learned twin (LEARNED_TWIN), in order
+    quoted_copies: list[int] = []  # quoted forms read as damaged copies of the corpus's names
+    junk_edged: dict[int, tuple] = {}  # protected forms with a junk mark at an edge read as a lost letter
     for i in _special_tokens(line, tokens, forms, spans, after_hyphen):
         v = forms[i]
         unseen[i] = None  # a skipped token has no probability
@@ -848,15 +1113,26 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             fragments.append(i)
             continue
         if _quoted_term(line, t):
-            skip[i] = True
-            continue
+            if v == SUSPICIOUS and _quoted_copy(lm, t, opts):
+                quoted_copies.append(i)  # (read only as one of the corpus's names, below)
+            else:
+                skip[i] = True
+                continue
         if spans:
             j = bisect.bisect_right(span_starts, t.start) - 1
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
-                skip[i] = True
-                continue
+                # (a word with a junk mark at one edge, ~revented, is looked at only as a
+                # word with a lost letter there: _junk_letter_readings)
+                edge = None
+                if (v == SUSPICIOUS and opts["junk_letter_cost"] and j >= 0 and spans[j][0] <= t.start
+                        and spans[j][1] >= t.end and junk_edge_word(line[spans[j][0]:spans[j][1]])):
+                    edge = _junk_edge(line, t)
+                if edge is None or not _junk_letter_readings(lm, t.text, t.key, edge[0], opts):
+                    skip[i] = True
+                    continue
+                junk_edged[i] = edge
         unseen[i] = _UNSEEN  # not skipped after all: looked up if ever needed
-        if v == LEARNED_TWIN:
+        if v == LEARNED_TWIN or (v == CHEAP_TWIN and _cheap_twin_in_context(lm, tokens.words, i, opts)):
             twin_at.append(i)  # (an ordinary known word but for its real-word look)
             continue
         suspicious[i] = v == SUSPICIOUS
@@ -884,6 +1160,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     suspicious[i] = False
                     skip[i] = True
                     break
+    names_only.update(quoted_copies)
     # a short ALL-CAPS form outside a heading in capitals is an acronym: only a damaged
     # copy of one of the corpus's acronyms is looked at (USSB); the rest are left alone
     capitals: set[int] = set()  # short ALL-CAPS forms read as words in capitals
@@ -958,6 +1235,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 continue
             t = tokens[i]
             lp = logps[i]
+            inner = opts["inner_capitals"] and lp is not None and _inner_capitals(t.text)
+            if inner:
+                lp = None  # (as written, no word's spelling: its lowercase reading is a candidate)
+            typo = lp is not None and opts["lost_letter_ratio"] and _lost_letter_typo(lm, t.text, t.key, opts)
             pattern = case_pattern(t.text)
             if pattern == "mixed" and _capitals_with_damage(t.text) and _in_capitals(tokens.words, i):
                 # a word in capitals a few of whose letters were read in lowercase (CONDUCr):
@@ -994,9 +1275,19 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                         cands = sorted(cands + [r for r in twins if r.keys not in have],
                                        key=lambda r: (r.channel, r.text))
                 cand_cache[ckey] = cands
+            if inner:
+                cands = _with_inner_capitals_lowered(lm, t.text, t.key, cands, opts)
+            junk = None
+            if i in junk_edged:  # (read only as the word with a letter for the mark)
+                edge = junk_edged[i]
+                extra = _junk_letter_readings(lm, t.text, t.key, edge[0], opts)
+                junk = (edge[1], {r.keys for r in extra})
+                # (a reading of the letters alone leaves the mark a stray print: it pays for that)
+                cands = _with_two_slips([Reading(r.text, r.keys, r.channel + opts["junk_letter_cost"], r.kind)
+                                         for r in cands], extra)
             # a lowercase form no list knows may be a common word two slips away, looked
             # for only when one slip does not explain it (the cheaper explanation first)
-            two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower"
+            two_slips = generic and lp is None and opts["two_slips"] and pattern == "lower" and junk is None
             if named and generic and cands:
                 lowered = None
                 if pattern == "title" and opts["lowercase_twin_min_prob"] and _after_lowercase_word(tokens, i):
@@ -1022,6 +1313,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 lp = opts["oov_logp"] if pattern == "lower" or in_capitals else opts["name_logp"]
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
+            elif junk is not None:
+                lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
+            elif typo:
+                # a typo of the large list (everthing): as likely as a form no list knows,
+                # read as the words with its lost letter back, besides its cheap slips
+                lp = opts["oov_logp"]
+                cands = _with_two_slips(cands, _lost_letter_readings(lm, t.text, t.key, opts))
             else:
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
@@ -1030,8 +1328,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
 
             def judge(cands: list[Reading]) -> tuple[list[Reading], bool]:
                 cands = _damaged_channel(lm, t.text, cands, density(i), opts)
+                # (a form with inner capitals is, as written, no word: its own key is no
+                # reading of it, or the word's context would vouch for the misprint)
                 readings = score_readings(
-                    lm, Reading(t.text, (t.key,), 0.0, "as-is"),
+                    lm, Reading(t.text, (t.text if inner else t.key,), 0.0, "as-is"),
                     [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
                     asis_logp=lp, left=left, right=right, error_logprior=prior)
                 best = readings[0]
@@ -1085,17 +1385,24 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             best = readings[0]
             if i in decisions and decisions[i].kind == "join" and not apply:
                 continue  # keep the (unapplied) join flag of this token
-            decisions[i] = _Decision(i, readings, apply, "non-word", density(i))
+            span = None
+            if junk is not None:
+                if best.keys in junk[1]:
+                    span = junk[0] if apply else None
+                else:
+                    apply = False  # (no other reading of a protected form is applied)
+            decisions[i] = _Decision(i, readings, apply, "non-word", density(i), span=span)
             current[i] = " ".join(best.keys) if apply else keys[i]
 
     profiled: dict[int, dict] = {}  # token -> the profile's figures that moved its decision
     if opts["realword"]:
         rw = opts["realword_window"]
         near: set[int] = {i for i in marked if confusable[i]}
-        near.update(twin_at)
         for i, d in decisions.items():
             if d.apply:
                 near.update(range(max(0, i - rw), min(n, i + rw + 1)))
+        damage_near = set(near)  # (a cheap twin looked at only for being one gets its own bar)
+        near.update(twin_at)
         if profile:
             near.update(i for i, wd in enumerate(words) if profile.has_twin(lm, wd, forms[i], opts))
         judged_in = {}  # as above: the second pass redoes only the tokens whose context changed
@@ -1133,7 +1440,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     error_logprior=prior,
                     general_for=t.key if opts["realword_general"] else None)
                 best = readings[0]
-                apply = (best.kind != "as-is" and best.posterior >= opts["realword_threshold"]
+                bar = opts["realword_threshold"]
+                if forms[i] == CHEAP_TWIN and i not in damage_near and not profiled.get(i):
+                    bar = max(bar, opts["cheap_twin_threshold"])
+                apply = (best.kind != "as-is" and best.posterior >= bar
                          and _has_bigram_support(lm, best.keys[0], left, right))
                 if best.kind == "as-is" and i not in decisions:
                     continue
@@ -1148,6 +1458,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         left, _ = context(i)
         _, right = context(d.end_index if d.end_index is not None else i)
         end = tokens[d.end_index].end if d.end_index is not None else t.end
+        if d.span is not None and d.apply:
+            t = t._replace(start=d.span[0])  # (a junk glyph read as a letter: _junk_letter_readings)
+            end = d.span[1]
         evidence = {
             "kind": d.kind,
             "candidates": [r.to_json() for r in d.readings[:5]],
@@ -1269,7 +1582,7 @@ class DocumentProfile:
     def has_twin(self, lm: LanguageModel, word: str, verdict: int | None, opts: dict) -> bool:
         """Whether a known form has a real-word twin along the profile's slips that is
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
-        if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN):
+        if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN, CHEAP_TWIN):
             return False
         if not any(seen in word for seen in self._seen):
             return False

@@ -246,6 +246,22 @@ def _protected_hint(text: str) -> bool:
     return bool(_HINT_DOMAIN_RE.search(text) or _HINT_WWW_RE.search(text) or _HINT_MARK_RE.search(text))
 
 
+#: a lowercase word with one junk mark glued to one edge (``~revented``, ``stea^``), in
+#: quotes or brackets and before punctuation perhaps: a protected span that may be damaged
+#: print rather than a code-like token (the words stage reads it only as a lost letter)
+JUNK_EDGE_WORD_RE = re.compile(
+    r"[“‘\"'(]*(?:[~^|{}<>=\\][a-z]+(?:['’][a-z]+)*|[a-z]+(?:['’][a-z]+)*[~^|{}<>=\\])[.,;:!?”’\"')]*")
+
+
+def junk_edge_word(span_text: str) -> bool:
+    """Whether a protected span is a lowercase word with a junk mark at one edge.
+
+    >>> [junk_edge_word(t) for t in ("~revented,", "stea^", "~/bin", "a_b", "|x|", "=x=")]
+    [True, True, False, False, False, False]
+    """
+    return JUNK_EDGE_WORD_RE.fullmatch(span_text) is not None
+
+
 def protected_spans(text: str, extra_patterns=()) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans no repair may touch (URLs, e-mails, user patterns)."""
     spans = [m.span() for m in PROTECTED_SPAN_RE.finditer(text)] if _protected_hint(text) else []

@@ -135,3 +135,20 @@ def test_long_forms_get_more_copy_evidence_only_where_copies_are_predicted():
     assert long_ == pytest.approx(short + opts["copy_length_weight"] * (len("hammuersmith") - 7))
     clean = language_model(CorpusLexicon(counts=names, surfaces=surfaces, total=4096, damage_rate=0.001), opts)
     assert _copy_evidence(clean, "hammuersmith", [Reading("Hammersmith", ("hammersmith",), 3.0, "edit")], opts) == 0.0
+
+
+@pytest.mark.parametrize("before,after", CASES["quoted_copies"])
+def test_a_quoted_damaged_copy_is_read_like_the_unquoted_form(damaged_lexicon, clean_lexicon, before, after):
+    """Quotation marks make a term deliberate, not its misprint: a quoted one-off form one
+    slip from a name the damaged corpus writes often is repaired (its quotes kept); the
+    same form in the clean corpus has no copy evidence and stays."""
+    new, edits, _ = repair_text(before, lexicon=damaged_lexicon)
+    assert new == after
+    assert len(edits) == 1 and edits[0].before.isalpha()  # (the word only, not its quotes)
+    assert repair_text(new, lexicon=damaged_lexicon)[0] == new
+    assert repair_text(before, lexicon=clean_lexicon)[0] == before
+
+
+@pytest.mark.parametrize("text", CASES["quoted_unchanged"])
+def test_quoted_terms_without_copy_evidence_stay(damaged_lexicon, text):
+    assert repair_text(text, lexicon=damaged_lexicon)[0] == text
