@@ -753,10 +753,14 @@ def _split_at(lm: LanguageModel, surface: str, key: str, i: int) -> Reading | No
     """The reading of ``key`` cut before position ``i``, if :func:`split_candidates` allows it."""
     a, b = key[:i], key[i:]
     if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
-        if _attested_pair(lm, a, b):
-            left, right = surface[:i], surface[i:]
-            if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
-                return Reading(left + " " + right, (a, b), SPLIT_COST + CONTENT_SPLIT_COST, "split")
+        cost = SPLIT_COST + CONTENT_SPLIT_COST
+        if not _attested_pair(lm, a, b):
+            if not _common_content_pair(lm, key, a, b):
+                return None
+            cost += UNATTESTED_SPLIT_COST
+        left, right = surface[:i], surface[i:]
+        if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
+            return Reading(left + " " + right, (a, b), cost, "split")
         return None
     if a in ("i",) and surface[0] != "I":
         return None
@@ -841,6 +845,31 @@ def _attested_pair(lm: LanguageModel, a: str, b: str) -> bool:
     if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
         return False
     return (a, b) in lm.big or (a + " " + b) in lm.lex.bigrams
+
+
+UNATTESTED_SPLIT_LOGP = -4.5  # two common content words glued need no attested pair (givensubsequently)
+UNATTESTED_SPLIT_COST = 1.0  # ... at a cost: a one-slip reading of the form (lookbig: looking) comes first
+#: endings that are words too (remain|est, kind|ness, wife|like): a form ending in one is a
+#: derived word more often than two words glued
+WORD_SUFFIXES = frozenset("est eth ness less ship hood ward wards wise like ful some man men able ing ion "
+                          "ant ent ism ist ous".split())
+
+
+def _common_content_pair(lm: LanguageModel, key: str, a: str, b: str) -> bool:
+    """Two common content words glued (``arrivedafter``, ``windowframe``) whose pair no
+    bigram list holds: only in a form no list knows, each part a common word
+    (``UNATTESTED_SPLIT_LOGP``) of three letters or more, the second no word ending
+    (:data:`WORD_SUFFIXES`: ``remainest`` is a word).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = LanguageModel(empty_lexicon())
+    >>> _common_content_pair(lm, "arrivedafter", "arrived", "after"), _common_content_pair(lm, "remainest", "remain", "est")
+    (True, False)
+    """
+    if len(a) < 3 or len(b) < 3 or b in WORD_SUFFIXES or lm.logp(key) is not None:
+        return False
+    pa, pb = lm.logp(a), lm.logp(b)
+    return pa is not None and pb is not None and min(pa, pb) >= UNATTESTED_SPLIT_LOGP
 
 
 #: endings that make a word with an apostrophe a word (don't, we'll, they're, I've, 'em)

@@ -1,0 +1,108 @@
+"""Words split and joined by the OCR: a hyphen read for a space (``the-end``), a line-break
+hyphen read as a full stop between two words (``in. stead``), two common content words
+glued with no attested pair (``arrivedafter``). Invented text throughout."""
+
+import pytest
+
+from cleaners.words.lexicon import build_corpus_lexicon, empty_lexicon
+from cleaners.words.repair import DASH_SPACE_WORDS, _dash_space_sites, repair_text
+from cleaners.words.scoring import LanguageModel, _common_content_pair, split_candidates
+from cleaners.words.tokens import LineTokens
+
+
+@pytest.fixture(scope="module")
+def lm():
+    return LanguageModel(empty_lexicon())
+
+
+def _repair(text: str, **options):
+    return repair_text(text, lexicon=build_corpus_lexicon([("t", text)]), options=options or None)
+
+
+# ---------------------------------------------------------------- hyphen for a space
+
+@pytest.mark.parametrize("before,after", [
+    ("The clerk read out the-charge to the court.", "The clerk read out the charge to the court."),
+    ("She came in with-her sister.", "She came in with her sister."),
+    ("He spoke of-his travels and The-Judge listened.", "He spoke of his travels and The Judge listened."),
+])
+def test_dash_space_repairs(before, after):
+    new, edits, _ = _repair(before)
+    assert new == after
+    e = edits[0]
+    assert e.evidence["kind"] == "dash" and e.before.count("-") == 1 and e.after.count("-") == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Her mother-in-law came to-day with the so-called cure.",  # a chain, a preposition, a particle
+    "He saw them-and ran; she had been-there once.",  # a clause may end before a dash
+    "A has-been and a man-of-war met by-the-way.",
+    "The werewolf, spelt were-wolf, howled.",  # the pair is one word of the general list
+    "THE-END of the tale.",  # capitals: a heading's own style
+    "He read the-Xqzvw report.",  # the second part no word: left alone
+])
+def test_dash_space_leaves_compounds_and_dashes(text):
+    assert _repair(text)[0] == text
+
+
+def test_dash_space_switch():
+    text = "She came in with-her sister."
+    assert _repair(text, dash_space=False)[0] == text
+
+
+def test_dash_space_sites_only_after_listed_words():
+    line = "his-home, the-end, murdered-the, out-of-the-way"
+    sites = _dash_space_sites(line, LineTokens(line))
+    assert sites == [2]  # the-end only: 'his' may end a clause, 'murdered-the' is a dash, a chain is skipped later
+    assert "the" in DASH_SPACE_WORDS and "to" not in DASH_SPACE_WORDS
+
+
+# ---------------------------------------------------------------- a full stop for a break hyphen
+
+@pytest.mark.parametrize("before,after", [
+    ("He came back in. stead of going on.", "He came back instead of going on."),
+    ("And after. wards he slept.", "And afterwards he slept."),
+])
+def test_word_halves_break(before, after):
+    assert _repair(before)[0] == after
+
+
+@pytest.mark.parametrize("text", [
+    "The box was four ft. high and six in. wide.",  # abbreviations: the joined form is no word
+    "He came in. Stead was there.",  # a capital after the stop: a sentence
+])
+def test_word_halves_break_leaves_sentences(text):
+    assert _repair(text)[0] == text
+
+
+def test_word_halves_break_switch():
+    text = "He came back in. stead of going on."
+    assert _repair(text, word_halves_break=False)[0] == text
+
+
+# ---------------------------------------------------------------- two content words glued
+
+def test_common_content_pair(lm):
+    assert _common_content_pair(lm, "arrivedafter", "arrived", "after")
+    assert _common_content_pair(lm, "housestood", "house", "stood")
+    assert not _common_content_pair(lm, "remainest", "remain", "est")  # a word ending
+    assert not _common_content_pair(lm, "kindness", "kind", "ness")  # known form
+    assert not _common_content_pair(lm, "abcat", "ab", "cat")  # a part too short
+
+
+def test_unattested_split_is_a_dearer_candidate(lm):
+    cands = {r.text: r for r in split_candidates(lm, "housestood", "housestood")}
+    assert "house stood" in cands
+    attested = {r.text: r for r in split_candidates(lm, "givenpermission", "givenpermission")}
+    assert cands["house stood"].channel > attested["given permission"].channel
+
+
+def test_glued_content_words_in_damaged_text():
+    new, _, _ = _repair("Tbe old housestood empty for rnany ycars.")
+    assert new == "The old house stood empty for many years."
+
+
+def test_glued_content_words_in_clean_text_are_left():
+    # no damage around: the evidence is too weak to cut an unknown form (flag at most)
+    text = "The crowdsoon gathered in the square."
+    assert _repair(text)[0] == text
