@@ -36,7 +36,7 @@ class Reading:
     text: str  # surface text to put in place of the token
     keys: tuple[str, ...]  # lowercase words of the reading
     channel: float  # OCR channel cost
-    kind: str  # "as-is", "confusion", "edit", "split"
+    kind: str  # "as-is", "confusion", "edit", "split", "glyph"
     lm: float = 0.0
     score: float = 0.0
     posterior: float = 0.0
@@ -701,7 +701,100 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     if allow_split and len(key) >= 4 and (key.isalpha() or "'" in key):
         for r in split_candidates(lm, surface, key):
             out.setdefault(r.text, r)
+    if "'" in key:
+        for r in apostrophe_glyph_candidates(lm, surface, key):
+            if r.channel <= max_channel:
+                out.setdefault(r.text, r)
     return _best_per_key(out.values())
+
+
+#: what an apostrophe inside a word stands for when the OCR made it of part of a glyph
+#: (seen, meant, cost): the arm of an ``r`` cut off its stem (``nari'ow``), a ligature the
+#: font could not render (``su'ering``: ff), a speck (``conse'nted``), a capital's bowl
+#: (``I'ortune``: F). General shapes of print, as the confusions of cleaners.words.confusions
+APOSTROPHE_GLYPHS: tuple[tuple[str, str, float], ...] = (
+    ("i'", "r", 0.6), ("'", "", 0.9), ("'", "ff", 0.8), ("'", "fi", 1.0), ("'", "fl", 1.0),
+    ("'", "f", 1.2), ("'", "r", 1.2), ("I'", "F", 1.0), ("I'", "P", 1.2), ("I'", "R", 1.2),
+    ("I'", "B", 1.2),
+)
+APOSTROPHE_GLYPH_MIN_LOGP = -7.0  # the word read must be at least this common (or trusted)
+APOSTROPHE_SHORT_MIN_LOGP = -5.0  # ... and a word of four letters or fewer this common
+
+
+def apostrophe_glyph_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Readings of a form with one apostrophe inside it, no clitic (``don't``, ``pass'd``:
+    :data:`CLITICS`), as a word whose glyph the OCR broke into an apostrophe
+    (:data:`APOSTROPHE_GLYPHS`): ``gi'ass`` grass, ``e'ect`` effect. The rest of the form
+    must match the word letter for letter, and the word be a known one. Costed here
+    (kind ``glyph``): the character-level channel model knows no apostrophe glyphs.
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = LanguageModel(empty_lexicon())
+    >>> [r.text for r in apostrophe_glyph_candidates(lm, "nari'ow", "nari'ow")]
+    ['narrow']
+    >>> [r.text for r in apostrophe_glyph_candidates(lm, "su'ering", "su'ering")]
+    ['suffering']
+    >>> apostrophe_glyph_candidates(lm, "pass'd", "pass'd"), apostrophe_glyph_candidates(lm, "O'Brien", "o'brien")
+    ([], [])
+    >>> apostrophe_glyph_candidates(lm, "e'en", "e'en"), apostrophe_glyph_candidates(lm, "n'avait", "n'avait")
+    ([], [])
+    >>> apostrophe_glyph_candidates(lm, "I'owe", "i'owe")
+    []
+    """
+    if key.count("'") != 1:
+        return []
+    p = key.index("'")
+    if p == 0 or p == len(key) - 1 or key[p + 1:] in CLITICS:
+        return []
+    head, tail = surface[:p], surface[p + 1:]
+    if not (head.isalpha() and tail.isalpha()) or not tail.islower():
+        return []  # (a capital after the apostrophe: a name, O'Brien, D'Arcy)
+    if len(tail) < 2:
+        return []
+    out = []
+    for seen, meant, cost in APOSTROPHE_GLYPHS:
+        lead = seen[:-1]  # the letter read before the apostrophe, if the glyph has one
+        if lead:
+            if not head.endswith(lead) or (lead.isupper() and (len(head) > 1 or len(tail) < 3
+                                                               or lm.logp(tail) is not None)):
+                continue  # (a capital's glyph starts the word, I'ortune; I'owe is "I owe")
+        elif len(head) < 2:
+            continue  # one letter and an apostrophe is an elision (e'en, n'a, l'homme), not a glyph
+        text = head[:len(head) - len(lead)] + meant + tail
+        if len(text) < 3 or not text[1:].islower():
+            continue
+        k = text.lower()
+        lk = lm.logp(k)
+        floor = APOSTROPHE_GLYPH_MIN_LOGP if len(k) > 4 else APOSTROPHE_SHORT_MIN_LOGP
+        if (lk is not None and lk >= floor) or lm.lex.trusted(k):
+            out.append(Reading(text, (k,), cost, "glyph"))
+    accented = _accent_readings(lm, head, tail)
+    if accented:  # the apostrophe is the accent over the next letter (na'ive: naïve), no speck
+        out = [r for r in out if len(r.text) != len(head) + len(tail)] + accented
+    return out
+
+
+#: the accented letters an apostrophe before a vowel (or c) may be the accent of
+ACCENTED = {"a": "áàâä", "e": "éèêë", "i": "íìîï", "o": "óòôö", "u": "úùûü", "c": "ç"}
+ACCENT_COST = 0.4
+
+
+def _accent_readings(lm: LanguageModel, head: str, tail: str) -> list[Reading]:
+    """``na'ive``: naïve, the diaeresis over the ``i`` read as an apostrophe before it;
+    only words a list knows (or the corpus trusts).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> [r.text for r in _accent_readings(LanguageModel(empty_lexicon()), "na", "ive")]
+    ['naïve']
+    """
+    out = []
+    for letter in ACCENTED.get(tail[0], ""):
+        text = head + letter + tail[1:]
+        k = text.lower()
+        lk = lm.logp(k)
+        if (lk is not None and lk >= APOSTROPHE_GLYPH_MIN_LOGP) or lm.lex.trusted(k):
+            out.append(Reading(text, (k,), ACCENT_COST, "glyph"))
+    return out
 
 
 _INFLECTIONS = ("s", "d")

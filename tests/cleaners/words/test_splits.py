@@ -106,3 +106,36 @@ def test_glued_content_words_in_clean_text_are_left():
     # no damage around: the evidence is too weak to cut an unknown form (flag at most)
     text = "The crowdsoon gathered in the square."
     assert _repair(text)[0] == text
+
+
+# ---------------------------------------------------------------- an apostrophe for part of a glyph
+
+from cleaners.words.scoring import apostrophe_glyph_candidates  # noqa: E402
+
+
+@pytest.mark.parametrize("form,word", [
+    ("nari'ow", "narrow"),  # the arm of an r
+    ("su'ering", "suffering"),  # an ff ligature
+    ("conse'nted", "consented"),  # a speck
+    ("I'ortune", "Fortune"),  # a capital's bowl
+])
+def test_apostrophe_glyph_candidates(lm, form, word):
+    assert word in [r.text for r in apostrophe_glyph_candidates(lm, form, form.lower())]
+
+
+@pytest.mark.parametrize("form", ["pass'd", "don't", "e'en", "n'avait", "O'Brien", "D'Arcy", "qu'il", "ne'er"])
+def test_apostrophe_glyph_leaves_clitics_elisions_and_names(lm, form):
+    assert apostrophe_glyph_candidates(lm, form, form.lower()) == []
+
+
+def test_apostrophe_glyph_in_context():
+    assert _repair("The road was nari'ow and the gi'ass was long.")[0] == "The road was narrow and the grass was long."
+
+
+def test_apostrophe_glyph_leaves_i_before_a_word(lm):
+    assert apostrophe_glyph_candidates(lm, "I'owe", "i'owe") == []  # "I owe", not Rowe
+
+
+def test_apostrophe_before_a_vowel_is_its_accent(lm):
+    texts = [r.text for r in apostrophe_glyph_candidates(lm, "na'ive", "na'ive")]
+    assert "naïve" in texts and "naive" not in texts  # the accent, not a speck
