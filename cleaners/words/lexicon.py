@@ -54,6 +54,10 @@ LEXICON_DEFAULTS = {
     "slip_untrust": True,
     "slip_twin_min_prob": 1e-5,  # general probability a slip twin needs (a common word)
     "slip_repeat_log": 2.8,  # log10 of how much more often one engine repeats a slip than chance
+    # ... and this much more (log10) when the slip is a glyph the corpus loses by habit (lost_glyph_costs):
+    # a book printed with a long s or ligatures its engine cannot read loses them everywhere
+    # (undertanding, preerve, eldom); 0 switches it off
+    "slip_habit_repeat_log": 0.8,
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
@@ -575,7 +579,8 @@ def _habit_cost(key: str, twin: str, habits: dict[str, float]) -> float | None:
 def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
                         total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
                         repeat_log: float, confusion_twins: Iterable[str] = (),
-                        glyph_habits: dict[str, float] | None = None) -> str | None:
+                        glyph_habits: dict[str, float] | None = None,
+                        habit_repeat_log: float = 0.0) -> str | None:
     """The common word an unknown lowercase form is a recurring slip of, if the corpus's
     damage explains how often the form occurs.
 
@@ -592,6 +597,9 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     (``behests``, ``nothin``) are not slips. ``glyph_habits`` (as from
     :func:`cleaners.words.scoring.corpus_habits`) price twins the corpus's split
     glyphs explain (``tiien``, ``then``): pass those twins in ``confusion_twins``.
+    A twin a habit glyph explains (``habits``: ``oberve`` for ``observe`` where the corpus
+    loses ``s``) is repeated ``10**habit_repeat_log`` times more often again: a glyph lost
+    by habit is lost everywhere the book prints it.
 
     >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
     >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
@@ -628,6 +636,10 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         if learned is not None:
             cost = min(cost, learned)
         margin = math.log10(n_w / count) - cost - bar
+        if habit_repeat_log and habits and learned is not None and learned <= cost:
+            lost = _habit_cost(key, w, habits)
+            if lost is not None and lost <= cost:
+                margin += habit_repeat_log
         if margin >= 0.0 and (best is None or margin > best_margin):
             best, best_margin = w, margin
     return best
@@ -1202,6 +1214,7 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
         if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
                                habits=habits, min_prob=s["slip_twin_min_prob"],
                                repeat_log=s["slip_repeat_log"], confusion_twins=twins,
+                               habit_repeat_log=s["slip_habit_repeat_log"],
                                glyph_habits=every_habit):
             out.append(k)
     return out, habits
