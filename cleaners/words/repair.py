@@ -741,6 +741,30 @@ def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
     return out
 
 
+def _glued_capitalised(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
+    """A capitalised suspicious form of the general list that starts with a function word
+    and is far likelier two words glued (``Onthe``, ``Aftera``, ``Itold``): looked at for a
+    split like its lowercase twin (:func:`_glued`), not only as a name. The split itself
+    keeps a name whole (``Tothill``: :func:`cleaners.words.scoring.split_candidates`).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> _glued_capitalised(lm, "Onthe", "onthe", lm.logp("onthe")), _glued_capitalised(lm, "London", "london", lm.logp("london"))
+    (True, False)
+    """
+    if lp is None or len(word) < 3 or not (word[0].isupper() and word[1:].islower()):
+        return False
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < GLUED_MAX_PROB or not _FUNCTION_WORD_START_RE.match(key):
+        return False
+    ckey = (word, "glued")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        margin = glued_margin(lm, word, key)
+        out = lm.candidate_cache[ckey] = margin is not None and margin >= GLUED_MARGIN
+    return out
+
+
 @lru_cache(maxsize=4)
 def _common_delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     """Symmetric-delete index (distance 1) of the general list's very common alphabetic
@@ -989,7 +1013,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # one arbitrary edit only for forms unknown (or very rare) in the general list
             generic = (lp is None or lp < opts["generic_max_logp"]) and (not named or opts["named_generic"] != "none")
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
-            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
+            # (a capitalised one inside a sentence may be a name, Buton: only the pronoun I
+            # is capitalised there by rule, Isaw)
+            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp) \
+                or (_glued_capitalised(lm, t.text, t.key, lp) and (not named or t.text[0] == "I"))  # (ofthe, Onthe)
             ckey = (t.text, generic, split, lp is None)
             acronym = pattern == "upper" and len(t.text) <= ACRONYM_MAX_LEN and i not in capitals
             if acronym:  # (suspicious only as a copy of an acronym)

@@ -139,3 +139,27 @@ def test_apostrophe_glyph_leaves_i_before_a_word(lm):
 def test_apostrophe_before_a_vowel_is_its_accent(lm):
     texts = [r.text for r in apostrophe_glyph_candidates(lm, "na'ive", "na'ive")]
     assert "naïve" in texts and "naive" not in texts  # the accent, not a speck
+
+
+# ---------------------------------------------------------------- a capitalised glued pair
+
+def test_capitalised_glue_at_a_sentence_start():
+    assert _repair("He came back. Onthe next day he left.")[0] == "He came back. On the next day he left."
+
+
+def test_capitalised_glue_of_the_pronoun_inside_a_sentence():
+    assert _repair("He said Isaw the man.")[0] == "He said I saw the man."
+
+
+def test_capitalised_form_inside_a_sentence_may_be_a_name():
+    text = "The inn keeper, Buton assessor, came in with Tothill."
+    assert _repair(text)[0] == text
+
+
+def test_glued_capitalised_needs_a_function_word_first():
+    from cleaners.words.repair import _glued_capitalised, _options, language_model
+
+    lm = language_model(empty_lexicon(), _options(None))
+    assert _glued_capitalised(lm, "Aftera", "aftera", lm.logp("aftera"))
+    assert not _glued_capitalised(lm, "aftera", "aftera", lm.logp("aftera"))  # lowercase: _glued's
+    assert not _glued_capitalised(lm, "London", "london", lm.logp("london"))
