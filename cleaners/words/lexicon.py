@@ -61,6 +61,9 @@ LEXICON_DEFAULTS = {
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
+    # a recurring form no list knows as a word that is two words the corpus writes apart far more
+    # often (prisonerwas: "prisoner was") is not trusted (see glued_pairs); off with False
+    "glue_untrust": True,
     # words the corpus capitalises inside sentences at least this often (Court, Hospital) may be
     # the reading of a damaged capitalised form, like its names (see titled_words); 0: none
     "titled_min_count": 8,
@@ -1001,6 +1004,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     if s["name_copies_untrust"] and total:
         untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
                                     ratio=s["dominance_ratio"], titled=titled))
+    if s["glue_untrust"] and pair_counts:
+        untrust(glued_pairs(counts, raw_counts, pair_counts, probs, known_prob=known_prob,
+                            ratio=s["dominance_ratio"]))
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
@@ -1010,6 +1016,36 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
+
+
+GLUED_MIN_LEN = 4  # shorter forms are too often real words made of two (anon, into, onto)
+
+
+def glued_pairs(trusted: dict[str, int], raw_counts: Counter, pair_counts: Counter, probs: dict[str, float],
+                *, known_prob: float, ratio: float) -> list[str]:
+    """The trusted forms that are two words glued together by the OCR: a form the general
+    list does not hold as a word (below ``known_prob``), cut into two ordinary words that
+    the corpus writes apart, as a pair, at least ``ratio`` times as often as glued
+    (``prisonerwas``: "prisoner was" 200 times). An engine that drops spaces drops them
+    again where the pair recurs, so recurrence does not make the glued form a word.
+
+    >>> glued_pairs({"prisonerwas": 2, "prisoner": 9, "was": 99, "lockwood": 3},
+    ...             Counter({"prisonerwas": 2, "lockwood": 3}),
+    ...             Counter({("prisoner", "was"): 40, ("lock", "wood"): 1}),
+    ...             {"prisoner": 3e-5, "was": 5e-3, "lock": 2e-5, "wood": 4e-5}, known_prob=1e-6, ratio=8.0)
+    ['prisonerwas']
+    """
+    out = []
+    for k in trusted:
+        if len(k) < GLUED_MIN_LEN or not k.isalpha() or probs.get(k, 0.0) >= known_prob:
+            continue
+        need = max(ratio * raw_counts.get(k, 0), 1.0)
+        for i in range(1, len(k)):
+            a, b = k[:i], k[i:]
+            if pair_counts.get((a, b), 0) >= need and min(probs.get(a, 0.0), probs.get(b, 0.0)) >= known_prob:
+                out.append(k)
+                break
+    return out
 
 
 def _corpus_glyph_habits(raw_counts: Counter, probs: dict[str, float], best_surface: dict[str, str],

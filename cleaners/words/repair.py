@@ -189,8 +189,9 @@ LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
 #: one of them, before another word, is a misread space (``the-end``, ``with-his``). Not the
 #: prepositions and particles that make compounds (``to-day``, ``a-going``, ``by-law``,
 #: ``in-law``, ``so-called``), nor a word a clause may end with before a dash (``them-and``,
-#: ``it was-viz.``); and never the word after the hyphen (``murdered-the``: mostly a dash)
-DASH_SPACE_WORDS = frozenset("the its their our your my an of with from and which".split())
+#: ``it was-viz.``), nor ``an``, a prefix too (``an-archic``); and never the word after the
+#: hyphen (``murdered-the``: mostly a dash)
+DASH_SPACE_WORDS = frozenset("the its their our your my of with from and which".split())
 _DASH_SPACE_ALTERNATIVES = "|".join(sorted(DASH_SPACE_WORDS, key=lambda w: (-len(w), w)))
 DASH_SPACE_RE = re.compile(f"(?i)(?<![\\w'’-])(?:{_DASH_SPACE_ALTERNATIVES})-[^\\W\\d_]")
 
@@ -2008,6 +2009,7 @@ def _dash_space_sites(line: str, tokens: LineTokens) -> list[int]:
 
 DASH_SPACE_CONFIDENCE = 0.95
 DASH_JOINED_MIN_PROB = 1e-6  # a pair the general list writes as one word this often may be a compound
+DASH_WORD_MIN_LOGP = -6.0  # the word after the hyphen must be an ordinary word
 
 
 def _judge_dash_space(line: str, tokens: LineTokens, i: int, lm: LanguageModel, skip) -> _Decision | None:
@@ -2037,7 +2039,8 @@ def _judge_dash_space(line: str, tokens: LineTokens, i: int, lm: LanguageModel, 
         return None
     if a.key not in DASH_SPACE_WORDS:
         return None
-    if lm.logp(b.key) is None:
+    lb = lm.logp(b.key)
+    if lb is None or lb < DASH_WORD_MIN_LOGP:
         return None  # a piece of something else (a name, a damaged word): left alone
     joined = a.key + b.key
     if lm.uni.get(joined, 0.0) >= DASH_JOINED_MIN_PROB or lm.lex.trusted(joined):

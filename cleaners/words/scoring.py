@@ -946,20 +946,25 @@ UNATTESTED_SPLIT_COST = 1.0  # ... at a cost: a one-slip reading of the form (lo
 #: derived word more often than two words glued
 WORD_SUFFIXES = frozenset("est eth ness less ship hood ward wards wise like ful some man men able ing ion "
                           "ant ent ism ist ous".split())
+#: beginnings that are words too (non|party, anti|war, over|crowded): a form starting with one
+#: is a derived word more often than two words glued
+WORD_PREFIXES = frozenset("non anti semi sub super over under out counter inter post pre self fore mid "
+                          "multi pro vice ultra extra".split())
 
 
 def _common_content_pair(lm: LanguageModel, key: str, a: str, b: str) -> bool:
     """Two common content words glued (``arrivedafter``, ``windowframe``) whose pair no
     bigram list holds: only in a form no list knows, each part a common word
     (``UNATTESTED_SPLIT_LOGP``) of three letters or more, the second no word ending
-    (:data:`WORD_SUFFIXES`: ``remainest`` is a word).
+    (:data:`WORD_SUFFIXES`: ``remainest`` is a word) and the first no word beginning
+    (:data:`WORD_PREFIXES`: ``nonparty``).
 
     >>> from cleaners.words.lexicon import empty_lexicon
     >>> lm = LanguageModel(empty_lexicon())
     >>> _common_content_pair(lm, "arrivedafter", "arrived", "after"), _common_content_pair(lm, "remainest", "remain", "est")
     (True, False)
     """
-    if len(a) < 3 or len(b) < 3 or b in WORD_SUFFIXES or lm.logp(key) is not None:
+    if len(a) < 3 or len(b) < 3 or b in WORD_SUFFIXES or a in WORD_PREFIXES or lm.logp(key) is not None:
         return False
     pa, pb = lm.logp(a), lm.logp(b)
     return pa is not None and pb is not None and min(pa, pb) >= UNATTESTED_SPLIT_LOGP

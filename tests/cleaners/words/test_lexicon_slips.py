@@ -32,3 +32,32 @@ def test_the_same_count_without_the_habit_stays_trusted():
 def test_a_dialect_spelling_is_no_habit_slip():
     # faither (Scots) is an inserted i, no glyph the corpus loses: the habit allowance does not apply
     assert _twin("faither", 3, "father", 40, 1.5e-4) is None
+
+
+# ---------------------------------------------------------------- two words glued, recurring
+
+from cleaners.words.lexicon import build_corpus_lexicon, glued_pairs  # noqa: E402
+
+
+def _glue_corpus() -> list[tuple[str, str]]:
+    clean = "The carter said the mare was lame and the carter was sorry. " * 20
+    glued = "The cartersaid nothing. Then the cartersaid more. "
+    return [("a", clean), ("b", glued)]
+
+
+def test_recurring_glued_pair_is_not_trusted():
+    lex = build_corpus_lexicon(_glue_corpus())
+    assert not lex.trusted("cartersaid")
+    assert lex.trusted("carter")
+
+
+def test_glue_untrust_option():
+    assert build_corpus_lexicon(_glue_corpus(), options={"glue_untrust": False}).trusted("cartersaid")
+
+
+def test_glued_pairs_keeps_compounds_the_corpus_never_writes_apart():
+    assert glued_pairs({"lockwood": 3}, Counter({"lockwood": 3}), Counter({("lock", "wood"): 1}),
+                       {"lock": 2e-5, "wood": 4e-5}, known_prob=1e-6, ratio=8.0) == []
+    # a word of the general list is never glue (however often its parts are written apart)
+    assert glued_pairs({"into": 9}, Counter({"into": 9}), Counter({("in", "to"): 500}),
+                       {"in": 1e-2, "to": 1e-2, "into": 1e-3}, known_prob=1e-6, ratio=8.0) == []

@@ -163,3 +163,12 @@ def test_glued_capitalised_needs_a_function_word_first():
     assert _glued_capitalised(lm, "Aftera", "aftera", lm.logp("aftera"))
     assert not _glued_capitalised(lm, "aftera", "aftera", lm.logp("aftera"))  # lowercase: _glued's
     assert not _glued_capitalised(lm, "London", "london", lm.logp("london"))
+
+
+def test_content_pair_not_after_a_word_beginning(lm):
+    assert not _common_content_pair(lm, "nonparty", "non", "party")
+
+
+def test_dash_space_not_after_the_prefix_an():
+    text = "Until then they had supported those an-archie forces."
+    assert _repair(text)[0] == text
