@@ -236,6 +236,7 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
 
 
 SLIP_MAX_LEN = 40  # longer forms are never one slip of a common word
+CHEAP_HABIT_COST = 0.5  # a glyph lost this cheaply (a ligature the engine never reads) explains rarer twins too
 
 
 def _slip_twin(surface: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
@@ -602,7 +603,9 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     glyphs explain (``tiien``, ``then``): pass those twins in ``confusion_twins``.
     A twin a habit glyph explains (``habits``: ``oberve`` for ``observe`` where the corpus
     loses ``s``) is repeated ``10**habit_repeat_log`` times more often again: a glyph lost
-    by habit is lost everywhere the book prints it.
+    by habit is lost everywhere the book prints it; along a glyph it loses at next to no cost
+    (``CHEAP_HABIT_COST``: a ligature its engine never reads) a rarer twin counts too
+    (``gratied``: gratified).
 
     >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
     >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
@@ -623,7 +626,7 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         from cleaners.words.scoring import habit_channel_cost
     for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
-        if p < min_prob / 10 or (p < min_prob and not habits and not glyph_habits):
+        if p < min_prob / 100 or (p < min_prob and not habits and not glyph_habits):
             continue
         learned = _habit_cost(key, w, habits) if habits else None
         if glyph_habits:
@@ -632,6 +635,8 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
                 learned = split
         if p < min_prob and learned is None:
             continue
+        if p < min_prob / 10 and (learned > CHEAP_HABIT_COST or not habit_repeat_log):
+            continue  # (a rarer twin only along a glyph lost by habit at next to no cost: gratied)
         if w == key or _inflection(w, key) or _inflection(key, w):
             continue
         n_w = max(raw_counts.get(w, 0), p * total)

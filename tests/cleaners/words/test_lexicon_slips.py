@@ -61,3 +61,16 @@ def test_glued_pairs_keeps_compounds_the_corpus_never_writes_apart():
     # a word of the general list is never glue (however often its parts are written apart)
     assert glued_pairs({"into": 9}, Counter({"into": 9}), Counter({("in", "to"): 500}),
                        {"in": 1e-2, "to": 1e-2, "into": 1e-3}, known_prob=1e-6, ratio=8.0) == []
+
+
+def test_a_rare_twin_counts_along_a_ligature_lost_for_nothing():
+    # "gratified" is rare (4e-7) but the book loses fi by habit at next to no cost
+    key, twin = "gratied", "gratified"
+    kw = dict(total=200_000, damage_rate=0.0625, min_prob=1e-5, repeat_log=LEXICON_DEFAULTS["slip_repeat_log"])
+    assert recurring_slip_twin(key, 3, Counter({twin: 1}), {twin: 4e-7}, habits={"fi": 0.3},
+                               habit_repeat_log=LEXICON_DEFAULTS["slip_habit_repeat_log"], **kw) == twin
+    # ... not along a dear one, nor with the habit allowance switched off
+    assert recurring_slip_twin(key, 3, Counter({twin: 1}), {twin: 4e-7}, habits={"fi": 1.2},
+                               habit_repeat_log=LEXICON_DEFAULTS["slip_habit_repeat_log"], **kw) is None
+    assert recurring_slip_twin(key, 3, Counter({twin: 1}), {twin: 4e-7}, habits={"fi": 0.3},
+                               habit_repeat_log=0.0, **kw) is None
