@@ -13,7 +13,15 @@ How a token is judged
 2. A *suspicious* token is one that is neither trusted nor a reasonably
    frequent word of the general list. Its candidates are the known words
    reachable by undoing OCR confusions (``lhey`` -> ``they``), by one generic
-   edit, or by splitting off a glued function word (``amatter``).
+   edit, by reading an apostrophe inside it as the glyph it broke (``nari'ow``:
+   :func:`~cleaners.words.scoring.apostrophe_glyph_candidates`), or by
+   splitting off a glued function word (``amatter``, ``Onthe``), or two common
+   words (``arrivedafter``, at a higher cost).
+   Words split and joined: two tokens are read as one word across a space, a lost
+   line-break hyphen or a mark misread for one (``coul d``, ``con- stable``,
+   ``pri. soner``; two ordinary halves at even odds, ``in. stead``:
+   :func:`_judge_word_halves_break`), and a hyphen after a word that makes no
+   compound is a misread space (``the-end``: :func:`_judge_dash_space`).
 3. The token as is and each candidate are scored by a noisy-channel model
    (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
    cost, and a prior that the word was misread at all which grows with the
