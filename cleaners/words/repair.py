@@ -435,7 +435,8 @@ def _join_hint(line: str) -> bool:
     ``pri. soner``) or in two lone letters (``i n``), to be examined even without a suspicious form (literal tests first:
     the line is scanned for nothing else)."""
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
-                or LONE_PAIR_RE.search(line) or ("-" in line and DASH_SPACE_RE.search(line)))
+                or LONE_PAIR_RE.search(line) or ("-" in line and DASH_SPACE_RE.search(line))
+                or "~" in line)  # (a speck: SPECKS)
 
 
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
@@ -2131,7 +2132,7 @@ def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
     return _Decision(i, [compound, asis], False, "join", 0.0, end_index=i + 1)
 
 
-_GLYPH_CHARS = "!|;:)("
+_GLYPH_CHARS = "!|;:)(~"  # (~: a speck, in a word or between two: SPECKS)
 GLYPHS = frozenset(_GLYPH_CHARS)
 GLYPH_COST = 0.6
 
@@ -2143,6 +2144,12 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
     variants = [a.text + b.text]
     if glyph in "!|":
         variants += [a.text + c + b.text for c in "lI"]
+    if glyph in SPECKS:
+        joined = normalise_key(variants[0])
+        if not (lm.lex.trusted(joined) or lm.uni.get(joined, 0.0) >= 1e-6):
+            spaced = _speck_for_space(tokens, i, glyph, lm)
+            if spaced is not None:
+                return spaced
     cands: dict[str, Reading] = {}
     for v in variants:
         if case_pattern(v) in ("upper", "mixed") and not v[1:].islower():
@@ -2158,6 +2165,33 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
     if not cands:
         return None
     return _decide_pair(tokens, i, glyph, list(cands.values()), lm, opts, context, error_logprior)
+
+
+#: glyphs no word holds and no text puts between two words: a speck (``which~he``)
+SPECKS = frozenset("~")
+
+
+def _speck_for_space(tokens: list[Token], i: int, glyph: str, lm: LanguageModel) -> _Decision | None:
+    """``which~he``: a speck (:data:`SPECKS`) between two ordinary words that make no word
+    together (``with~out`` is one) is a misread space, when the two make a known pair
+    (general list or corpus), as a full stop between two words is (:func:`_judge_stray_mark`).
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("It was to~be done.")[0]
+    'It was to be done.'
+
+    (A token with a tilde is code-like to :data:`cleaners.words.tokens.PROTECTED_SPAN_RE`:
+    only pieces of two letters or fewer are judged, as for any glyph.)
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) < 10 ** BREAK_WORD_LOGP:
+        return None
+    if not ((a.key, b.key) in lm.big or f"{a.key} {b.key}" in lm.lex.bigrams):
+        return None
+    c = STRAY_MARK_CONFIDENCE
+    readings = [Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "space", posterior=c),
+                Reading(a.text + glyph + b.text, (a.key, b.key), 0.0, "as-is", posterior=1.0 - c)]
+    return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
 
 
 def _decide_pair(tokens: list[Token], i: int, between: str, cands: list[Reading], lm: LanguageModel,

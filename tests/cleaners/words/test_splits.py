@@ -172,3 +172,18 @@ def test_content_pair_not_after_a_word_beginning(lm):
 def test_dash_space_not_after_the_prefix_an():
     text = "Until then they had supported those an-archie forces."
     assert _repair(text)[0] == text
+
+
+# ---------------------------------------------------------------- a speck: the tilde
+
+def test_tilde_inside_a_word_is_a_speck():
+    assert _repair("He said it wa~s late and h~e left.")[0] == "He said it was late and he left."
+
+
+def test_tilde_between_two_short_words_is_a_space():
+    assert _repair("It was to~be done.")[0] == "It was to be done."
+
+
+def test_tilde_in_paths_and_urls_stays():
+    text = "See ~/bin/run and http://example.org/~user for the value a~b."
+    assert _repair(text)[0] == text
