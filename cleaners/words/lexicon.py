@@ -54,9 +54,16 @@ LEXICON_DEFAULTS = {
     "slip_untrust": True,
     "slip_twin_min_prob": 1e-5,  # general probability a slip twin needs (a common word)
     "slip_repeat_log": 2.8,  # log10 of how much more often one engine repeats a slip than chance
+    # ... and this much more (log10) when the slip is a glyph the corpus loses by habit (lost_glyph_costs):
+    # a book printed with a long s or ligatures its engine cannot read loses them everywhere
+    # (undertanding, preerve, eldom); 0 switches it off
+    "slip_habit_repeat_log": 0.8,
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
+    # a recurring form no list knows as a word that is two words the corpus writes apart far more
+    # often (prisonerwas: "prisoner was") is not trusted (see glued_pairs); off with False
+    "glue_untrust": True,
     # words the corpus capitalises inside sentences at least this often (Court, Hospital) may be
     # the reading of a damaged capitalised form, like its names (see titled_words); 0: none
     "titled_min_count": 8,
@@ -229,6 +236,7 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
 
 
 SLIP_MAX_LEN = 40  # longer forms are never one slip of a common word
+CHEAP_HABIT_COST = 0.5  # a glyph lost this cheaply (a ligature the engine never reads) explains rarer twins too
 
 
 def _slip_twin(surface: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
@@ -575,7 +583,8 @@ def _habit_cost(key: str, twin: str, habits: dict[str, float]) -> float | None:
 def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[str, float], *,
                         total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
                         repeat_log: float, confusion_twins: Iterable[str] = (),
-                        glyph_habits: dict[str, float] | None = None) -> str | None:
+                        glyph_habits: dict[str, float] | None = None,
+                        habit_repeat_log: float = 0.0) -> str | None:
     """The common word an unknown lowercase form is a recurring slip of, if the corpus's
     damage explains how often the form occurs.
 
@@ -592,6 +601,11 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     (``behests``, ``nothin``) are not slips. ``glyph_habits`` (as from
     :func:`cleaners.words.scoring.corpus_habits`) price twins the corpus's split
     glyphs explain (``tiien``, ``then``): pass those twins in ``confusion_twins``.
+    A twin a habit glyph explains (``habits``: ``oberve`` for ``observe`` where the corpus
+    loses ``s``) is repeated ``10**habit_repeat_log`` times more often again: a glyph lost
+    by habit is lost everywhere the book prints it; along a glyph it loses at next to no cost
+    (``CHEAP_HABIT_COST``: a ligature its engine never reads) a rarer twin counts too
+    (``gratied``: gratified).
 
     >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
     >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
@@ -612,7 +626,7 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         from cleaners.words.scoring import habit_channel_cost
     for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
-        if p < min_prob / 10 or (p < min_prob and not habits and not glyph_habits):
+        if p < min_prob / 100 or (p < min_prob and not habits and not glyph_habits):
             continue
         learned = _habit_cost(key, w, habits) if habits else None
         if glyph_habits:
@@ -621,6 +635,8 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
                 learned = split
         if p < min_prob and learned is None:
             continue
+        if p < min_prob / 10 and (learned > CHEAP_HABIT_COST or not habit_repeat_log):
+            continue  # (a rarer twin only along a glyph lost by habit at next to no cost: gratied)
         if w == key or _inflection(w, key) or _inflection(key, w):
             continue
         n_w = max(raw_counts.get(w, 0), p * total)
@@ -628,6 +644,10 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         if learned is not None:
             cost = min(cost, learned)
         margin = math.log10(n_w / count) - cost - bar
+        if habit_repeat_log and habits and learned is not None and learned <= cost:
+            lost = _habit_cost(key, w, habits)
+            if lost is not None and lost <= cost:
+                margin += habit_repeat_log
         if margin >= 0.0 and (best is None or margin > best_margin):
             best, best_margin = w, margin
     return best
@@ -989,6 +1009,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     if s["name_copies_untrust"] and total:
         untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
                                     ratio=s["dominance_ratio"], titled=titled))
+    if s["glue_untrust"] and pair_counts:
+        untrust(glued_pairs(counts, raw_counts, pair_counts, probs, known_prob=known_prob,
+                            ratio=s["dominance_ratio"]))
     confusions = learn_confusions(spellings, counts, raw_counts, probs, corpus_skeletons,
                                   general_skeletons, s, unknown=unknown) if s["learn_confusions"] else {}
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
@@ -998,6 +1021,36 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
+
+
+GLUED_MIN_LEN = 4  # shorter forms are too often real words made of two (anon, into, onto)
+
+
+def glued_pairs(trusted: dict[str, int], raw_counts: Counter, pair_counts: Counter, probs: dict[str, float],
+                *, known_prob: float, ratio: float) -> list[str]:
+    """The trusted forms that are two words glued together by the OCR: a form the general
+    list does not hold as a word (below ``known_prob``), cut into two ordinary words that
+    the corpus writes apart, as a pair, at least ``ratio`` times as often as glued
+    (``prisonerwas``: "prisoner was" 200 times). An engine that drops spaces drops them
+    again where the pair recurs, so recurrence does not make the glued form a word.
+
+    >>> glued_pairs({"prisonerwas": 2, "prisoner": 9, "was": 99, "lockwood": 3},
+    ...             Counter({"prisonerwas": 2, "lockwood": 3}),
+    ...             Counter({("prisoner", "was"): 40, ("lock", "wood"): 1}),
+    ...             {"prisoner": 3e-5, "was": 5e-3, "lock": 2e-5, "wood": 4e-5}, known_prob=1e-6, ratio=8.0)
+    ['prisonerwas']
+    """
+    out = []
+    for k in trusted:
+        if len(k) < GLUED_MIN_LEN or not k.isalpha() or probs.get(k, 0.0) >= known_prob:
+            continue
+        need = max(ratio * raw_counts.get(k, 0), 1.0)
+        for i in range(1, len(k)):
+            a, b = k[:i], k[i:]
+            if pair_counts.get((a, b), 0) >= need and min(probs.get(a, 0.0), probs.get(b, 0.0)) >= known_prob:
+                out.append(k)
+                break
+    return out
 
 
 def _corpus_glyph_habits(raw_counts: Counter, probs: dict[str, float], best_surface: dict[str, str],
@@ -1202,6 +1255,7 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
         if recurring_slip_twin(k, raw_counts[k], raw_counts, probs, total=total, damage_rate=damage_rate,
                                habits=habits, min_prob=s["slip_twin_min_prob"],
                                repeat_log=s["slip_repeat_log"], confusion_twins=twins,
+                               habit_repeat_log=s["slip_habit_repeat_log"],
                                glyph_habits=every_habit):
             out.append(k)
     return out, habits

@@ -13,7 +13,15 @@ How a token is judged
 2. A *suspicious* token is one that is neither trusted nor a reasonably
    frequent word of the general list. Its candidates are the known words
    reachable by undoing OCR confusions (``lhey`` -> ``they``), by one generic
-   edit, or by splitting off a glued function word (``amatter``).
+   edit, by reading an apostrophe inside it as the glyph it broke (``nari'ow``:
+   :func:`~cleaners.words.scoring.apostrophe_glyph_candidates`), or by
+   splitting off a glued function word (``amatter``, ``Onthe``), or two common
+   words (``arrivedafter``, at a higher cost).
+   Words split and joined: two tokens are read as one word across a space, a lost
+   line-break hyphen or a mark misread for one (``coul d``, ``con- stable``,
+   ``pri. soner``; two ordinary halves at even odds, ``in. stead``:
+   :func:`_judge_word_halves_break`), and a hyphen after a word that makes no
+   compound is a misread space (``the-end``: :func:`_judge_dash_space`).
 3. The token as is and each candidate are scored by a noisy-channel model
    (:mod:`cleaners.words.scoring`): bigram context, confusion-weighted edit
    cost, and a prior that the word was misread at all which grows with the
@@ -85,6 +93,11 @@ DEFAULTS: dict[str, Any] = {
     "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
     "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
+    # a word broken at a lost line end whose hyphen was read as a full stop, both halves words
+    # (in. stead): the context decides between the two words and the joined one, this common at least
+    "word_halves_break": True,
+    "word_halves_min_prob": 1e-6,
+    "dash_space": True,  # a hyphen joining a word that makes no compound (his-home, the-end) is a misread space
     "break_join_prior": 0.98,  # prior that ``con- stable`` inside a line is one word broken at a lost line end
     "break_join_cost": 0.3,  # ... and the cost of reading it so
     "break_join_min_prob": 1e-8,  # the joined form of a broken word must be at least this common (or trusted)
@@ -199,6 +212,15 @@ PERIOD_BREAK_RE = re.compile(r"\. (?=[a-z])")
 _STRAY_MARK_PARTS = (re.compile(r"\.(?=[a-z]{2})"), re.compile(r",(?=[a-z]{2})"))
 #: two lone letters, neither a word of its own (i n)
 LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
+#: words that make no compound with a hyphen after them and end no clause: a hyphen after
+#: one of them, before another word, is a misread space (``the-end``, ``with-his``). Not the
+#: prepositions and particles that make compounds (``to-day``, ``a-going``, ``by-law``,
+#: ``in-law``, ``so-called``), nor a word a clause may end with before a dash (``them-and``,
+#: ``it was-viz.``), nor ``an``, a prefix too (``an-archic``); and never the word after the
+#: hyphen (``murdered-the``: mostly a dash)
+DASH_SPACE_WORDS = frozenset("the its their our your my of with from and which".split())
+_DASH_SPACE_ALTERNATIVES = "|".join(sorted(DASH_SPACE_WORDS, key=lambda w: (-len(w), w)))
+DASH_SPACE_RE = re.compile(f"(?i)(?<![\\w'’-])(?:{_DASH_SPACE_ALTERNATIVES})-[^\\W\\d_]")
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -441,7 +463,8 @@ def _join_hint(line: str) -> bool:
     ``pri. soner``) or in two lone letters (``i n``), to be examined even without a suspicious form (literal tests first:
     the line is scanned for nothing else)."""
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
-                or LONE_PAIR_RE.search(line))
+                or LONE_PAIR_RE.search(line) or ("-" in line and DASH_SPACE_RE.search(line))
+                or "~" in line)  # (a speck: SPECKS)
 
 
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
@@ -991,6 +1014,30 @@ def _glued(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
     return out
 
 
+def _glued_capitalised(lm: LanguageModel, word: str, key: str, lp: float | None) -> bool:
+    """A capitalised suspicious form of the general list that starts with a function word
+    and is far likelier two words glued (``Onthe``, ``Aftera``, ``Itold``): looked at for a
+    split like its lowercase twin (:func:`_glued`), not only as a name. The split itself
+    keeps a name whole (``Tothill``: :func:`cleaners.words.scoring.split_candidates`).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> _glued_capitalised(lm, "Onthe", "onthe", lm.logp("onthe")), _glued_capitalised(lm, "London", "london", lm.logp("london"))
+    (True, False)
+    """
+    if lp is None or len(word) < 3 or not (word[0].isupper() and word[1:].islower()):
+        return False
+    p = lm.uni.get(key, 0.0)
+    if not 0.0 < p < GLUED_MAX_PROB or not _FUNCTION_WORD_START_RE.match(key):
+        return False
+    ckey = (word, "glued")
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        margin = glued_margin(lm, word, key)
+        out = lm.candidate_cache[ckey] = margin is not None and margin >= GLUED_MARGIN
+    return out
+
+
 @lru_cache(maxsize=4)
 def _common_delete_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
     """Symmetric-delete index (distance 1) of the general list's very common alphabetic
@@ -1225,6 +1272,14 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if d.apply:
                     joined.update((i, i + 1))
                     current[i] = current[i + 1] = d.readings[0].keys[0]
+    if opts["dash_space"] and "-" in line:
+        for i in _dash_space_sites(line, tokens):
+            if i in joined or i + 1 in joined or i in decisions or i + 1 in decisions:
+                continue
+            d = _judge_dash_space(line, tokens, i, lm, skip)
+            if d is not None:
+                decisions[i] = d
+                joined.update((i, i + 1))  # (read as they are: no other repair looks at them)
     susp_idx = [i for i in marked if suspicious[i] and i not in joined]
     # a second pass reads each token again in the context the first pass repaired; a
     # token whose context did not change would get the very same decision: not redone
@@ -1249,7 +1304,10 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             # one arbitrary edit only for forms unknown (or very rare) in the general list
             generic = (lp is None or lp < opts["generic_max_logp"]) and (not named or opts["named_generic"] != "none")
             # a glued pair is not looked for in a form the general list knows (whereon, befriend)
-            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp)  # (ofthe)
+            # (a capitalised one inside a sentence may be a name, Buton: only the pronoun I
+            # is capitalised there by rule, Isaw)
+            split = lp is None or lp < -8.0 or _glued(lm, t.text, t.key, lp) \
+                or (_glued_capitalised(lm, t.text, t.key, lp) and (not named or t.text[0] == "I"))  # (ofthe, Onthe)
             ckey = (t.text, generic, split, lp is None)
             acronym = pattern == "upper" and len(t.text) <= ACRONYM_MAX_LEN and i not in capitals
             if acronym:  # (suspicious only as a copy of an acronym)
@@ -2241,6 +2299,8 @@ def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageMode
         return None
     # the general list decides: a corpus of such scans repeats the pieces (pur. chased) enough to trust them
     if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) >= 10 ** BREAK_WORD_LOGP:
+        if gap == ". " and opts["word_halves_break"]:
+            return _judge_word_halves_break(tokens, i, lm, opts, context)
         return None
     surface = a.text + b.text
     if case_pattern(surface) not in ("lower", "title"):
@@ -2250,6 +2310,93 @@ def _judge_misread_break(tokens: list[Token], i: int, gap: str, lm: LanguageMode
         return None
     cands = [Reading(render(key, surface, lm.lex), (key,), opts["break_join_cost"] + MISREAD_BREAK_COST, "join")]
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+def _dash_space_sites(line: str, tokens: LineTokens) -> list[int]:
+    """Indices ``i`` where tokens ``i`` and ``i + 1`` are joined by a lone hyphen and
+    token ``i`` is a word of :data:`DASH_SPACE_WORDS` (``the-end``), in order.
+
+    >>> _dash_space_sites("at his-home and the-end, mother-in-law", LineTokens("at his-home and the-end, mother-in-law"))
+    [4]
+    """
+    ends, n = tokens.ends, len(tokens)
+    sites = []
+    for m in DASH_SPACE_RE.finditer(line):
+        p = line.index("-", m.start())  # the hyphen: right after token i
+        i = bisect.bisect_left(ends, p)
+        if i + 1 < n and ends[i] == p and tokens.starts[i + 1] == p + 1 and (not sites or sites[-1] != i):
+            sites.append(i)
+    return sites
+
+
+DASH_SPACE_CONFIDENCE = 0.95
+DASH_JOINED_MIN_PROB = 1e-6  # a pair the general list writes as one word this often may be a compound
+DASH_WORD_MIN_LOGP = -6.0  # the word after the hyphen must be an ordinary word
+
+
+def _judge_dash_space(line: str, tokens: LineTokens, i: int, lm: LanguageModel, skip) -> _Decision | None:
+    """``the-end``, ``with-his``: two words joined by a hyphen, the first of which makes no
+    compound (:data:`DASH_SPACE_WORDS`): the hyphen is a misread space. Never a link of
+    a longer chain (``mother-in-law``, ``out-of-the-way``), a word with an apostrophe,
+    nor a pair the general list or the corpus writes as one word (``were-wolf``:
+    werewolf); the second word must be a word (general list or corpus), and each word
+    lowercase or capitalised (not ``THE-END``, a heading's own style). Like a stray mark
+    (:func:`_judge_stray_mark`), the context model cannot tell (it reads the same two
+    words either way): the decision rests on these shapes alone.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("He went with-his dog and found the-door open.")[0]
+    'He went with his dog and found the door open.'
+    >>> repair_text("A has-been and a man-of-war met to-day; he saw them-and ran.")[0]
+    'A has-been and a man-of-war met to-day; he saw them-and ran.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if skip[i] or skip[i + 1]:
+        return None
+    if line[a.start - 1:a.start] in ("-", "'", "’") or line[b.end:b.end + 1] in ("-", "'", "’"):
+        return None  # a link of a chain (mother-in-law), or in quotes of a kind
+    if not (a.text.isalpha() and b.text.isalpha()) or len(a.text) < 2 or len(b.text) < 2:
+        return None
+    if any(case_pattern(t.text) not in ("lower", "title") for t in (a, b)):
+        return None
+    if a.key not in DASH_SPACE_WORDS:
+        return None
+    lb = lm.logp(b.key)
+    if lb is None or lb < DASH_WORD_MIN_LOGP:
+        return None  # a piece of something else (a name, a damaged word): left alone
+    joined = a.key + b.key
+    if lm.uni.get(joined, 0.0) >= DASH_JOINED_MIN_PROB or lm.lex.trusted(joined):
+        return None  # (a rarer joined form of the general list is glue from other scans: withher)
+    c = DASH_SPACE_CONFIDENCE
+    readings = [Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "space", posterior=c),
+                Reading(f"{a.text}-{b.text}", (a.key, b.key), 0.0, "as-is", posterior=1.0 - c)]
+    return _Decision(i, readings, True, "dash", 0.0, end_index=i + 1)
+
+
+def _judge_word_halves_break(tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+                             context) -> _Decision | None:
+    """``in. stead``, ``after. wards``: a word broken at a line end whose hyphen was read as
+    a full stop, both halves ordinary words. A full stop before a lowercase word is no
+    sentence end, so the two words as they stand and the one word they make get even odds
+    and the context model decides (``in stead`` against ``instead``), as for a hyphen
+    break between two ordinary words (:func:`_judge_break_hyphen`); the joined form must be
+    a word of the general list (``word_halves_min_prob``) or the corpus.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("He came back in. stead of going on, and after. wards he slept.")[0]
+    'He came back instead of going on, and afterwards he slept.'
+    >>> repair_text("It was six ft. high and ten in. wide.")[0]
+    'It was six ft. high and ten in. wide.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    surface = a.text + b.text
+    if case_pattern(surface) not in ("lower", "title"):
+        return None
+    key = normalise_key(surface)
+    if not (lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["word_halves_min_prob"]):
+        return None
+    cands = [Reading(render(key, surface, lm.lex), (key,), opts["break_join_cost"], "join")]
+    return _decide_pair(tokens, i, ". ", cands, lm, opts, context, lambda _i: 0.0)
 
 
 STRAY_MARKS = frozenset(".,")
@@ -2298,7 +2445,7 @@ def _compound_flag(tokens: list[Token], i: int) -> _Decision | None:
     return _Decision(i, [compound, asis], False, "join", 0.0, end_index=i + 1)
 
 
-_GLYPH_CHARS = "!|;:)("
+_GLYPH_CHARS = "!|;:)(~"  # (~: a speck, in a word or between two: SPECKS)
 GLYPHS = frozenset(_GLYPH_CHARS)
 GLYPH_COST = 0.6
 
@@ -2310,6 +2457,12 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
     variants = [a.text + b.text]
     if glyph in "!|":
         variants += [a.text + c + b.text for c in "lI"]
+    if glyph in SPECKS:
+        joined = normalise_key(variants[0])
+        if not (lm.lex.trusted(joined) or lm.uni.get(joined, 0.0) >= 1e-6):
+            spaced = _speck_for_space(tokens, i, glyph, lm)
+            if spaced is not None:
+                return spaced
     cands: dict[str, Reading] = {}
     for v in variants:
         if case_pattern(v) in ("upper", "mixed") and not v[1:].islower():
@@ -2325,6 +2478,33 @@ def _judge_glyph(line: str, tokens: list[Token], i: int, glyph: str, lm: Languag
     if not cands:
         return None
     return _decide_pair(tokens, i, glyph, list(cands.values()), lm, opts, context, error_logprior)
+
+
+#: glyphs no word holds and no text puts between two words: a speck (``which~he``)
+SPECKS = frozenset("~")
+
+
+def _speck_for_space(tokens: list[Token], i: int, glyph: str, lm: LanguageModel) -> _Decision | None:
+    """``which~he``: a speck (:data:`SPECKS`) between two ordinary words that make no word
+    together (``with~out`` is one) is a misread space, when the two make a known pair
+    (general list or corpus), as a full stop between two words is (:func:`_judge_stray_mark`).
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("It was to~be done.")[0]
+    'It was to be done.'
+
+    (A token with a tilde is code-like to :data:`cleaners.words.tokens.PROTECTED_SPAN_RE`:
+    only pieces of two letters or fewer are judged, as for any glyph.)
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if min(lm.uni.get(a.key, 0.0), lm.uni.get(b.key, 0.0)) < 10 ** BREAK_WORD_LOGP:
+        return None
+    if not ((a.key, b.key) in lm.big or f"{a.key} {b.key}" in lm.lex.bigrams):
+        return None
+    c = STRAY_MARK_CONFIDENCE
+    readings = [Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "space", posterior=c),
+                Reading(a.text + glyph + b.text, (a.key, b.key), 0.0, "as-is", posterior=1.0 - c)]
+    return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
 
 
 def _decide_pair(tokens: list[Token], i: int, between: str, cands: list[Reading], lm: LanguageModel,

@@ -36,7 +36,7 @@ class Reading:
     text: str  # surface text to put in place of the token
     keys: tuple[str, ...]  # lowercase words of the reading
     channel: float  # OCR channel cost
-    kind: str  # "as-is", "confusion", "edit", "split"
+    kind: str  # "as-is", "confusion", "edit", "split", "glyph"
     lm: float = 0.0
     score: float = 0.0
     posterior: float = 0.0
@@ -701,7 +701,100 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
     if allow_split and len(key) >= 4 and (key.isalpha() or "'" in key):
         for r in split_candidates(lm, surface, key):
             out.setdefault(r.text, r)
+    if "'" in key:
+        for r in apostrophe_glyph_candidates(lm, surface, key):
+            if r.channel <= max_channel:
+                out.setdefault(r.text, r)
     return _best_per_key(out.values())
+
+
+#: what an apostrophe inside a word stands for when the OCR made it of part of a glyph
+#: (seen, meant, cost): the arm of an ``r`` cut off its stem (``nari'ow``), a ligature the
+#: font could not render (``su'ering``: ff), a speck (``conse'nted``), a capital's bowl
+#: (``I'ortune``: F). General shapes of print, as the confusions of cleaners.words.confusions
+APOSTROPHE_GLYPHS: tuple[tuple[str, str, float], ...] = (
+    ("i'", "r", 0.6), ("'", "", 0.9), ("'", "ff", 0.8), ("'", "fi", 1.0), ("'", "fl", 1.0),
+    ("'", "f", 1.2), ("'", "r", 1.2), ("I'", "F", 1.0), ("I'", "P", 1.2), ("I'", "R", 1.2),
+    ("I'", "B", 1.2),
+)
+APOSTROPHE_GLYPH_MIN_LOGP = -7.0  # the word read must be at least this common (or trusted)
+APOSTROPHE_SHORT_MIN_LOGP = -5.0  # ... and a word of four letters or fewer this common
+
+
+def apostrophe_glyph_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
+    """Readings of a form with one apostrophe inside it, no clitic (``don't``, ``pass'd``:
+    :data:`CLITICS`), as a word whose glyph the OCR broke into an apostrophe
+    (:data:`APOSTROPHE_GLYPHS`): ``gi'ass`` grass, ``e'ect`` effect. The rest of the form
+    must match the word letter for letter, and the word be a known one. Costed here
+    (kind ``glyph``): the character-level channel model knows no apostrophe glyphs.
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = LanguageModel(empty_lexicon())
+    >>> [r.text for r in apostrophe_glyph_candidates(lm, "nari'ow", "nari'ow")]
+    ['narrow']
+    >>> [r.text for r in apostrophe_glyph_candidates(lm, "su'ering", "su'ering")]
+    ['suffering']
+    >>> apostrophe_glyph_candidates(lm, "pass'd", "pass'd"), apostrophe_glyph_candidates(lm, "O'Brien", "o'brien")
+    ([], [])
+    >>> apostrophe_glyph_candidates(lm, "e'en", "e'en"), apostrophe_glyph_candidates(lm, "n'avait", "n'avait")
+    ([], [])
+    >>> apostrophe_glyph_candidates(lm, "I'owe", "i'owe")
+    []
+    """
+    if key.count("'") != 1:
+        return []
+    p = key.index("'")
+    if p == 0 or p == len(key) - 1 or key[p + 1:] in CLITICS:
+        return []
+    head, tail = surface[:p], surface[p + 1:]
+    if not (head.isalpha() and tail.isalpha()) or not tail.islower():
+        return []  # (a capital after the apostrophe: a name, O'Brien, D'Arcy)
+    if len(tail) < 2:
+        return []
+    out = []
+    for seen, meant, cost in APOSTROPHE_GLYPHS:
+        lead = seen[:-1]  # the letter read before the apostrophe, if the glyph has one
+        if lead:
+            if not head.endswith(lead) or (lead.isupper() and (len(head) > 1 or len(tail) < 3
+                                                               or lm.logp(tail) is not None)):
+                continue  # (a capital's glyph starts the word, I'ortune; I'owe is "I owe")
+        elif len(head) < 2:
+            continue  # one letter and an apostrophe is an elision (e'en, n'a, l'homme), not a glyph
+        text = head[:len(head) - len(lead)] + meant + tail
+        if len(text) < 3 or not text[1:].islower():
+            continue
+        k = text.lower()
+        lk = lm.logp(k)
+        floor = APOSTROPHE_GLYPH_MIN_LOGP if len(k) > 4 else APOSTROPHE_SHORT_MIN_LOGP
+        if (lk is not None and lk >= floor) or lm.lex.trusted(k):
+            out.append(Reading(text, (k,), cost, "glyph"))
+    accented = _accent_readings(lm, head, tail)
+    if accented:  # the apostrophe is the accent over the next letter (na'ive: naïve), no speck
+        out = [r for r in out if len(r.text) != len(head) + len(tail)] + accented
+    return out
+
+
+#: the accented letters an apostrophe before a vowel (or c) may be the accent of
+ACCENTED = {"a": "áàâä", "e": "éèêë", "i": "íìîï", "o": "óòôö", "u": "úùûü", "c": "ç"}
+ACCENT_COST = 0.4
+
+
+def _accent_readings(lm: LanguageModel, head: str, tail: str) -> list[Reading]:
+    """``na'ive``: naïve, the diaeresis over the ``i`` read as an apostrophe before it;
+    only words a list knows (or the corpus trusts).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> [r.text for r in _accent_readings(LanguageModel(empty_lexicon()), "na", "ive")]
+    ['naïve']
+    """
+    out = []
+    for letter in ACCENTED.get(tail[0], ""):
+        text = head + letter + tail[1:]
+        k = text.lower()
+        lk = lm.logp(k)
+        if (lk is not None and lk >= APOSTROPHE_GLYPH_MIN_LOGP) or lm.lex.trusted(k):
+            out.append(Reading(text, (k,), ACCENT_COST, "glyph"))
+    return out
 
 
 _INFLECTIONS = ("s", "d")
@@ -753,10 +846,14 @@ def _split_at(lm: LanguageModel, surface: str, key: str, i: int) -> Reading | No
     """The reading of ``key`` cut before position ``i``, if :func:`split_candidates` allows it."""
     a, b = key[:i], key[i:]
     if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS:
-        if _attested_pair(lm, a, b):
-            left, right = surface[:i], surface[i:]
-            if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
-                return Reading(left + " " + right, (a, b), SPLIT_COST + CONTENT_SPLIT_COST, "split")
+        cost = SPLIT_COST + CONTENT_SPLIT_COST
+        if not _attested_pair(lm, a, b):
+            if not _common_content_pair(lm, key, a, b):
+                return None
+            cost += UNATTESTED_SPLIT_COST
+        left, right = surface[:i], surface[i:]
+        if right.islower() and (left.islower() or (left[0].isupper() and left[1:].islower())):
+            return Reading(left + " " + right, (a, b), cost, "split")
         return None
     if a in ("i",) and surface[0] != "I":
         return None
@@ -841,6 +938,36 @@ def _attested_pair(lm: LanguageModel, a: str, b: str) -> bool:
     if pa is None or pb is None or pa < CONTENT_SPLIT_LOGP or pb < CONTENT_SPLIT_LOGP:
         return False
     return (a, b) in lm.big or (a + " " + b) in lm.lex.bigrams
+
+
+UNATTESTED_SPLIT_LOGP = -4.5  # two common content words glued need no attested pair (givensubsequently)
+UNATTESTED_SPLIT_COST = 1.0  # ... at a cost: a one-slip reading of the form (lookbig: looking) comes first
+#: endings that are words too (remain|est, kind|ness, wife|like): a form ending in one is a
+#: derived word more often than two words glued
+WORD_SUFFIXES = frozenset("est eth ness less ship hood ward wards wise like ful some man men able ing ion "
+                          "ant ent ism ist ous".split())
+#: beginnings that are words too (non|party, anti|war, over|crowded): a form starting with one
+#: is a derived word more often than two words glued
+WORD_PREFIXES = frozenset("non anti semi sub super over under out counter inter post pre self fore mid "
+                          "multi pro vice ultra extra".split())
+
+
+def _common_content_pair(lm: LanguageModel, key: str, a: str, b: str) -> bool:
+    """Two common content words glued (``arrivedafter``, ``windowframe``) whose pair no
+    bigram list holds: only in a form no list knows, each part a common word
+    (``UNATTESTED_SPLIT_LOGP``) of three letters or more, the second no word ending
+    (:data:`WORD_SUFFIXES`: ``remainest`` is a word) and the first no word beginning
+    (:data:`WORD_PREFIXES`: ``nonparty``).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = LanguageModel(empty_lexicon())
+    >>> _common_content_pair(lm, "arrivedafter", "arrived", "after"), _common_content_pair(lm, "remainest", "remain", "est")
+    (True, False)
+    """
+    if len(a) < 3 or len(b) < 3 or b in WORD_SUFFIXES or a in WORD_PREFIXES or lm.logp(key) is not None:
+        return False
+    pa, pb = lm.logp(a), lm.logp(b)
+    return pa is not None and pb is not None and min(pa, pb) >= UNATTESTED_SPLIT_LOGP
 
 
 #: endings that make a word with an apostrophe a word (don't, we'll, they're, I've, 'em)

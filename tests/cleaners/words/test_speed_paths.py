@@ -22,7 +22,7 @@ SURFACES = ["tbat", "lie", "Lie", "bad", "Bad", "lo", "Lo", "thai", "Thai", "wae
 
 # the one-pattern scans the fast paths replace (the reference they are tested equal to)
 STRAY_MARK_RE = re.compile(r"[.,](?=[a-z]{2})")
-_GLYPH_RE = re.compile("[!|;:)(]")
+_GLYPH_RE = re.compile("[!|;:)(~]")
 _OPEN_QUOTE_RE = re.compile("[“‘«\"'„]")
 
 
