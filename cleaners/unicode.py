@@ -552,6 +552,26 @@ def _repair_run(text: str, a: int, b: int, opts: dict[str, Any]) -> Edit | Flag 
                    confidence=0.95, evidence=ev)
 
 
+def _outside(taken: list[tuple[int, int]], ti: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` that no span of ``taken`` (sorted, disjoint) covers,
+    from ``taken[ti]``, the first span ending after ``start``.
+
+    >>> _outside([(0, 7), (12, 14)], 0, 4, 16)
+    [(7, 12), (14, 16)]
+    """
+    out = []
+    pos = start
+    for a, b in taken[ti:]:
+        if a >= end:
+            break
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
 def run(text: str, ctx: Any) -> StageResult:
     opts = {**DEFAULTS, **(getattr(ctx, "options", None) or {})}
     edits: list[Edit] = []
@@ -570,20 +590,24 @@ def run(text: str, ctx: Any) -> StageResult:
     key = tuple(opts[k] for k in FIX_OPTIONS)
     fix_cached = _fix_token_cached
     for start, end in tokens:
+        pieces: Any = ((start, end),)
         if taken:
             while ti < len(taken) and taken[ti][1] <= start:
                 ti += 1
             if ti < len(taken) and taken[ti][0] < end:
-                continue  # inside a code-page repair
-        token = text[start:end]
-        if fix_cached(token, key)[0] == token:  # most tokens: nothing to do, nothing to copy
-            continue
-        fixed, reasons, evidence = _fix_token(token, opts)
-        for r in reasons:
-            stats[r] = stats.get(r, 0) + 1
-        edits.append(_trimmed_edit(text, start, end, fixed, reason=reasons[0],
-                                   confidence=0.99 if reasons[0] != "homoglyph" else 0.9,
-                                   evidence={"steps": reasons, **evidence}))
+                # a code-page repair covers part of the token: its other parts are fixed
+                # on their own ("0\x08" after a run), so the output is a fixed point
+                pieces = _outside(taken, ti, start, end)
+        for a, b in pieces:
+            token = text[a:b]
+            if fix_cached(token, key)[0] == token:  # most tokens: nothing to do, nothing to copy
+                continue
+            fixed, reasons, evidence = _fix_token(token, opts)
+            for r in reasons:
+                stats[r] = stats.get(r, 0) + 1
+            edits.append(_trimmed_edit(text, a, b, fixed, reason=reasons[0],
+                                       confidence=0.99 if reasons[0] != "homoglyph" else 0.9,
+                                       evidence={"steps": reasons, **evidence}))
     for e in edits:
         if e.reason in ("line-end", "cyrillic-codepage"):
             stats[e.reason] = stats.get(e.reason, 0) + 1
