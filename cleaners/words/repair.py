@@ -221,6 +221,23 @@ LONE_PAIR_RE = re.compile(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)")
 DASH_SPACE_WORDS = frozenset("the its their our your my of with from and which".split())
 _DASH_SPACE_ALTERNATIVES = "|".join(sorted(DASH_SPACE_WORDS, key=lambda w: (-len(w), w)))
 DASH_SPACE_RE = re.compile(f"(?i)(?<![\\w'’-])(?:{_DASH_SPACE_ALTERNATIVES})-[^\\W\\d_]")
+_DASH_SPACE_LITERALS = tuple(w + "-" for w in sorted(DASH_SPACE_WORDS))
+
+
+def _may_have_dash_space(line: str) -> bool:
+    """A literal screen before :data:`DASH_SPACE_RE` (whose case-blind alternation is tried
+    at every position): whether ``line`` holds one of :data:`DASH_SPACE_WORDS` followed by
+    a hyphen at all.
+
+    >>> _may_have_dash_space("The-end came"), _may_have_dash_space("a well-known man")
+    (True, False)
+    """
+    if "-" not in line:
+        return False
+    # (at least what the pattern's case-blind match takes: long s, Kelvin sign, dotless
+    # and dotted capital I; a wider screen only costs a regex search)
+    low = line.casefold().replace("ı", "i").replace("\u0307", "")
+    return any(w in low for w in _DASH_SPACE_LITERALS)
 
 
 def _options(options: dict | None) -> dict[str, Any]:
@@ -463,7 +480,7 @@ def _join_hint(line: str) -> bool:
     ``pri. soner``) or in two lone letters (``i n``), to be examined even without a suspicious form (literal tests first:
     the line is scanned for nothing else)."""
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
-                or LONE_PAIR_RE.search(line) or ("-" in line and DASH_SPACE_RE.search(line))
+                or LONE_PAIR_RE.search(line) or (_may_have_dash_space(line) and DASH_SPACE_RE.search(line))
                 or "~" in line)  # (a speck: SPECKS)
 
 
@@ -1272,7 +1289,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if d.apply:
                     joined.update((i, i + 1))
                     current[i] = current[i + 1] = d.readings[0].keys[0]
-    if opts["dash_space"] and "-" in line:
+    if opts["dash_space"] and _may_have_dash_space(line):
         for i in _dash_space_sites(line, tokens):
             if i in joined or i + 1 in joined or i in decisions or i + 1 in decisions:
                 continue

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cleaners.pipeline import Config, build_resources, clean_layout, clean_words
 from cleaners.words.lexicon import build_corpus_lexicon
-from cleaners.words.repair import _LM_CACHE, _options, language_model
+from cleaners.words.repair import DASH_SPACE_RE, DASH_SPACE_WORDS, _LM_CACHE, _may_have_dash_space, _options, language_model
 from cleaners.words.scoring import LanguageModel, is_confusable
 
 CORPUS = ("Rakhia met Filtova at Smolny. Rakhia and Filtova and Smolny were there. "
@@ -464,3 +464,29 @@ def test_char_positions_are_the_class_patterns():
     for line in lines:
         assert sorted(_char_positions(line, _GLYPH_CHARS)) == [m.start() for m in _GLYPH_RE.finditer(line)]
         assert sorted(_char_positions(line, _OPEN_QUOTE_CHARS)) == [m.start() for m in _OPEN_QUOTE_RE.finditer(line)]
+
+
+# a dash-space word with each letter swapped for a character the case-blind pattern may
+# take for it (or not), in a line with other text around
+_DASH_CHARS = "aAeEfhHiIıİoOrRsSſtTwWyYuUkKK-’'"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(sorted(DASH_SPACE_WORDS)), st.lists(st.tuples(st.integers(0, 5), st.sampled_from(_DASH_CHARS)),
+                                                         max_size=2),
+       st.text(alphabet="ab -’'", max_size=6), st.sampled_from(["end", "Home", "9x", "-x", " x"]))
+def test_dash_space_screen_passes_every_line_the_pattern_matches(word, swaps, before, after):
+    for k, c in swaps:
+        word = word[:k] + c + word[k + 1:]
+    line = f"{before}{word}-{after} and more"
+    if DASH_SPACE_RE.search(line):
+        assert _may_have_dash_space(line)
+
+
+def test_dash_space_screen_on_the_seeds():
+    from bench.words import seed_layout_texts
+
+    lines = [line for _, text in seed_layout_texts() for line in text.split("\n")]
+    for line in lines + [line.upper() for line in lines]:
+        if DASH_SPACE_RE.search(line):
+            assert _may_have_dash_space(line)
