@@ -46,7 +46,7 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("li", "h", 0.7), ("lh", "h", 1.2), ("hl", "h", 1.2), ("ll", "h", 1.2),
     ("rl", "n", 1.1), ("r", "f", 1.4), ("f", "r", 1.4),
 )
-DOUBLED_COST = 1.5  # a letter printed twice (Commmittee, imperiallists)
+DOUBLED_COST = 1.5  # a letter printed twice (Commmand, parallell)
 # Ligatures lost in extraction: the intended letters vanish (``gure`` for
 # ``figure``, ``oating`` for ``floating``).
 LIGATURES: tuple[tuple[str, float], ...] = (

@@ -5,7 +5,7 @@ ordinary words) and is not a cheap OCR misreading of a much more common word.
 Trusted forms are never "corrected" (names, transliterations, rare words of
 the field: Dzhugashvili, RTsKhIDNI, kulakization) and are candidates for
 repairing their damaged variants (``Eiverpool`` -> ``Liverpool``). OCR errors
-recur too (``ihe`` dozens of times in one damaged book): dominance by a
+recur too (``tbe`` dozens of times in one damaged book): dominance by a
 confusion neighbour (``the``) keeps them out, and so does a frequent name of the
 corpus one edit away when the corpus's damage explains the form's count
 (``Tuesda`` beside ``Tuesday``: :func:`damaged_name_copies`).
@@ -197,7 +197,7 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
     """The common word ``surface`` is probably a misreading of, if any.
 
     A word with the same confusion skeleton, cheap to misread as ``surface``,
-    that is common in general (``ihe`` -> ``the``) or much more frequent in
+    that is common in general (``tbe`` -> ``the``) or much more frequent in
     the corpus (``Eiverpool`` -> ``Liverpool``).
 
     ``names_only``: ``surface`` is a name of this corpus, so only another name
@@ -217,9 +217,9 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
             continue
         p = probs.get(k, 0.0)
         rc = raw_counts.get(k, 0)
-        common = p >= known_prob * 10  # a common word in general (ihe -> the)
+        common = p >= known_prob * 10  # a common word in general (tbe -> the)
         corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eiverpool -> Liverpool
-        # Eithuania: a form the general list has never seen, whose known twin the corpus uses too
+        # Eatvia (Latvia): a form the general list has never seen, whose known twin the corpus uses too
         known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) == 0.0
         if not (common or corpus_twin or known_twin):
             continue
@@ -1212,8 +1212,8 @@ def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Count
     once -> quantised count: a damaged copy of a frequent name is usually a one-off,
     a real rare name (Gormon beside Gordon) tends to come back.
 
-    >>> repeated_forms({"gormon", "whiteshapel", "ihe"}, {}, Counter({"gormon": 2, "whiteshapel": 1,
-    ...     "ihe": 9}), {"gormon": "Gormon", "whiteshapel": "Whiteshapel", "ihe": "ihe"})
+    >>> repeated_forms({"gormon", "whiteshapel", "tbe"}, {}, Counter({"gormon": 2, "whiteshapel": 1,
+    ...     "tbe": 9}), {"gormon": "Gormon", "whiteshapel": "Whiteshapel", "tbe": "tbe"})
     {'gormon': 2}
     """
     return {k: quantise(raw_counts[k]) for k in sorted(unknown)

@@ -7,7 +7,7 @@ How a token is judged
    mixed-case forms (``RTsKhIDNI``), and every form the corpus lexicon trusts
    (it recurs in clean context: names, transliterations, rare real words).
    A short ALL-CAPS form is looked at only as a damaged copy of the one acronym
-   the corpus writes often one cheap slip away (``USSB``: :func:`_acronym_copies`),
+   the corpus writes often one cheap slip away (``BSPCA``: :func:`_acronym_copies`),
    or inside a heading in capitals, where it is a word (``SHOCKING TBIAL``:
    :func:`_in_capitals`; so is a mostly-capitals form there, ``CONDUCr``).
 2. A *suspicious* token is one that is neither trusted nor a reasonably
@@ -15,10 +15,10 @@ How a token is judged
    reachable by undoing OCR confusions (``lhey`` -> ``they``), by one generic
    edit, by reading an apostrophe inside it as the glyph it broke (``nari'ow``:
    :func:`~cleaners.words.scoring.apostrophe_glyph_candidates`), or by
-   splitting off a glued function word (``amatter``, ``Onthe``), or two common
+   splitting off a glued function word (``amoment``, ``Onthe``), or two common
    words (``arrivedafter``, at a higher cost).
    Words split and joined: two tokens are read as one word across a space, a lost
-   line-break hyphen or a mark misread for one (``coul d``, ``con- stable``,
+   line-break hyphen or a mark misread for one (``shou ld``, ``con- stable``,
    ``pri. soner``; two ordinary halves at even odds, ``in. stead``:
    :func:`_judge_word_halves_break`), and a hyphen after a word that makes no
    compound is a misread space (``the-end``: :func:`_judge_dash_space`).
@@ -68,17 +68,20 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Edit, Flag, StageResult
+# the spell-checked list (symspellpy's English dictionary), against which the large general
+# list's forms are told typos or words
+from cleaners.frequencies import unigrams as spell_checked_words
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon,
                                     one_edit_apart)
-from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_neighbourhoods, glued_margin,
-                                    is_confusable, nonword_candidates, realword_candidates, render, score_readings,
+from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
+                                    glued_margin, is_confusable, nonword_candidates, realword_candidates, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
-from cleaners.words.tokens import (WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman, junk_edge_word,
-                                   misread_number, normalise_key, protected_spans)
+from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
+                                   junk_edge_word, misread_number, normalise_key, protected_spans)
 
 STAGE = "words"
 
@@ -90,8 +93,8 @@ DEFAULTS: dict[str, Any] = {
     "cheap_slip_cost": 1.0,  # a rare form of the general list read as a slip this cheap gets the non-word bar
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     "realword": True,  # also repair real-word errors near damage (bad -> had)
-    "numbers": True,  # repair numbers with letters read for digits (188i -> 1881)
-    "join": True,  # join words split in two (coul d, pri soner, sub- sequently)
+    "numbers": True,  # repair numbers with letters read for digits (186i -> 1861)
+    "join": True,  # join words split in two (shou ld, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
     # a word broken at a lost line end whose hyphen was read as a full stop, both halves words
     # (in. stead): the context decides between the two words and the joined one, this common at least
@@ -121,7 +124,7 @@ DEFAULTS: dict[str, Any] = {
     # confusion this cheap away (he/be) is read with its context everywhere (0: off) ...
     "cheap_twin_max_cost": 0.7,
     "cheap_twin_threshold": 0.95,  # ... and a repair of it needs this posterior
-    # a junk mark glued to a word's edge (~revented) may stand for a letter the print
+    # a junk mark glued to a word's edge (~rotected) may stand for a letter the print
     # lost: the spell-checked words it spells with a letter there, at least this common,
     # cost this (0: off)
     "junk_letter_cost": 1.0,
@@ -133,7 +136,7 @@ DEFAULTS: dict[str, Any] = {
     "inner_capital_cost": 1.2,
     # a rare lowercase form of the large general list that the spell-checked list lacks,
     # one lost letter from a spell-checked word this many times more common (and at least
-    # lost_letter_min_prob), is a typo (everthing): judged as a form no list knows (0: off)
+    # lost_letter_min_prob), is a typo (goverment): judged as a form no list knows (0: off)
     "lost_letter_ratio": 300.0,
     "lost_letter_min_prob": 1e-5,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
@@ -185,7 +188,7 @@ DEFAULTS: dict[str, Any] = {
     "lowercase_twin_min_prob": 1e-4,
     # a short ALL-CAPS form (an acronym, otherwise never touched) no list knows may be a
     # damaged copy of an acronym the corpus writes at least this many times, one cheap
-    # slip away (USSB: USSR), when the copy evidence holds; 0 switches it off
+    # slip away (BSPCA: RSPCA), when the copy evidence holds; 0 switches it off
     "acronym_copy_min_count": 8,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
@@ -326,7 +329,7 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
 
 def _short_capitals(w: str, key: str, protected: frozenset[str]) -> bool:
     """A short ALL-CAPS form ``_skippable`` leaves alone as an acronym, long enough to be
-    a word in capitals or a damaged copy of an acronym (``TBIAL``, ``USSB``)."""
+    a word in capitals or a damaged copy of an acronym (``TBIAL``, ``BSPCA``)."""
     return (ACRONYM_MIN_LEN <= len(w) <= ACRONYM_MAX_LEN and w.isalpha() and w.isupper()
             and key not in protected and not is_roman(w))
 
@@ -394,7 +397,7 @@ _CLOSE_QUOTES = frozenset("”’»\"'“")
 
 def _quoted_copy(lm: LanguageModel, t: Token, opts: dict) -> bool:
     """Whether a quoted capitalised form no list knows is a damaged copy of a name the
-    corpus writes far more often (``“Eondon”`` in a book that writes London throughout:
+    corpus writes far more often (``“Eiverpool”`` in a book that writes Liverpool throughout:
     :func:`_copies_a_name`): quotation marks make a term deliberate, not its misprint, so
     it is read like the unquoted form, as one of the corpus's names only."""
     return (case_pattern(t.text) == "title" and lm.logp(t.key) is None and not lm.lex.trusted(t.key)
@@ -778,22 +781,13 @@ def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> 
     return False
 
 
-@lru_cache(maxsize=1)
-def _curated_words() -> frozenset[str]:
-    """The spell-checked word list (symspellpy's English dictionary, words of a word list
-    only), against which the large general list's forms are told typos or words."""
-    from cleaners.frequencies import unigrams
-
-    return frozenset(unigrams())
-
-
 def _inner_capitals(word: str) -> bool:
     """Whether a form starts with a lowercase letter and has capitals after it (``haVe``,
-    ``welL``, ``ofT``): no word is spelt so, and in scanned text such capitals are misread
+    ``welL``, ``itS``): no word is spelt so, and in scanned text such capitals are misread
     lowercase letters. Trade marks of the shape ``iPhone``, ``eBay`` (one lowercase
     letter, then a capitalised word) are names.
 
-    >>> [_inner_capitals(w) for w in ("haVe", "ofT", "don’T", "aU", "have", "Have", "McCall", "aI1", "eBay")]
+    >>> [_inner_capitals(w) for w in ("haVe", "itS", "don’T", "aU", "have", "Have", "McCall", "aI1", "eBay")]
     [True, True, True, True, False, False, False, False, False]
     """
     if not word[:1].islower() or word.islower() or not word.replace("’", "").replace("'", "").isalpha():
@@ -842,18 +836,19 @@ def _with_inner_capitals_lowered(lm: LanguageModel, surface: str, key: str, cand
     return sorted(out.values(), key=lambda r: (r.channel, r.text))
 
 
-#: marks that stand for a letter the print lost at a word's edge (``~revented``, ``^uick``):
-#: not punctuation, brackets or ``&``, which are text
-JUNK_EDGE_CHARS = frozenset("~^*|\\{}<>=")
+#: marks that stand for a letter the print lost at a word's edge (``~rotected``, ``^uick``:
+#: :data:`~cleaners.words.tokens.JUNK_EDGE_MARKS`), and ``*``, a mark on the other edge
+#: of which makes emphasis (``*very*``), not a lost letter
+JUNK_EDGE_CHARS = frozenset(JUNK_EDGE_MARKS + "*")
 
 
 def _junk_edge(line: str, t: Token) -> tuple[str, tuple[int, int]] | None:
-    """A junk mark glued to one edge of token ``t`` alone (``~revented``, ``stea~``): the
+    """A junk mark glued to one edge of token ``t`` alone (``~rotected``, ``stea~``): the
     side (``"start"`` or ``"end"``) and the span of the mark and the token in the line.
     A mark on both sides (``*very*``: emphasis) is markup, not a letter.
 
-    >>> t = Token(5, 13, "revented", "revented", False)
-    >>> _junk_edge("Ill ~revented it", t), _junk_edge("Ill *revented* it", t)
+    >>> t = Token(5, 13, "rotected", "rotected", False)
+    >>> _junk_edge("Ill ~rotected it", t), _junk_edge("Ill *rotected* it", t)
     (('start', (4, 13)), None)
     """
     before = line[t.start - 1] if t.start else ""
@@ -869,12 +864,12 @@ def _junk_edge(line: str, t: Token) -> tuple[str, tuple[int, int]] | None:
 
 def _junk_letter_readings(lm: LanguageModel, surface: str, key: str, side: str, opts: dict) -> list[Reading]:
     """The spell-checked words a lowercase form spells with one letter where a junk mark
-    stands at its ``side`` (``~revented``: ``prevented``; ``~arty's``: ``party's``), at
+    stands at its ``side`` (``~rotected``: ``protected``; ``~uestion's``: ``question's``), at
     ``junk_letter_cost``; they must be at least ``junk_letter_min_prob`` common.
 
     >>> lm = language_model(empty_lexicon(), _options(None))
-    >>> [r.text for r in _junk_letter_readings(lm, "revented", "revented", "start", _options(None))]
-    ['prevented']
+    >>> [r.text for r in _junk_letter_readings(lm, "rotected", "rotected", "start", _options(None))]
+    ['protected']
     """
     stem, mark, tail = key.partition("'")
     if not stem.isalpha():
@@ -882,9 +877,7 @@ def _junk_letter_readings(lm: LanguageModel, surface: str, key: str, side: str, 
     ckey = (key, "junk-letter", side)
     out = lm.candidate_cache.get(ckey)
     if out is None:
-        from cleaners.words.scoring import delete_index
-
-        curated, out = _curated_words(), []
+        curated, out = spell_checked_words(), []
         for w in delete_index(opts["unigrams"], 1e-7).get(stem) or ():
             if len(w) != len(stem) + 1 or (w[1:] if side == "start" else w[:-1]) != stem:
                 continue
@@ -897,10 +890,8 @@ def _junk_letter_readings(lm: LanguageModel, surface: str, key: str, side: str, 
 
 def _lost_letter_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
     """The spell-checked words a typo (:func:`_lost_letter_typo`) is with one letter lost
-    (``everthing``: ``everything``), as generic edits."""
-    from cleaners.words.scoring import delete_index
-
-    curated = _curated_words()
+    (``goverment``: ``government``), as generic edits."""
+    curated = spell_checked_words()
     bar = max(opts["lost_letter_min_prob"], lm.uni.get(key, 0.0) * opts["lost_letter_ratio"])
     out = []
     for w in delete_index(opts["unigrams"], 1e-7).get(key) or ():
@@ -912,19 +903,19 @@ def _lost_letter_readings(lm: LanguageModel, surface: str, key: str, opts: dict)
 
 def _lost_letter_typo(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
     """Whether a rare lowercase form of the large general list is a common word with one
-    letter lost (``everthing``, ``sufficent``: typos the web repeats): the spell-checked
+    letter lost (``goverment``, ``somthing``: typos the web repeats): the spell-checked
     list lacks it, the corpus does not trust it, and the word with the letter back is in
     the spell-checked list and ``lost_letter_ratio`` times more common (``stilt``, ``abut``
     are spell-checked words and stay words). Such a form is judged as one no list knows.
 
     >>> lm = language_model(empty_lexicon(), _options(None))
-    >>> [_lost_letter_typo(lm, w, w, _options(None)) for w in ("everthing", "stilt", "table")]
+    >>> [_lost_letter_typo(lm, w, w, _options(None)) for w in ("goverment", "stilt", "table")]
     [True, False, False]
     """
     if not surface.islower() or len(key) < 5 or not key.isalpha() or lm.lex.trusted(key):
         return False
     p = lm.uni.get(key, 0.0)
-    if not 0.0 < p < opts["suspect_prob"] or key in _curated_words():
+    if not 0.0 < p < opts["suspect_prob"] or key in spell_checked_words():
         return False
     ckey = (key, "lost-letter", opts["lost_letter_ratio"], opts["lost_letter_min_prob"])
     out = lm.candidate_cache.get(ckey)
@@ -949,12 +940,7 @@ def _has_cheap_common_twin(lm: LanguageModel, surface: str, key: str, opts: dict
     p = lm.uni.get(key, 0.0)
     if p < opts["learned_twin_min_prob"]:
         return False
-    bar = p * opts["learned_twin_ratio"]
-    for r in _realword_readings(lm, surface, key, opts):
-        if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar \
-                and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"]:
-            return True
-    return False
+    return bool(_cheap_twin_keys(lm, surface, key, opts))
 
 
 def _cheap_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[str, ...]:
@@ -1185,7 +1171,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         if spans:
             j = bisect.bisect_right(span_starts, t.start) - 1
             if (j >= 0 and spans[j][1] > t.start) or (j + 1 < len(spans) and spans[j + 1][0] < t.end):
-                # (a word with a junk mark at one edge, ~revented, is looked at only as a
+                # (a word with a junk mark at one edge, ~rotected, is looked at only as a
                 # word with a lost letter there: _junk_letter_readings)
                 edge = None
                 if (v == SUSPICIOUS and opts["junk_letter_cost"] and j >= 0 and spans[j][0] <= t.start
@@ -1226,7 +1212,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     break
     names_only.update(quoted_copies)
     # a short ALL-CAPS form outside a heading in capitals is an acronym: only a damaged
-    # copy of one of the corpus's acronyms is looked at (USSB); the rest are left alone
+    # copy of one of the corpus's acronyms is looked at (BSPCA); the rest are left alone
     capitals: set[int] = set()  # short ALL-CAPS forms read as words in capitals
     for i in marked:
         form = tokens.words[i]
@@ -1391,7 +1377,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             elif junk is not None:
                 lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
             elif typo:
-                # a typo of the large list (everthing): as likely as a form no list knows,
+                # a typo of the large list (goverment): as likely as a form no list knows,
                 # read as the words with its lost letter back, besides its cheap slips
                 lp = opts["oov_logp"]
                 cands = _with_two_slips(cands, _lost_letter_readings(lm, t.text, t.key, opts))
@@ -1961,7 +1947,7 @@ def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> boo
 
 ACRONYM_MIN_LEN = 4  # shorter acronyms are too dense: many real ones one slip apart (GPU, GRU)
 ACRONYM_MAX_LEN = 5  # longer ALL-CAPS forms are words in capitals, judged like any other (_skippable)
-ACRONYM_SLIP_MAX_COST = 1.0  # only a cheap confusion of the channel model (USSB: R read as B)
+ACRONYM_SLIP_MAX_COST = 1.0  # only a cheap confusion of the channel model (BSPCA: R read as B)
 
 
 def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
@@ -1974,15 +1960,15 @@ def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> li
     nothing is flagged). Once per surface and corpus.
 
     >>> from cleaners.words.lexicon import CorpusLexicon
-    >>> lex = CorpusLexicon(counts={"ussr": 64, "nkvd": 64}, surfaces={"ussr": "USSR", "nkvd": "NKVD"},
+    >>> lex = CorpusLexicon(counts={"rspca": 64, "nkvd": 64}, surfaces={"rspca": "RSPCA", "nkvd": "NKVD"},
     ...                     total=100_000, damage_rate=0.0156)
     >>> lm = language_model(lex, _options(None))
-    >>> [r.text for r in _acronym_copies(lm, "USSB", "ussb", _options(None))]
-    ['USSR']
+    >>> [r.text for r in _acronym_copies(lm, "BSPCA", "bspca", _options(None))]
+    ['RSPCA']
     >>> _acronym_copies(lm, "NKVB", "nkvb", _options(None))  # (D read as B: no cheap confusion)
     []
-    >>> clean = CorpusLexicon(counts={"ussr": 64}, surfaces={"ussr": "USSR"}, total=100_000, damage_rate=0.0005)
-    >>> _acronym_copies(language_model(clean, _options(None)), "USSB", "ussb", _options(None))
+    >>> clean = CorpusLexicon(counts={"rspca": 64}, surfaces={"rspca": "RSPCA"}, total=100_000, damage_rate=0.0005)
+    >>> _acronym_copies(language_model(clean, _options(None)), "BSPCA", "bspca", _options(None))
     []
     """
     ckey = (surface, "acronym-copies", opts["acronym_copy_min_count"], opts["copy_min_expected"], opts["copy_weight"])
@@ -2121,14 +2107,14 @@ def _joined_candidates(lm: LanguageModel, surface: str, key: str, *, generic: bo
 
 def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
                 suspicious, fragment, skip, context, error_logprior) -> _Decision | None:
-    """A word split in two (``coul d``, ``pri soner``, ``sub- sequently``): join when the
+    """A word split in two (``shou ld``, ``pri soner``, ``sub- sequently``): join when the
     joined form is a known word and at least one half is not."""
     a, b = tokens[i], tokens[i + 1]
     gap = line[a.end:b.start]
     if gap == " ":
         if not (suspicious[i] or suspicious[i + 1] or _lone_letter(a.text) or _lone_letter(b.text)):
             return None
-        for j in (i, i + 1):  # a lone letter may be a split-off piece (coul d)
+        for j in (i, i + 1):  # a lone letter may be a split-off piece (shou ld)
             if skip[j] and not fragment[j] and not (len(tokens[j].text) == 1 and tokens[j].text.isalpha()):
                 return None
     elif gap == "- ":
@@ -2163,7 +2149,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if lm.lex.trusted(key) or lm.uni.get(key, 0.0) >= opts["join_min_prob"]:
         cands.append(Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join"))
     elif gap == " " and all(lm.logp(t.key) is None or lm.logp(t.key) < -5 for t in (a, b)):
-        # two pieces that are no words at all may also hide one generic slip (obs viously)
+        # two pieces that are no words at all may also hide one generic slip (cer tainly)
         generic = (len(key) >= JOIN_GENERIC_MIN_LEN and case_pattern(surface) in ("lower", "title")
                    and all(lm.logp(t.key) is None or lm.logp(t.key) < BREAK_WORD_LOGP for t in (a, b)))
         for r in _joined_candidates(lm, surface, key, generic=generic,
@@ -2429,7 +2415,7 @@ def _judge_stray_mark(tokens: list[Token], i: int, mark: str, lm: LanguageModel,
     decision rests on these shapes alone. Judged on lines examined for other damage only.
 
     >>> from cleaners.words.repair import repair_text
-    >>> repair_text("He had.to go, and Tommy,this time, went wilh him up.to the house.")[0]
+    >>> repair_text("He had.to go, and Tommy,this time, went witb him up.to the house.")[0]
     'He had to go, and Tommy, this time, went with him up to the house.'
     """
     a, b = tokens[i], tokens[i + 1]

@@ -509,7 +509,7 @@ def render(key: str, surface: str, lex: CorpusLexicon) -> str:
     return out
 
 
-# capitals that are often a misread lowercase letter at a word start (Irouble)
+# capitals that are often a misread lowercase letter at a word start (Iater)
 _CONFUSABLE_INITIALS = frozenset("IJ1l")
 
 
@@ -654,7 +654,7 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
 
     ``generic``: also propose words one arbitrary edit away (for tokens that
     are unknown everywhere); ``generic_substitutions=False`` keeps only a lost
-    or extra letter (for rare forms of the general list: ``everthing`` but not
+    or extra letter (for rare forms of the general list: ``goverment`` but not
     ``laxer`` -> ``later``).
     """
     out: dict[str, Reading] = {}
@@ -769,7 +769,7 @@ def apostrophe_glyph_candidates(lm: LanguageModel, surface: str, key: str) -> li
         if (lk is not None and lk >= floor) or lm.lex.trusted(k):
             out.append(Reading(text, (k,), cost, "glyph"))
     accented = _accent_readings(lm, head, tail)
-    if accented:  # the apostrophe is the accent over the next letter (na'ive: naïve), no speck
+    if accented:  # the apostrophe is the accent over the next letter (fa'cade: façade), no speck
         out = [r for r in out if len(r.text) != len(head) + len(tail)] + accented
     return out
 
@@ -780,12 +780,12 @@ ACCENT_COST = 0.4
 
 
 def _accent_readings(lm: LanguageModel, head: str, tail: str) -> list[Reading]:
-    """``na'ive``: naïve, the diaeresis over the ``i`` read as an apostrophe before it;
+    """``fa'cade``: façade, the cedilla under the ``c`` read as an apostrophe before it;
     only words a list knows (or the corpus trusts).
 
     >>> from cleaners.words.lexicon import empty_lexicon
-    >>> [r.text for r in _accent_readings(LanguageModel(empty_lexicon()), "na", "ive")]
-    ['naïve']
+    >>> [r.text for r in _accent_readings(LanguageModel(empty_lexicon()), "fa", "cade")]
+    ['façade']
     """
     out = []
     for letter in ACCENTED.get(tail[0], ""):
@@ -803,7 +803,7 @@ _INFLECTIONS = ("s", "d")
 def _inflection_pair(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` differ by a final ``s`` or ``d`` (behest/behests).
 
-    >>> _inflection_pair("behest", "behests"), _inflection_pair("stil", "still")
+    >>> _inflection_pair("behest", "behests"), _inflection_pair("bel", "bell")
     (True, False)
     """
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
@@ -824,7 +824,7 @@ SPLIT_COST = 0.1
 
 
 def split_candidates(lm: LanguageModel, surface: str, key: str) -> list[Reading]:
-    """Glued words: a short function word stuck to a known word (``amatter``, ``ofKrasin``).
+    """Glued words: a short function word stuck to a known word (``amoment``, ``ofParis``).
 
     Only splits where one side is a function word are proposed, or two ordinary content
     words that are an attested pair (:func:`_attested_pair`): real compounds

@@ -153,7 +153,7 @@ class _Keys(dict):
 def case_pattern(word: str) -> str:
     """``upper``, ``title``, ``lower`` or ``mixed``.
 
-    >>> [case_pattern(w) for w in ("NKVD", "Lenin", "that", "ControJ", "I")]
+    >>> [case_pattern(w) for w in ("NKVD", "Lenin", "that", "PalaJ", "I")]
     ['upper', 'title', 'lower', 'title', 'title']
     """
     if word.isascii():  # most words: decided by whole-string tests (every ASCII letter has a case)
@@ -208,10 +208,10 @@ _NUMBER_MISREADS = str.maketrans({"l": "1", "I": "1", "i": "1", "O": "0", "o": "
 
 
 def misread_number(word: str) -> str | None:
-    """A number with letters read for its digits (``188i`` -> ``1881``), else None.
+    """A number with letters read for its digits (``186i`` -> ``1861``), else None.
 
-    >>> misread_number("188i"), misread_number("19l3"), misread_number("l9l3"), misread_number("19th")
-    ('1881', '1913', None, None)
+    >>> misread_number("186i"), misread_number("19l3"), misread_number("l9l3"), misread_number("19th")
+    ('1861', '1913', None, None)
     """
     if len(word) < 3 or word.isalpha():  # most words: no digit at all
         return None
@@ -246,17 +246,20 @@ def _protected_hint(text: str) -> bool:
     return bool(_HINT_DOMAIN_RE.search(text) or _HINT_WWW_RE.search(text) or _HINT_MARK_RE.search(text))
 
 
-#: a lowercase word with one junk mark glued to one edge (``~revented``, ``stea^``), in
+#: a lowercase word with one junk mark glued to one edge (``~rotected``, ``stea^``), in
 #: quotes or brackets and before punctuation perhaps: a protected span that may be damaged
 #: print rather than a code-like token (the words stage reads it only as a lost letter)
+JUNK_EDGE_MARKS = "~^|{}<>=\\"  # not punctuation, brackets or ``&``, which are text
+_JUNK_MARK_CLASS = "[" + re.escape(JUNK_EDGE_MARKS) + "]"
 JUNK_EDGE_WORD_RE = re.compile(
-    r"[“‘\"'(]*(?:[~^|{}<>=\\][a-z]+(?:['’][a-z]+)*|[a-z]+(?:['’][a-z]+)*[~^|{}<>=\\])[.,;:!?”’\"')]*")
+    r"[“‘\"'(]*(?:" + _JUNK_MARK_CLASS + r"[a-z]+(?:['’][a-z]+)*|[a-z]+(?:['’][a-z]+)*" + _JUNK_MARK_CLASS
+    + r")[.,;:!?”’\"')]*")
 
 
 def junk_edge_word(span_text: str) -> bool:
     """Whether a protected span is a lowercase word with a junk mark at one edge.
 
-    >>> [junk_edge_word(t) for t in ("~revented,", "stea^", "~/bin", "a_b", "|x|", "=x=")]
+    >>> [junk_edge_word(t) for t in ("~rotected,", "stea^", "~/bin", "a_b", "|x|", "=x=")]
     [True, True, False, False, False, False]
     """
     return JUNK_EDGE_WORD_RE.fullmatch(span_text) is not None
