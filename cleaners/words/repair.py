@@ -61,13 +61,14 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import is_
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import Any
 
-from cleaners.document import Edit, Flag, StageResult
+from cleaners.document import Edit, Flag, StageResult, apply_edits, check_edits
 # the spell-checked list (symspellpy's English dictionary), against which the large general
 # list's forms are told typos or words
 from cleaners.frequencies import unigrams as spell_checked_words
@@ -139,6 +140,13 @@ DEFAULTS: dict[str, Any] = {
     # lost_letter_min_prob), is a typo (goverment): judged as a form no list knows (0: off)
     "lost_letter_ratio": 300.0,
     "lost_letter_min_prob": 1e-5,
+    # a line (paragraph) a pass changed is judged again on its repaired text, up to this many
+    # more times, until nothing changes (0: off): a repair often needs its neighbours repaired
+    # first (``tho`` -> ``the`` once ``nnd`` reads ``and``), and cleaning the stage's own output
+    # must change nothing. The rounds' edits are composed into edits on the stage's input
+    # (one that rewrites an earlier round's repair is merged with it, its steps in evidence
+    # ``rounds``); a re-judged line keeps its last round's flags (:func:`_judge_line`)
+    "settle_rounds": 2,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -627,8 +635,6 @@ def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dic
     >>> repair_text("It turned out lhey had been there.")[0]
     'It turned out they had been there.'
     """
-    from cleaners.document import apply_edits
-
     result = repair(text, lexicon=lexicon, options=options, profile=profile)
     return apply_edits(text, result.edits), result.edits, result.flags
 
@@ -666,12 +672,11 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and ((top := max(forms)) >= SUSPICIOUS or _join_hint(line)) \
-                and (top != CHEAP_TWIN or _worth_a_look(lm, words, forms, opts) or _join_hint(line)):
+        if _worth_examining(lm, line, words, forms, opts):
             stats["lines_examined"] += 1
-            _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
-                         after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                         starts_sentence=not prev or _ends_sentence(prev))
+            _judge_line(text, pos, line, lm, opts, patterns, protected, verdicts, words, forms, edits, flags, stats,
+                        after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                        starts_sentence=not prev or _ends_sentence(prev))
         stripped = line.strip()
         if stripped or not prev.endswith("-"):
             prev = stripped
@@ -684,6 +689,197 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     stats["repaired"] = len(edits)
     stats["flagged"] = len(flags)
     return StageResult(edits=edits, flags=flags, stats=stats, meta=meta)
+
+
+def _worth_examining(lm: LanguageModel, line: str, words: list[str], forms: list[int], opts: dict) -> bool:
+    """Whether a line is examined at all: it holds a suspicious form (a line whose highest
+    verdict is CHEAP_TWIN only where one reads worse than its twin) or may hold a broken
+    word (:func:`_join_hint`)."""
+    return bool(forms) and ((top := max(forms)) >= SUSPICIOUS or _join_hint(line)) \
+        and (top != CHEAP_TWIN or _worth_a_look(lm, words, forms, opts) or _join_hint(line))
+
+
+_SPAN = attrgetter("start", "end")
+
+
+def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
+                protected: frozenset[str], verdicts: dict[str, int], words: list[str], forms: list[int],
+                edits: list[Edit], flags: list[Flag], stats: dict, *, after_hyphen: bool = False,
+                starts_sentence: bool = True, profile: DocumentProfile | None = None) -> None:
+    """:func:`_repair_line` (same arguments), then the line settled: while a round changed
+    it, it is judged again on its repaired text, at most ``settle_rounds`` more times. A
+    repair often needs its neighbours repaired first (``tho nnd`` -> ``tho and`` ->
+    ``the and``: the bigram that tells ``tho`` from ``the`` is only there in the second
+    round), and a stage run on its own output must change nothing. A later round judges
+    the whole line (its damage density and real-word looks are those of the repaired text,
+    as a second run would see them), and only a line that the screen would examine
+    (:func:`_worth_examining`).
+
+    The rounds' edits are composed into edits on ``text`` (:func:`_compose_rounds`); the
+    line's flags are those of its last round, placed on ``text`` (:func:`_flags_back`).
+    """
+    e0, f0 = len(edits), len(flags)
+    _repair_line(text, base, line, lm, opts, patterns, words, forms, edits, flags, stats,
+                 after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile)
+    if not opts["settle_rounds"] or len(edits) == e0:
+        return
+    # (in the line's coordinates from here on)
+    done = sorted((replace(e, start=e.start - base, end=e.end - base) for e in edits[e0:]), key=_SPAN)
+    cur = apply_edits(line, done)
+    scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
+    changed = False
+    last_flags: list[Flag] = []
+    for k in range(2, opts["settle_rounds"] + 2):
+        words = WORD_RE.findall(cur)
+        forms = list(map(verdicts.get, words))
+        if None in forms:
+            _classify_missing(words, forms, verdicts, lm, protected, opts)
+        new_edits: list[Edit] = []
+        new_flags: list[Flag] = []
+        if _worth_examining(lm, cur, words, forms, opts):
+            _repair_line(cur, 0, cur, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
+                         after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile)
+        new_edits = check_edits(cur, new_edits)
+        last_flags = _flags_back(done, new_flags, new_edits)
+        if not new_edits:
+            break
+        stats["settled_edits"] = stats.get("settled_edits", 0) + len(new_edits)
+        done = _compose_rounds(line, cur, done, new_edits, k)
+        cur = apply_edits(cur, new_edits)
+        changed = True
+    stats["settle_rounds"] = stats.get("settle_rounds", 0) + k - 1
+    if changed:
+        edits[e0:] = [replace(e, start=e.start + base, end=e.end + base) for e in done]
+    flags[f0:] = [replace(f, start=f.start + base, end=f.end + base) for f in last_flags]
+
+
+def _output_spans(done: list[Edit]) -> tuple[list[int], list[int], list[int]]:
+    """Where sorted edits' replacements stand in the edited text (starts, ends) and the
+    length change of the edits before each (one more entry: all of them)."""
+    starts, ends, shifts = [], [], [0]
+    shift = 0
+    for e in done:
+        s = e.start + shift
+        starts.append(s)
+        ends.append(s + len(e.after))
+        shift += len(e.after) - (e.end - e.start)
+        shifts.append(shift)
+    return starts, ends, shifts
+
+
+def _round_step(e: Edit, round_no: int, *, with_evidence: bool = True) -> list[dict]:
+    """An edit as steps of a merged edit's evidence ``rounds`` (its own steps if it is merged)."""
+    if "rounds" in e.evidence:
+        return list(e.evidence["rounds"])
+    step = {"round": e.evidence.get("round", round_no), "before": e.before, "after": e.after,
+            "reason": e.reason, "confidence": round(e.confidence, 4)}
+    if with_evidence:
+        step["evidence"] = {k: v for k, v in e.evidence.items() if k != "round"}
+    return [step]
+
+
+def _compose_rounds(orig: str, cur: str, done: list[Edit], later: list[Edit], round_no: int) -> list[Edit]:
+    """Edits on ``orig`` that make what ``done`` (sorted edits on ``orig``, which give
+    ``cur``) and then ``later`` (round ``round_no``'s sorted edits on ``cur``) make.
+
+    A later edit clear of the earlier ones' replacements is moved onto ``orig``, its
+    evidence marked with its ``round``; one that touches an earlier replacement is merged
+    with it (and with whatever else touches those) into one edit: reason and evidence
+    of the last step, ``confusions`` over the whole change, ``rounds`` every step in order
+    (before, after, reason, confidence, and each earlier step's evidence), the confidence
+    of the least sure step.
+
+    >>> orig = "tbe nnd tho"
+    >>> done = [Edit.at(orig, 0, 3, "the", stage="w", reason="r1"), Edit.at(orig, 4, 7, "and", stage="w", reason="r1")]
+    >>> cur = "the and tho"
+    >>> later = [Edit.at(cur, 4, 7, "an", stage="w", reason="r2"), Edit.at(cur, 8, 11, "the", stage="w", reason="r2")]
+    >>> out = _compose_rounds(orig, cur, done, later, 2)
+    >>> [(e.before, e.after, e.reason, [s["after"] for s in e.evidence.get("rounds", [])]) for e in out]
+    [('tbe', 'the', 'r1', []), ('nnd', 'an', 'r2', ['and', 'an']), ('tho', 'the', 'r2', [])]
+    >>> apply_edits(orig, out) == apply_edits(cur, later)
+    True
+    """
+    starts, ends, shifts = _output_spans(done)
+    groups: list[list] = []  # [later indices, first done index, end of the done indices]
+    for j, e in enumerate(later):
+        lo = bisect.bisect_left(ends, e.start)  # done replacements touching [e.start, e.end]
+        hi = bisect.bisect_right(starts, e.end)
+        if lo < hi and groups and groups[-1][1] < groups[-1][2] > lo:
+            g = groups[-1]  # (it shares a done edit with the previous group)
+            g[0].append(j)
+            g[2] = max(g[2], hi)
+        else:
+            groups.append([[j], lo, max(lo, hi)])
+    merged: set[int] = set()
+    out: list[Edit] = []
+    for js, lo, hi in groups:
+        first, last = later[js[0]], later[js[-1]]
+        if lo == hi:  # clear of every earlier replacement
+            a = first.start - shifts[lo]
+            out.append(Edit.at(orig, a, a + first.end - first.start, first.after, stage=first.stage,
+                               reason=first.reason, confidence=first.confidence,
+                               evidence={**first.evidence, "round": round_no}))
+            continue
+        merged.update(range(lo, hi))
+        s, t = min(starts[lo], first.start), max(ends[hi - 1], last.end)
+        a = s - shifts[lo]
+        b = a + (t - s) - (shifts[hi] - shifts[lo])
+        pieces, pos = [], s
+        for j in js:
+            e = later[j]
+            pieces += [cur[pos:e.start], e.after]
+            pos = e.end
+        pieces.append(cur[pos:t])
+        after = "".join(pieces)
+        steps = [st for i in range(lo, hi) for st in _round_step(done[i], 1)]
+        for j in js[:-1]:
+            steps += _round_step(later[j], round_no)
+        steps += _round_step(last, round_no, with_evidence=False)
+        confidence = min([done[i].confidence for i in range(lo, hi)] + [later[j].confidence for j in js])
+        before = orig[a:b]
+        evidence = {**{k: v for k, v in last.evidence.items() if k != "round"},
+                    "confusions": [f"{x}>{y}" for x, y in char_ops(before, after)], "rounds": steps}
+        out.append(Edit.at(orig, a, b, after, stage=last.stage, reason=last.reason, confidence=confidence,
+                           evidence=evidence))
+    out.extend(e for i, e in enumerate(done) if i not in merged)
+    return sorted(out, key=_SPAN)
+
+
+def _flags_back(done: list[Edit], flags: list[Flag], later: list[Edit]) -> list[Flag]:
+    """``flags`` on the text ``done`` (sorted edits) made, placed on the text before them,
+    but for those on a stretch ``later`` (that text's sorted edits) changes (their text is
+    gone). A flag keeps its text (as the repaired text has it); one on an earlier
+    replacement covers what it replaced.
+
+    >>> orig = "tbe hcad"
+    >>> done = [Edit.at(orig, 0, 3, "the", stage="w", reason="r")]
+    >>> f = _flags_back(done, [Flag("w", 4, 8, "hcad", "?")], [])[0]
+    >>> (f.start, f.end, f.text)
+    (4, 8, 'hcad')
+    """
+    if not done and not later:
+        return flags
+    starts, ends, shifts = _output_spans(done)
+    lstarts = [e.start for e in later]
+
+    def back(p: int, side: str) -> int:
+        i = bisect.bisect_right(starts, p) - 1  # the last replacement starting at or before p
+        if side == "right":
+            while i >= 0 and starts[i] == p:
+                i -= 1  # (what starts at a flag's end is not in it)
+        if i < 0:
+            return p
+        if p < ends[i]:  # in a replacement: its edge in the text before
+            return done[i].start if side == "left" else done[i].end
+        return p - shifts[i + 1]
+
+    out = []
+    for f in flags:
+        j = bisect.bisect_left(lstarts, f.end)  # later edits starting before the flag's end
+        if j and later[j - 1].end > f.start:
+            continue
+        out.append(replace(f, start=back(f.start, "left"), end=back(f.end, "right")))
+    return out
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
@@ -1780,9 +1976,9 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         pos = line_starts[k]
         prev = prevs[k]
         redo.append((pos, pos + len(line)))
-        _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
-                     after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                     starts_sentence=not prev or _ends_sentence(prev), profile=profile)
+        _judge_line(text, pos, line, lm, opts, patterns, protected, verdicts, words, forms, new_edits, new_flags,
+                    scratch, after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                    starts_sentence=not prev or _ends_sentence(prev), profile=profile)
     if redo:
         starts = [a for a, _ in redo]
 
