@@ -145,7 +145,8 @@ DEFAULTS: dict[str, Any] = {
     # first (``tho`` -> ``the`` once ``nnd`` reads ``and``), and cleaning the stage's own output
     # must change nothing. The rounds' edits are composed into edits on the stage's input
     # (one that rewrites an earlier round's repair is merged with it, its steps in evidence
-    # ``rounds``); a re-judged line keeps its last round's flags (:func:`_judge_line`)
+    # ``rounds``; one clear of earlier repairs has its ``round`` in evidence); a flag stands
+    # unless a later round changed or flagged its stretch (:func:`_judge_line`)
     "settle_rounds": 2,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
@@ -715,8 +716,11 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
     as a second run would see them), and only a line that the screen would examine
     (:func:`_worth_examining`).
 
-    The rounds' edits are composed into edits on ``text`` (:func:`_compose_rounds`); the
-    line's flags are those of its last round, placed on ``text`` (:func:`_flags_back`).
+    The rounds' edits are composed into edits on ``text`` (:func:`_compose_rounds`). A later
+    round's flags are placed on ``text`` (:func:`_flags_back`); an earlier round's flag stands
+    unless a later round changed its stretch or flagged it anew: the first round judged it
+    with the line's damage in view, which repairing the line hides from later rounds (a
+    doubtful reading there is still worth a reviewer's look).
     """
     e0, f0 = len(edits), len(flags)
     _repair_line(text, base, line, lm, opts, patterns, words, forms, edits, flags, stats,
@@ -728,7 +732,7 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
     cur = apply_edits(line, done)
     scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
     changed = False
-    last_flags: list[Flag] = []
+    kept = sorted((replace(f, start=f.start - base, end=f.end - base) for f in flags[f0:]), key=_SPAN)
     for k in range(2, opts["settle_rounds"] + 2):
         words = WORD_RE.findall(cur)
         forms = list(map(verdicts.get, words))
@@ -740,17 +744,28 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
             _repair_line(cur, 0, cur, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
                          after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile)
         new_edits = check_edits(cur, new_edits)
-        last_flags = _flags_back(done, new_flags, new_edits)
+        placed = _flags_back(done, new_flags, new_edits)
+        fresh: list[Edit] = []
+        if new_edits:
+            stats["settled_edits"] = stats.get("settled_edits", 0) + len(new_edits)
+            before = set(map(id, done))
+            done = _compose_rounds(line, cur, done, new_edits, k)
+            fresh = [e for e in done if id(e) not in before]
+            cur = apply_edits(cur, new_edits)
+            changed = True
+        # an earlier round's flag stands unless this round changed its stretch or flagged it anew
+        kept = sorted(placed + [f for f in kept if _clear_of(f, fresh) and _clear_of(f, placed)], key=_SPAN)
         if not new_edits:
             break
-        stats["settled_edits"] = stats.get("settled_edits", 0) + len(new_edits)
-        done = _compose_rounds(line, cur, done, new_edits, k)
-        cur = apply_edits(cur, new_edits)
-        changed = True
     stats["settle_rounds"] = stats.get("settle_rounds", 0) + k - 1
     if changed:
         edits[e0:] = [replace(e, start=e.start + base, end=e.end + base) for e in done]
-    flags[f0:] = [replace(f, start=f.start + base, end=f.end + base) for f in last_flags]
+    flags[f0:] = [replace(f, start=f.start + base, end=f.end + base) for f in kept]
+
+
+def _clear_of(f: Flag, spans: list) -> bool:
+    """Whether flag ``f`` overlaps none of ``spans`` (edits or flags, on the same text)."""
+    return not any(x.start < f.end and f.start < x.end for x in spans)
 
 
 def _output_spans(done: list[Edit]) -> tuple[list[int], list[int], list[int]]:
@@ -846,39 +861,29 @@ def _compose_rounds(orig: str, cur: str, done: list[Edit], later: list[Edit], ro
 
 
 def _flags_back(done: list[Edit], flags: list[Flag], later: list[Edit]) -> list[Flag]:
-    """``flags`` on the text ``done`` (sorted edits) made, placed on the text before them,
-    but for those on a stretch ``later`` (that text's sorted edits) changes (their text is
-    gone). A flag keeps its text (as the repaired text has it); one on an earlier
-    replacement covers what it replaced.
+    """``flags`` on the text ``done`` (sorted edits) made, moved onto the text before them:
+    those on text no round changed. A flag on an earlier repair's replacement is dropped
+    (the repair is in the edit log with its candidates; a flag's text is the input's), and
+    so is one on a stretch ``later`` (that text's sorted edits) changes (its text is gone).
 
     >>> orig = "tbe hcad"
     >>> done = [Edit.at(orig, 0, 3, "the", stage="w", reason="r")]
-    >>> f = _flags_back(done, [Flag("w", 4, 8, "hcad", "?")], [])[0]
-    >>> (f.start, f.end, f.text)
-    (4, 8, 'hcad')
+    >>> [(f.start, f.end, f.text) for f in _flags_back(done, [Flag("w", 4, 8, "hcad", "?"), Flag("w", 0, 3, "the", "?")], [])]
+    [(4, 8, 'hcad')]
     """
     if not done and not later:
         return flags
     starts, ends, shifts = _output_spans(done)
     lstarts = [e.start for e in later]
-
-    def back(p: int, side: str) -> int:
-        i = bisect.bisect_right(starts, p) - 1  # the last replacement starting at or before p
-        if side == "right":
-            while i >= 0 and starts[i] == p:
-                i -= 1  # (what starts at a flag's end is not in it)
-        if i < 0:
-            return p
-        if p < ends[i]:  # in a replacement: its edge in the text before
-            return done[i].start if side == "left" else done[i].end
-        return p - shifts[i + 1]
-
     out = []
     for f in flags:
         j = bisect.bisect_left(lstarts, f.end)  # later edits starting before the flag's end
         if j and later[j - 1].end > f.start:
             continue
-        out.append(replace(f, start=back(f.start, "left"), end=back(f.end, "right")))
+        i = bisect.bisect_left(starts, f.end)  # replacements starting before the flag's end
+        if i and ends[i - 1] > f.start:  # (sorted, apart: the last of them is the one that may reach it)
+            continue
+        out.append(replace(f, start=f.start - shifts[i], end=f.end - shifts[i]))
     return out
 
 
@@ -1948,7 +1953,8 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     given), then judge again, with it, the lines (paragraphs) where the first pass found
     damage (an edit or a flag) that hold a known form with a real-word twin along its
     slips; their first-pass edits and flags are replaced (``prevs``: the first pass's
-    previous line at each line). A document whose profile is
+    previous line at each line; each line is settled as in the first pass, its rounds
+    judged with the profile too: :func:`_judge_line`). A document whose profile is
     empty is not read again, and a line without damage is not re-read for a twin (the
     profile tells which slips the document makes, not where).
     """
