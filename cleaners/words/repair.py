@@ -146,7 +146,7 @@ DEFAULTS: dict[str, Any] = {
     # must change nothing. The rounds' edits are composed into edits on the stage's input
     # (one that rewrites an earlier round's repair is merged with it, its steps in evidence
     # ``rounds``; one clear of earlier repairs has its ``round`` in evidence); a flag stands
-    # unless a later round changed or flagged its stretch (:func:`_judge_line`)
+    # unless a later round changed its stretch (:func:`_judge_line`)
     "settle_rounds": 2,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
@@ -717,10 +717,10 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
     (:func:`_worth_examining`).
 
     The rounds' edits are composed into edits on ``text`` (:func:`_compose_rounds`). A later
-    round's flags are placed on ``text`` (:func:`_flags_back`); an earlier round's flag stands
-    unless a later round changed its stretch or flagged it anew: the first round judged it
-    with the line's damage in view, which repairing the line hides from later rounds (a
-    doubtful reading there is still worth a reviewer's look).
+    round's flags are placed on ``text`` (:func:`_flags_back`) where no earlier flag stands,
+    and an earlier round's flag stands unless a later round changed its stretch: the first
+    round judged it with the line's damage in view, which repairing the line hides from
+    later rounds (a doubtful reading there is still worth a reviewer's look).
     """
     e0, f0 = len(edits), len(flags)
     _repair_line(text, base, line, lm, opts, patterns, words, forms, edits, flags, stats,
@@ -753,8 +753,10 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
             fresh = [e for e in done if id(e) not in before]
             cur = apply_edits(cur, new_edits)
             changed = True
-        # an earlier round's flag stands unless this round changed its stretch or flagged it anew
-        kept = sorted(placed + [f for f in kept if _clear_of(f, fresh) and _clear_of(f, placed)], key=_SPAN)
+        # an earlier round's flag stands unless this round changed its stretch; this round's
+        # flags add the stretches no flag holds yet
+        kept = [f for f in kept if _clear_of(f, fresh)]
+        kept = sorted(kept + [f for f in placed if _clear_of(f, kept)], key=_SPAN)
         if not new_edits:
             break
     stats["settle_rounds"] = stats.get("settle_rounds", 0) + k - 1
