@@ -755,8 +755,8 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
             changed = True
         # an earlier round's flag stands unless this round changed its stretch; this round's
         # flags add the stretches no flag holds yet
-        kept = [f for f in kept if _clear_of(f, fresh)]
-        kept = sorted(kept + [f for f in placed if _clear_of(f, kept)], key=_SPAN)
+        kept = _clear_of(kept, fresh)
+        kept = sorted(kept + _clear_of(placed, kept), key=_SPAN)
         if not new_edits:
             break
     stats["settle_rounds"] = stats.get("settle_rounds", 0) + k - 1
@@ -765,9 +765,25 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
     flags[f0:] = [replace(f, start=f.start + base, end=f.end + base) for f in kept]
 
 
-def _clear_of(f: Flag, spans: list) -> bool:
-    """Whether flag ``f`` overlaps none of ``spans`` (edits or flags, on the same text)."""
-    return not any(x.start < f.end and f.start < x.end for x in spans)
+def _clear_of(flags: list[Flag], spans: list) -> list[Flag]:
+    """The ``flags`` that overlap none of ``spans`` (edits or flags on the same text, sorted
+    by start; one search each, not a scan).
+
+    >>> t = "ab cd ef"
+    >>> [f.text for f in _clear_of([Flag("w", 0, 2, "ab", "?"), Flag("w", 6, 8, "ef", "?")],
+    ...                            [Edit.at(t, 1, 4, "x", stage="w", reason="r")])]
+    ['ef']
+    """
+    if not spans:
+        return flags
+    starts = [x.start for x in spans]
+    reach = list(accumulate((x.end for x in spans), max))  # the furthest end of the spans up to each
+    out = []
+    for f in flags:
+        j = bisect.bisect_left(starts, f.end)  # spans starting before the flag's end
+        if not (j and reach[j - 1] > f.start):
+            out.append(f)
+    return out
 
 
 def _output_spans(done: list[Edit]) -> tuple[list[int], list[int], list[int]]:

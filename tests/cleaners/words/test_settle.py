@@ -46,7 +46,7 @@ def test_a_repair_that_needs_an_earlier_one_is_made_in_one_run(lexicon_for, befo
     assert repair_text(before, lexicon=lex)[0] == after
 
 
-@pytest.mark.parametrize("text", [b for b, _ in CASES["settles"]] + CASES["damaged"])
+@pytest.mark.parametrize("text", [b for b, _ in CASES["settles"]] + CASES["damaged"] + CASES["flagged_and_settles"])
 def test_cleaning_the_output_again_changes_nothing(lexicon_for, text):
     lex = lexicon_for(text)
     once, _, _ = repair_text(text, lexicon=lex)
@@ -93,10 +93,24 @@ def test_edits_that_need_no_second_round_are_the_same(lexicon_for):
             assert [e.to_json() for e in on.edits] == [e.to_json() for e in off.edits]
 
 
+def test_first_round_flags_stand_where_no_round_changed_their_text(lexicon_for):
+    """The first round judged the line with its damage in view: its flags stay (later
+    rounds only add flags where none stands, and drop those on text they changed)."""
+    for text in [CASES["flagged"], *CASES["flagged_and_settles"]]:
+        lex = lexicon_for(text)
+        on, off = repair(text, lexicon=lex), repair(text, lexicon=lex, options=OFF)
+        assert off.flags
+        for f in off.flags:
+            if not any(e.start < f.end and f.start < e.end for e in on.edits):
+                assert f in on.flags
+        assert all(text[f.start:f.end] == f.text for f in on.flags)
+
+
 def test_the_edit_log_replays_and_flags_point_at_output_text(lexicon_for):
     """Through DocState (after an earlier stage's edit): raw + edit log == text, and each
     flag's text is the input's at its span and stands in the stage's output where it goes."""
-    body = "\n\n".join([b for b, _ in CASES["settles"]] + CASES["damaged"] + [CASES["flagged"]])
+    body = "\n\n".join([b for b, _ in CASES["settles"]] + CASES["damaged"] + [CASES["flagged"]]
+                         + CASES["flagged_and_settles"])
     raw = "   " + body
     state = DocState.from_raw("d", raw)
     lead = Edit.at(raw, 0, 3, "", stage="whitespace", reason="leading blanks")
