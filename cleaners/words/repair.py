@@ -817,10 +817,11 @@ def _compose_rounds(orig: str, cur: str, done: list[Edit], later: list[Edit], ro
 
     A later edit clear of the earlier ones' replacements is moved onto ``orig``, its
     evidence marked with its ``round``; one that touches an earlier replacement is merged
-    with it (and with whatever else touches those) into one edit: reason and evidence
-    of the last step, ``confusions`` over the whole change, ``rounds`` every step in order
-    (before, after, reason, confidence, and each earlier step's evidence), the confidence
-    of the least sure step.
+    with it (and with whatever else touches those) into one edit: the steps' reasons in
+    order (``ocr non-word repair (split), then ocr real-word repair (confusion)``), the
+    last step's evidence with ``confusions`` over the whole change and ``rounds``, every
+    step in order (before, after, reason, confidence, and each earlier step's evidence),
+    the confidence of the least sure step.
 
     >>> orig = "tbe nnd tho"
     >>> done = [Edit.at(orig, 0, 3, "the", stage="w", reason="r1"), Edit.at(orig, 4, 7, "and", stage="w", reason="r1")]
@@ -828,7 +829,7 @@ def _compose_rounds(orig: str, cur: str, done: list[Edit], later: list[Edit], ro
     >>> later = [Edit.at(cur, 4, 7, "an", stage="w", reason="r2"), Edit.at(cur, 8, 11, "the", stage="w", reason="r2")]
     >>> out = _compose_rounds(orig, cur, done, later, 2)
     >>> [(e.before, e.after, e.reason, [s["after"] for s in e.evidence.get("rounds", [])]) for e in out]
-    [('tbe', 'the', 'r1', []), ('nnd', 'an', 'r2', ['and', 'an']), ('tho', 'the', 'r2', [])]
+    [('tbe', 'the', 'r1', []), ('nnd', 'an', 'r1, then r2', ['and', 'an']), ('tho', 'the', 'r2', [])]
     >>> apply_edits(orig, out) == apply_edits(cur, later)
     True
     """
@@ -872,7 +873,8 @@ def _compose_rounds(orig: str, cur: str, done: list[Edit], later: list[Edit], ro
         before = orig[a:b]
         evidence = {**{k: v for k, v in last.evidence.items() if k != "round"},
                     "confusions": [f"{x}>{y}" for x, y in char_ops(before, after)], "rounds": steps}
-        out.append(Edit.at(orig, a, b, after, stage=last.stage, reason=last.reason, confidence=confidence,
+        reason = ", then ".join(dict.fromkeys(st["reason"] for st in steps))
+        out.append(Edit.at(orig, a, b, after, stage=last.stage, reason=reason, confidence=confidence,
                            evidence=evidence))
     out.extend(e for i, e in enumerate(done) if i not in merged)
     return sorted(out, key=_SPAN)

@@ -81,7 +81,8 @@ def test_a_merged_edit_keeps_every_step(lexicon_for):
     assert "evidence" in steps[0]  # (the last step's evidence is the edit's own)
     assert merged.evidence["kind"] and merged.evidence["candidates"] and merged.evidence["confusions"]
     assert merged.confidence == pytest.approx(min(s["confidence"] for s in steps), abs=1e-4)
-    assert merged.stage == "words" and merged.reason == steps[-1]["reason"]
+    assert merged.stage == "words" and merged.reason.startswith(steps[0]["reason"] + ", then ")
+    assert merged.reason.endswith(steps[-1]["reason"])
 
 
 def test_edits_that_need_no_second_round_are_the_same(lexicon_for):
@@ -150,7 +151,7 @@ def test_compose_merges_a_later_edit_across_two_earlier_ones():
     cur = apply_edits(orig, done)
     later = [Edit.at(cur, 0, 7, "should", stage="w", reason="join", confidence=0.95, evidence={"kind": "join"})]
     (e,) = _compose_rounds(orig, cur, done, later, 2)
-    assert (e.start, e.end, e.before, e.after, e.reason, e.confidence) == (0, 7, "sbou lb", "should", "join", 0.8)
+    assert (e.start, e.end, e.before, e.after, e.reason, e.confidence) == (0, 7, "sbou lb", "should", "r1, then join", 0.8)
     assert [s["after"] for s in e.evidence["rounds"]] == ["shou", "ld", "should"]
     assert e.evidence["kind"] == "join"
 
