@@ -646,10 +646,12 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
     Damage is rare, so the text is screened line by line (a line is a
     paragraph after the layout stages): only lines holding a suspicious word
-    form are examined, and a form is classified once per process. Then the
-    document's own misreading profile (learned from this first pass unless
-    ``profile`` is given) gets the lines with real-word twins along its slips
-    judged again (:func:`_profile_pass`).
+    form are examined, and a form is classified once per process. A line a
+    round changed is judged again on its repaired text until it settles
+    (``settle_rounds``: :func:`_judge_line`), so the stage run on its own output
+    changes nothing. Then the document's own misreading profile (learned from
+    this first pass unless ``profile`` is given) gets the lines with real-word
+    twins along its slips judged again, settled the same way (:func:`_profile_pass`).
     """
     opts = _options(options)
     if lexicon is None:
