@@ -63,6 +63,20 @@ def test_idempotent_on_a_damaged_document(lexicon_for):
     assert repair_text(once, lexicon=lex)[0] == once
 
 
+def test_lines_the_profile_pass_judges_again_settle_too(lexicon_for):
+    """The profile pass replaces a line's first-pass edits with its own: it settles the line
+    the same way, or the repair the rounds made there would be lost."""
+    text = "\n\n".join(CASES["profile_document"])
+    lex = lexicon_for(text)
+    result = repair(text, lexicon=lex)
+    assert result.stats["profile_lines"] == 1 and result.meta["words_profile"]["slips"]
+    once = apply_edits(text, result.edits)
+    assert once.split("\n")[-1] == CASES["profile_document_last"]
+    assert repair_text(once, lexicon=lex)[0] == once
+    off = apply_edits(text, repair(text, lexicon=lex, options=OFF).edits)
+    assert off.split("\n")[-1] != CASES["profile_document_last"]
+
+
 @pytest.mark.parametrize("text", CASES["unchanged"])
 def test_clean_lines_stay_unchanged(lexicon_for, text):
     new, edits, flags = repair_text(text, lexicon=lexicon_for(text))
