@@ -141,9 +141,9 @@ DEFAULTS: dict[str, Any] = {
     "lost_letter_ratio": 300.0,
     "lost_letter_min_prob": 1e-5,
     # a line (paragraph) a pass changed is judged again on its repaired text, up to this many
-    # more times, until nothing changes (0: off): a repair often needs its neighbours repaired
-    # first (``tho`` -> ``the`` once ``nnd`` reads ``and``), and cleaning the stage's own output
-    # must change nothing. The rounds' edits are composed into edits on the stage's input
+    # more times, until nothing changes (0: off): a repair often needs another one first
+    # (``bytho`` -> ``by tho`` -> ``by the``), and cleaning the stage's own output must
+    # change nothing. The rounds' edits are composed into edits on the stage's input
     # (one that rewrites an earlier round's repair is merged with it, its steps in evidence
     # ``rounds``; one clear of earlier repairs has its ``round`` in evidence); a flag stands
     # unless a later round changed its stretch (:func:`_judge_line`)
@@ -711,9 +711,10 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
                 starts_sentence: bool = True, profile: DocumentProfile | None = None) -> None:
     """:func:`_repair_line` (same arguments), then the line settled: while a round changed
     it, it is judged again on its repaired text, at most ``settle_rounds`` more times. A
-    repair often needs its neighbours repaired first (``tho nnd`` -> ``tho and`` ->
-    ``the and``: the bigram that tells ``tho`` from ``the`` is only there in the second
-    round), and a stage run on its own output must change nothing. A later round judges
+    repair often needs another one first (``bytho`` -> ``by tho`` -> ``by the``: the word
+    whose context tells ``tho`` from ``the`` only exists after the split; a flagged word
+    reads better once its neighbours are repaired), and a stage run on its own output must
+    change nothing. A later round judges
     the whole line (its damage density and real-word looks are those of the repaired text,
     as a second run would see them), and only a line that the screen would examine
     (:func:`_worth_examining`).
