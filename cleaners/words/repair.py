@@ -61,13 +61,14 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import is_
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import Any
 
-from cleaners.document import Edit, Flag, StageResult
+from cleaners.document import Edit, Flag, StageResult, apply_edits, check_edits
 # the spell-checked list (symspellpy's English dictionary), against which the large general
 # list's forms are told typos or words
 from cleaners.frequencies import unigrams as spell_checked_words
@@ -139,6 +140,14 @@ DEFAULTS: dict[str, Any] = {
     # lost_letter_min_prob), is a typo (goverment): judged as a form no list knows (0: off)
     "lost_letter_ratio": 300.0,
     "lost_letter_min_prob": 1e-5,
+    # a line (paragraph) a pass changed is judged again on its repaired text, up to this many
+    # more times, until nothing changes (0: off): a repair often needs another one first
+    # (``bytho`` -> ``by tho`` -> ``by the``), and cleaning the stage's own output must
+    # change nothing. The rounds' edits are composed into edits on the stage's input
+    # (one that rewrites an earlier round's repair is merged with it, its steps in evidence
+    # ``rounds``; one clear of earlier repairs has its ``round`` in evidence); a flag stands
+    # unless a later round changed its stretch (:func:`_judge_line`)
+    "settle_rounds": 2,
     # the document's own misreading profile (DocumentProfile): a second look at real-word twins
     "document_profile": True,  # learn which slips each document makes and re-judge its real-word twins
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
@@ -627,8 +636,6 @@ def repair_text(text: str, *, lexicon: CorpusLexicon | None = None, options: dic
     >>> repair_text("It turned out lhey had been there.")[0]
     'It turned out they had been there.'
     """
-    from cleaners.document import apply_edits
-
     result = repair(text, lexicon=lexicon, options=options, profile=profile)
     return apply_edits(text, result.edits), result.edits, result.flags
 
@@ -639,10 +646,12 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
 
     Damage is rare, so the text is screened line by line (a line is a
     paragraph after the layout stages): only lines holding a suspicious word
-    form are examined, and a form is classified once per process. Then the
-    document's own misreading profile (learned from this first pass unless
-    ``profile`` is given) gets the lines with real-word twins along its slips
-    judged again (:func:`_profile_pass`).
+    form are examined, and a form is classified once per process. A line a
+    round changed is judged again on its repaired text until it settles
+    (``settle_rounds``: :func:`_judge_line`), so the stage run on its own output
+    changes nothing. Then the document's own misreading profile (learned from
+    this first pass unless ``profile`` is given) gets the lines with real-word
+    twins along its slips judged again, settled the same way (:func:`_profile_pass`).
     """
     opts = _options(options)
     if lexicon is None:
@@ -666,12 +675,11 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
         forms = list(map(lookup, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if forms and ((top := max(forms)) >= SUSPICIOUS or _join_hint(line)) \
-                and (top != CHEAP_TWIN or _worth_a_look(lm, words, forms, opts) or _join_hint(line)):
+        if _worth_examining(lm, line, words, forms, opts):
             stats["lines_examined"] += 1
-            _repair_line(text, pos, line, lm, opts, patterns, words, forms, edits, flags, stats,
-                         after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                         starts_sentence=not prev or _ends_sentence(prev))
+            _judge_line(text, pos, line, lm, opts, patterns, protected, verdicts, words, forms, edits, flags, stats,
+                        after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                        starts_sentence=not prev or _ends_sentence(prev))
         stripped = line.strip()
         if stripped or not prev.endswith("-"):
             prev = stripped
@@ -684,6 +692,222 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     stats["repaired"] = len(edits)
     stats["flagged"] = len(flags)
     return StageResult(edits=edits, flags=flags, stats=stats, meta=meta)
+
+
+def _worth_examining(lm: LanguageModel, line: str, words: list[str], forms: list[int], opts: dict) -> bool:
+    """Whether a line is examined at all: it holds a suspicious form (a line whose highest
+    verdict is CHEAP_TWIN only where one reads worse than its twin) or may hold a broken
+    word (:func:`_join_hint`)."""
+    return bool(forms) and ((top := max(forms)) >= SUSPICIOUS or _join_hint(line)) \
+        and (top != CHEAP_TWIN or _worth_a_look(lm, words, forms, opts) or _join_hint(line))
+
+
+_SPAN = attrgetter("start", "end")
+
+
+def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
+                protected: frozenset[str], verdicts: dict[str, int], words: list[str], forms: list[int],
+                edits: list[Edit], flags: list[Flag], stats: dict, *, after_hyphen: bool = False,
+                starts_sentence: bool = True, profile: DocumentProfile | None = None) -> None:
+    """:func:`_repair_line` (same arguments), then the line settled: while a round changed
+    it, it is judged again on its repaired text, at most ``settle_rounds`` more times. A
+    repair often needs another one first (``bytho`` -> ``by tho`` -> ``by the``: the word
+    whose context tells ``tho`` from ``the`` only exists after the split; a flagged word
+    reads better once its neighbours are repaired), and a stage run on its own output must
+    change nothing. A later round judges
+    the whole line (its damage density and real-word looks are those of the repaired text,
+    as a second run would see them), and only a line that the screen would examine
+    (:func:`_worth_examining`).
+
+    The rounds' edits are composed into edits on ``text`` (:func:`_compose_rounds`). A later
+    round's flags are placed on ``text`` (:func:`_flags_back`) where no earlier flag stands,
+    and an earlier round's flag stands unless a later round changed its stretch: the first
+    round judged it with the line's damage in view, which repairing the line hides from
+    later rounds (a doubtful reading there is still worth a reviewer's look).
+    """
+    e0, f0 = len(edits), len(flags)
+    _repair_line(text, base, line, lm, opts, patterns, words, forms, edits, flags, stats,
+                 after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile)
+    if not opts["settle_rounds"] or len(edits) == e0:
+        return
+    # (in the line's coordinates from here on)
+    done = sorted((replace(e, start=e.start - base, end=e.end - base) for e in edits[e0:]), key=_SPAN)
+    cur = apply_edits(line, done)
+    scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
+    changed = False
+    kept = sorted((replace(f, start=f.start - base, end=f.end - base) for f in flags[f0:]), key=_SPAN)
+    for k in range(2, opts["settle_rounds"] + 2):
+        words = WORD_RE.findall(cur)
+        forms = list(map(verdicts.get, words))
+        if None in forms:
+            _classify_missing(words, forms, verdicts, lm, protected, opts)
+        new_edits: list[Edit] = []
+        new_flags: list[Flag] = []
+        if _worth_examining(lm, cur, words, forms, opts):
+            _repair_line(cur, 0, cur, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
+                         after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile)
+        new_edits = check_edits(cur, new_edits)
+        placed = _flags_back(done, new_flags, new_edits)
+        fresh: list[Edit] = []
+        if new_edits:
+            stats["settled_edits"] = stats.get("settled_edits", 0) + len(new_edits)
+            before = set(map(id, done))
+            done = _compose_rounds(line, cur, done, new_edits, k)
+            fresh = [e for e in done if id(e) not in before]
+            cur = apply_edits(cur, new_edits)
+            changed = True
+        # an earlier round's flag stands unless this round changed its stretch; this round's
+        # flags add the stretches no flag holds yet
+        kept = _clear_of(kept, fresh)
+        kept = sorted(kept + _clear_of(placed, kept), key=_SPAN)
+        if not new_edits:
+            break
+    stats["settle_rounds"] = stats.get("settle_rounds", 0) + k - 1
+    if changed:
+        edits[e0:] = [replace(e, start=e.start + base, end=e.end + base) for e in done]
+    flags[f0:] = [replace(f, start=f.start + base, end=f.end + base) for f in kept]
+
+
+def _clear_of(flags: list[Flag], spans: list) -> list[Flag]:
+    """The ``flags`` that overlap none of ``spans`` (edits or flags on the same text, sorted
+    by start; one search each, not a scan).
+
+    >>> t = "ab cd ef"
+    >>> [f.text for f in _clear_of([Flag("w", 0, 2, "ab", "?"), Flag("w", 6, 8, "ef", "?")],
+    ...                            [Edit.at(t, 1, 4, "x", stage="w", reason="r")])]
+    ['ef']
+    """
+    if not spans:
+        return flags
+    starts = [x.start for x in spans]
+    reach = list(accumulate((x.end for x in spans), max))  # the furthest end of the spans up to each
+    out = []
+    for f in flags:
+        j = bisect.bisect_left(starts, f.end)  # spans starting before the flag's end
+        if not (j and reach[j - 1] > f.start):
+            out.append(f)
+    return out
+
+
+def _output_spans(done: list[Edit]) -> tuple[list[int], list[int], list[int]]:
+    """Where sorted edits' replacements stand in the edited text (starts, ends) and the
+    length change of the edits before each (one more entry: all of them)."""
+    starts, ends, shifts = [], [], [0]
+    shift = 0
+    for e in done:
+        s = e.start + shift
+        starts.append(s)
+        ends.append(s + len(e.after))
+        shift += len(e.after) - (e.end - e.start)
+        shifts.append(shift)
+    return starts, ends, shifts
+
+
+def _round_step(e: Edit, round_no: int, *, with_evidence: bool = True) -> list[dict]:
+    """An edit as steps of a merged edit's evidence ``rounds`` (its own steps if it is merged)."""
+    if "rounds" in e.evidence:
+        return list(e.evidence["rounds"])
+    step = {"round": e.evidence.get("round", round_no), "before": e.before, "after": e.after,
+            "reason": e.reason, "confidence": round(e.confidence, 4)}
+    if with_evidence:
+        step["evidence"] = {k: v for k, v in e.evidence.items() if k != "round"}
+    return [step]
+
+
+def _compose_rounds(orig: str, cur: str, done: list[Edit], later: list[Edit], round_no: int) -> list[Edit]:
+    """Edits on ``orig`` that make what ``done`` (sorted edits on ``orig``, which give
+    ``cur``) and then ``later`` (round ``round_no``'s sorted edits on ``cur``) make.
+
+    A later edit clear of the earlier ones' replacements is moved onto ``orig``, its
+    evidence marked with its ``round``; one that touches an earlier replacement is merged
+    with it (and with whatever else touches those) into one edit: the steps' reasons in
+    order (``ocr non-word repair (split), then ocr real-word repair (confusion)``), the
+    last step's evidence with ``confusions`` over the whole change and ``rounds``, every
+    step in order (before, after, reason, confidence, and each earlier step's evidence),
+    the confidence of the least sure step.
+
+    >>> orig = "tbe nnd tho"
+    >>> done = [Edit.at(orig, 0, 3, "the", stage="w", reason="r1"), Edit.at(orig, 4, 7, "and", stage="w", reason="r1")]
+    >>> cur = "the and tho"
+    >>> later = [Edit.at(cur, 4, 7, "an", stage="w", reason="r2"), Edit.at(cur, 8, 11, "the", stage="w", reason="r2")]
+    >>> out = _compose_rounds(orig, cur, done, later, 2)
+    >>> [(e.before, e.after, e.reason, [s["after"] for s in e.evidence.get("rounds", [])]) for e in out]
+    [('tbe', 'the', 'r1', []), ('nnd', 'an', 'r1, then r2', ['and', 'an']), ('tho', 'the', 'r2', [])]
+    >>> apply_edits(orig, out) == apply_edits(cur, later)
+    True
+    """
+    starts, ends, shifts = _output_spans(done)
+    groups: list[list] = []  # [later indices, first done index, end of the done indices]
+    for j, e in enumerate(later):
+        lo = bisect.bisect_left(ends, e.start)  # done replacements touching [e.start, e.end]
+        hi = bisect.bisect_right(starts, e.end)
+        if lo < hi and groups and groups[-1][1] < groups[-1][2] > lo:
+            g = groups[-1]  # (it shares a done edit with the previous group)
+            g[0].append(j)
+            g[2] = max(g[2], hi)
+        else:
+            groups.append([[j], lo, max(lo, hi)])
+    merged: set[int] = set()
+    out: list[Edit] = []
+    for js, lo, hi in groups:
+        first, last = later[js[0]], later[js[-1]]
+        if lo == hi:  # clear of every earlier replacement
+            a = first.start - shifts[lo]
+            out.append(Edit.at(orig, a, a + first.end - first.start, first.after, stage=first.stage,
+                               reason=first.reason, confidence=first.confidence,
+                               evidence={**first.evidence, "round": round_no}))
+            continue
+        merged.update(range(lo, hi))
+        s, t = min(starts[lo], first.start), max(ends[hi - 1], last.end)
+        a = s - shifts[lo]
+        b = a + (t - s) - (shifts[hi] - shifts[lo])
+        pieces, pos = [], s
+        for j in js:
+            e = later[j]
+            pieces += [cur[pos:e.start], e.after]
+            pos = e.end
+        pieces.append(cur[pos:t])
+        after = "".join(pieces)
+        steps = [st for i in range(lo, hi) for st in _round_step(done[i], 1)]
+        for j in js[:-1]:
+            steps += _round_step(later[j], round_no)
+        steps += _round_step(last, round_no, with_evidence=False)
+        confidence = min([done[i].confidence for i in range(lo, hi)] + [later[j].confidence for j in js])
+        before = orig[a:b]
+        evidence = {**{k: v for k, v in last.evidence.items() if k != "round"},
+                    "confusions": [f"{x}>{y}" for x, y in char_ops(before, after)], "rounds": steps}
+        reason = ", then ".join(dict.fromkeys(st["reason"] for st in steps))
+        out.append(Edit.at(orig, a, b, after, stage=last.stage, reason=reason, confidence=confidence,
+                           evidence=evidence))
+    out.extend(e for i, e in enumerate(done) if i not in merged)
+    return sorted(out, key=_SPAN)
+
+
+def _flags_back(done: list[Edit], flags: list[Flag], later: list[Edit]) -> list[Flag]:
+    """``flags`` on the text ``done`` (sorted edits) made, moved onto the text before them:
+    those on text no round changed. A flag on an earlier repair's replacement is dropped
+    (the repair is in the edit log with its candidates; a flag's text is the input's), and
+    so is one on a stretch ``later`` (that text's sorted edits) changes (its text is gone).
+
+    >>> orig = "tbe hcad"
+    >>> done = [Edit.at(orig, 0, 3, "the", stage="w", reason="r")]
+    >>> [(f.start, f.end, f.text) for f in _flags_back(done, [Flag("w", 4, 8, "hcad", "?"), Flag("w", 0, 3, "the", "?")], [])]
+    [(4, 8, 'hcad')]
+    """
+    if not done and not later:
+        return flags
+    starts, ends, shifts = _output_spans(done)
+    lstarts = [e.start for e in later]
+    out = []
+    for f in flags:
+        j = bisect.bisect_left(lstarts, f.end)  # later edits starting before the flag's end
+        if j and later[j - 1].end > f.start:
+            continue
+        i = bisect.bisect_left(starts, f.end)  # replacements starting before the flag's end
+        if i and ends[i - 1] > f.start:  # (sorted, apart: the last of them is the one that may reach it)
+            continue
+        out.append(replace(f, start=f.start - shifts[i], end=f.end - shifts[i]))
+    return out
 
 
 SKIP, KNOWN, SUSPICIOUS, CONFUSABLE, NUMBER = 0, 1, 2, 3, 4
@@ -1752,7 +1976,8 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     given), then judge again, with it, the lines (paragraphs) where the first pass found
     damage (an edit or a flag) that hold a known form with a real-word twin along its
     slips; their first-pass edits and flags are replaced (``prevs``: the first pass's
-    previous line at each line). A document whose profile is
+    previous line at each line; each line is settled as in the first pass, its rounds
+    judged with the profile too: :func:`_judge_line`). A document whose profile is
     empty is not read again, and a line without damage is not re-read for a twin (the
     profile tells which slips the document makes, not where).
     """
@@ -1780,9 +2005,9 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         pos = line_starts[k]
         prev = prevs[k]
         redo.append((pos, pos + len(line)))
-        _repair_line(text, pos, line, lm, opts, patterns, words, forms, new_edits, new_flags, scratch,
-                     after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                     starts_sentence=not prev or _ends_sentence(prev), profile=profile)
+        _judge_line(text, pos, line, lm, opts, patterns, protected, verdicts, words, forms, new_edits, new_flags,
+                    scratch, after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
+                    starts_sentence=not prev or _ends_sentence(prev), profile=profile)
     if redo:
         starts = [a for a, _ in redo]
 
