@@ -104,7 +104,7 @@ DEFAULTS: dict[str, Any] = {
     # a capitalised hyphenated compound one cheap slip (at most this channel cost) in one part
     # from a compound the corpus writes (Anglo-Saxou beside Anglo-Saxon) is a damaged copy of
     # it, when the damaged part is a form the corpus writes nowhere else and the general list
-    # knows at most rarely: the corpus's compounds are its context (0: off; _judge_compound)
+    # knows at most rarely, the other spelling dominance_ratio times as often (0: off; _judge_compound)
     "compound_slip_cost": 1.0,
     # a capitalised name split by a stray space into a piece and a lowercase piece no list
     # knows (Kas parov) is joined when the corpus writes the whole name elsewhere, once at
@@ -2235,7 +2235,7 @@ ONCE_JOIN_MIN_LEN = 6  # (lexicon.ONCE_MIN_LEN: the corpus records names written
 def _judge_written_join(tokens: list[Token], i: int, surface: str, key: str, lm: LanguageModel, opts: dict,
                         error_logprior) -> _Decision | None:
     """A capitalised name split by a stray space (``Kas parov``): joined when the corpus
-    writes the whole name elsewhere, even once (``lexicon.written_once``), or, both pieces
+    writes the whole name elsewhere, even once (``lexicon.written_once``, ``repeats``), or, both pieces
     being unknown, when a name the corpus trusts is the joined form with one letter too many
     (``Kaspr arov``: a speck read as a letter and a space).
 
@@ -2261,9 +2261,9 @@ def _judge_written_join(tokens: list[Token], i: int, surface: str, key: str, lm:
         return None
     lex = lm.lex
     cands: list[Reading] = []
-    if key in lex.written_once:
-        total = max(lex.total, 1)
-        cands.append(Reading(render(key, surface, lex), (key,), JOIN_COST, "join", lm=-math.log10(total)))
+    if key in lex.written_once or key in lex.repeats:  # (a name the corpus writes but does not trust)
+        rate = lex.form_count(key) / max(lex.total, 1)
+        cands.append(Reading(render(key, surface, lex), (key,), JOIN_COST, "join", lm=math.log10(rate)))
     elif la is None:
         for p in range(1, len(key) - 1):  # (never the first or last letter: a piece of the name, not a speck)
             d = key[:p] + key[p + 1:]
@@ -2298,7 +2298,7 @@ def _decision_of(i: int, asis: Reading, cands: list[Reading], opts: dict) -> _De
                      end_index=i + 1)
 
 
-COMPOUND_BACKOFF = 1.0  # pseudo-occurrences of a part spread by its general probability
+COMPOUND_CONFIDENCE = 0.95  # a damaged compound part: the corpus's compound and the general list agree
 _PROTECTED_NEAR = frozenset("/\\_#=<>{}|~^@")  # (marks of tokens.PROTECTED_SPAN_RE's spans)
 
 
@@ -2329,12 +2329,14 @@ def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, o
     """``Anglo-Saxou``: a capitalised compound one cheap slip in one part from a compound the
     corpus writes (``Anglo-Saxon``) is a damaged copy of it.
 
-    The corpus's compounds that share the other part are the context of the part: each
-    reading of it is as likely as the compounds the corpus writes with it (this one left
-    out), backed off to its general probability, and a slip costs the channel and the
-    misread prior. Only a part the corpus writes nowhere outside its compounds and the
-    general list knows at most rarely is read so: a real variant (a name written apart
-    too) stands, and a compound the corpus writes often enough as it is stands on its count.
+    The compound the corpus writes with the other part is the context; the general list
+    decides which spelling of the part is the word: the other spelling must be far more
+    common there (``dominance_ratio``; a spelling no list knows counts as never seen). Only
+    a part the corpus writes nowhere outside its compounds and the general list knows at most
+    rarely is read so: a real variant (a name written apart too) stands, and two spellings
+    no list knows (``Ostrov-Velsk``, ``Ostrov-Veisk``) stand. The counts of the two compounds
+    do not decide: a repair changes them, and the same text must come out of a second
+    cleaning (a damaged copy may even be written more often than the word it copies).
 
     >>> from cleaners.words.lexicon import CorpusLexicon
     >>> lex = CorpusLexicon(counts={"anglo": 4, "saxon": 4}, compounds={"Anglo-Saxon": 4, "Anglo-Saxou": 1},
@@ -2354,34 +2356,22 @@ def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, o
     if not _PROTECTED_NEAR.isdisjoint(line[lo:hi if hi != -1 else len(line)]):
         return None  # (a path or an address: never repaired)
     index = _compound_index(lex)
-    here = index["key"].get(f"{a.key}-{b.key}", (None, None, 0))[2]
-    best: _Decision | None = None
-    max_cost = opts["compound_slip_cost"]
-    prior = error_logprior(i)
+    max_cost, ratio = opts["compound_slip_cost"], opts["dominance_ratio"]
+    cands: list[Reading] = []
     for side, part, other in ((0, a, b), (1, b, a)):
         sharing = index["tail" if side == 0 else "head"].get(other.key, ())
-        if len(sharing) < (2 if here else 1):
-            continue  # (no other compound has that other part)
-        if lm.uni.get(part.key, 0.0) >= opts["known_prob"]:
+        if not sharing:
+            continue
+        p_part = lm.uni.get(part.key, 0.0)
+        if p_part >= opts["known_prob"]:
             continue  # an ordinary word of the general list: a compound of its own
         inside = sum(e[2] for _k, e in index["head"].get(part.key, ())) + \
             sum(e[2] for _k, e in index["tail"].get(part.key, ()))
         if lex.counts.get(part.key, 0) > inside:
             continue  # the corpus writes the part outside its compounds too: a real form
-        total = sum(e[2] for _k, e in sharing) - (1 if here else 0) + COMPOUND_BACKOFF
-        floor = 10 ** lm.oov_logp
-
-        def context_logp(k: str, count: int) -> float:
-            return math.log10((count + COMPOUND_BACKOFF * max(lm.uni.get(k, 0.0), floor)) / total)
-
-        asis_lm = context_logp(part.key, max(here - 1, 0))
-        asis = Reading(line[a.start:b.end], (a.key, b.key), 0.0, "as-is", lm=asis_lm, score=asis_lm)
-        cands = []
-        for k, (head, tail, count) in sharing:
-            if k == part.key:
-                continue
-            if count < here or (count == here and not (lm.uni.get(part.key, 0.0) == 0.0 < lm.uni.get(k, 0.0))):
-                # (as often as this one: evidence only when the general list knows that part, not this)
+        for k, (head, tail, _count) in sharing:
+            p_other = lm.uni.get(k, 0.0)
+            if k == part.key or p_other <= 0.0 or p_other < ratio * p_part:
                 continue
             spelling = head if side == 0 else tail
             c = lm.channel(part.text, spelling)
@@ -2389,14 +2379,13 @@ def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, o
                 continue
             text = f"{spelling}-{b.text}" if side == 0 else f"{a.text}-{spelling}"
             keys = (k, b.key) if side == 0 else (a.key, k)
-            lm_ = context_logp(k, count)
-            cands.append(Reading(text, keys, c, "compound", lm=lm_, score=lm_ - c + prior))
-        if cands:
-            d = _decision_of(i, asis, cands, opts)
-            if d is not None and (best is None or d.readings[0].posterior > best.readings[0].posterior):
-                best = d
-    return best if best is not None and best.apply else None
-
+            cands.append(Reading(text, keys, c, "compound", lm=math.log10(p_other)))
+    if not cands:
+        return None
+    best = min(cands, key=lambda r: (r.channel, -r.lm, r.text))
+    best.posterior = COMPOUND_CONFIDENCE
+    asis = Reading(line[a.start:b.end], (a.key, b.key), 0.0, "as-is", posterior=1.0 - COMPOUND_CONFIDENCE)
+    return _Decision(i, [best, asis], True, "join", 0.0, end_index=i + 1)
 
 
 def _lone_letter(w: str) -> bool:
