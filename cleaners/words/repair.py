@@ -494,7 +494,25 @@ def _join_hint(line: str) -> bool:
     the line is scanned for nothing else)."""
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
                 or LONE_PAIR_RE.search(line) or (_may_have_dash_space(line) and DASH_SPACE_RE.search(line))
-                or "~" in line)  # (a speck: SPECKS)
+                or "~" in line  # (a speck: SPECKS)
+                or ("-" in line and _has_capitalised_compound(line)))  # (_judge_compound)
+
+
+def _has_capitalised_compound(line: str) -> bool:
+    """Whether two capitalised words are joined by a hyphen in ``line`` (``Anglo-Saxou``: a part
+    may be a damaged copy that is itself a known word, in a line with nothing else to look at).
+
+    >>> _has_capitalised_compound("the Anglo-Saxon king"), _has_capitalised_compound("a well-Known man")
+    (True, False)
+    """
+    for p in _char_positions(line, "-"):
+        if p and line[p - 1].isalpha() and line[p + 1:p + 2].isupper():
+            q = p - 1
+            while q > 0 and line[q - 1].isalpha():
+                q -= 1
+            if line[q].isupper():
+                return True
+    return False
 
 
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:

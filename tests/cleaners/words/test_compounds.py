@@ -77,3 +77,15 @@ def test_document_counts_merge_compounds():
     assert a.compounds == Counter({"Anglo-Saxon": 2, "ANGLO-SAXON": 1})
     assert compound_spellings(a.compounds) == {"Anglo-Saxon": 2}  # (3, quantised)
     assert lexicon_from_counts(a).compounds == {"Anglo-Saxon": 2}
+
+
+def test_damaged_copies_more_common_than_the_compound_are_all_repaired_at_once():
+    """The counts of the two compounds do not decide (a repair changes them): every damaged
+    copy is read as the compound in the first cleaning, and a second changes nothing."""
+    text = ("The Nou-Conformist chapel was built in the spring. The Nou-Conformist minister came.\n\n"
+            "The Nou-Conformist school was closed. A Non-Conformist preacher spoke to the crowd.")
+    lex = build_corpus_lexicon([("c", text)])
+    once = repair_text(text, lexicon=lex)[0]
+    assert "Nou-" not in once and once.count("Non-Conformist") == 4
+    again = build_corpus_lexicon([("c", once)])
+    assert repair_text(once, lexicon=again)[0] == once
