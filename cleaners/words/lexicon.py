@@ -1258,28 +1258,36 @@ def once_written(unknown: set[str], trusted: dict[str, int], raw_counts: Counter
                      and k.isalpha() and raw_counts.get(k, 0) + raw_counts.get(k + "'s", 0) == 1)
 
 
-#: two capitalised words joined by one hyphen (Austro-Hungarian); the word boundary before the
-#: first keeps the scan linear (a match starts only at a word start)
-COMPOUND_RE = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
-_COMPOUND_EDGE = frozenset("-'’")
+_COMPOUND_EDGE = frozenset("-_'’")  # (next to a compound: a longer chain, or a word it is part of)
 
 
 def capitalised_compounds(text: str) -> list[str]:
     """The hyphenated compounds of ``text`` whose two parts are capitalised words, as
-    written (a part of a longer chain, ``Rostov-on-Don``, is none).
+    written (a part of a longer chain, ``Rostov-on-Don``, is none). Found from the hyphens
+    (``str.find``: a text has few), each part's letters read once or twice.
 
     >>> capitalised_compounds("the Austro-Hungarian army, a well-known man, Rostov-on-Don, North-West-X")
     ['Austro-Hungarian']
     """
     out = []
-    for m in COMPOUND_RE.finditer(text):
-        a, b = m.group(1), m.group(2)
-        s, e = m.start(), m.end()
-        if not (a[0].isupper() and b[0].isupper()):
-            continue
-        if (s and text[s - 1] in _COMPOUND_EDGE) or (e < len(text) and text[e] in _COMPOUND_EDGE):
-            continue
-        out.append(m.group())
+    n = len(text)
+    p = text.find("-")
+    while p != -1:
+        if 0 < p < n - 1 and text[p + 1].isupper() and text[p - 1].isalpha():
+            s = p - 1
+            while s > 0 and text[s - 1].isalpha():
+                s -= 1
+            e = p + 1
+            while e < n and text[e].isalpha():
+                e += 1
+            before = text[s - 1] if s else " "
+            after = text[e] if e < n else " "
+            if (text[s].isupper() and not before.isalnum() and before not in _COMPOUND_EDGE
+                    and not after.isalnum() and after not in _COMPOUND_EDGE):
+                out.append(text[s:e])
+            p = text.find("-", e)  # (a hyphen inside the second part's run is none: there is none)
+        else:
+            p = text.find("-", p + 1)
     return out
 
 
