@@ -114,6 +114,9 @@ class CorpusLexicon:
     # capitalised forms no list knows, written exactly once, at least ONCE_MIN_LEN letters
     # long: the corpus's evidence that a name split by a stray space is one word (see once_written)
     written_once: frozenset = field(default_factory=frozenset)
+    # numbers of three or four digits written at least trust_min_count times -> quantised
+    # count: the corpus's evidence for a number split after a letter read for a digit (l 907)
+    numbers: dict[str, int] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -137,6 +140,8 @@ class CorpusLexicon:
             h.update(b"titled" + repr(sorted(self.titled.items())).encode())
         if self.compounds or self.written_once:  # (absent from older lexicons' digests)
             h.update(b"compounds" + repr((sorted(self.compounds.items()), sorted(self.written_once))).encode())
+        if self.numbers:  # (absent from older lexicons' digests)
+            h.update(b"numbers" + repr(sorted(self.numbers.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -1033,6 +1038,7 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     compounds = compound_spellings(compound_counts) if compound_counts else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), titled=titled,
                          compounds=compounds, written_once=once_written(unknown, counts, raw_counts, best_surface),
+                         numbers=written_numbers(raw_counts, min_count=s["trust_min_count"]),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
@@ -1233,6 +1239,16 @@ def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Count
     """
     return {k: quantise(raw_counts[k]) for k in sorted(unknown)
             if raw_counts[k] >= 2 and k not in trusted and _is_title(best_surface.get(k, k)) and k.isalpha()}
+
+
+def written_numbers(raw_counts: Counter, *, min_count: int) -> dict[str, int]:
+    """Numbers of three or four ASCII digits written at least ``min_count`` times -> quantised count.
+
+    >>> written_numbers(Counter({"1907": 5, "907": 1, "12": 9, "1917": 2, "１９０７": 3}), min_count=2)
+    {'1907': 4, '1917': 2}
+    """
+    return {k: quantise(c) for k, c in sorted(raw_counts.items())
+            if c >= min_count and 3 <= len(k) <= 4 and k.isascii() and k.isdigit()}
 
 
 ONCE_MIN_LEN = 6  # shorter names split in two are too often two real pieces (Le Roy, Mac Nab)

@@ -111,6 +111,10 @@ DEFAULTS: dict[str, Any] = {
     # least, or, both pieces unknown, when a name the corpus trusts is the joined form with
     # one letter too many (Kaspr arov): see _judge_written_join
     "join_written_names": True,
+    # a lone "l" and three digits (l 907) are a four-digit number split after its first digit,
+    # read as a letter, when the corpus writes that number at least trust_min_count times and
+    # more often than the three digits alone (_judge_split_number)
+    "join_split_numbers": True,
     "break_join_prior": 0.98,  # prior that ``con- stable`` inside a line is one word broken at a lost line end
     "break_join_cost": 0.3,  # ... and the cost of reading it so
     "break_join_min_prob": 1e-8,  # the joined form of a broken word must be at least this common (or trusted)
@@ -495,7 +499,8 @@ def _join_hint(line: str) -> bool:
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
                 or LONE_PAIR_RE.search(line) or (_may_have_dash_space(line) and DASH_SPACE_RE.search(line))
                 or "~" in line  # (a speck: SPECKS)
-                or ("-" in line and _has_capitalised_compound(line)))  # (_judge_compound)
+                or ("-" in line and _has_capitalised_compound(line))  # (_judge_compound)
+                or (" l " in line and SPLIT_NUMBER_RE.search(line)))  # (_judge_split_number)
 
 
 def _has_capitalised_compound(line: str) -> bool:
@@ -547,6 +552,11 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
         i = bisect.bisect_left(ends, p)
         if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
             sites.add(i)
+    if " l " in line:
+        for m in SPLIT_NUMBER_RE.finditer(line):  # (a number split after a misread digit: _judge_split_number)
+            i = bisect.bisect_left(starts, m.start())
+            if i + 1 < n and starts[i] == m.start():
+                sites.add(i)
     if "-" in line:
         # two capitalised words joined by a hyphen (a compound: _judge_compound)
         for p in _char_positions(line, "-"):
@@ -2146,6 +2156,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     joined form is a known word and at least one half is not."""
     a, b = tokens[i], tokens[i + 1]
     gap = line[a.end:b.start]
+    if gap == " " and a.text == "l" and b.text.isdigit():
+        return _judge_split_number(tokens, i, lm, opts) if opts["join_split_numbers"] else None
     if gap == " ":
         if not (suspicious[i] or suspicious[i + 1] or _lone_letter(a.text) or _lone_letter(b.text)):
             return None
@@ -2245,6 +2257,36 @@ def _judge_lone_letter(tokens: list[Token], i: int, surface: str, key: str, lm: 
         return None
     cands = [Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join")]
     return _decide_pair(tokens, i, " ", cands, lm, opts, context, error_logprior)
+
+
+#: a lone "l" (no word) after a blank or an opening bracket, a space and three digits ending a number
+SPLIT_NUMBER_RE = re.compile(r"(?<![^\s(\[])l \d{3}(?![\w'’]|[.,]\d)")
+SPLIT_NUMBER_CONFIDENCE = 0.95
+
+
+def _judge_split_number(tokens: list[Token], i: int, lm: LanguageModel, opts: dict) -> _Decision | None:
+    """``l 907``: a four-digit number split after its first digit, read as a letter (l for 1),
+    joined when the corpus writes that number (``lexicon.numbers``) at least ``trust_min_count``
+    times and more often than the three digits alone.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(numbers={"1907": 16}, total=100_000)
+    >>> repair_text("It was signed in May l 907 in Paris.", lexicon=lex)[0]
+    'It was signed in May 1907 in Paris.'
+    >>> repair_text("It was signed in May l 908 in Paris.", lexicon=lex)[0]
+    'It was signed in May l 908 in Paris.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if len(b.text) != 3 or not b.text.isascii():
+        return None
+    joined = "1" + b.text
+    numbers = lm.lex.numbers
+    count = numbers.get(joined, 0)
+    if count < opts["trust_min_count"] or numbers.get(b.text, 0) >= count:
+        return None
+    readings = [Reading(joined, (joined,), 0.0, "number", posterior=SPLIT_NUMBER_CONFIDENCE),
+                Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "as-is", posterior=1.0 - SPLIT_NUMBER_CONFIDENCE)]
+    return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
 
 
 ONCE_JOIN_MIN_LEN = 6  # (lexicon.ONCE_MIN_LEN: the corpus records names written once from this length)

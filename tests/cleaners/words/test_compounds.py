@@ -33,6 +33,7 @@ def test_lexicon_counts_capitalised_compounds_and_names_written_once(lexicon):
     assert "Kallin-Berg" in lexicon.compounds
     assert not any("-" in c and c.split("-")[0].islower() for c in lexicon.compounds)  # (well-knowu)
     assert "ostrovich" in lexicon.written_once and "lobachevsky" not in lexicon.written_once
+    assert lexicon.numbers.get("1907", 0) >= 2 and "1908" not in lexicon.numbers
 
 
 @pytest.mark.parametrize("before,after", CASES["repairs"])
@@ -42,7 +43,7 @@ def test_repairs(lexicon, before, after):
 
 @pytest.mark.parametrize("before,after", CASES["repairs"])
 def test_repairs_need_the_option(lexicon, before, after):
-    off = {"compound_slip_cost": 0, "join_written_names": False}
+    off = {"compound_slip_cost": 0, "join_written_names": False, "join_split_numbers": False}
     assert repair_text(before, lexicon=lexicon, options=off)[0] == before
 
 
