@@ -38,7 +38,7 @@ from cleaners.words.confusions import (_CAPITAL_ALTERNATIVES, _CLASS_OF, _GROUP_
                                        GENERIC_COST, LIGATURES, LOST_LETTER_COST, channel_cost, sub_cost,
                                        ligature_free_length_skeletons, skeleton, token_skeletons)
 from cleaners.words.language import unigram_probs
-from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern
+from cleaners.words.tokens import SEPARATOR_BREAK_RE, WORD_RE, case_pattern, normalise_key
 
 LEXICON_DEFAULTS = {
     "unigrams": "wordfreq-large",
@@ -108,6 +108,15 @@ class CorpusLexicon:
     # trusted words, neither names nor mostly capitalised, that the corpus capitalises inside
     # sentences often (Court, Hospital in police reports) -> quantised count of those uses
     titled: dict[str, int] = field(default_factory=dict)
+    # capitalised hyphenated compounds (All-Union, Verkhne-Uralsk), spelled as the corpus
+    # spells them most often -> quantised count of the key (see capitalised_compounds)
+    compounds: dict[str, int] = field(default_factory=dict)
+    # capitalised forms no list knows, written exactly once, at least ONCE_MIN_LEN letters
+    # long: the corpus's evidence that a name split by a stray space is one word (see once_written)
+    written_once: frozenset = field(default_factory=frozenset)
+    # numbers of three or four digits written at least trust_min_count times -> quantised
+    # count: the corpus's evidence for a number split after a letter read for a digit (l 907)
+    numbers: dict[str, int] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -129,6 +138,10 @@ class CorpusLexicon:
             h.update(repr((sorted(self.capitalised.items()), sorted(self.repeats.items()))).encode())
         if self.titled:  # (absent from older lexicons' digests)
             h.update(b"titled" + repr(sorted(self.titled.items())).encode())
+        if self.compounds or self.written_once:  # (absent from older lexicons' digests)
+            h.update(b"compounds" + repr((sorted(self.compounds.items()), sorted(self.written_once))).encode())
+        if self.numbers:  # (absent from older lexicons' digests)
+            h.update(b"numbers" + repr(sorted(self.numbers.items())).encode())
         # one update of the joined lines hashes the same bytes as one update per line
         bigrams, counts, surfaces = self.bigrams, self.counts, self.surfaces
         h.update("".join([f"{k}\t{bigrams[k]}\n" for k in sorted(bigrams)]).encode())
@@ -682,8 +695,10 @@ class DocumentCounts:
     surfaces: Counter = field(default_factory=Counter)  # spelling (of a counted form) -> count
     midsentence_caps: Counter = field(default_factory=Counter)  # capitalised inside a sentence
     total: int = 0
+    compounds: Counter = field(default_factory=Counter)  # capitalised compound as written -> count
 
     def merge(self, other: "DocumentCounts") -> None:
+        self.compounds.update(other.compounds)
         self.raw.update(other.raw)
         self.clean.update(other.clean)
         self.pairs.update(other.pairs)
@@ -712,6 +727,8 @@ def count_into(out: DocumentCounts, text: str, *, unigrams: str, known_prob: flo
     >>> c.total, c.raw["sat"], c.clean["sat"], c.pairs[("cat", "sat")], c.midsentence_caps["koba"]
     (5, 2, 2, 1, 0)
     """
+    if "-" in text:
+        _add_counts(out.compounds, Counter(capitalised_compounds(text)).items())
     parts = _WORD_SPLIT_RE.split(text)  # gap, word, gap, word, ..., tail
     words, gaps = parts[1::2], parts[0:-1:2]  # each word and the text before it
     n = len(words)
@@ -951,6 +968,7 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     probs = unigram_probs(s["unigrams"])
     known_prob = s["known_prob"]
     raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
+    compound_counts = getattr(counts, "compounds", None)  # (absent from older pickled counts)
     surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
     forms = list(surface_counts)
     spellings = list(zip(normalise_keys(forms), forms, surface_counts.values()))
@@ -1017,7 +1035,10 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
+    compounds = compound_spellings(compound_counts) if compound_counts else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), titled=titled,
+                         compounds=compounds, written_once=once_written(unknown, counts, raw_counts, best_surface),
+                         numbers=written_numbers(raw_counts, min_count=s["trust_min_count"]),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,
                          glyph_habits=glyph_habits, capitalised=capitalised, repeats=repeats, settings=s)
@@ -1218,6 +1239,89 @@ def repeated_forms(unknown: set[str], trusted: dict[str, int], raw_counts: Count
     """
     return {k: quantise(raw_counts[k]) for k in sorted(unknown)
             if raw_counts[k] >= 2 and k not in trusted and _is_title(best_surface.get(k, k)) and k.isalpha()}
+
+
+def written_numbers(raw_counts: Counter, *, min_count: int) -> dict[str, int]:
+    """Numbers of three or four ASCII digits written at least ``min_count`` times -> quantised count.
+
+    >>> written_numbers(Counter({"1907": 5, "907": 1, "12": 9, "1917": 2, "１９０７": 3}), min_count=2)
+    {'1907': 4, '1917': 2}
+    """
+    return {k: quantise(c) for k, c in sorted(raw_counts.items())
+            if c >= min_count and 3 <= len(k) <= 4 and k.isascii() and k.isdigit()}
+
+
+ONCE_MIN_LEN = 6  # shorter names split in two are too often two real pieces (Le Roy, Mac Nab)
+
+
+def once_written(unknown: set[str], trusted: dict[str, int], raw_counts: Counter,
+                 best_surface: dict[str, str]) -> frozenset:
+    """Capitalised forms no list knows and the corpus does not trust, written exactly once
+    (a possessive counts as its name) and at least ``ONCE_MIN_LEN`` letters long: a name the
+    corpus writes whole once is evidence that a copy of it split by a stray space
+    (``Kas parov``) is one word.
+
+    >>> sorted(once_written({"kasparov", "tbe", "gormon", "kasp", "karpov's"}, {}, Counter({"kasparov": 1,
+    ...     "tbe": 1, "gormon": 2, "kasp": 1, "karpov's": 1}), {"kasparov": "Kasparov", "tbe": "tbe",
+    ...     "gormon": "Gormon", "kasp": "Kasp", "karpov's": "Karpov’s"}))
+    ['karpov', 'kasparov']
+    """
+    names: Counter = Counter()
+    for k in unknown:
+        if _is_title(best_surface.get(k, k)):
+            names[k[:-2] if k.endswith("'s") else k] += raw_counts[k]
+    return frozenset(k for k, c in names.items() if c == 1 and len(k) >= ONCE_MIN_LEN and k not in trusted
+                     and k.isalpha() and raw_counts.get(k, 0) + raw_counts.get(k + "'s", 0) == 1)
+
+
+_COMPOUND_EDGE = frozenset("-_'’")  # (next to a compound: a longer chain, or a word it is part of)
+
+
+def capitalised_compounds(text: str) -> list[str]:
+    """The hyphenated compounds of ``text`` whose two parts are capitalised words, as
+    written (a part of a longer chain, ``Rostov-on-Don``, is none). Found from the hyphens
+    (``str.find``: a text has few), each part's letters read once or twice.
+
+    >>> capitalised_compounds("the Austro-Hungarian army, a well-known man, Rostov-on-Don, North-West-X")
+    ['Austro-Hungarian']
+    """
+    out = []
+    n = len(text)
+    p = text.find("-")
+    while p != -1:
+        if 0 < p < n - 1 and text[p + 1].isupper() and text[p - 1].isalpha():
+            s = p - 1
+            while s > 0 and text[s - 1].isalpha():
+                s -= 1
+            e = p + 1
+            while e < n and text[e].isalpha():
+                e += 1
+            before = text[s - 1] if s else " "
+            after = text[e] if e < n else " "
+            if (text[s].isupper() and not before.isalnum() and before not in _COMPOUND_EDGE
+                    and not after.isalnum() and after not in _COMPOUND_EDGE):
+                out.append(text[s:e])
+            p = text.find("-", e)  # (a hyphen inside the second part's run is none: there is none)
+        else:
+            p = text.find("-", p + 1)
+    return out
+
+
+def compound_spellings(compounds: Counter) -> dict[str, int]:
+    """Each compound key's most frequent spelling -> the quantised count of the key (all
+    its spellings).
+
+    >>> compound_spellings(Counter({"All-Union": 3, "ALL-UNION": 1, "Anglo-Saxon": 1}))
+    {'All-Union': 4, 'Anglo-Saxon': 1}
+    """
+    totals: Counter = Counter()
+    best: dict[str, tuple[int, str]] = {}
+    for surface, c in compounds.items():
+        k = normalise_key(surface)
+        totals[k] += c
+        if k not in best or (c, surface) > best[k]:
+            best[k] = (c, surface)
+    return {best[k][1]: quantise(totals[k]) for k in sorted(totals)}
 
 
 def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[str, float],

@@ -102,6 +102,20 @@ DEFAULTS: dict[str, Any] = {
     "word_halves_break": True,
     "word_halves_min_prob": 1e-6,
     "dash_space": True,  # a hyphen joining a word that makes no compound (his-home, the-end) is a misread space
+    # a capitalised hyphenated compound one cheap slip (at most this channel cost) in one part
+    # from a compound the corpus writes (Anglo-Saxou beside Anglo-Saxon) is a damaged copy of
+    # it, when the damaged part is a form the corpus writes nowhere else and the general list
+    # knows at most rarely, the other spelling dominance_ratio times as often (0: off; _judge_compound)
+    "compound_slip_cost": 1.0,
+    # a capitalised name split by a stray space into a piece and a lowercase piece no list
+    # knows (Kas parov) is joined when the corpus writes the whole name elsewhere, once at
+    # least, or, both pieces unknown, when a name the corpus trusts is the joined form with
+    # one letter too many (Kaspr arov): see _judge_written_join
+    "join_written_names": True,
+    # a lone "l" and three digits (l 907) are a four-digit number split after its first digit,
+    # read as a letter, when the corpus writes that number at least trust_min_count times and
+    # more often than the three digits alone (_judge_split_number)
+    "join_split_numbers": True,
     "break_join_prior": 0.98,  # prior that ``con- stable`` inside a line is one word broken at a lost line end
     "break_join_cost": 0.3,  # ... and the cost of reading it so
     "break_join_min_prob": 1e-8,  # the joined form of a broken word must be at least this common (or trusted)
@@ -493,7 +507,26 @@ def _join_hint(line: str) -> bool:
     the line is scanned for nothing else)."""
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
                 or LONE_PAIR_RE.search(line) or (_may_have_dash_space(line) and DASH_SPACE_RE.search(line))
-                or "~" in line)  # (a speck: SPECKS)
+                or "~" in line  # (a speck: SPECKS)
+                or ("-" in line and _has_capitalised_compound(line))  # (_judge_compound)
+                or (" l " in line and SPLIT_NUMBER_RE.search(line)))  # (_judge_split_number)
+
+
+def _has_capitalised_compound(line: str) -> bool:
+    """Whether two capitalised words are joined by a hyphen in ``line`` (``Anglo-Saxou``: a part
+    may be a damaged copy that is itself a known word, in a line with nothing else to look at).
+
+    >>> _has_capitalised_compound("the Anglo-Saxon king"), _has_capitalised_compound("a well-Known man")
+    (True, False)
+    """
+    for p in _char_positions(line, "-"):
+        if p and line[p - 1].isalpha() and line[p + 1:p + 2].isupper():
+            q = p - 1
+            while q > 0 and line[q - 1].isalpha():
+                q -= 1
+            if line[q].isupper():
+                return True
+    return False
 
 
 def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragments: list[int]) -> list[int]:
@@ -528,6 +561,18 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
         i = bisect.bisect_left(ends, p)
         if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
             sites.add(i)
+    if " l " in line:
+        for m in SPLIT_NUMBER_RE.finditer(line):  # (a number split after a misread digit: _judge_split_number)
+            i = bisect.bisect_left(starts, m.start())
+            if i + 1 < n and starts[i] == m.start():
+                sites.add(i)
+    if "-" in line:
+        # two capitalised words joined by a hyphen (a compound: _judge_compound)
+        for p in _char_positions(line, "-"):
+            i = bisect.bisect_left(ends, p)
+            if (i + 1 < n and ends[i] == p and starts[i + 1] == p + 1 and line[starts[i]].isupper()
+                    and line[p + 1].isupper()):
+                sites.add(i)
     return sorted(i for i in sites if 0 <= i < n - 1)
 
 
@@ -2336,6 +2381,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     joined form is a known word and at least one half is not."""
     a, b = tokens[i], tokens[i + 1]
     gap = line[a.end:b.start]
+    if gap == " " and a.text == "l" and b.text.isdigit():
+        return _judge_split_number(tokens, i, lm, opts) if opts["join_split_numbers"] else None
     if gap == " ":
         if not (suspicious[i] or suspicious[i + 1] or _lone_letter(a.text) or _lone_letter(b.text)):
             return None
@@ -2352,6 +2399,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
         return _judge_misread_break(tokens, i, gap, lm, opts, context, error_logprior)
     elif gap in STRAY_MARKS:
         return _judge_stray_mark(tokens, i, gap, lm, skip, fragment)
+    elif gap == "-":
+        return _judge_compound(line, tokens, i, lm, opts, error_logprior) if opts["compound_slip_cost"] else None
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -2388,6 +2437,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
             if apart is not None:
                 cands.append(apart)
     if not cands:
+        if gap == " " and opts["join_written_names"]:
+            return _judge_written_join(tokens, i, surface, key, lm, opts, error_logprior)
         return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
 
@@ -2431,6 +2482,195 @@ def _judge_lone_letter(tokens: list[Token], i: int, surface: str, key: str, lm: 
         return None
     cands = [Reading(render(key, surface, lm.lex), (key,), JOIN_COST, "join")]
     return _decide_pair(tokens, i, " ", cands, lm, opts, context, error_logprior)
+
+
+#: a lone "l" (no word) after a blank or an opening bracket, a space and three digits ending a number
+SPLIT_NUMBER_RE = re.compile(r"(?<![^\s(\[])l \d{3}(?![\w'’]|[.,]\d)")
+SPLIT_NUMBER_CONFIDENCE = 0.95
+
+
+def _judge_split_number(tokens: list[Token], i: int, lm: LanguageModel, opts: dict) -> _Decision | None:
+    """``l 907``: a four-digit number split after its first digit, read as a letter (l for 1),
+    joined when the corpus writes that number (``lexicon.numbers``) at least ``trust_min_count``
+    times and more often than the three digits alone.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(numbers={"1907": 16}, total=100_000)
+    >>> repair_text("It was signed in May l 907 in Paris.", lexicon=lex)[0]
+    'It was signed in May 1907 in Paris.'
+    >>> repair_text("It was signed in May l 908 in Paris.", lexicon=lex)[0]
+    'It was signed in May l 908 in Paris.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if len(b.text) != 3 or not b.text.isascii():
+        return None
+    joined = "1" + b.text
+    numbers = lm.lex.numbers
+    count = numbers.get(joined, 0)
+    if count < opts["trust_min_count"] or numbers.get(b.text, 0) >= count:
+        return None
+    readings = [Reading(joined, (joined,), 0.0, "number", posterior=SPLIT_NUMBER_CONFIDENCE),
+                Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "as-is", posterior=1.0 - SPLIT_NUMBER_CONFIDENCE)]
+    return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
+
+
+ONCE_JOIN_MIN_LEN = 6  # (lexicon.ONCE_MIN_LEN: the corpus records names written once from this length)
+
+
+def _judge_written_join(tokens: list[Token], i: int, surface: str, key: str, lm: LanguageModel, opts: dict,
+                        error_logprior) -> _Decision | None:
+    """A capitalised name split by a stray space (``Kas parov``): joined when the corpus
+    writes the whole name elsewhere, even once (``lexicon.written_once``, ``repeats``), or, both pieces
+    being unknown, when a name the corpus trusts is the joined form with one letter too many
+    (``Kaspr arov``: a speck read as a letter and a space).
+
+    Only a piece no list knows and the corpus writes nowhere else (its lowercase second
+    piece) makes a split likely: two real words (``Mac Nab``) and a capitalised second
+    piece (``Le Roy``) are left alone. The join competes with the pieces as they stand,
+    each unknown piece at the probability of an unknown form, the joined name at the
+    corpus's rate of it.
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"kasparov": 16}, surfaces={"kasparov": "Kasparov"},
+    ...                     written_once=frozenset({"ostrovich"}), total=100_000)
+    >>> repair_text("He met Os trovich and Kaspr arov there.", lexicon=lex)[0]
+    'He met Ostrovich and Kasparov there.'
+    >>> repair_text("He met Petro vsky there.", lexicon=lex)[0]  # (no Petrovsky in the corpus)
+    'He met Petro vsky there.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    if case_pattern(surface) != "title" or len(key) < ONCE_JOIN_MIN_LEN or not b.text.islower():
+        return None
+    la, lb = lm.logp(a.key), lm.logp(b.key)
+    if lb is not None:  # (the lowercase piece must be no word of any list, nor of the corpus)
+        return None
+    lex = lm.lex
+    cands: list[Reading] = []
+    if key in lex.written_once or key in lex.repeats:  # (a name the corpus writes but does not trust)
+        rate = lex.form_count(key) / max(lex.total, 1)
+        cands.append(Reading(render(key, surface, lex), (key,), JOIN_COST, "join", lm=math.log10(rate)))
+    elif la is None:
+        for p in range(1, len(key) - 1):  # (never the first or last letter: a piece of the name, not a speck)
+            d = key[:p] + key[p + 1:]
+            spelling = lex.name_spelling(d)
+            if spelling is not None and lex.counts.get(d, 0) >= opts["trust_min_count"]:
+                c = lm.channel(surface, spelling) + JOIN_COST
+                if c <= opts["max_channel_cost"]:
+                    cands.append(Reading(spelling, (d,), c, "join", lm=lm.logp(d) or lm.oov_logp))
+    if not cands:
+        return None
+    prior = error_logprior(i)
+    asis_lm = (la if la is not None else lm.name_logp) + lm.oov_logp
+    asis = Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "as-is", lm=asis_lm, score=asis_lm)
+    for r in cands:
+        r.score = r.lm - r.channel + prior
+    return _decision_of(i, asis, cands, opts)
+
+
+def _decision_of(i: int, asis: Reading, cands: list[Reading], opts: dict) -> _Decision | None:
+    """Posteriors of readings already scored; a join applied at ``threshold``, flagged
+    above ``flag_threshold``, else None."""
+    allr = [asis] + cands
+    top = max(r.score for r in allr)
+    z = sum(10 ** (r.score - top) for r in allr)
+    for r in allr:
+        r.posterior = 10 ** (r.score - top) / z
+    allr.sort(key=lambda r: (-r.score, r.text))
+    best = allr[0]
+    if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
+        return None
+    return _Decision(i, allr, best.kind != "as-is" and best.posterior >= opts["threshold"], "join", 0.0,
+                     end_index=i + 1)
+
+
+COMPOUND_CONFIDENCE = 0.95  # a damaged compound part: the corpus's compound and the general list agree
+_PROTECTED_NEAR = frozenset("/\\_#=<>{}|~^@")  # (marks of tokens.PROTECTED_SPAN_RE's spans)
+
+
+def _compound_index(lex: CorpusLexicon) -> dict:
+    """The corpus's capitalised compounds by key (``"all-union"`` -> (head, tail, count)),
+    and by head and by tail key (once per lexicon: cached on its digest)."""
+    out = _COMPOUND_INDEXES.get(lex.digest)
+    if out is None:
+        if len(_COMPOUND_INDEXES) >= 4:
+            _COMPOUND_INDEXES.clear()
+        by_key, by_head, by_tail = {}, {}, {}
+        for surface, count in lex.compounds.items():
+            head, _, tail = surface.partition("-")
+            hk, tk = normalise_key(head), normalise_key(tail)
+            entry = (head, tail, count)
+            by_key[f"{hk}-{tk}"] = entry
+            by_head.setdefault(hk, []).append((tk, entry))
+            by_tail.setdefault(tk, []).append((hk, entry))
+        out = _COMPOUND_INDEXES[lex.digest] = {"key": by_key, "head": by_head, "tail": by_tail}
+    return out
+
+
+_COMPOUND_INDEXES: dict[str, dict] = {}
+
+
+def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
+                    error_logprior) -> _Decision | None:
+    """``Anglo-Saxou``: a capitalised compound one cheap slip in one part from a compound the
+    corpus writes (``Anglo-Saxon``) is a damaged copy of it.
+
+    The compound the corpus writes with the other part is the context; the general list
+    decides which spelling of the part is the word: the other spelling must be far more
+    common there (``dominance_ratio``; a spelling no list knows counts as never seen). Only
+    a part the corpus writes nowhere outside its compounds and the general list knows at most
+    rarely is read so: a real variant (a name written apart too) stands, and two spellings
+    no list knows (``Ostrov-Velsk``, ``Ostrov-Veisk``) stand. The counts of the two compounds
+    do not decide: a repair changes them, and the same text must come out of a second
+    cleaning (a damaged copy may even be written more often than the word it copies).
+
+    >>> from cleaners.words.lexicon import CorpusLexicon
+    >>> lex = CorpusLexicon(counts={"anglo": 4, "saxon": 4}, compounds={"Anglo-Saxon": 4, "Anglo-Saxou": 1},
+    ...                     total=100_000)
+    >>> repair_text("The Anglo-Saxou chronicle.", lexicon=lex)[0]
+    'The Anglo-Saxon chronicle.'
+    """
+    a, b = tokens[i], tokens[i + 1]
+    lex = lm.lex
+    if not lex.compounds or not (a.text.isalpha() and b.text.isalpha()):
+        return None
+    if i + 2 < len(tokens) and line[b.end:tokens[i + 2].start] == "-":
+        return None  # (a chain, Rostov-on-Don: the lexicon counts two-part compounds only)
+    if i and line[tokens[i - 1].end:a.start] == "-":
+        return None
+    lo, hi = line.rfind(" ", 0, a.start) + 1, line.find(" ", b.end)
+    if not _PROTECTED_NEAR.isdisjoint(line[lo:hi if hi != -1 else len(line)]):
+        return None  # (a path or an address: never repaired)
+    index = _compound_index(lex)
+    max_cost, ratio = opts["compound_slip_cost"], opts["dominance_ratio"]
+    cands: list[Reading] = []
+    for side, part, other in ((0, a, b), (1, b, a)):
+        sharing = index["tail" if side == 0 else "head"].get(other.key, ())
+        if not sharing:
+            continue
+        p_part = lm.uni.get(part.key, 0.0)
+        if p_part >= opts["known_prob"]:
+            continue  # an ordinary word of the general list: a compound of its own
+        inside = sum(e[2] for _k, e in index["head"].get(part.key, ())) + \
+            sum(e[2] for _k, e in index["tail"].get(part.key, ()))
+        if lex.counts.get(part.key, 0) > inside:
+            continue  # the corpus writes the part outside its compounds too: a real form
+        for k, (head, tail, _count) in sharing:
+            p_other = lm.uni.get(k, 0.0)
+            if k == part.key or p_other <= 0.0 or p_other < ratio * p_part:
+                continue
+            spelling = head if side == 0 else tail
+            c = lm.channel(part.text, spelling)
+            if c > max_cost:
+                continue
+            text = f"{spelling}-{b.text}" if side == 0 else f"{a.text}-{spelling}"
+            keys = (k, b.key) if side == 0 else (a.key, k)
+            cands.append(Reading(text, keys, c, "compound", lm=math.log10(p_other)))
+    if not cands:
+        return None
+    best = min(cands, key=lambda r: (r.channel, -r.lm, r.text))
+    best.posterior = COMPOUND_CONFIDENCE
+    asis = Reading(line[a.start:b.end], (a.key, b.key), 0.0, "as-is", posterior=1.0 - COMPOUND_CONFIDENCE)
+    return _Decision(i, [best, asis], True, "join", 0.0, end_index=i + 1)
 
 
 def _lone_letter(w: str) -> bool:
