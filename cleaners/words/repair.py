@@ -99,7 +99,7 @@ DEFAULTS: dict[str, Any] = {
     "sole_reading_threshold": 0.5,
     "sole_reading_min_len": 7,
     "sole_reading_share": 0.9,
-    "sole_two_slip_threshold": 1.1,  # ... and a sole reading two slips away this (without a word pair attesting it)
+    "sole_two_slip_threshold": 0.8,  # ... and a sole reading two slips away this (without a word pair attesting it)
     # a lowercase form no list knows is less likely a real word the longer it is (the large
     # list holds nearly every long word, and a long word has few neighbours one slip away):
     # its log10 probability falls by this much per letter beyond oov_length_free (0: off)

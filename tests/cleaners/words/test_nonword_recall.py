@@ -95,6 +95,20 @@ def test_no_sole_bar_where_words_compete_or_for_names(text):
     assert repair_text(text, options=strict)[0] == text
 
 
+@pytest.mark.parametrize("before,after", CASES["sole_two_slips"]["repairs"])
+def test_a_sole_reading_two_slips_away_needs_no_attesting_pair(before, after):
+    """A long form's only word reading two slips away passes at ``sole_two_slip_threshold``
+    without the word pair the two-slip bar asks for; switched off, it is flagged."""
+    assert repair_text(before)[0] == after
+    new, _, flags = repair_text(before, options={"sole_two_slip_threshold": 1.1})
+    assert new == before and flags
+
+
+@pytest.mark.parametrize("text", CASES["sole_two_slips"]["unchanged"])
+def test_no_sole_two_slip_bar_for_names_or_short_forms(text):
+    assert repair_text(text)[0] == repair_text(text, options={"sole_two_slip_threshold": 1.1})[0]
+
+
 PROBS = {"obscured": 2e-6, "rescued": 2e-6}
 
 
