@@ -1411,9 +1411,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 readings = score_readings(
                     lm, Reading(t.text, (t.text if inner else t.key,), 0.0, "as-is"),
                     # (the length says a long form is rarely one word no list knows, not that it
-                    # is several words glued, nor a word two arbitrary edits away: such readings
-                    # keep their odds against it)
-                    [Reading(r.text, r.keys, r.channel + (length_penalty if len(r.keys) > 1 or r.kind == "distant"
+                    # is several words glued, a word two arbitrary edits away, or a form of the
+                    # large list no spell-checked list holds: such readings keep their odds against it)
+                    [Reading(r.text, r.keys, r.channel + (length_penalty if length_penalty and _unsure_reading(lm, r)
                                                           else 0.0), r.kind)
                      for r in cands],
                     asis_logp=lp, left=left, right=right, error_logprior=prior)
@@ -1425,7 +1425,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 bar = threshold if named or in_capitals or (logps[i] is not None and not cheap) \
                     else opts["nonword_threshold"]
                 sole = (pattern == "lower" and logps[i] is None and not inner and junk is None
-                        and _sole_reading(t.key, readings, opts) and not derived_form(lm, t.key))
+                        and _sole_reading(t.key, readings, opts) and not _unsure_reading(lm, readings[0])
+                        and not derived_form(lm, t.key))
                 if sole:
                     bar = min(bar, opts["sole_reading_threshold"])
                 apply = best.kind != "as-is" and best.posterior >= bar
@@ -1585,6 +1586,21 @@ def _length_penalty(key: str, opts: dict) -> float:
     0.0
     """
     return opts["oov_length_weight"] * max(0, len(key) - opts["oov_length_free"])
+
+
+def _unsure_reading(lm: LanguageModel, r: Reading) -> bool:
+    """Whether a long form's length says nothing for reading ``r`` of it: a reading as
+    several words (glued words are judged on their own terms), two arbitrary edits away,
+    or a form of the large list that neither the spell-checked list nor the corpus holds
+    (``admited``: a typo of the list, where ``admitted``, two slips away, is meant).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_unsure_reading(lm, Reading(t, tuple(t.split()), 1.0, k)) for t, k in
+    ...  (("admitted", "confusion"), ("admited", "confusion"), ("is not", "split"), ("previous", "distant"))]
+    [False, True, True, True]
+    """
+    return (len(r.keys) > 1 or r.kind == "distant"
+            or (r.keys[0] not in spell_checked_words() and not lm.lex.trusted(r.keys[0])))
 
 
 def _sole_reading(key: str, readings: list[Reading], opts: dict) -> bool:

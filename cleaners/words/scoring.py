@@ -979,6 +979,8 @@ def derived_form(lm: LanguageModel, key: str) -> bool:
     [True, True, True, False, False]
     >>> derived_form(lm, "appropriatory")  # (appropriate, its silent e dropped before a vowel)
     True
+    >>> derived_form(lm, "drolleries")  # (drollery, its y turned i)
+    True
     """
     def known(w: str, floor: float = DERIVED_STEM_LOGP) -> bool:
         lp = lm.logp(w)
@@ -988,8 +990,10 @@ def derived_form(lm: LanguageModel, key: str) -> bool:
     for suf in DERIVING_SUFFIXES:
         if key.endswith(suf) and n - len(suf) >= 4:
             stem = key[:-len(suf)]
-            # (a silent e drops before a vowel: expropriate|ory, expropriatory)
-            if known(stem) or (suf[0] in "aeiouy" and known(stem + "e")):
+            # (a silent e drops before a vowel: expropriate|ory, expropriatory; a final y
+            # turns i: foolery|ies, fooleries)
+            if known(stem) or (suf[0] in "aeiouy" and known(stem + "e")) or (
+                    suf[0] == "i" and len(suf) > 1 and known(stem + "y")):
                 return True
     for pre in DERIVING_PREFIXES:
         if key.startswith(pre) and n - len(pre) >= 4 and known(key[len(pre):]):
