@@ -96,7 +96,7 @@ DEFAULTS: dict[str, Any] = {
     # a long lowercase form no list knows whose word readings all agree on one word (its
     # share of their posterior at least sole_reading_share) is repaired at this bar: no other
     # word is at stake, only the form as read (ventilatioi: ventilation); 1.0 switches it off
-    "sole_reading_threshold": 0.5,
+    "sole_reading_threshold": 0.6,
     "sole_reading_min_len": 7,
     "sole_reading_share": 0.9,
     "sole_two_slip_threshold": 0.8,  # ... and a sole reading two slips away this (without a word pair attesting it)
