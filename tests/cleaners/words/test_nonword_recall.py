@@ -59,6 +59,16 @@ def test_a_glued_pair_is_not_made_likelier_by_the_length():
     assert repair_text(text)[0] == repair_text(text, options={"oov_length_weight": 0.0})[0]
 
 
+def test_the_length_is_no_reason_to_read_a_typo_of_the_large_list():
+    """``accomodation`` is a typo the large list holds, no spell-checked word: a long form's
+    length does not make it the reading (``_unsure_reading``), nor does the sole-reading bar."""
+    text = "The old man spoke of the accomodatiom again."
+    new, edits, _ = repair_text(text)
+    assert "accomodation" not in new and not edits
+    # (a spell-checked reading keeps the benefit of the length)
+    assert repair_text("The old man spoke of the goverrnent again.")[0] == "The old man spoke of the government again."
+
+
 def _scored(pairs):
     out = []
     for text, kind, post in pairs:
