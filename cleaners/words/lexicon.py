@@ -60,7 +60,7 @@ LEXICON_DEFAULTS = {
     "slip_habit_repeat_log": 0.8,
     # ... and a twin rarer than slip_twin_min_prob (down to a hundredth of it) counts too when the
     # slip is one of the cheapest an engine makes (channel cost at most this: h for b, l for t,
-    # ohscured/obscured): the damage must still explain the form's count; 0 switches it off
+    # ohjected/objected): the damage must still explain the form's count; 0 switches it off
     "slip_cheap_twin_cost": 0.7,
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
@@ -633,7 +633,7 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         p = probs.get(w, 0.0)
         if p < min_prob / 100:
             continue
-        # (a rarer twin along one of the cheapest slips an engine makes: ohscured, obscured)
+        # (a rarer twin along one of the cheapest slips an engine makes: ohjected, objected)
         cheap = p < min_prob and cheap_twin_cost > 0.0 and channel_cost(key, w) <= cheap_twin_cost
         if p < min_prob and not habits and not glyph_habits and not cheap:
             continue

@@ -95,7 +95,7 @@ DEFAULTS: dict[str, Any] = {
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
     # a long lowercase form no list knows whose word readings all agree on one word (its
     # share of their posterior at least sole_reading_share) is repaired at this bar: no other
-    # word is at stake, only the form as read (ventilatioi: ventilation); 1.0 switches it off
+    # word is at stake, only the form as read (refrigeratiom: refrigeration); 1.0 switches it off
     "sole_reading_threshold": 0.6,
     "sole_reading_min_len": 7,
     "sole_reading_share": 0.9,
@@ -1580,7 +1580,7 @@ def _length_penalty(key: str, opts: dict) -> float:
     """How much less likely (log10) a lowercase form no list knows is a real word for its
     length: ``oov_length_weight`` per letter beyond ``oov_length_free``.
 
-    >>> _length_penalty("gunpowdlers", {"oov_length_weight": 0.25, "oov_length_free": 7})
+    >>> _length_penalty("engimeering", {"oov_length_weight": 0.25, "oov_length_free": 7})
     1.0
     >>> _length_penalty("kulak", {"oov_length_weight": 0.25, "oov_length_free": 7})
     0.0
@@ -1607,15 +1607,16 @@ def _sole_reading(key: str, readings: list[Reading], opts: dict) -> bool:
     """Whether the best of scored ``readings`` is a one-word reading of a long form that
     the other word readings leave unchallenged: at least ``sole_reading_share`` of their
     posterior is its own, and ``key`` has ``sole_reading_min_len`` letters at least. Then
-    only the form as read competes with it (``ventilatioi``: ventilation, nothing else).
+    only the form as read competes with it (``refrigeratiom``: refrigeration, nothing else).
 
-    >>> r = [Reading("ventilation", ("ventilation",), 3.0, "edit"), Reading("ventilatioi", ("ventilatioi",), 0.0, "as-is")]
+    >>> r = [Reading("refrigeration", ("refrigeration",), 3.0, "edit"),
+    ...      Reading("refrigeratiom", ("refrigeratiom",), 0.0, "as-is")]
     >>> r[0].posterior, r[1].posterior = 0.55, 0.45
-    >>> _sole_reading("ventilatioi", r, {"sole_reading_min_len": 7, "sole_reading_share": 0.9})
+    >>> _sole_reading("refrigeratiom", r, {"sole_reading_min_len": 7, "sole_reading_share": 0.9})
     True
-    >>> r2 = [Reading("hilton", ("hilton",), 1.2, "confusion"), Reading("bitten", ("bitten",), 0.5, "confusion")]
+    >>> r2 = [Reading("mitten", ("mitten",), 1.2, "confusion"), Reading("bitten", ("bitten",), 0.5, "confusion")]
     >>> r2[0].posterior, r2[1].posterior = 0.55, 0.25
-    >>> _sole_reading("hitten", r2, {"sole_reading_min_len": 6, "sole_reading_share": 0.9})
+    >>> _sole_reading("mitlen", r2, {"sole_reading_min_len": 6, "sole_reading_share": 0.9})
     False
     """
     if len(key) < opts["sole_reading_min_len"] or not readings:

@@ -953,8 +953,8 @@ WORD_PREFIXES = frozenset("non anti semi sub super over under out counter inter 
 
 
 #: productive endings and beginnings of English derivations and inflections: a form no list
-#: knows made of a known word and one of them is a real word as likely as not (fettering,
-#: execrations, resigners, centraliser, unfrequently, retendered)
+#: knows made of a known word and one of them is a real word as likely as not (unbefriended,
+#: overpolished, appropriatory, unforgivingly)
 DERIVING_SUFFIXES = ("s", "es", "d", "ed", "r", "er", "ers", "st", "est", "ing", "ings", "ly", "ness", "ment",
                      "ments", "ful", "less", "able", "ably", "ible", "ist", "ists", "ism", "ity", "ities", "ive",
                      "ion", "ions", "al", "ally", "ic", "ical", "y", "ies", "ier", "iest", "ish", "cy", "ry", "or",
@@ -971,11 +971,11 @@ def derived_form(lm: LanguageModel, key: str) -> bool:
     """Whether a form no list knows is made like a real word: a known word (at least
     ``DERIVED_STEM_LOGP``) of four letters or more with a productive ending or beginning
     (:data:`DERIVING_SUFFIXES`, :data:`DERIVING_PREFIXES`), two common words of three letters
-    or more (a compound), or a known word's spelling variant (-ise/-ize, -our/-or).
+    or more (a compound: plain|clothed), or a known word's spelling variant (-ise/-ize, -our/-or).
 
     >>> from cleaners.words.lexicon import empty_lexicon
     >>> lm = LanguageModel(empty_lexicon())
-    >>> [derived_form(lm, w) for w in ("fettering", "unfrequently", "plainclothed", "gunpowdler", "ventilatioi")]
+    >>> [derived_form(lm, w) for w in ("unbefriended", "overpolished", "plainclothed", "engimeering", "magnificemce")]
     [True, True, True, False, False]
     >>> derived_form(lm, "appropriatory")  # (appropriate, its silent e dropped before a vowel)
     True

@@ -41,7 +41,7 @@ def test_derived_and_compound_forms_keep_their_odds(text):
 
 
 @pytest.mark.parametrize("form,derived", [("unbefriended", True), ("overpolished", True), ("unforgivingly", True),
-                                          ("appropriatory", True), ("plainclothed", True), ("centraliser", True),
+                                          ("appropriatory", True), ("plainclothed", True), ("rewrapping", True),
                                           ("engimeering", False), ("magnificemce", False), ("parishionars", False)])
 def test_derived_form(lm, form, derived):
     assert derived_form(lm, form) is derived
@@ -119,17 +119,17 @@ def test_no_sole_two_slip_bar_for_names_or_short_forms(text):
     assert repair_text(text)[0] == repair_text(text, options={"sole_two_slip_threshold": 1.1})[0]
 
 
-PROBS = {"obscured": 2e-6, "rescued": 2e-6}
+PROBS = {"objected": 2e-6, "rescued": 2e-6}
 
 
 def test_a_recurring_cheap_slip_of_a_rarer_word_is_not_trusted():
-    """``ohscured`` twice in a damaged corpus that writes ``obscured`` once: h for b is the
-    cheapest slip an engine makes, and the damage explains the count, though ``obscured``
+    """``ohjected`` twice in a damaged corpus that writes ``objected`` once: h for b is the
+    cheapest slip an engine makes, and the damage explains the count, though ``objected``
     is rarer than the common words slips were looked for among."""
     kw = dict(total=131072, damage_rate=0.0625, habits={}, min_prob=1e-5, repeat_log=2.8)
-    raw = Counter({"obscured": 1, "ohscured": 2})
-    assert recurring_slip_twin("ohscured", 2, raw, PROBS, **kw, cheap_twin_cost=0.7) == "obscured"
-    assert recurring_slip_twin("ohscured", 2, raw, PROBS, **kw, cheap_twin_cost=0.0) is None  # (switched off)
+    raw = Counter({"objected": 1, "ohjected": 2})
+    assert recurring_slip_twin("ohjected", 2, raw, PROBS, **kw, cheap_twin_cost=0.7) == "objected"
+    assert recurring_slip_twin("ohjected", 2, raw, PROBS, **kw, cheap_twin_cost=0.0) is None  # (switched off)
 
 
 def test_a_rare_twin_along_a_dear_slip_or_in_a_clean_corpus_leaves_the_form_trusted():
@@ -137,7 +137,7 @@ def test_a_rare_twin_along_a_dear_slip_or_in_a_clean_corpus_leaves_the_form_trus
     # (x for c is no cheap slip: a form the corpus writes twice stays its own word)
     assert recurring_slip_twin("rexcued", 2, Counter({"rescued": 1}), PROBS, damage_rate=0.0625, **kw) is None
     # (a clean corpus's damage explains no recurring form of a rare word)
-    assert recurring_slip_twin("ohscured", 2, Counter({"obscured": 1}), PROBS, damage_rate=0.001, **kw) is None
+    assert recurring_slip_twin("ohjected", 2, Counter({"objected": 1}), PROBS, damage_rate=0.001, **kw) is None
 
 
 @pytest.mark.parametrize("text", CASES["idempotent"])
