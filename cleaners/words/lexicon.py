@@ -58,6 +58,10 @@ LEXICON_DEFAULTS = {
     # a book printed with a long s or ligatures its engine cannot read loses them everywhere
     # (undertanding, preerve, eldom); 0 switches it off
     "slip_habit_repeat_log": 0.8,
+    # ... and a twin rarer than slip_twin_min_prob (down to a hundredth of it) counts too when the
+    # slip is one of the cheapest an engine makes (channel cost at most this: h for b, l for t,
+    # ohjected/objected): the damage must still explain the form's count; 0 switches it off
+    "slip_cheap_twin_cost": 0.7,
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
@@ -597,7 +601,7 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
                         total: int, damage_rate: float, habits: dict[str, float], min_prob: float,
                         repeat_log: float, confusion_twins: Iterable[str] = (),
                         glyph_habits: dict[str, float] | None = None,
-                        habit_repeat_log: float = 0.0) -> str | None:
+                        habit_repeat_log: float = 0.0, cheap_twin_cost: float = 0.0) -> str | None:
     """The common word an unknown lowercase form is a recurring slip of, if the corpus's
     damage explains how often the form occurs.
 
@@ -618,7 +622,8 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
     loses ``s``) is repeated ``10**habit_repeat_log`` times more often again: a glyph lost
     by habit is lost everywhere the book prints it; along a glyph it loses at next to no cost
     (``CHEAP_HABIT_COST``: a ligature its engine never reads) a rarer twin counts too
-    (``gratied``: gratified).
+    (``gratied``: gratified). So does a rarer twin (down to ``min_prob / 100``) along one
+    of the cheapest slips (``cheap_twin_cost``: h for b, ``ohjected`` for ``objected``).
 
     >>> probs = {"confidence": 5e-5, "court": 3e-4, "kolkhoz": 1e-6}
     >>> recurring_slip_twin("condence", 16, Counter({"confidence": 8}), probs, total=200_000,
@@ -639,16 +644,20 @@ def recurring_slip_twin(key: str, count: int, raw_counts: Counter, probs: dict[s
         from cleaners.words.scoring import habit_channel_cost
     for w in sorted(slip_twins(key, habits).union(confusion_twins)):
         p = probs.get(w, 0.0)
-        if p < min_prob / 100 or (p < min_prob and not habits and not glyph_habits):
+        if p < min_prob / 100:
+            continue
+        # (a rarer twin along one of the cheapest slips an engine makes: ohjected, objected)
+        cheap = p < min_prob and cheap_twin_cost > 0.0 and channel_cost(key, w) <= cheap_twin_cost
+        if p < min_prob and not habits and not glyph_habits and not cheap:
             continue
         learned = _habit_cost(key, w, habits) if habits else None
         if glyph_habits:
             split = habit_channel_cost(key, w, glyph_habits)
             if split < 99.0 and (learned is None or split < learned):
                 learned = split
-        if p < min_prob and learned is None:
+        if p < min_prob and learned is None and not cheap:
             continue
-        if p < min_prob / 10 and (learned > CHEAP_HABIT_COST or not habit_repeat_log):
+        if p < min_prob / 10 and not cheap and (learned > CHEAP_HABIT_COST or not habit_repeat_log):
             continue  # (a rarer twin only along a glyph lost by habit at next to no cost: gratied)
         if w == key or _inflection(w, key) or _inflection(key, w):
             continue
@@ -1360,7 +1369,7 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
                                habits=habits, min_prob=s["slip_twin_min_prob"],
                                repeat_log=s["slip_repeat_log"], confusion_twins=twins,
                                habit_repeat_log=s["slip_habit_repeat_log"],
-                               glyph_habits=every_habit):
+                               glyph_habits=every_habit, cheap_twin_cost=s["slip_cheap_twin_cost"]):
             out.append(k)
     return out, habits
 

@@ -79,7 +79,8 @@ from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon,
                                     one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
-                                    glued_margin, is_confusable, nonword_candidates, realword_candidates, render, score_readings,
+                                    derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
+                                    render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    junk_edge_word, misread_number, normalise_key, protected_spans)
@@ -93,6 +94,18 @@ DEFAULTS: dict[str, Any] = {
     "realword_threshold": 0.9,  # ... a repair of a known word (more is at stake)
     "cheap_slip_cost": 1.0,  # a rare form of the general list read as a slip this cheap gets the non-word bar
     "flag_threshold": 0.3,  # posterior above which an unapplied candidate is flagged
+    # a long lowercase form no list knows whose word readings all agree on one word (its
+    # share of their posterior at least sole_reading_share) is repaired at this bar: no other
+    # word is at stake, only the form as read (refrigeratiom: refrigeration); 1.0 switches it off
+    "sole_reading_threshold": 0.6,
+    "sole_reading_min_len": 7,
+    "sole_reading_share": 0.9,
+    "sole_two_slip_threshold": 0.8,  # ... and a sole reading two slips away this (without a word pair attesting it)
+    # a lowercase form no list knows is less likely a real word the longer it is (the large
+    # list holds nearly every long word, and a long word has few neighbours one slip away):
+    # its log10 probability falls by this much per letter beyond oov_length_free (0: off)
+    "oov_length_weight": 0.75,
+    "oov_length_free": 7,
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "numbers": True,  # repair numbers with letters read for digits (186i -> 1861)
     "join": True,  # join words split in two (shou ld, pri soner, sub- sequently)
@@ -1635,12 +1648,16 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 continue
             prior = error_logprior(i)
             in_capitals = False
+            length_penalty = 0.0  # (what a long form as one unknown word loses: _length_penalty)
             if lp is None:
                 # a capitalised unknown form may be a name even where a sentence starts
                 # (... but not a word in a heading in capitals, SHOCRING, which keeps
                 # the bar of a name: headings in capitals name places and people)
                 in_capitals = pattern == "upper" and _in_capitals(tokens.words, i)
                 lp = opts["oov_logp"] if pattern == "lower" or in_capitals else opts["name_logp"]
+                if pattern == "lower" and not inner and opts["oov_length_weight"] and not derived_form(lm, t.key):
+                    length_penalty = _length_penalty(t.key, opts)
+                    lp -= length_penalty
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
             elif junk is not None:
@@ -1662,7 +1679,12 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # reading of it, or the word's context would vouch for the misprint)
                 readings = score_readings(
                     lm, Reading(t.text, (t.text if inner else t.key,), 0.0, "as-is"),
-                    [Reading(r.text, r.keys, r.channel, r.kind) for r in cands],
+                    # (the length says a long form is rarely one word no list knows, not that it
+                    # is several words glued, a word two arbitrary edits away, or a form of the
+                    # large list no spell-checked list holds: such readings keep their odds against it)
+                    [Reading(r.text, r.keys, r.channel + (length_penalty if length_penalty and _unsure_reading(lm, r)
+                                                          else 0.0), r.kind)
+                     for r in cands],
                     asis_logp=lp, left=left, right=right, error_logprior=prior)
                 best = readings[0]
                 # a probable name keeps the higher bar: names are only changed on strong evidence
@@ -1671,12 +1693,20 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 cheap = best.kind == "confusion" and best.channel <= opts["cheap_slip_cost"]
                 bar = threshold if named or in_capitals or (logps[i] is not None and not cheap) \
                     else opts["nonword_threshold"]
+                sole = (pattern == "lower" and logps[i] is None and not inner and junk is None
+                        and _sole_reading(t.key, readings, opts) and not _unsure_reading(lm, readings[0])
+                        and not derived_form(lm, t.key))
+                if sole:
+                    bar = min(bar, opts["sole_reading_threshold"])
                 apply = best.kind != "as-is" and best.posterior >= bar
                 if best.kind == "two-slip":
                     # two slips are weaker evidence than one: a higher bar, and the context
                     # must attest the reading (a word pair of the general list or the corpus)
                     apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
                              and _has_bigram_support(lm, best.keys[0], left, right))
+                    if not apply and sole:
+                        # (a long form's only word reading: the form as read is all it competes with)
+                        apply = best.posterior >= opts["sole_two_slip_threshold"]
                 elif best.kind == "name-slips":
                     # two slips from a frequent name of the corpus: the copy evidence
                     # (in the as-is probability) attests it; the higher bar still holds
@@ -1813,6 +1843,58 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                                   candidates=[r.to_json() for r in d.readings[:5]],
                                   confidence=alt[0].posterior))
 
+
+
+def _length_penalty(key: str, opts: dict) -> float:
+    """How much less likely (log10) a lowercase form no list knows is a real word for its
+    length: ``oov_length_weight`` per letter beyond ``oov_length_free``.
+
+    >>> _length_penalty("engimeering", {"oov_length_weight": 0.25, "oov_length_free": 7})
+    1.0
+    >>> _length_penalty("kulak", {"oov_length_weight": 0.25, "oov_length_free": 7})
+    0.0
+    """
+    return opts["oov_length_weight"] * max(0, len(key) - opts["oov_length_free"])
+
+
+def _unsure_reading(lm: LanguageModel, r: Reading) -> bool:
+    """Whether a long form's length says nothing for reading ``r`` of it: a reading as
+    several words (glued words are judged on their own terms), two arbitrary edits away,
+    or a form of the large list that neither the spell-checked list nor the corpus holds
+    (``admited``: a typo of the list, where ``admitted``, two slips away, is meant).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> [_unsure_reading(lm, Reading(t, tuple(t.split()), 1.0, k)) for t, k in
+    ...  (("admitted", "confusion"), ("admited", "confusion"), ("is not", "split"), ("previous", "distant"))]
+    [False, True, True, True]
+    """
+    return (len(r.keys) > 1 or r.kind == "distant"
+            or (r.keys[0] not in spell_checked_words() and not lm.lex.trusted(r.keys[0])))
+
+
+def _sole_reading(key: str, readings: list[Reading], opts: dict) -> bool:
+    """Whether the best of scored ``readings`` is a one-word reading of a long form that
+    the other word readings leave unchallenged: at least ``sole_reading_share`` of their
+    posterior is its own, and ``key`` has ``sole_reading_min_len`` letters at least. Then
+    only the form as read competes with it (``refrigeratiom``: refrigeration, nothing else).
+
+    >>> r = [Reading("refrigeration", ("refrigeration",), 3.0, "edit"),
+    ...      Reading("refrigeratiom", ("refrigeratiom",), 0.0, "as-is")]
+    >>> r[0].posterior, r[1].posterior = 0.55, 0.45
+    >>> _sole_reading("refrigeratiom", r, {"sole_reading_min_len": 7, "sole_reading_share": 0.9})
+    True
+    >>> r2 = [Reading("mitten", ("mitten",), 1.2, "confusion"), Reading("bitten", ("bitten",), 0.5, "confusion")]
+    >>> r2[0].posterior, r2[1].posterior = 0.55, 0.25
+    >>> _sole_reading("mitlen", r2, {"sole_reading_min_len": 6, "sole_reading_share": 0.9})
+    False
+    """
+    if len(key) < opts["sole_reading_min_len"] or not readings:
+        return False
+    best = readings[0]
+    if best.kind not in ("confusion", "edit", "two-slip") or len(best.keys) != 1:
+        return False
+    words = sum(r.posterior for r in readings if r.kind != "as-is")
+    return best.posterior >= opts["sole_reading_share"] * words
 
 
 def _misread_excess(lm: LanguageModel, key: str, twins: list[Reading], opts: dict) -> bool | None:

@@ -952,6 +952,64 @@ WORD_PREFIXES = frozenset("non anti semi sub super over under out counter inter 
                           "multi pro vice ultra extra".split())
 
 
+#: productive endings and beginnings of English derivations and inflections: a form no list
+#: knows made of a known word and one of them is a real word as likely as not (unbefriended,
+#: overpolished, appropriatory, unforgivingly)
+DERIVING_SUFFIXES = ("s", "es", "d", "ed", "r", "er", "ers", "st", "est", "ing", "ings", "ly", "ness", "ment",
+                     "ments", "ful", "less", "able", "ably", "ible", "ist", "ists", "ism", "ity", "ities", "ive",
+                     "ion", "ions", "al", "ally", "ic", "ical", "y", "ies", "ier", "iest", "ish", "cy", "ry", "or",
+                     "ors", "ory", "man", "men", "ance", "ence", "ant", "ent", "ure", "ous", "ise", "ize", "ised",
+                     "ized", "ism", "isms")
+DERIVING_PREFIXES = ("un", "re", "in", "im", "dis", "mis", "non", "over", "under", "out", "pre", "counter",
+                     "fore", "inter", "super", "sub", "semi", "anti", "co", "de", "en", "be")
+DERIVED_STEM_LOGP = -8.0  # the known word a derived form is made of: at least this common
+COMPOUND_PART_LOGP = -6.0  # each word of a compound (plain|clothed): at least this common
+_SPELLING_VARIANTS = (("is", "iz"), ("iz", "is"), ("our", "or"), ("or", "our"))
+
+
+def derived_form(lm: LanguageModel, key: str) -> bool:
+    """Whether a form no list knows is made like a real word: a known word (at least
+    ``DERIVED_STEM_LOGP``) of four letters or more with a productive ending or beginning
+    (:data:`DERIVING_SUFFIXES`, :data:`DERIVING_PREFIXES`), two common words of three letters
+    or more (a compound: plain|clothed), or a known word's spelling variant (-ise/-ize, -our/-or).
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = LanguageModel(empty_lexicon())
+    >>> [derived_form(lm, w) for w in ("unbefriended", "overpolished", "plainclothed", "engimeering", "magnificemce")]
+    [True, True, True, False, False]
+    >>> derived_form(lm, "appropriatory")  # (appropriate, its silent e dropped before a vowel)
+    True
+    >>> derived_form(lm, "drolleries")  # (drollery, its y turned i)
+    True
+    """
+    def known(w: str, floor: float = DERIVED_STEM_LOGP) -> bool:
+        lp = lm.logp(w)
+        return lp is not None and lp >= floor
+
+    n = len(key)
+    for suf in DERIVING_SUFFIXES:
+        if key.endswith(suf) and n - len(suf) >= 4:
+            stem = key[:-len(suf)]
+            # (a silent e drops before a vowel: expropriate|ory, expropriatory; a final y
+            # turns i: foolery|ies, fooleries)
+            if known(stem) or (suf[0] in "aeiouy" and known(stem + "e")) or (
+                    suf[0] == "i" and len(suf) > 1 and known(stem + "y")):
+                return True
+    for pre in DERIVING_PREFIXES:
+        if key.startswith(pre) and n - len(pre) >= 4 and known(key[len(pre):]):
+            return True
+    for i in range(3, n - 2):
+        if known(key[:i], COMPOUND_PART_LOGP) and known(key[i:], COMPOUND_PART_LOGP):
+            return True
+    for a, b in _SPELLING_VARIANTS:
+        at = key.find(a)
+        while at != -1:
+            if known(key[:at] + b + key[at + len(a):]):
+                return True
+            at = key.find(a, at + 1)
+    return False
+
+
 def _common_content_pair(lm: LanguageModel, key: str, a: str, b: str) -> bool:
     """Two common content words glued (``arrivedafter``, ``windowframe``) whose pair no
     bigram list holds: only in a form no list knows, each part a common word
