@@ -80,7 +80,7 @@ from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpu
                                     one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
-                                    render, score_readings,
+                                    posteriors, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    junk_edge_word, misread_number, normalise_key, protected_spans)
@@ -2652,12 +2652,7 @@ def _judge_written_join(tokens: list[Token], i: int, surface: str, key: str, lm:
 def _decision_of(i: int, asis: Reading, cands: list[Reading], opts: dict) -> _Decision | None:
     """Posteriors of readings already scored; a join applied at ``threshold``, flagged
     above ``flag_threshold``, else None."""
-    allr = [asis] + cands
-    top = max(r.score for r in allr)
-    z = sum(10 ** (r.score - top) for r in allr)
-    for r in allr:
-        r.posterior = 10 ** (r.score - top) / z
-    allr.sort(key=lambda r: (-r.score, r.text))
+    allr = posteriors([asis] + cands)
     best = allr[0]
     if best.kind == "as-is" and best.posterior > 1 - opts["flag_threshold"]:
         return None

@@ -1207,13 +1207,23 @@ def score_readings(lm: LanguageModel, asis: Reading, cands: list[Reading], *, as
         lp = lm.logp(r.keys[0])
         r.lm = lm.reading_lm(r.keys, lp if lp is not None else lm.oov_logp, left, right)
         r.score = r.lm - r.channel + error_logprior
-    allr = [asis] + cands
-    top = max(r.score for r in allr)
-    z = sum(10 ** (r.score - top) for r in allr)
-    for r in allr:
+    return posteriors([asis] + cands)
+
+
+def posteriors(readings: list[Reading]) -> list[Reading]:
+    """Set each scored reading's posterior (its share of ``10 ** score``); return the
+    readings best first (ties by text, so the order is deterministic).
+
+    >>> rs = posteriors([Reading("a", ("a",), 0.0, "as-is", score=-1.0), Reading("b", ("b",), 0.0, "edit", score=0.0)])
+    >>> [(r.text, round(r.posterior, 3)) for r in rs]
+    [('b', 0.909), ('a', 0.091)]
+    """
+    top = max(r.score for r in readings)
+    z = sum(10 ** (r.score - top) for r in readings)
+    for r in readings:
         r.posterior = 10 ** (r.score - top) / z
-    allr.sort(key=lambda r: (-r.score, r.text))
-    return allr
+    readings.sort(key=lambda r: (-r.score, r.text))
+    return readings
 
 
 # ---------------------------------------------------------------- two slips

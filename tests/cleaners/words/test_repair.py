@@ -22,18 +22,9 @@ KNOWN = json.loads((DATA / "known_failures.json").read_text(encoding="utf-8"))
 CORPUS = (DATA / "corpus.txt").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def lexicon_for():
-    """Corpus lexicon of corpus.txt plus the text under test (resources load once)."""
-    cache = {}
-
-    def build(text: str):
-        if text not in cache:
-            cache[text] = build_corpus_lexicon([("corpus", CORPUS), ("case", text)])
-        return cache[text]
-
-    repair_text("warm up lhe resources", lexicon=build(""))
-    return build
+@pytest.fixture(scope="module", autouse=True)
+def _warm(lexicon_for):
+    repair_text("warm up lhe resources", lexicon=lexicon_for(""))
 
 
 @pytest.mark.parametrize("before,after", CASES["repairs"])

@@ -13,26 +13,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import DocState, Edit, EditConflict, Flag, OffsetMapper, apply_edits, check_edits, replay
-from cleaners.words.lexicon import build_corpus_lexicon
 from cleaners.words.repair import _compose_rounds, _flags_back, repair, repair_text
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "words"
-CORPUS = (DATA / "corpus.txt").read_text(encoding="utf-8")
 CASES = json.loads((DATA / "settle_cases.json").read_text(encoding="utf-8"))
 OFF = {"settle_rounds": 0}
-
-
-@pytest.fixture(scope="module")
-def lexicon_for():
-    """Corpus lexicon of corpus.txt plus the text under test (resources load once)."""
-    cache = {}
-
-    def build(text: str):
-        if text not in cache:
-            cache[text] = build_corpus_lexicon([("corpus", CORPUS), ("case", text)])
-        return cache[text]
-
-    return build
 
 
 # ------------------------------------------------------------------ the stage, end to end
