@@ -28,3 +28,22 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="module")
+def lexicon_for():
+    """The words stage's tests: corpus lexicon of tests/data/words/corpus.txt plus the text
+    under test, built once per text (the word resources load once per process)."""
+    from pathlib import Path
+
+    from cleaners.words.lexicon import build_corpus_lexicon
+
+    corpus = (Path(__file__).parent / "data" / "words" / "corpus.txt").read_text(encoding="utf-8")
+    cache = {}
+
+    def build(text: str):
+        if text not in cache:
+            cache[text] = build_corpus_lexicon([("corpus", corpus), ("case", text)])
+        return cache[text]
+
+    return build
