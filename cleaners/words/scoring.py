@@ -990,7 +990,7 @@ def derived_form(lm: LanguageModel, key: str) -> bool:
     for suf in DERIVING_SUFFIXES:
         if key.endswith(suf) and n - len(suf) >= 4:
             stem = key[:-len(suf)]
-            # (a silent e drops before a vowel: expropriate|ory, expropriatory; a final y
+            # (a silent e drops before a vowel: migrate|ory, migratory; a final y
             # turns i: foolery|ies, fooleries)
             if known(stem) or (suf[0] in "aeiouy" and known(stem + "e")) or (
                     suf[0] == "i" and len(suf) > 1 and known(stem + "y")):
