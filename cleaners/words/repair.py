@@ -2482,7 +2482,9 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     elif gap in STRAY_MARKS:
         return _judge_stray_mark(tokens, i, gap, lm, skip, fragment)
     elif gap == "-":
-        return _judge_compound(line, tokens, i, lm, opts, error_logprior) if opts["compound_slip_cost"] else None
+        if skip[i] or skip[i + 1] or not opts["compound_slip_cost"]:
+            return None  # (a protected part: a user's word or pattern, a path, an address)
+        return _judge_compound(line, tokens, i, lm, opts)
     elif len(gap) == 1 and gap in GLYPHS:
         # a stray glyph inside a word (T!ie, t;o, h)er): the word must be odd without it
         for j in (i, i + 1):
@@ -2661,7 +2663,6 @@ def _decision_of(i: int, asis: Reading, cands: list[Reading], opts: dict) -> _De
 
 
 COMPOUND_CONFIDENCE = 0.95  # a damaged compound part: the corpus's compound and the general list agree
-_PROTECTED_NEAR = frozenset("/\\_#=<>{}|~^@")  # (marks of tokens.PROTECTED_SPAN_RE's spans)
 
 
 def _compound_index(lex: CorpusLexicon) -> dict:
@@ -2686,8 +2687,7 @@ def _compound_index(lex: CorpusLexicon) -> dict:
 _COMPOUND_INDEXES: dict[str, dict] = {}
 
 
-def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict,
-                    error_logprior) -> _Decision | None:
+def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict) -> _Decision | None:
     """``Anglo-Saxou``: a capitalised compound one cheap slip in one part from a compound the
     corpus writes (``Anglo-Saxon``) is a damaged copy of it.
 
@@ -2714,9 +2714,6 @@ def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, o
         return None  # (a chain, Rostov-on-Don: the lexicon counts two-part compounds only)
     if i and line[tokens[i - 1].end:a.start] == "-":
         return None
-    lo, hi = line.rfind(" ", 0, a.start) + 1, line.find(" ", b.end)
-    if not _PROTECTED_NEAR.isdisjoint(line[lo:hi if hi != -1 else len(line)]):
-        return None  # (a path or an address: never repaired)
     index = _compound_index(lex)
     max_cost, ratio = opts["compound_slip_cost"], opts["dominance_ratio"]
     cands: list[Reading] = []

@@ -58,6 +58,17 @@ def test_unchanged(lexicon, line):
     assert repair_text(line, lexicon=lexicon)[0] == line
 
 
+@pytest.mark.parametrize("line,options", [
+    ("The Novo-Maguitogorsk plant was closed.", {"protected_words": ["Maguitogorsk"]}),
+    ("The Novo-Maguitogorsk plant was closed.", {"protected_patterns": [r"Novo-\w+"]}),
+    ("See plants/Novo-Maguitogorsk for the plan.", {}),
+])
+def test_protected_parts_stay(lexicon, line, options):
+    """A user's protected words and patterns, and paths, guard a compound's parts as they
+    guard any word (the compound repair honours the line's protection like the other joins)."""
+    assert repair_text(line, lexicon=lexicon, options=options)[0] == line
+
+
 def test_no_evidence_no_repair():
     """Without the corpus's compounds and names (the damaged lines alone), nothing changes."""
     lex = build_corpus_lexicon([("c", "\n\n".join(before for before, _ in CASES["repairs"]))])
