@@ -977,7 +977,7 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     probs = unigram_probs(s["unigrams"])
     known_prob = s["known_prob"]
     raw_counts, clean_counts, pair_counts = counts.raw, counts.clean, counts.pairs
-    compound_counts = getattr(counts, "compounds", None)  # (absent from older pickled counts)
+    compound_counts = counts.compounds
     surface_counts, midsentence_caps, total = counts.surfaces, counts.midsentence_caps, counts.total
     forms = list(surface_counts)
     spellings = list(zip(normalise_keys(forms), forms, surface_counts.values()))
@@ -1044,9 +1044,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
     bigrams = {f"{a} {b}": quantise4(c) for (a, b), c in _at_least(pair_counts, BIGRAM_MIN_COUNT).items()
                if a in counts and b in counts} if s["corpus_bigrams"] else {}
     repeats = repeated_forms(unknown, counts, raw_counts, best_surface)
-    compounds = compound_spellings(compound_counts) if compound_counts else {}
     return CorpusLexicon(counts=counts, surfaces=surfaces, total=quantise(total), titled=titled,
-                         compounds=compounds, written_once=once_written(unknown, counts, raw_counts, best_surface),
+                         compounds=compound_spellings(compound_counts),
+                         written_once=once_written(unknown, counts, raw_counts, best_surface),
                          numbers=written_numbers(raw_counts, min_count=s["trust_min_count"]),
                          damage_rate=quantise_rate(damaged / total if total else 0.0),
                          confusions=confusions, bigrams=bigrams, lost_glyphs=lost_glyphs,

@@ -76,8 +76,8 @@ from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.language import FUNCTION_WORDS
-from cleaners.words.lexicon import (LEXICON_DEFAULTS, CorpusLexicon, build_corpus_lexicon, char_ops, empty_lexicon,
-                                    one_edit_apart)
+from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
+                                    empty_lexicon, one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
@@ -2598,7 +2598,6 @@ def _judge_split_number(tokens: list[Token], i: int, lm: LanguageModel, opts: di
     return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
 
 
-ONCE_JOIN_MIN_LEN = 6  # (lexicon.ONCE_MIN_LEN: the corpus records names written once from this length)
 
 
 def _judge_written_join(tokens: list[Token], i: int, surface: str, key: str, lm: LanguageModel, opts: dict,
@@ -2623,7 +2622,7 @@ def _judge_written_join(tokens: list[Token], i: int, surface: str, key: str, lm:
     'He met Petro vsky there.'
     """
     a, b = tokens[i], tokens[i + 1]
-    if case_pattern(surface) != "title" or len(key) < ONCE_JOIN_MIN_LEN or not b.text.islower():
+    if case_pattern(surface) != "title" or len(key) < ONCE_MIN_LEN or not b.text.islower():
         return None
     la, lb = lm.logp(a.key), lm.logp(b.key)
     if lb is not None:  # (the lowercase piece must be no word of any list, nor of the corpus)
@@ -2665,26 +2664,20 @@ def _decision_of(i: int, asis: Reading, cands: list[Reading], opts: dict) -> _De
 COMPOUND_CONFIDENCE = 0.95  # a damaged compound part: the corpus's compound and the general list agree
 
 
-def _compound_index(lex: CorpusLexicon) -> dict:
-    """The corpus's capitalised compounds by key (``"all-union"`` -> (head, tail, count)),
-    and by head and by tail key (once per lexicon: cached on its digest)."""
-    out = _COMPOUND_INDEXES.get(lex.digest)
+def _compound_index(lm: LanguageModel) -> tuple[dict, dict]:
+    """The corpus's capitalised compounds by head key and by tail key (``"all"`` ->
+    [("union", ("All", "Union", count))]), built once per lexicon (kept on its model)."""
+    out = lm.lexicon_tables.get("compounds")
     if out is None:
-        if len(_COMPOUND_INDEXES) >= 4:
-            _COMPOUND_INDEXES.clear()
-        by_key, by_head, by_tail = {}, {}, {}
-        for surface, count in lex.compounds.items():
+        by_head, by_tail = {}, {}
+        for surface, count in lm.lex.compounds.items():
             head, _, tail = surface.partition("-")
             hk, tk = normalise_key(head), normalise_key(tail)
             entry = (head, tail, count)
-            by_key[f"{hk}-{tk}"] = entry
             by_head.setdefault(hk, []).append((tk, entry))
             by_tail.setdefault(tk, []).append((hk, entry))
-        out = _COMPOUND_INDEXES[lex.digest] = {"key": by_key, "head": by_head, "tail": by_tail}
+        out = lm.lexicon_tables["compounds"] = (by_head, by_tail)
     return out
-
-
-_COMPOUND_INDEXES: dict[str, dict] = {}
 
 
 def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts: dict) -> _Decision | None:
@@ -2714,18 +2707,17 @@ def _judge_compound(line: str, tokens: list[Token], i: int, lm: LanguageModel, o
         return None  # (a chain, Rostov-on-Don: the lexicon counts two-part compounds only)
     if i and line[tokens[i - 1].end:a.start] == "-":
         return None
-    index = _compound_index(lex)
+    by_head, by_tail = _compound_index(lm)
     max_cost, ratio = opts["compound_slip_cost"], opts["dominance_ratio"]
     cands: list[Reading] = []
     for side, part, other in ((0, a, b), (1, b, a)):
-        sharing = index["tail" if side == 0 else "head"].get(other.key, ())
+        sharing = (by_tail if side == 0 else by_head).get(other.key, ())
         if not sharing:
             continue
         p_part = lm.uni.get(part.key, 0.0)
         if p_part >= opts["known_prob"]:
             continue  # an ordinary word of the general list: a compound of its own
-        inside = sum(e[2] for _k, e in index["head"].get(part.key, ())) + \
-            sum(e[2] for _k, e in index["tail"].get(part.key, ()))
+        inside = sum(e[2] for _k, e in by_head.get(part.key, ())) + sum(e[2] for _k, e in by_tail.get(part.key, ()))
         if lex.counts.get(part.key, 0) > inside:
             continue  # the corpus writes the part outside its compounds too: a real form
         for k, (head, tail, _count) in sharing:

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
                                        length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
@@ -81,6 +81,8 @@ class LanguageModel:
         self.candidate_cache: dict[str, list] = {}
         self.realword_cache: dict[str, list] = {}
         self.verdict_caches: dict[tuple, dict[str, int]] = {}
+        # tables the words stage derives from the lexicon, built once (the compound index)
+        self.lexicon_tables: dict[str, Any] = {}
         self.general_index = skeleton_index(unigrams, candidate_min_prob)
         self._generic_min_prob = generic_min_prob
         self._unigrams = unigrams
