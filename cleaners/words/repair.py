@@ -82,8 +82,9 @@ from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
-from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
-                                   junk_edge_word, misread_number, normalise_key, protected_spans)
+from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, WORD_SPLIT_RE, LineTokens, Token, case_pattern,
+                                   digit_policy, is_roman, junk_edge_word, misread_number, normalise_key,
+                                   protected_spans)
 
 STAGE = "words"
 
@@ -335,6 +336,10 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
         shape_penalty("warm", opts["unigrams"], per_trigram=1.0)
     if opts["realword"] and opts["realword_length_changes"]:
         slip_index(opts["unigrams"], lm._candidate_min_prob, opts["realword_min_prob"] / 2)
+    if opts["realword"]:  # the per-form screen's twin tables (_classify_form, _has_learned_twin)
+        for min_prob in (opts["realword_min_prob"], opts["learned_twin_min_prob"]):
+            lm.has_common_twin("warm", "warm", ratio=1.0, min_prob=min_prob,
+                               length_changes=opts["realword_length_changes"])
     if opts["realword"] and opts["rare_twin_max_prob"]:
         _common_delete_index(opts["unigrams"], opts["rare_twin_min_prob"])
     # the lexicon's process-wide tables for its glyph habits and recurring slips (not per corpus)
@@ -721,14 +726,15 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     edits: list[Edit] = []
     flags: list[Flag] = []
     stats = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
-    findall = WORD_RE.findall
+    split = WORD_SPLIT_RE.split  # (the words with the gaps between them: LineTokens' offsets)
     pos = 0
     prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
     prevs: list[str] = []  # ``prev`` at each line (the profile pass reads lines again)
     lookup = verdicts.get
     for line in text.split("\n"):
         prevs.append(prev)
-        words = findall(line)
+        parts = split(line)
+        words = parts[1::2]
         stats["tokens"] += len(words)
         forms = list(map(lookup, words))
         if None in forms:
@@ -737,7 +743,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
             stats["lines_examined"] += 1
             _judge_line(text, pos, line, lm, opts, patterns, protected, verdicts, words, forms, edits, flags, stats,
                         after_hyphen=prev.endswith("-") and prev[-2:-1].isalpha(),
-                        starts_sentence=not prev or _ends_sentence(prev))
+                        starts_sentence=not prev or _ends_sentence(prev), parts=parts)
         stripped = line.strip()
         if stripped or not prev.endswith("-"):
             prev = stripped
@@ -766,7 +772,8 @@ _SPAN = attrgetter("start", "end")
 def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
                 protected: frozenset[str], verdicts: dict[str, int], words: list[str], forms: list[int],
                 edits: list[Edit], flags: list[Flag], stats: dict, *, after_hyphen: bool = False,
-                starts_sentence: bool = True, profile: DocumentProfile | None = None) -> None:
+                starts_sentence: bool = True, profile: DocumentProfile | None = None,
+                parts: list[str] | None = None) -> None:
     """:func:`_repair_line` (same arguments), then the line settled: while a round changed
     it, it is judged again on its repaired text, at most ``settle_rounds`` more times. A
     repair often needs another one first (``bytho`` -> ``by tho`` -> ``by the``: the word
@@ -785,7 +792,7 @@ def _judge_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, 
     """
     e0, f0 = len(edits), len(flags)
     _repair_line(text, base, line, lm, opts, patterns, words, forms, edits, flags, stats,
-                 after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile)
+                 after_hyphen=after_hyphen, starts_sentence=starts_sentence, profile=profile, parts=parts)
     if not opts["settle_rounds"] or len(edits) == e0:
         return
     # (in the line's coordinates from here on)
@@ -976,10 +983,12 @@ CHEAP_TWIN = 6  # a very common word with a twin as common one very cheap confus
 def _classify_missing(words: list[str], forms: list[int | None], verdicts: dict[str, int],
                       lm: LanguageModel, protected: frozenset[str], opts: dict) -> None:
     """Fill the verdicts of the forms of ``words`` seen for the first time (in place)."""
-    # (the words whose verdict is None, picked at C speed: a line holds ~100 tokens, few new)
-    for wd in dict.fromkeys(compress(words, map(is_, forms, repeat(None)))):
+    # (the places whose verdict is None, picked at C speed: a line holds ~100 tokens, few new)
+    new = list(compress(range(len(forms)), map(is_, forms, repeat(None))))
+    for wd in dict.fromkeys(map(words.__getitem__, new)):
         verdicts[wd] = _classify_form(wd, lm, protected, opts)
-    forms[:] = map(verdicts.__getitem__, words)
+    for i in new:  # (only the new places: the others hold their verdicts already)
+        forms[i] = verdicts[words[i]]
     if len(verdicts) > MAX_CACHED_FORMS:  # a bound on memory; verdicts are pure, so
         verdicts.clear()  # forgetting them changes nothing but the time
 
@@ -1394,7 +1403,7 @@ def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) ->
 def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict, patterns,
                  words: list[str], forms: list[int], edits: list[Edit], flags: list[Flag],
                  stats: dict, *, after_hyphen: bool = False, starts_sentence: bool = True,
-                 profile: DocumentProfile | None = None) -> None:
+                 profile: DocumentProfile | None = None, parts: list[str] | None = None) -> None:
     """Judge every token of one line; append Edits and Flags (offsets in ``text``).
 
     ``words``, ``forms``: the line's word forms (``WORD_RE.findall``) and the verdict of
@@ -1403,11 +1412,12 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     line's first word is the rest of a broken word (``per-`` / ``secuted``).
     ``starts_sentence``: whether the previous line ended a sentence.
     ``profile``: the document's misreading profile (real-word twins along its slips).
+    ``parts``: the line split at its words (``WORD_SPLIT_RE.split``), if made already.
     """
     lexicon = lm.lex
     # most tokens of a line are ordinary known words far from any damage: their
     # offsets are found in bulk and a Token is only made for the few looked at
-    tokens = LineTokens(line, words)
+    tokens = LineTokens(line, words, parts)
     n = len(tokens)
     spans = protected_spans(line, patterns)
     span_starts = [s for s, _ in spans]
@@ -1516,14 +1526,18 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         weight[i] = (1.0 if logps[i] is None else 0.25) if suspicious[i] else 0.5
     for i in capitals:  # (a short unknown form in capitals is as likely a name as damage: no sign)
         weight[i] = 0.0
-    prefix = list(accumulate(weight, initial=0.0))  # the same left-to-right float sums
+    # the running sums of the weights at the marked tokens only (the other weights are 0.0,
+    # and adding 0.0 changes no sum: the very floats of a running sum over every token)
+    weighted = marked
+    sums = list(accumulate([weight[i] for i in weighted], initial=0.0))
 
     def density(i: int) -> float:
         """Share of the other tokens within ``w`` that are suspicious."""
         lo, hi = max(0, i - w), min(n, i + w + 1)
         if hi - lo <= 1:
             return 0.0
-        return (prefix[hi] - prefix[lo] - weight[i]) / (hi - lo - 1)
+        return (sums[bisect.bisect_left(weighted, hi)] - sums[bisect.bisect_left(weighted, lo)]
+                - weight[i]) / (hi - lo - 1)
 
     base_rate = opts["base_error_rate"] + opts["corpus_damage_weight"] * lexicon.damage_rate
 

@@ -9,6 +9,9 @@ from itertools import accumulate, chain
 
 # letters and digits, with inner apostrophes (don't, Stalin’s)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# the same words, with the text between them: ``WORD_SPLIT_RE.split(text)`` alternates gap,
+# word, gap, ..., gap (every word's offsets follow from the lengths, at C speed)
+WORD_SPLIT_RE = re.compile("(" + WORD_RE.pattern + ")")
 # spans never repaired: URLs, e-mail addresses, paths, handles, code-like tokens
 PROTECTED_SPAN_RE = re.compile(
     r"(?:https?://|ftp://|www\.)\S+"
@@ -85,12 +88,22 @@ class LineTokens(dict):
     (3, Token(start=5, end=8, text='tbe', key='tbe', left_break=False), 'man', [4, 8, 12])
     >>> [t.text for t in toks], toks[-1].text
     (['lhis', 'tbe', 'man'], 'man')
+    >>> split = LineTokens("“lhis” tbe man.", parts=WORD_SPLIT_RE.split("“lhis” tbe man."))
+    >>> split.words, split.starts, split.ends, split[1] == LineTokens("“lhis” tbe man.")[1]
+    (['lhis', 'tbe', 'man'], [1, 7, 11], [5, 10, 14], True)
     """
 
     __slots__ = ("text", "words", "starts", "ends", "keys")
 
-    def __init__(self, text: str, words: list[str] | None = None):
+    def __init__(self, text: str, words: list[str] | None = None, parts: list[str] | None = None):
         self.text = text
+        if parts is not None:  # (``WORD_SPLIT_RE.split(text)``: the offsets by running sums of lengths)
+            self.words = parts[1::2] if words is None else words
+            bounds = list(accumulate(map(len, parts)))
+            self.starts = bounds[0:-1:2]
+            self.ends = bounds[1::2]
+            self.keys = _Keys(self.words)
+            return
         self.words = WORD_RE.findall(text) if words is None else words
         # each word is found at the first place it occurs after the previous one: the
         # text between two words holds no word character, so no earlier match exists

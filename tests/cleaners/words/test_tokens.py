@@ -67,6 +67,18 @@ def test_line_tokens_equal_tokenize(text):
     assert list(lazy) == eager
 
 
+@settings(deadline=None, max_examples=200)
+@given(st.text(alphabet=st.sampled_from("ab’'_ \t\n\u00a0-.1éΣA“"), max_size=30))
+def test_line_tokens_from_the_split_equal_the_found_ones(text):
+    from cleaners.words.tokens import WORD_SPLIT_RE, LineTokens
+
+    parts = WORD_SPLIT_RE.split(text)
+    assert parts[1::2] == WORD_RE.findall(text)
+    split, found = LineTokens(text, parts=parts), LineTokens(text)
+    assert (split.words, split.starts, split.ends) == (found.words, found.starts, found.ends)
+    assert list(split) == list(found) == tokenize(text)
+
+
 def plain_case_pattern(word: str) -> str:
     """``case_pattern`` without its ASCII fast path: the reference."""
     letters = [c for c in word if c.isalpha()]
