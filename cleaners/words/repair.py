@@ -64,7 +64,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import attrgetter, is_
+from operator import attrgetter, eq, is_, ne
 from pathlib import Path
 from typing import Any
 
@@ -616,7 +616,7 @@ def _special_tokens(line: str, tokens: LineTokens, forms: list[int], spans, afte
     Every other token is an ordinary known word to be read as is."""
     n = len(tokens)
     starts, ends = tokens.starts, tokens.ends
-    out = set(compress(range(n), map(KNOWN.__ne__, forms)))  # (i for which forms[i] != KNOWN, at C speed)
+    out = set(compress(range(n), map(ne, forms, repeat(KNOWN))))  # (i for which forms[i] != KNOWN, at C speed)
     if after_hyphen and n:
         out.add(0)
     positions: list[tuple[list[int], int]] = []
@@ -1276,7 +1276,7 @@ def _worth_a_look(lm: LanguageModel, words: list[str], forms: list[int], opts: d
     if not _OTHER_LOOKS.isdisjoint(forms):  # (at C speed: most lines hold one verdict or two)
         return True
     return any(_cheap_twin_in_context(lm, words, k, opts)
-               for k in compress(range(len(forms)), map(CHEAP_TWIN.__eq__, forms)))
+               for k in compress(range(len(forms)), map(eq, forms, repeat(CHEAP_TWIN))))
 
 
 _OTHER_LOOKS = frozenset({SUSPICIOUS, CONFUSABLE, NUMBER, LEARNED_TWIN})  # verdicts a line is examined for
@@ -1529,7 +1529,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     # the running sums of the weights at the marked tokens only (the other weights are 0.0,
     # and adding 0.0 changes no sum: the very floats of a running sum over every token)
     weighted = marked
-    sums = list(accumulate([weight[i] for i in weighted], initial=0.0))
+    sums = list(accumulate(map(weight.__getitem__, weighted), initial=0.0))
 
     def density(i: int) -> float:
         """Share of the other tokens within ``w`` that are suspicious."""
@@ -2141,7 +2141,7 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         forms = list(map(verdicts.get, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if not any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms)):
+        if not any(profile.has_twin(lm, wd, v, opts) for wd, v in dict.fromkeys(zip(words, forms))):  # (each form once)
             continue
         pos = line_starts[k]
         prev = prevs[k]
