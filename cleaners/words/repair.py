@@ -180,6 +180,9 @@ DEFAULTS: dict[str, Any] = {
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
     "profile_min_count": 4,  # repairs a slip needs in one document to be part of its profile
     "profile_full_count": 8,  # ... and from this many the real-word penalty is waived along it in full
+    # a capitalised form no list knows with a known twin along one of the document's slips is
+    # read as that twin at the odds the document's own forms give the slip (name_slip_odds)
+    "profile_names": True,
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
@@ -1486,7 +1489,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
                     # ... unless it is a damaged copy of a name the corpus writes many
                     # times (Garnet Rohert Carrington): then it is judged like any other
-                    if logps[i] is None and _copies_a_name(lm, tokens[i].text, tokens[i].key, opts):
+                    if logps[i] is None and _copies_a_name(lm, tokens[i].text, tokens[i].key, opts, profile):
                         names_only.add(i)  # (read only as one of the corpus's names)
                         break
                     suspicious[i] = False
@@ -1640,6 +1643,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if i in names_only:
                 cands = [r for r in cands if len(r.keys) == 1 and _copy_target(lexicon, r.keys[0], opts)]
+            name_floor = None  # (a twin along the document's name slips: DocumentProfile.name_readings)
+            if profile and profile.names and lp is None and pattern == "title":
+                cands, name_floor = profile.name_readings(lm, t.text, cands, opts, names_only=i in names_only)
             # (at a sentence start too: the readings are names of the corpus only)
             name_two = (generic and lp is None and pattern == "title"
                         and opts["name_two_slips_min_count"] > 0 and not lexicon.trusted(t.key)
@@ -1660,6 +1666,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     lp -= length_penalty
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
+                if name_floor is not None:
+                    lp = min(lp, name_floor + prior)
             elif junk is not None:
                 lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
             elif typo:
@@ -1968,12 +1976,15 @@ class DocumentProfile:
     (0.1, 0.921)
     """
 
-    __slots__ = ("slips", "votes", "tokens", "_seen", "_twins")
+    __slots__ = ("slips", "votes", "tokens", "names", "_seen", "_twins")
 
-    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int):
+    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int, names: dict[str, float] | None = None):
         self.slips = dict(sorted(slips.items()))  # "seen>meant" -> confident repairs along it
         self.votes = votes  # slips counted in all the confident repairs (the shares' denominator)
         self.tokens = tokens
+        # "seen>meant" -> log10 odds that a capitalised form no list knows with a known
+        # twin along the slip is a damaged copy of it (:func:`name_slip_odds`)
+        self.names = dict(sorted((names or {}).items()))
         self._seen = tuple(sorted({pair.partition(">")[0] for pair in self.slips}))
         self._twins: dict[tuple[str, str], bool] = {}
 
@@ -2054,16 +2065,117 @@ class DocumentProfile:
                    "channel": {text: v[2] for text, v in along.items()}}
         return out, relief, figures
 
+    def name_twin(self, lm: LanguageModel, surface: str) -> tuple[Reading, float] | None:
+        """The reading of a capitalised form no list knows as its twin along one of the
+        document's name slips (:attr:`names`), the most common such twin, with the log10
+        odds of that slip; None without one.
+
+        >>> p = DocumentProfile({"E>L": 12}, votes=40, tokens=5000, names={"E>L": 1.4})
+        >>> r, odds = p.name_twin(language_model(empty_lexicon(), _options(None)), "Eondon")
+        >>> r.text, r.kind, odds
+        ('London', 'confusion', 1.4)
+        """
+        best = None
+        for pair, odds in self.names.items():
+            seen, _, meant = pair.partition(">")
+            twin = slip_name_twin(lm, surface, seen, meant)
+            if twin is not None:
+                tk = normalise_key(twin)
+                lk = lm.logp(tk)
+                if best is None or lk > best[0]:
+                    channel = round(min(lm.channel(surface, twin), self.cost(pair)), 3)
+                    best = (lk, Reading(twin, (tk,), channel, "confusion"), odds)
+        return None if best is None else best[1:]
+
+    def name_readings(self, lm: LanguageModel, surface: str, cands: list[Reading], opts: dict, *,
+                      names_only: bool = False) -> tuple[list[Reading], float | None]:
+        """``cands`` with the twin along the document's name slips (:meth:`name_twin`), and
+        the log10 probability the form as read may keep at most (before the error prior)
+        for the twin's posterior to be about the odds the document gives the slip
+        (:func:`name_slip_odds`): the twin's, less its channel cost and those odds. None:
+        no twin, nothing changes. ``names_only``: the form is part of a name (beside another
+        rare capitalised form): only a twin that is one of the corpus's names counts."""
+        found = self.name_twin(lm, surface)
+        if found is None or (names_only and not _copy_target(lm.lex, found[0].keys[0], opts)):
+            return cands, None
+        r, odds = found
+        return _with_two_slips(cands, [r]), round(lm.logp(r.keys[0]) - r.channel - odds, 3)
+
     def to_json(self) -> dict:
-        return {"slips": dict(self.slips), "votes": self.votes, "tokens": self.tokens}
+        out = {"slips": dict(self.slips), "votes": self.votes, "tokens": self.tokens}
+        if self.names:
+            out["names"] = dict(self.names)
+        return out
 
 
-def learn_profile(edits: list[Edit], tokens: int, opts: dict) -> DocumentProfile:
+PROFILE_CHANCE_TWIN = 0.02  # share of real names no list knows with a known twin along one given slip
+
+
+def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> str | None:
+    """``surface`` with one ``seen`` read back as ``meant``, where that spells a form the
+    general list knows or a name of the corpus (the most common such); None otherwise.
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> slip_name_twin(lm, "Eondon", "E", "L"), slip_name_twin(lm, "Ezhovak", "E", "L")
+    ('London', None)
+    """
+    best, best_lp = None, None
+    i = surface.find(seen)
+    while i != -1:
+        twin = surface[:i] + meant + surface[i + len(seen):]
+        tk = normalise_key(twin)
+        if lm.uni.get(tk, 0.0) > 0.0 or lm.lex.name_spelling(tk) is not None:
+            lp = lm.logp(tk)
+            if lp is not None and (best_lp is None or lp > best_lp):
+                best, best_lp = twin, lp
+        i = surface.find(seen, i + 1)
+    return best
+
+
+def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: dict) -> dict[str, float]:
+    """Per slip of a document's profile, the log10 odds that a capitalised form no list
+    knows (nor the corpus trusts) is a damaged copy of its twin along the slip, where it
+    has a twin the general list knows or a name of the corpus (``Eondon``: London), from
+    the document's own forms: of the ``n`` such forms holding the slip's seen letters,
+    ``k`` have a twin, where chance gives real names ``PROFILE_CHANCE_TWIN * n`` (the
+    share measured on the ground truth of two benchmarks: 15 of 1,632 real names no list
+    knows have a known twin along one such slip). The excess over chance is damage: the
+    odds are ``(k - chance) / chance``, capped at what one chance twin allows
+    (``1 / PROFILE_CHANCE_TWIN``). A slip is kept when ``k`` reaches ``profile_min_count``
+    and the odds are above even (a document that reads ``t`` as ``i`` in words but whose
+    names with an ``i`` have known twins no more often than chance gets nothing for them).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> text = "Eondon, Eatvia, Eithuania and Euxembourg; Ezhovak, Elkavan, Eberoth."
+    >>> name_slip_odds(text, lm, {"E>L": 8}, _options(None))
+    {'E>L': 1.44}
+    >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})
+    {}
+    """
+    forms = sorted({w for w in WORD_RE.findall(text) if case_pattern(w) == "title"})
+    unknown = [w for w in forms if lm.logp(normalise_key(w)) is None]
+    out: dict[str, float] = {}
+    cap = math.log10(1.0 / PROFILE_CHANCE_TWIN)
+    for pair in slips:
+        seen, _, meant = pair.partition(">")
+        if not seen or not meant:
+            continue
+        holding = [w for w in unknown if seen in w]
+        k = sum(slip_name_twin(lm, w, seen, meant) is not None for w in holding)
+        chance = PROFILE_CHANCE_TWIN * len(holding)
+        if k >= opts["profile_min_count"] and k > 2 * chance:
+            out[pair] = round(min(cap, math.log10((k - chance) / chance)), 3)
+    return out
+
+
+def learn_profile(edits: list[Edit], tokens: int, opts: dict, *, text: str | None = None,
+                  lm: LanguageModel | None = None) -> DocumentProfile:
     """The :class:`DocumentProfile` of a document from the edits of its first pass: the
     slips (one or two per repair, each of one or two letters, as
     :func:`cleaners.words.lexicon.learn_confusions` counts them) of its non-word repairs
     applied with ``profile_min_confidence``; a slip seen ``profile_min_count`` times is
-    part of the profile.
+    part of the profile. With the document's ``text`` and ``lm``, the odds its slips
+    give its capitalised forms no list knows (:func:`name_slip_odds`; ``profile_names``).
 
     >>> from cleaners.document import Edit
     >>> e = Edit.at("slale", 0, 5, "state", stage=STAGE, reason="", confidence=1.0,
@@ -2084,7 +2196,8 @@ def learn_profile(edits: list[Edit], tokens: int, opts: dict) -> DocumentProfile
                 pair = f"{a}>{b}"
                 votes[pair] = votes.get(pair, 0) + 1
     slips = {p: c for p, c in votes.items() if c >= opts["profile_min_count"]}
-    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens)
+    names = name_slip_odds(text, lm, slips, opts) if slips and text and lm is not None and opts["profile_names"] else {}
+    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens, names=names)
 
 
 def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
@@ -2093,7 +2206,8 @@ def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
     ``repair_text(line, lexicon=..., profile=document_profile(document, lexicon=...))``)."""
     opts = _options(options)
     result = repair(text, lexicon=lexicon, options={**opts, "document_profile": False})
-    return learn_profile(result.edits, result.stats["tokens"], opts)
+    lm = language_model(lexicon if lexicon is not None else build_corpus_lexicon([("text", text)], options=opts), opts)
+    return learn_profile(result.edits, result.stats["tokens"], opts, text=text, lm=lm)
 
 
 def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, patterns, protected: frozenset[str],
@@ -2109,7 +2223,7 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     profile tells which slips the document makes, not where).
     """
     if profile is None:
-        profile = learn_profile(edits, stats["tokens"], opts)
+        profile = learn_profile(edits, stats["tokens"], opts, text=text, lm=lm)
     if not profile:
         return profile
     lines = text.split("\n")
@@ -2119,7 +2233,14 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     new_edits: list[Edit] = []
     new_flags: list[Flag] = []
     scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
-    for k in damaged:
+    # (a capitalised form no list knows with a twin along a name slip is damage of its own:
+    # its line is read again wherever it stands)
+    names_seen = tuple(sorted({pair.partition(">")[0] for pair in profile.names}))
+    looked = damaged
+    if names_seen:
+        looked = sorted(set(damaged).union(k for k, line in enumerate(lines) if any(x in line for x in names_seen)))
+    damaged_set = set(damaged)
+    for k in looked:
         line = lines[k]
         if not any(seen in line for seen in profile._seen):
             continue
@@ -2127,7 +2248,10 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         forms = list(map(verdicts.get, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if not any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms)):
+        if not (k in damaged_set and any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms))) \
+                and not (names_seen and any(v == SUSPICIOUS and case_pattern(wd) == "title"
+                                            and profile.name_twin(lm, wd) is not None
+                                            for wd, v in zip(words, forms))):
             continue
         pos = line_starts[k]
         prev = prevs[k]
@@ -2285,9 +2409,16 @@ def _copy_target(lex: CorpusLexicon, key: str, opts: dict) -> bool:
     return titled > 0 and titled * lex.damage_rate > opts["copy_min_expected"]
 
 
-def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict,
+                   profile: DocumentProfile | None = None) -> bool:
     """Whether a capitalised unknown form has copy evidence (:func:`_copy_evidence`) from
-    its one-slip readings to the corpus's names (once per surface and process)."""
+    its one-slip readings to the corpus's names (once per surface and process), or, with
+    the document's ``profile``, a twin along its name slips that is one of the corpus's
+    names (:meth:`DocumentProfile.name_twin`)."""
+    if profile and profile.names:
+        found = profile.name_twin(lm, surface)
+        if found is not None and _copy_target(lm.lex, found[0].keys[0], opts):
+            return True
     ckey = (surface, "copies-a-name")
     out = lm.candidate_cache.get(ckey)
     if out is None:

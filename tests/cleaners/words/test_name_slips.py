@@ -57,3 +57,86 @@ def test_damaged_name_copies_cheap_slips_direct():
     kw = dict(damage_rate=0.0156, ratio=8.0, cheap_cost=0.7, repeat_log=2.8)
     assert damaged_name_copies(trusted, names, {}, {}, **kw) == ["corhavin"]
     assert damaged_name_copies(trusted, names, {}, {}, **{**kw, "cheap_cost": 0.0}) == []
+
+
+# ---------------------------------------------------------------- the document's name slips (profile)
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+import cleaners.words.repair as stage  # noqa: E402
+from cleaners.document import apply_edits  # noqa: E402
+
+CORPUS = (Path(__file__).resolve().parents[2] / "data" / "words" / "corpus.txt").read_text(encoding="utf-8")
+#: a document whose scan reads a capital L as E, in words and in names (invented)
+E_FOR_L_DOCUMENT = (
+    "The delegates came from Eondon and from Eeeds in the early spring of that year.\n"
+    "Eittle was said of the journey, though the Eife of the party was hard.\n"
+    "Some had gone to Eahore before, and others to Eucknow and back again.\n"
+    "Their guide, a man named Ezhovak, spoke of Elkavan and the old roads.\n"
+    "TEST_LINE\n"
+    "Nobody in the village forgot them, and Eondon sent word again the next year.")
+#: the same document without the slip
+CLEAN_DOCUMENT = (
+    "The delegates came from London and from Leeds in the early spring of that year.\n"
+    "Their guide, a man named Ezhovak, spoke of Elkavan and the old roads.\n"
+    "TEST_LINE\n"
+    "Nobody in the village forgot them, and London sent word again the next year.")
+
+
+@pytest.fixture(scope="module")
+def corpus_lexicon():
+    return build_corpus_lexicon([("corpus", CORPUS)])
+
+
+def _line(text: str, result, k: int) -> str:
+    return apply_edits(text, result.edits).split("\n")[k]
+
+
+def test_a_name_misread_with_the_documents_slip_is_read_as_its_known_twin(corpus_lexicon):
+    line = "They travelled on to Eutsk by the night train."
+    text = E_FOR_L_DOCUMENT.replace("TEST_LINE", line)
+    result = stage.repair(text, lexicon=corpus_lexicon)
+    assert result.meta["words_profile"]["names"]["E>L"] > 1.0
+    assert _line(text, result, 4) == "They travelled on to Lutsk by the night train."
+    # the switch off: the form as read is a name no list knows, kept
+    off = stage.repair(text, lexicon=corpus_lexicon, options={"profile_names": False})
+    assert _line(text, off, 4) == line
+    # a line repaired alone with its document's profile gets the same reading
+    profile = stage.document_profile(E_FOR_L_DOCUMENT.replace("TEST_LINE", ""), lexicon=corpus_lexicon)
+    assert profile.names and stage.repair_text(line, lexicon=corpus_lexicon, profile=profile)[0] == \
+        "They travelled on to Lutsk by the night train."
+
+
+@pytest.mark.parametrize("line", [
+    "The letter was signed by Erbanov and his brother.",  # no known twin along the slip
+    "They met Ezhovak again in the autumn.",
+    "The chair was designed by Eames in the fifties.",  # a name the list knows: never a slip
+    "They travelled on to Eutsk by the night train.",  # (in the clean document: no profile)
+])
+def test_names_without_a_known_twin_or_outside_a_damaged_document_stay(corpus_lexicon, line):
+    for doc in (E_FOR_L_DOCUMENT, CLEAN_DOCUMENT):
+        if "Eutsk" in line and doc is E_FOR_L_DOCUMENT:
+            continue
+        text = doc.replace("TEST_LINE", line)
+        assert line in apply_edits(text, stage.repair(text, lexicon=corpus_lexicon).edits)
+
+
+def test_name_slip_odds_need_more_twins_than_chance(corpus_lexicon):
+    lm = stage.language_model(corpus_lexicon, stage._options(None))
+    opts = stage._options(None)
+    damaged = "Eondon, Eeeds, Eahore and Eucknow; Ezhovak and Elkavan."
+    assert set(stage.name_slip_odds(damaged, lm, {"E>L": 8}, opts)) == {"E>L"}
+    # among a hundred real names with the letter, chance gives two known twins: four are no evidence
+    real = " ".join(f"Ezh{a}{b}ovak" for a in "aeiou" for b in "bcdfghjklmnpqrstvwxyz"[:20])
+    assert stage.name_slip_odds(damaged + " " + real, lm, {"E>L": 8}, opts) == {}
+    # a slip that is not the document's gives nothing
+    assert stage.name_slip_odds(damaged, lm, {}, opts) == {}
+
+
+def test_the_name_slips_are_idempotent(corpus_lexicon):
+    text = E_FOR_L_DOCUMENT.replace("TEST_LINE", "They travelled on to Eutsk by the night train.")
+    once = apply_edits(text, stage.repair(text, lexicon=corpus_lexicon).edits)
+    assert "Lutsk" in once
+    assert not stage.repair(once, lexicon=corpus_lexicon).edits
