@@ -1643,9 +1643,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if i in names_only:
                 cands = [r for r in cands if len(r.keys) == 1 and _copy_target(lexicon, r.keys[0], opts)]
-            name_floor = None  # (a twin along the document's name slips: DocumentProfile.name_readings)
+            name_twin = None  # (a twin along the document's name slips: DocumentProfile.name_readings)
             if profile and profile.names and lp is None and pattern == "title":
-                cands, name_floor = profile.name_readings(lm, t.text, cands, opts, names_only=i in names_only)
+                cands, name_twin = profile.name_readings(lm, t.text, cands, opts, names_only=i in names_only)
             # (at a sentence start too: the readings are names of the corpus only)
             name_two = (generic and lp is None and pattern == "title"
                         and opts["name_two_slips_min_count"] > 0 and not lexicon.trusted(t.key)
@@ -1666,8 +1666,6 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     lp -= length_penalty
                 if (pattern == "title" or acronym) and cands:
                     lp -= _copy_evidence(lm, t.key, cands, opts)
-                if name_floor is not None:
-                    lp = min(lp, name_floor + prior)
             elif junk is not None:
                 lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
             elif typo:
@@ -1679,6 +1677,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
                 prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
+            if name_twin is not None:
+                cands = DocumentProfile.name_weighed(lm, cands, name_twin, lp, prior)
             left, right = judged_in[i] = context(i)
 
             def judge(cands: list[Reading]) -> tuple[list[Reading], bool]:
@@ -2088,18 +2088,38 @@ class DocumentProfile:
         return None if best is None else best[1:]
 
     def name_readings(self, lm: LanguageModel, surface: str, cands: list[Reading], opts: dict, *,
-                      names_only: bool = False) -> tuple[list[Reading], float | None]:
-        """``cands`` with the twin along the document's name slips (:meth:`name_twin`), and
-        the log10 probability the form as read may keep at most (before the error prior)
-        for the twin's posterior to be about the odds the document gives the slip
-        (:func:`name_slip_odds`): the twin's, less its channel cost and those odds. None:
-        no twin, nothing changes. ``names_only``: the form is part of a name (beside another
-        rare capitalised form): only a twin that is one of the corpus's names counts."""
+                      names_only: bool = False) -> tuple[list[Reading], tuple[Reading, float] | None]:
+        """``cands`` with the twin along the document's name slips (:meth:`name_twin`) of a
+        capitalised form (its other letters in lowercase: ``PlPe`` is no name), and the twin
+        with its odds (None: no twin, nothing changes). ``names_only``: the form is part of
+        a name (beside another rare capitalised form): only a twin that is one of the
+        corpus's names counts."""
+        if not surface[1:].islower():
+            return cands, None
         found = self.name_twin(lm, surface)
         if found is None or (names_only and not _copy_target(lm.lex, found[0].keys[0], opts)):
             return cands, None
-        r, odds = found
-        return _with_two_slips(cands, [r]), round(lm.logp(r.keys[0]) - r.channel - odds, 3)
+        return _with_two_slips(cands, [found[0]]), found
+
+    @staticmethod
+    def name_weighed(lm: LanguageModel, cands: list[Reading], twin: tuple[Reading, float], asis_logp: float,
+                     prior: float) -> list[Reading]:
+        """``cands`` with the twin of :meth:`name_readings` re-costed (kind ``name-slip``) so
+        that, context aside, it beats the form as read (log10 ``asis_logp``, the error
+        ``prior`` paid by every reading) by the odds the document gives its slip
+        (:func:`name_slip_odds`): the document's own forms are the evidence, not the
+        general odds of a name against a damaged word. The other readings keep their
+        odds against the form as read.
+
+        >>> cands = [Reading("Lutsk", ("lutsk",), 0.5, "confusion"), Reading("Outsk", ("outsk",), 3.0, "edit")]
+        >>> lm = language_model(empty_lexicon(), _options(None))
+        >>> out = DocumentProfile.name_weighed(lm, cands, (cands[0], 1.5), -8.0, -2.0)
+        >>> [(r.text, r.kind, r.channel) for r in out]
+        [('Lutsk', 'name-slip', -2.95), ('Outsk', 'edit', 3.0)]
+        """
+        r, odds = twin
+        channel = round(min(r.channel, lm.logp(r.keys[0]) + prior - asis_logp - odds), 3)
+        return [Reading(x.text, x.keys, channel, "name-slip") if x.keys == r.keys else x for x in cands]
 
     def to_json(self) -> dict:
         out = {"slips": dict(self.slips), "votes": self.votes, "tokens": self.tokens}
@@ -2113,7 +2133,8 @@ PROFILE_CHANCE_TWIN = 0.02  # share of real names no list knows with a known twi
 
 def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> str | None:
     """``surface`` with one ``seen`` read back as ``meant``, where that spells a form the
-    general list knows or a name of the corpus (the most common such); None otherwise.
+    general list knows (the most common such); None otherwise. (Not a name only the corpus
+    knows: a recurring misreading may be one.)
 
     >>> lm = language_model(empty_lexicon(), _options(None))
     >>> slip_name_twin(lm, "Eondon", "E", "L"), slip_name_twin(lm, "Ezhovak", "E", "L")
@@ -2124,7 +2145,8 @@ def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> st
     while i != -1:
         twin = surface[:i] + meant + surface[i + len(seen):]
         tk = normalise_key(twin)
-        if lm.uni.get(tk, 0.0) > 0.0 or lm.lex.name_spelling(tk) is not None:
+        # (a form of the general list: the corpus's own names may be recurring damage)
+        if lm.uni.get(tk, 0.0) > 0.0:
             lp = lm.logp(tk)
             if lp is not None and (best_lp is None or lp > best_lp):
                 best, best_lp = twin, lp
@@ -2135,7 +2157,7 @@ def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> st
 def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: dict) -> dict[str, float]:
     """Per slip of a document's profile, the log10 odds that a capitalised form no list
     knows (nor the corpus trusts) is a damaged copy of its twin along the slip, where it
-    has a twin the general list knows or a name of the corpus (``Eondon``: London), from
+    has a twin the general list knows (``Eondon``: London), from
     the document's own forms: of the ``n`` such forms holding the slip's seen letters,
     ``k`` have a twin, where chance gives real names ``PROFILE_CHANCE_TWIN * n`` (the
     share measured on the ground truth of two benchmarks: 15 of 1,632 real names no list
@@ -2152,7 +2174,7 @@ def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: di
     >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})
     {}
     """
-    forms = sorted({w for w in WORD_RE.findall(text) if case_pattern(w) == "title"})
+    forms = sorted({w for w in WORD_RE.findall(text) if w[:1].isupper() and w[1:].islower()})
     unknown = [w for w in forms if lm.logp(normalise_key(w)) is None]
     out: dict[str, float] = {}
     cap = math.log10(1.0 / PROFILE_CHANCE_TWIN)
@@ -2249,7 +2271,7 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
         if not (k in damaged_set and any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms))) \
-                and not (names_seen and any(v == SUSPICIOUS and case_pattern(wd) == "title"
+                and not (names_seen and any(v == SUSPICIOUS and wd[:1].isupper() and wd[1:].islower()
                                             and profile.name_twin(lm, wd) is not None
                                             for wd, v in zip(words, forms))):
             continue
@@ -2359,12 +2381,23 @@ def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tu
         for r in name_two_slip_candidates(lm, surface, key, min_count=opts["name_two_slips_min_count"]):
             name = r.keys[0][:len(r.keys[0]) - (len(key) - len(stem))]
             e = _copy_evidence(lm, stem, [Reading(name, (name,), r.channel, r.kind)], opts)
-            copies = lm.lex.counts.get(name, 0) * lm.lex.damage_rate / lm.lex.form_count(stem)
+            copies = _bucket_centre(lm.lex.counts.get(name, 0)) * lm.lex.damage_rate / _bucket_centre(
+                lm.lex.form_count(stem))
             if e > 0.0 and copies >= opts["name_two_slips_min_copies"]:
                 kept.append(r)
                 evidence = max(evidence, e)
         out = lm.candidate_cache[ckey] = (kept, evidence)
     return out
+
+
+def _bucket_centre(count: int) -> float:
+    """The count a quantised one stands for: the lexicon floors counts to powers of two, so
+    ``c`` (above 1) is any of ``c`` .. ``2c - 1``, whose geometric centre is ``c * sqrt(2)``.
+
+    >>> _bucket_centre(64), _bucket_centre(1), _bucket_centre(0)
+    (90.51, 1, 0)
+    """
+    return round(count * math.sqrt(2), 2) if count > 1 else count
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:

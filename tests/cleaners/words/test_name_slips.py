@@ -140,3 +140,30 @@ def test_the_name_slips_are_idempotent(corpus_lexicon):
     once = apply_edits(text, stage.repair(text, lexicon=corpus_lexicon).edits)
     assert "Lutsk" in once
     assert not stage.repair(once, lexicon=corpus_lexicon).edits
+
+
+def test_only_a_plain_capitalised_form_is_read_along_the_name_slips(corpus_lexicon):
+    lm = stage.language_model(corpus_lexicon, stage._options(None))
+    profile = stage.DocumentProfile({"E>L": 8}, votes=8, tokens=1000, names={"E>L": 1.5})
+    opts = stage._options(None)
+    assert profile.name_readings(lm, "Eutsk", [], opts)[1] is not None
+    # inner capitals are misread lowercase letters, not a name: their own rules
+    assert profile.name_readings(lm, "EuTsk", [], opts) == ([], None)
+    # part of a name (beside another rare capitalised form): only toward the corpus's own names
+    assert profile.name_readings(lm, "Eutsk", [], opts, names_only=True) == ([], None)
+
+
+def test_a_name_beside_another_name_keeps_its_twin_unless_the_corpus_writes_it(corpus_lexicon):
+    line = "The letter came from Eutsk Ezhovak in the spring."
+    text = E_FOR_L_DOCUMENT.replace("TEST_LINE", line)
+    assert line in apply_edits(text, stage.repair(text, lexicon=corpus_lexicon).edits)
+
+
+def test_the_evidence_goes_to_the_twin_alone():
+    lm = stage.language_model(stage.empty_lexicon(), stage._options(None))
+    twin = stage.Reading("Lutsk", ("lutsk",), 0.5, "confusion")
+    other = stage.Reading("Outsk", ("outsk",), 3.0, "edit")
+    out = stage.DocumentProfile.name_weighed(lm, [twin, other], (twin, 1.5), -8.0, -2.0)
+    assert out[1] is other and out[0].kind == "name-slip"
+    # the twin's unigram score beats the form as read by the odds
+    assert lm.logp("lutsk") - out[0].channel - 2.0 == pytest.approx(-8.0 + 1.5, abs=1e-3)
