@@ -167,3 +167,23 @@ def test_the_evidence_goes_to_the_twin_alone():
     assert out[1] is other and out[0].kind == "name-slip"
     # the twin's unigram score beats the form as read by the odds
     assert lm.logp("lutsk") - out[0].channel - 2.0 == pytest.approx(-8.0 + 1.5, abs=1e-3)
+
+
+# ---------------------------------------------------------------- two-slip copies of a name, quantised counts
+
+
+def test_a_quantised_name_count_stands_for_its_buckets_centre():
+    from cleaners.words.lexicon import CorpusLexicon
+
+    opts = stage._options(None)
+
+    def found(count: int, rate: float) -> list[str]:
+        lex = CorpusLexicon(counts={"ostrava": count}, surfaces={"ostrava": "Ostrava"}, total=1 << 18,
+                            damage_rate=rate)
+        return [r.text for r in stage._name_two_slips(stage.language_model(lex, opts), "Ostmva", "ostmva", opts)[0]]
+
+    # 64 (64 to 127 written) at a damage rate of 1/64: about 1.4 damaged copies predicted, not 0.998
+    assert found(64, 0.0156) == ["Ostrava"]
+    # ... but a cleaner corpus predicts less than one copy: the form is a name of its own
+    assert found(64, 0.0078) == []
+    assert stage._bucket_centre(1) == 1 and stage._bucket_centre(2) == pytest.approx(2.83)
