@@ -2066,8 +2066,8 @@ class DocumentProfile:
         return out, relief, figures
 
     def name_twin(self, lm: LanguageModel, surface: str) -> tuple[Reading, float] | None:
-        """The reading of a capitalised form no list knows as its twin along one of the
-        document's name slips (:attr:`names`), the most common such twin, with the log10
+        """The reading of a capitalised form no list knows (:func:`_plain_name_form`) as its
+        twin along one of the document's name slips (:attr:`names`), the most common such twin, with the log10
         odds of that slip; None without one.
 
         >>> p = DocumentProfile({"E>L": 12}, votes=40, tokens=5000, names={"E>L": 1.4})
@@ -2075,6 +2075,8 @@ class DocumentProfile:
         >>> r.text, r.kind, odds
         ('London', 'confusion', 1.4)
         """
+        if not _plain_name_form(surface):
+            return None
         best = None
         for pair, odds in self.names.items():
             seen, _, meant = pair.partition(">")
@@ -2089,13 +2091,10 @@ class DocumentProfile:
 
     def name_readings(self, lm: LanguageModel, surface: str, cands: list[Reading], opts: dict, *,
                       names_only: bool = False) -> tuple[list[Reading], tuple[Reading, float] | None]:
-        """``cands`` with the twin along the document's name slips (:meth:`name_twin`) of a
-        capitalised form (its other letters in lowercase: ``PlPe`` is no name), and the twin
-        with its odds (None: no twin, nothing changes). ``names_only``: the form is part of
+        """``cands`` with the twin along the document's name slips (:meth:`name_twin`), and
+        the twin with its odds (None: no twin, nothing changes). ``names_only``: the form is part of
         a name (beside another rare capitalised form): only a twin that is one of the
         corpus's names counts."""
-        if not surface[1:].islower():
-            return cands, None
         found = self.name_twin(lm, surface)
         if found is None or (names_only and not _copy_target(lm.lex, found[0].keys[0], opts)):
             return cands, None
@@ -2118,7 +2117,13 @@ class DocumentProfile:
         [('Lutsk', 'name-slip', -2.95), ('Outsk', 'edit', 3.0)]
         """
         r, odds = twin
-        channel = round(min(r.channel, lm.logp(r.keys[0]) + prior - asis_logp - odds), 3)
+        lk = lm.logp(r.keys[0])
+        mine = next((x for x in cands if x.keys == r.keys), r)
+        # (the evidence is for the slip against the form as read, not against another reading
+        # that explains the form better on its own: Jiis read as his, not as Jus)
+        if any(x.keys != r.keys and _unigram_score(lm, x) > lk - mine.channel for x in cands):
+            return cands
+        channel = round(min(mine.channel, lk + prior - asis_logp - odds), 3)
         return [Reading(x.text, x.keys, channel, "name-slip") if x.keys == r.keys else x for x in cands]
 
     def to_json(self) -> dict:
@@ -2129,6 +2134,22 @@ class DocumentProfile:
 
 
 PROFILE_CHANCE_TWIN = 0.02  # share of real names no list knows with a known twin along one given slip
+NAME_SLIP_MIN_LEN = 5  # shorter names have known twins along a slip far more often than chance
+
+
+def _plain_name_form(w: str) -> bool:
+    """Whether ``w`` is capitalised, its other letters lowercase (``PlPe`` is no name: its
+    capitals are misread letters), and ``NAME_SLIP_MIN_LEN`` letters long at least.
+
+    >>> [_plain_name_form(w) for w in ("Eutsk", "EuTsk", "Eugh", "eutsk")]
+    [True, False, False, False]
+    """
+    return len(w) >= NAME_SLIP_MIN_LEN and w[:1].isupper() and w[1:].islower()
+
+
+def _unigram_score(lm: LanguageModel, r: Reading) -> float:
+    """A reading's log10 probability out of context, less its channel cost."""
+    return sum(lm.logp(k) or lm.oov_logp for k in r.keys) - r.channel
 
 
 def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> str | None:
@@ -2174,7 +2195,7 @@ def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: di
     >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})
     {}
     """
-    forms = sorted({w for w in WORD_RE.findall(text) if w[:1].isupper() and w[1:].islower()})
+    forms = sorted(set(filter(_plain_name_form, WORD_RE.findall(text))))
     unknown = [w for w in forms if lm.logp(normalise_key(w)) is None]
     out: dict[str, float] = {}
     cap = math.log10(1.0 / PROFILE_CHANCE_TWIN)
@@ -2271,8 +2292,7 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
         if not (k in damaged_set and any(profile.has_twin(lm, wd, v, opts) for wd, v in zip(words, forms))) \
-                and not (names_seen and any(v == SUSPICIOUS and wd[:1].isupper() and wd[1:].islower()
-                                            and profile.name_twin(lm, wd) is not None
+                and not (names_seen and any(v == SUSPICIOUS and profile.name_twin(lm, wd) is not None
                                             for wd, v in zip(words, forms))):
             continue
         pos = line_starts[k]
