@@ -242,6 +242,9 @@ DEFAULTS: dict[str, Any] = {
     **LEXICON_DEFAULTS,
 }
 
+# a word (as WORD_RE reads it) that starts with a capital: the candidates for a document's
+# names (:func:`name_slips`), found without reading every word
+CAPITALISED_WORD_RE = re.compile(r"(?<![^\W_])(?<![^\W_]['’])[^\W\d_a-z][^\W_]*(?:['’][^\W_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
 #: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
@@ -1976,15 +1979,19 @@ class DocumentProfile:
     (0.1, 0.921)
     """
 
-    __slots__ = ("slips", "votes", "tokens", "names", "_seen", "_twins")
+    __slots__ = ("slips", "votes", "tokens", "names", "name_forms", "_seen", "_twins")
 
-    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int, names: dict[str, float] | None = None):
+    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int, names: dict[str, float] | None = None,
+                 name_forms: frozenset[str] | None = None):
         self.slips = dict(sorted(slips.items()))  # "seen>meant" -> confident repairs along it
         self.votes = votes  # slips counted in all the confident repairs (the shares' denominator)
         self.tokens = tokens
         # "seen>meant" -> log10 odds that a capitalised form no list knows with a known
         # twin along the slip is a damaged copy of it (:func:`name_slip_odds`)
         self.names = dict(sorted((names or {}).items()))
+        # the document's forms with a twin along those slips (None: not known; the profile
+        # pass uses them only for the text the profile was learned from)
+        self.name_forms = name_forms
         self._seen = tuple(sorted({pair.partition(">")[0] for pair in self.slips}))
         self._twins: dict[tuple[str, str], bool] = {}
 
@@ -2176,7 +2183,15 @@ def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> st
 
 
 def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: dict) -> dict[str, float]:
+    """:func:`name_slips`' odds alone."""
+    return name_slips(text, lm, slips, opts)[0]
+
+
+def name_slips(text: str, lm: LanguageModel, slips: dict[str, int],
+               opts: dict) -> tuple[dict[str, float], frozenset[str]]:
     """Per slip of a document's profile, the log10 odds that a capitalised form no list
+    knows (nor the corpus trusts) is a damaged copy of its twin along the slip; and the
+    document's forms with such a twin. The odds: that a capitalised form no list
     knows (nor the corpus trusts) is a damaged copy of its twin along the slip, where it
     has a twin the general list knows (``Eondon``: London), from
     the document's own forms: of the ``n`` such forms holding the slip's seen letters,
@@ -2195,20 +2210,23 @@ def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: di
     >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})
     {}
     """
-    forms = sorted(set(filter(_plain_name_form, WORD_RE.findall(text))))
+    forms = sorted(filter(_plain_name_form, set(CAPITALISED_WORD_RE.findall(text))))  # (each distinct form once)
     unknown = [w for w in forms if lm.logp(normalise_key(w)) is None]
     out: dict[str, float] = {}
     cap = math.log10(1.0 / PROFILE_CHANCE_TWIN)
+    with_twins: set[str] = set()
     for pair in slips:
         seen, _, meant = pair.partition(">")
         if not seen or not meant:
             continue
         holding = [w for w in unknown if seen in w]
-        k = sum(slip_name_twin(lm, w, seen, meant) is not None for w in holding)
+        twinned = [w for w in holding if slip_name_twin(lm, w, seen, meant) is not None]
+        k = len(twinned)
         chance = PROFILE_CHANCE_TWIN * len(holding)
         if k >= opts["profile_min_count"] and k > 2 * chance:
             out[pair] = round(min(cap, math.log10((k - chance) / chance)), 3)
-    return out
+            with_twins.update(twinned)
+    return out, frozenset(with_twins)
 
 
 def learn_profile(edits: list[Edit], tokens: int, opts: dict, *, text: str | None = None,
@@ -2239,8 +2257,9 @@ def learn_profile(edits: list[Edit], tokens: int, opts: dict, *, text: str | Non
                 pair = f"{a}>{b}"
                 votes[pair] = votes.get(pair, 0) + 1
     slips = {p: c for p, c in votes.items() if c >= opts["profile_min_count"]}
-    names = name_slip_odds(text, lm, slips, opts) if slips and text and lm is not None and opts["profile_names"] else {}
-    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens, names=names)
+    names, forms = name_slips(text, lm, slips, opts) if slips and text and lm is not None and opts["profile_names"] \
+        else ({}, frozenset())
+    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens, names=names, name_forms=forms)
 
 
 def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
@@ -2265,7 +2284,8 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     empty is not read again, and a line without damage is not re-read for a twin (the
     profile tells which slips the document makes, not where).
     """
-    if profile is None:
+    learned = profile is None  # (learned from this text: its forms with name twins are this text's)
+    if learned:
         profile = learn_profile(edits, stats["tokens"], opts, text=text, lm=lm)
     if not profile:
         return profile
@@ -2281,7 +2301,8 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     names_seen = tuple(sorted({pair.partition(">")[0] for pair in profile.names}))
     looked = damaged
     if names_seen:
-        looked = sorted(set(damaged).union(k for k, line in enumerate(lines) if any(x in line for x in names_seen)))
+        forms = profile.name_forms if learned else None
+        looked = sorted(set(damaged).union(_lines_holding(text, line_starts, lines, forms, names_seen)))
     damaged_set = set(damaged)
     for k in looked:
         line = lines[k]
@@ -2312,6 +2333,21 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         flags[:] = sorted([f for f in flags if not redone(f.start)] + new_flags, key=lambda f: (f.start, f.end))
     stats["profile_lines"] = len(redo)
     return profile
+
+
+def _lines_holding(text: str, line_starts: list[int], lines: list[str], forms: frozenset[str] | None,
+                   seen: tuple[str, ...]) -> set[int]:
+    """The lines of ``text`` where one of ``forms`` occurs (found by its occurrences, not by
+    reading every line), or, ``forms`` unknown (None), every line holding one of ``seen``."""
+    if forms is None:
+        return {k for k, line in enumerate(lines) if any(x in line for x in seen)}
+    out: set[int] = set()
+    for form in sorted(forms):
+        i = text.find(form)
+        while i != -1:
+            out.add(bisect.bisect_right(line_starts, i) - 1)
+            i = text.find(form, i + 1)
+    return out
 
 
 def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],

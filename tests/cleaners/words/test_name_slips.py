@@ -187,3 +187,12 @@ def test_a_quantised_name_count_stands_for_its_buckets_centre():
     # ... but a cleaner corpus predicts less than one copy: the form is a name of its own
     assert found(64, 0.0078) == []
     assert stage._bucket_centre(1) == 1 and stage._bucket_centre(2) == pytest.approx(2.83)
+
+
+def test_the_capitalised_word_pattern_reads_words_as_the_tokenizer_does():
+    from cleaners.words.tokens import WORD_RE
+
+    text = ("Koba’s friend O'Brien met Émile at l'Eglise in Anglo-Saxon Wessex; x3Rd and 3Rd, "
+            "don’t Ask, ÆLFRIC and Øster, 'Quoted' words, isn't-It, Zürich’s Ölmühle.")
+    capitalised = [w for w in WORD_RE.findall(text) if w[:1].isupper()]
+    assert stage.CAPITALISED_WORD_RE.findall(text) == capitalised
