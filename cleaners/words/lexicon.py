@@ -65,6 +65,10 @@ LEXICON_DEFAULTS = {
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
+    # ... and so is one a recurring cheapest slip (slip_cheap_twin_cost: Turhins beside Turbins)
+    # of a name the corpus writes more often, where its damage, with the engine's repeats
+    # (slip_repeat_log), explains the form's count; off with False
+    "name_cheap_slips": True,
     # a recurring form no list knows as a word that is two words the corpus writes apart far more
     # often (prisonerwas: "prisoner was") is not trusted (see glued_pairs); off with False
     "glue_untrust": True,
@@ -1035,7 +1039,9 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
         untrust(slips)
     if s["name_copies_untrust"] and total:
         untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
-                                    ratio=s["dominance_ratio"], titled=titled))
+                                    ratio=s["dominance_ratio"], titled=titled,
+                                    cheap_cost=s["slip_cheap_twin_cost"] if s["name_cheap_slips"] else 0.0,
+                                    repeat_log=s["slip_repeat_log"]))
     if s["glue_untrust"] and pair_counts:
         untrust(glued_pairs(counts, raw_counts, pair_counts, probs, known_prob=known_prob,
                             ratio=s["dominance_ratio"]))
@@ -1118,7 +1124,8 @@ COPY_MIN_LEN = 4  # shorter names have too many real neighbours one edit away
 
 def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capitalised: dict[str, str],
                         probs: dict[str, float], *, damage_rate: float, ratio: float,
-                        titled: dict[str, int] | None = None) -> list[str]:
+                        titled: dict[str, int] | None = None, cheap_cost: float = 0.0,
+                        repeat_log: float = 0.0) -> list[str]:
     """The trusted names (forms the corpus capitalises) that no word list knows and that
     are damaged copies of another name of the corpus: one edit away from it (a letter
     lost, added or changed: ``Tuesda``, ``Jamnes``, ``Fiiday``), which the corpus writes
@@ -1130,6 +1137,10 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
     or the corpus is too clean to have made it (a transliteration variant in a clean
     book), or it is written too often for a slip (counts are quantised, so the test
     is coarse).
+
+    Along one of the cheapest slips (``cheap_cost``: ``Turhins`` beside ``Turbins``, h
+    for b), which an engine repeats (``repeat_log``), a name merely more frequent is
+    enough: :func:`_cheap_name_slip`.
 
     >>> trusted = {"tuesday": 64, "tuesda": 2, "smith": 64, "smyth": 4, "koba": 64, "kobe": 2}
     >>> names = {k: k.title() for k in trusted}
@@ -1155,6 +1166,10 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
 
     count_of = dict(titled)
     count_of.update((k, trusted[k]) for k in names)
+
+    def spelling(k: str) -> str | None:
+        return surfaces.get(k) or capitalised.get(k)
+
     deletes = delete_neighbourhoods(count_of)  # each target and each of its one-letter deletions -> targets
     out = []
     for k in checked:
@@ -1165,7 +1180,34 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
         near.discard(k)
         if any(count_of[n] >= ratio * c and count_of[n] * damage_rate >= c and one_edit_apart(k, n) for n in near):
             out.append(k)
+        elif cheap_cost > 0.0 and any(_cheap_name_slip(k, n, c, count_of[n], spelling, damage_rate=damage_rate,
+                                                        cheap_cost=cheap_cost, repeat_log=repeat_log)
+                                      for n in sorted(near) if one_edit_apart(k, n)):
+            out.append(k)
     return sorted(out)
+
+
+def _cheap_name_slip(key: str, twin: str, count: int, twin_count: int, spelling, *, damage_rate: float,
+                     cheap_cost: float, repeat_log: float) -> bool:
+    """Whether a name is a recurring copy of ``twin``, a name the corpus writes more often,
+    along one of the cheapest slips an engine makes (channel cost at most ``cheap_cost``
+    between their spellings: ``h`` for ``b``, ``Turhins`` beside ``Turbins``): an engine
+    repeats such a slip, ``10**repeat_log`` times more often than chance, so the twin's count
+    times the corpus's damage rate, times that, and discounted by the slip's cost, must
+    explain the form's ``count`` (as :func:`recurring_slip_twin` judges lowercase slips).
+
+    >>> spell = {"turhins": "Turhins", "turbins": "Turbins"}.get
+    >>> _cheap_name_slip("turhins", "turbins", 2, 4, spell, damage_rate=0.0156, cheap_cost=0.7, repeat_log=2.8)
+    True
+    >>> _cheap_name_slip("turhins", "turbins", 4, 4, spell, damage_rate=0.0156, cheap_cost=0.7, repeat_log=2.8)
+    False
+    >>> _cheap_name_slip("turhins", "turbins", 2, 4, spell, damage_rate=0.001, cheap_cost=0.7, repeat_log=2.8)
+    False
+    """
+    if twin_count <= count:  # (the copy is the rarer spelling: which of two equals is the slip, nothing says)
+        return False
+    cost = channel_cost(spelling(key) or key, spelling(twin) or twin)
+    return cost <= cheap_cost and twin_count * damage_rate * 10 ** (repeat_log - cost) >= count
 
 
 def one_edit_apart(a: str, b: str) -> bool:

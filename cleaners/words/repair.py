@@ -181,6 +181,9 @@ DEFAULTS: dict[str, Any] = {
     "profile_min_confidence": 0.95,  # a non-word repair this sure teaches the profile
     "profile_min_count": 4,  # repairs a slip needs in one document to be part of its profile
     "profile_full_count": 8,  # ... and from this many the real-word penalty is waived along it in full
+    # a capitalised form no list knows with a known twin along one of the document's slips is
+    # read as that twin at the odds the document's own forms give the slip (name_slip_odds)
+    "profile_names": True,
     "rare_twin_max_prob": 3e-6,  # a known form rarer than this in the general list (wae) ...
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
@@ -240,6 +243,9 @@ DEFAULTS: dict[str, Any] = {
     **LEXICON_DEFAULTS,
 }
 
+# a word (as WORD_RE reads it) that starts with a capital: the candidates for a document's
+# names (:func:`name_slips`), found without reading every word
+CAPITALISED_WORD_RE = re.compile(r"(?<![^\W_])(?<![^\W_]['’])[^\W\d_a-z][^\W_]*(?:['’][^\W_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
 #: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
@@ -1496,7 +1502,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if case_pattern(other) == "title" and (logps[j] is None or logps[j] < -5.0):
                     # ... unless it is a damaged copy of a name the corpus writes many
                     # times (Garnet Rohert Carrington): then it is judged like any other
-                    if logps[i] is None and _copies_a_name(lm, tokens[i].text, tokens[i].key, opts):
+                    if logps[i] is None and _copies_a_name(lm, tokens[i].text, tokens[i].key, opts, profile):
                         names_only.add(i)  # (read only as one of the corpus's names)
                         break
                     suspicious[i] = False
@@ -1654,6 +1660,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     cands = _with_two_slips(cands, lowered)  # (merged, the cheaper reading of a word kept)
             if i in names_only:
                 cands = [r for r in cands if len(r.keys) == 1 and _copy_target(lexicon, r.keys[0], opts)]
+            name_twin = None  # (a twin along the document's name slips: DocumentProfile.name_readings)
+            if profile and profile.names and lp is None and pattern == "title":
+                cands, name_twin = profile.name_readings(lm, t.text, cands, opts, names_only=i in names_only)
             # (at a sentence start too: the readings are names of the corpus only)
             name_two = (generic and lp is None and pattern == "title"
                         and opts["name_two_slips_min_count"] > 0 and not lexicon.trusted(t.key)
@@ -1685,6 +1694,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 # a rare form of the general list is probably a real word: a penalty
                 # growing with its frequency (none at 10^-8.5, all at 10^-6.5)
                 prior -= opts["rare_form_penalty"] * min(1.0, max(0.0, (lp + 8.5) / 2.0))
+            if name_twin is not None:
+                cands = DocumentProfile.name_weighed(lm, cands, name_twin, lp, prior)
             left, right = judged_in[i] = context(i)
 
             def judge(cands: list[Reading]) -> tuple[list[Reading], bool]:
@@ -1982,12 +1993,19 @@ class DocumentProfile:
     (0.1, 0.921)
     """
 
-    __slots__ = ("slips", "votes", "tokens", "_seen", "_twins")
+    __slots__ = ("slips", "votes", "tokens", "names", "name_forms", "_seen", "_twins")
 
-    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int):
+    def __init__(self, slips: dict[str, int], *, votes: int, tokens: int, names: dict[str, float] | None = None,
+                 name_forms: frozenset[str] | None = None):
         self.slips = dict(sorted(slips.items()))  # "seen>meant" -> confident repairs along it
         self.votes = votes  # slips counted in all the confident repairs (the shares' denominator)
         self.tokens = tokens
+        # "seen>meant" -> log10 odds that a capitalised form no list knows with a known
+        # twin along the slip is a damaged copy of it (:func:`name_slip_odds`)
+        self.names = dict(sorted((names or {}).items()))
+        # the document's forms with a twin along those slips (None: not known; the profile
+        # pass uses them only for the text the profile was learned from)
+        self.name_forms = name_forms
         self._seen = tuple(sorted({pair.partition(">")[0] for pair in self.slips}))
         self._twins: dict[tuple[str, str], bool] = {}
 
@@ -2068,16 +2086,171 @@ class DocumentProfile:
                    "channel": {text: v[2] for text, v in along.items()}}
         return out, relief, figures
 
+    def name_twin(self, lm: LanguageModel, surface: str) -> tuple[Reading, float] | None:
+        """The reading of a capitalised form no list knows (:func:`_plain_name_form`) as its
+        twin along one of the document's name slips (:attr:`names`), the most common such twin, with the log10
+        odds of that slip; None without one.
+
+        >>> p = DocumentProfile({"E>L": 12}, votes=40, tokens=5000, names={"E>L": 1.4})
+        >>> r, odds = p.name_twin(language_model(empty_lexicon(), _options(None)), "Eondon")
+        >>> r.text, r.kind, odds
+        ('London', 'confusion', 1.4)
+        """
+        if not _plain_name_form(surface):
+            return None
+        best = None
+        for pair, odds in self.names.items():
+            seen, _, meant = pair.partition(">")
+            twin = slip_name_twin(lm, surface, seen, meant)
+            if twin is not None:
+                tk = normalise_key(twin)
+                lk = lm.logp(tk)
+                if best is None or lk > best[0]:
+                    channel = round(min(lm.channel(surface, twin), self.cost(pair)), 3)
+                    best = (lk, Reading(twin, (tk,), channel, "confusion"), odds)
+        return None if best is None else best[1:]
+
+    def name_readings(self, lm: LanguageModel, surface: str, cands: list[Reading], opts: dict, *,
+                      names_only: bool = False) -> tuple[list[Reading], tuple[Reading, float] | None]:
+        """``cands`` with the twin along the document's name slips (:meth:`name_twin`), and
+        the twin with its odds (None: no twin, nothing changes). ``names_only``: the form is part of
+        a name (beside another rare capitalised form): only a twin that is one of the
+        corpus's names counts."""
+        found = self.name_twin(lm, surface)
+        if found is None or (names_only and not _copy_target(lm.lex, found[0].keys[0], opts)):
+            return cands, None
+        return _with_two_slips(cands, [found[0]]), found
+
+    @staticmethod
+    def name_weighed(lm: LanguageModel, cands: list[Reading], twin: tuple[Reading, float], asis_logp: float,
+                     prior: float) -> list[Reading]:
+        """``cands`` with the twin of :meth:`name_readings` re-costed (kind ``name-slip``) so
+        that, context aside, it beats the form as read (log10 ``asis_logp``, the error
+        ``prior`` paid by every reading) by the odds the document gives its slip
+        (:func:`name_slip_odds`): the document's own forms are the evidence, not the
+        general odds of a name against a damaged word. The other readings keep their
+        odds against the form as read.
+
+        >>> cands = [Reading("Lutsk", ("lutsk",), 0.5, "confusion"), Reading("Outsk", ("outsk",), 3.0, "edit")]
+        >>> lm = language_model(empty_lexicon(), _options(None))
+        >>> out = DocumentProfile.name_weighed(lm, cands, (cands[0], 1.5), -8.0, -2.0)
+        >>> [(r.text, r.kind, r.channel) for r in out]
+        [('Lutsk', 'name-slip', -2.95), ('Outsk', 'edit', 3.0)]
+        """
+        r, odds = twin
+        lk = lm.logp(r.keys[0])
+        mine = next((x for x in cands if x.keys == r.keys), r)
+        # (the evidence is for the slip against the form as read, not against another reading
+        # that explains the form better on its own: Jiis read as his, not as Jus)
+        if any(x.keys != r.keys and _unigram_score(lm, x) > lk - mine.channel for x in cands):
+            return cands
+        channel = round(min(mine.channel, lk + prior - asis_logp - odds), 3)
+        return [Reading(x.text, x.keys, channel, "name-slip") if x.keys == r.keys else x for x in cands]
+
     def to_json(self) -> dict:
-        return {"slips": dict(self.slips), "votes": self.votes, "tokens": self.tokens}
+        out = {"slips": dict(self.slips), "votes": self.votes, "tokens": self.tokens}
+        if self.names:
+            out["names"] = dict(self.names)
+        return out
 
 
-def learn_profile(edits: list[Edit], tokens: int, opts: dict) -> DocumentProfile:
+PROFILE_CHANCE_TWIN = 0.02  # share of real names no list knows with a known twin along one given slip
+NAME_SLIP_MIN_LEN = 5  # shorter names have known twins along a slip far more often than chance
+
+
+def _plain_name_form(w: str) -> bool:
+    """Whether ``w`` is capitalised, its other letters lowercase (``PlPe`` is no name: its
+    capitals are misread letters), and ``NAME_SLIP_MIN_LEN`` letters long at least.
+
+    >>> [_plain_name_form(w) for w in ("Eutsk", "EuTsk", "Eugh", "eutsk")]
+    [True, False, False, False]
+    """
+    return len(w) >= NAME_SLIP_MIN_LEN and w[:1].isupper() and w[1:].islower()
+
+
+def _unigram_score(lm: LanguageModel, r: Reading) -> float:
+    """A reading's log10 probability out of context, less its channel cost."""
+    return sum(lm.logp(k) or lm.oov_logp for k in r.keys) - r.channel
+
+
+def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> str | None:
+    """``surface`` with one ``seen`` read back as ``meant``, where that spells a form the
+    general list knows (the most common such); None otherwise. (Not a name only the corpus
+    knows: a recurring misreading may be one.)
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> slip_name_twin(lm, "Eondon", "E", "L"), slip_name_twin(lm, "Ezhovak", "E", "L")
+    ('London', None)
+    """
+    best, best_lp = None, None
+    i = surface.find(seen)
+    while i != -1:
+        twin = surface[:i] + meant + surface[i + len(seen):]
+        tk = normalise_key(twin)
+        # (a form of the general list: the corpus's own names may be recurring damage)
+        if lm.uni.get(tk, 0.0) > 0.0:
+            lp = lm.logp(tk)
+            if lp is not None and (best_lp is None or lp > best_lp):
+                best, best_lp = twin, lp
+        i = surface.find(seen, i + 1)
+    return best
+
+
+def name_slip_odds(text: str, lm: LanguageModel, slips: dict[str, int], opts: dict) -> dict[str, float]:
+    """:func:`name_slips`' odds alone."""
+    return name_slips(text, lm, slips, opts)[0]
+
+
+def name_slips(text: str, lm: LanguageModel, slips: dict[str, int],
+               opts: dict) -> tuple[dict[str, float], frozenset[str]]:
+    """Per slip of a document's profile, the log10 odds that a capitalised form no list
+    knows (nor the corpus trusts) is a damaged copy of its twin along the slip; and the
+    document's forms with such a twin. The odds: that a capitalised form no list
+    knows (nor the corpus trusts) is a damaged copy of its twin along the slip, where it
+    has a twin the general list knows (``Eondon``: London), from
+    the document's own forms: of the ``n`` such forms holding the slip's seen letters,
+    ``k`` have a twin, where chance gives real names ``PROFILE_CHANCE_TWIN * n`` (the
+    share measured on the ground truth of two benchmarks: 15 of 1,632 real names no list
+    knows have a known twin along one such slip). The excess over chance is damage: the
+    odds are ``(k - chance) / chance``, capped at what one chance twin allows
+    (``1 / PROFILE_CHANCE_TWIN``). A slip is kept when ``k`` reaches ``profile_min_count``
+    and the odds are above even (a document that reads ``t`` as ``i`` in words but whose
+    names with an ``i`` have known twins no more often than chance gets nothing for them).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> text = "Eondon, Eatvia, Eithuania and Euxembourg; Ezhovak, Elkavan, Eberoth."
+    >>> name_slip_odds(text, lm, {"E>L": 8}, _options(None))
+    {'E>L': 1.44}
+    >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})
+    {}
+    """
+    forms = sorted(filter(_plain_name_form, set(CAPITALISED_WORD_RE.findall(text))))  # (each distinct form once)
+    unknown = [w for w in forms if lm.logp(normalise_key(w)) is None]
+    out: dict[str, float] = {}
+    cap = math.log10(1.0 / PROFILE_CHANCE_TWIN)
+    with_twins: set[str] = set()
+    for pair in slips:
+        seen, _, meant = pair.partition(">")
+        if not seen or not meant:
+            continue
+        holding = [w for w in unknown if seen in w]
+        twinned = [w for w in holding if slip_name_twin(lm, w, seen, meant) is not None]
+        k = len(twinned)
+        chance = PROFILE_CHANCE_TWIN * len(holding)
+        if k >= opts["profile_min_count"] and k > 2 * chance:
+            out[pair] = round(min(cap, math.log10((k - chance) / chance)), 3)
+            with_twins.update(twinned)
+    return out, frozenset(with_twins)
+
+
+def learn_profile(edits: list[Edit], tokens: int, opts: dict, *, text: str | None = None,
+                  lm: LanguageModel | None = None) -> DocumentProfile:
     """The :class:`DocumentProfile` of a document from the edits of its first pass: the
     slips (one or two per repair, each of one or two letters, as
     :func:`cleaners.words.lexicon.learn_confusions` counts them) of its non-word repairs
     applied with ``profile_min_confidence``; a slip seen ``profile_min_count`` times is
-    part of the profile.
+    part of the profile. With the document's ``text`` and ``lm``, the odds its slips
+    give its capitalised forms no list knows (:func:`name_slip_odds`; ``profile_names``).
 
     >>> from cleaners.document import Edit
     >>> e = Edit.at("slale", 0, 5, "state", stage=STAGE, reason="", confidence=1.0,
@@ -2098,7 +2271,9 @@ def learn_profile(edits: list[Edit], tokens: int, opts: dict) -> DocumentProfile
                 pair = f"{a}>{b}"
                 votes[pair] = votes.get(pair, 0) + 1
     slips = {p: c for p, c in votes.items() if c >= opts["profile_min_count"]}
-    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens)
+    names, forms = name_slips(text, lm, slips, opts) if slips and text and lm is not None and opts["profile_names"] \
+        else ({}, frozenset())
+    return DocumentProfile(slips, votes=sum(votes.values()), tokens=tokens, names=names, name_forms=forms)
 
 
 def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
@@ -2107,7 +2282,8 @@ def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
     ``repair_text(line, lexicon=..., profile=document_profile(document, lexicon=...))``)."""
     opts = _options(options)
     result = repair(text, lexicon=lexicon, options={**opts, "document_profile": False})
-    return learn_profile(result.edits, result.stats["tokens"], opts)
+    lm = language_model(lexicon if lexicon is not None else build_corpus_lexicon([("text", text)], options=opts), opts)
+    return learn_profile(result.edits, result.stats["tokens"], opts, text=text, lm=lm)
 
 
 def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, patterns, protected: frozenset[str],
@@ -2122,8 +2298,9 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     empty is not read again, and a line without damage is not re-read for a twin (the
     profile tells which slips the document makes, not where).
     """
-    if profile is None:
-        profile = learn_profile(edits, stats["tokens"], opts)
+    learned = profile is None  # (learned from this text: its forms with name twins are this text's)
+    if learned:
+        profile = learn_profile(edits, stats["tokens"], opts, text=text, lm=lm)
     if not profile:
         return profile
     lines = text.split("\n")
@@ -2133,7 +2310,15 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
     new_edits: list[Edit] = []
     new_flags: list[Flag] = []
     scratch = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
-    for k in damaged:
+    # (a capitalised form no list knows with a twin along a name slip is damage of its own:
+    # its line is read again wherever it stands)
+    names_seen = tuple(sorted({pair.partition(">")[0] for pair in profile.names}))
+    looked = damaged
+    if names_seen:
+        forms = profile.name_forms if learned else None
+        looked = sorted(set(damaged).union(_lines_holding(text, line_starts, lines, forms, names_seen)))
+    damaged_set = set(damaged)
+    for k in looked:
         line = lines[k]
         if not any(seen in line for seen in profile._seen):
             continue
@@ -2141,7 +2326,10 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         forms = list(map(verdicts.get, words))
         if None in forms:
             _classify_missing(words, forms, verdicts, lm, protected, opts)
-        if not any(profile.has_twin(lm, wd, v, opts) for wd, v in dict.fromkeys(zip(words, forms))):  # (each form once)
+        pairs = dict.fromkeys(zip(words, forms))  # (each form once)
+        if not (k in damaged_set and any(profile.has_twin(lm, wd, v, opts) for wd, v in pairs)) \
+                and not (names_seen and any(v == SUSPICIOUS and profile.name_twin(lm, wd) is not None
+                                            for wd, v in pairs)):
             continue
         pos = line_starts[k]
         prev = prevs[k]
@@ -2160,6 +2348,21 @@ def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, pa
         flags[:] = sorted([f for f in flags if not redone(f.start)] + new_flags, key=lambda f: (f.start, f.end))
     stats["profile_lines"] = len(redo)
     return profile
+
+
+def _lines_holding(text: str, line_starts: list[int], lines: list[str], forms: frozenset[str] | None,
+                   seen: tuple[str, ...]) -> set[int]:
+    """The lines of ``text`` where one of ``forms`` occurs (found by its occurrences, not by
+    reading every line), or, ``forms`` unknown (None), every line holding one of ``seen``."""
+    if forms is None:
+        return {k for k, line in enumerate(lines) if any(x in line for x in seen)}
+    out: set[int] = set()
+    for form in sorted(forms):
+        i = text.find(form)
+        while i != -1:
+            out.add(bisect.bisect_right(line_starts, i) - 1)
+            i = text.find(form, i + 1)
+    return out
 
 
 def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Reading],
@@ -2249,12 +2452,23 @@ def _name_two_slips(lm: LanguageModel, surface: str, key: str, opts: dict) -> tu
         for r in name_two_slip_candidates(lm, surface, key, min_count=opts["name_two_slips_min_count"]):
             name = r.keys[0][:len(r.keys[0]) - (len(key) - len(stem))]
             e = _copy_evidence(lm, stem, [Reading(name, (name,), r.channel, r.kind)], opts)
-            copies = lm.lex.counts.get(name, 0) * lm.lex.damage_rate / lm.lex.form_count(stem)
+            copies = _bucket_centre(lm.lex.counts.get(name, 0)) * lm.lex.damage_rate / _bucket_centre(
+                lm.lex.form_count(stem))
             if e > 0.0 and copies >= opts["name_two_slips_min_copies"]:
                 kept.append(r)
                 evidence = max(evidence, e)
         out = lm.candidate_cache[ckey] = (kept, evidence)
     return out
+
+
+def _bucket_centre(count: int) -> float:
+    """The count a quantised one stands for: the lexicon floors counts to powers of two, so
+    ``c`` (above 1) is any of ``c`` .. ``2c - 1``, whose geometric centre is ``c * sqrt(2)``.
+
+    >>> _bucket_centre(64), _bucket_centre(1), _bucket_centre(0)
+    (90.51, 1, 0)
+    """
+    return round(count * math.sqrt(2), 2) if count > 1 else count
 
 
 def _named_readings(lm: LanguageModel, cands: list[Reading], opts: dict) -> list[Reading]:
@@ -2299,9 +2513,16 @@ def _copy_target(lex: CorpusLexicon, key: str, opts: dict) -> bool:
     return titled > 0 and titled * lex.damage_rate > opts["copy_min_expected"]
 
 
-def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
+def _copies_a_name(lm: LanguageModel, surface: str, key: str, opts: dict,
+                   profile: DocumentProfile | None = None) -> bool:
     """Whether a capitalised unknown form has copy evidence (:func:`_copy_evidence`) from
-    its one-slip readings to the corpus's names (once per surface and process)."""
+    its one-slip readings to the corpus's names (once per surface and process), or, with
+    the document's ``profile``, a twin along its name slips that is one of the corpus's
+    names (:meth:`DocumentProfile.name_twin`)."""
+    if profile and profile.names:
+        found = profile.name_twin(lm, surface)
+        if found is not None and _copy_target(lm.lex, found[0].keys[0], opts):
+            return True
     ckey = (surface, "copies-a-name")
     out = lm.candidate_cache.get(ckey)
     if out is None:
