@@ -121,7 +121,8 @@ DEFAULTS: dict[str, Any] = {
     # word the letter may be misread for (posterior at least speck_threshold; flagged from
     # flag_threshold), and when the print around it shows other such letters: at least
     # speck_company more within speck_window words each side (a lone letter on its own is
-    # as often what is left of a word: ``put u my``, up): see _judge_speck
+    # as often what is left of a word, ``put u my``: up; it is flagged only, from
+    # speck_threshold): see _judge_speck
     "specks": True,
     "speck_threshold": 0.9,
     "speck_company": 1,
@@ -1580,7 +1581,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
     speck_sites = _speck_sites(line, tokens) if opts["specks"] and " " in line else ()
     if speck_sites and any(c in line for c in FORMULA_CHARS):
         speck_sites = ()  # (lone letters may be variables: x + y)
-    lone = [m.start() for m in LONE_LETTER_RE.finditer(line)] if speck_sites else []
+    lone = _speck_companions(line, tokens, forms) if speck_sites else []
     for i in speck_sites:
         if joined.intersection((i - 1, i, i + 1)) or any(j in decisions for j in (i - 1, i, i + 1)):
             continue  # (a join reads the letter as a piece of a word: an d)
@@ -3066,11 +3067,12 @@ def _speck_for_space(tokens: list[Token], i: int, glyph: str, lm: LanguageModel)
     return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
 
 
-#: a lone lowercase letter (not ``a``, ``i``, ``o``: words, or the pronoun and the vocative
-#: in lowercase) with a blank each side between two letters: a speck read as a token
-SPECK_RE = re.compile(r"(?<=[^\W\d_]) [b-hj-np-z] (?=[^\W\d_])")
-#: a lone lowercase letter (not a, i, o), a blank or a line end each side: speck company
-LONE_LETTER_RE = re.compile(r"(?<!\S)[b-hj-np-z](?!\S)")
+#: a lone lowercase letter with a blank each side between two letters: a speck read as a
+#: token (not ``a``, ``i``, ``o``: words, or the pronoun and the vocative in lowercase; not
+#: ``x``, ``y``, ``z``: variables and placeholders, ``for x years``, or words of other languages)
+SPECK_RE = re.compile(r" (?<=[^\W\d_] )[b-hj-np-w] (?=[^\W\d_])")  # (a literal first: found fast)
+#: a lone lowercase letter of the same kind, a blank or a line end each side: speck company
+LONE_LETTER_RE = re.compile(r"(?<!\S)[b-hj-np-w](?!\S)")
 # channel cost of a speck of noise read as a letter: as dear as a short word's lost letter
 # (``u`` for ``up``), so the context alone decides between the two
 SPECK_COST = 2.5
@@ -3099,8 +3101,20 @@ def _speck_sites(line: str, tokens: LineTokens) -> list[int]:
     return out
 
 
+def _speck_companions(line: str, tokens: LineTokens, forms: list[int]) -> list[int]:
+    """Offsets of the line's lone letters (:data:`LONE_LETTER_RE`) that are no piece of a
+    damaged word (a non-word next to it: ``of c ingiug``, clinging)."""
+    starts, n = tokens.starts, len(forms)
+    out = []
+    for m in LONE_LETTER_RE.finditer(line):
+        j = bisect.bisect_left(starts, m.start())
+        if not ((j > 0 and forms[j - 1] == SUSPICIOUS) or (j + 1 < n and forms[j + 1] == SUSPICIOUS)):
+            out.append(m.start())
+    return out
+
+
 def _speck_company(line: str, tokens: LineTokens, i: int, lone: list[int], window: int) -> list[str]:
-    """The other lone letters (``lone``: their offsets, :data:`LONE_LETTER_RE`) within
+    """The other lone letters (``lone``: their offsets, :func:`_speck_companions`) within
     ``window`` words of token ``i``."""
     lo = tokens.starts[max(0, i - window)]
     hi = tokens.ends[min(len(tokens) - 1, i + window)]
@@ -3119,9 +3133,10 @@ def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm
     misread for (``as l had``: ``I``; ``person m the``: ``in``). A lone letter on its own
     is as often what is left of a lost word (``put u my``: up), which the word pair reads
     just as well: only a letter with other lone letters near it (``company``, at least
-    ``speck_company`` within ``speck_window`` words: specks come in showers) is judged.
-    The letter is deleted (an Edit whose evidence holds the pair's counts) or, less sure,
-    flagged; whether it was deleted is returned. Left alone: a letter the corpus writes
+    ``speck_company`` within ``speck_window`` words, none a piece of a damaged word:
+    specks come in showers) is deleted (an Edit whose evidence holds the pair's counts);
+    a less sure one, or one on its own read as a speck at ``speck_threshold``, is flagged
+    (it is damage either way). Whether the letter was deleted is returned. Left alone: a letter the corpus writes
     after the one word and before the other (a foreign word: ``il y a``), letters in
     sequence nearby (a list: ``section c and d``; variables: ``x and y``), lines with a
     formula sign (:data:`FORMULA_CHARS`), capitals (initials, a division or a list
@@ -3137,8 +3152,7 @@ def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm
     from cleaners.words.scoring import first_slip_readings
 
     p, x, n = tokens[i - 1], tokens[i], tokens[i + 1]
-    if len(company) < opts["speck_company"]:
-        return False
+    alone = len(company) < opts["speck_company"]  # (then flagged at most)
     if any(abs(ord(c) - ord(x.text)) == 1 for c in company):
         return False  # (letters in sequence: a list, section c and d; variables, x and y)
     if x.key in _protected_words(tuple(opts["protected_words"]), opts["protected_words_file"]):
@@ -3182,7 +3196,9 @@ def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm
     if best.kind != "speck" or best.posterior < opts["flag_threshold"]:
         return False
     big = bigrams()
-    if best.posterior < opts["speck_threshold"]:
+    if alone and best.posterior < opts["speck_threshold"]:
+        return False
+    if alone or best.posterior < opts["speck_threshold"]:
         flags.append(Flag(stage=STAGE, start=base + p.end, end=base + x.end, text=line[p.end:x.end],
                           reason="uncertain ocr speck removal", candidates=[r.to_json() for r in readings[:5]],
                           confidence=best.posterior))

@@ -65,3 +65,13 @@ def test_speck_sites_shape():
     assert SPECK_RE.search("the x-ray") is None
     i = next(i for i in range(len(tokens)) if tokens[i].text == "d")
     assert _speck_company(line, tokens, i, [line.index(" r ") + 1], 20) == ["r"]
+
+
+@pytest.mark.parametrize("text,stretch", CASES["flagged"])
+def test_lone_speck_flagged(text, stretch):
+    new, edits, flags = repair_text(text)
+    assert new == text and not edits
+    [flag] = [f for f in flags if "speck" in f.reason]
+    assert flag.text == stretch and text[flag.start:flag.end] == stretch
+    assert flag.candidates[0]["kind"] == "speck" and flag.confidence >= OPTS["speck_threshold"]
+    assert not repair_text(text, options={"specks": False})[2]
