@@ -116,6 +116,18 @@ DEFAULTS: dict[str, Any] = {
     "word_halves_break": True,
     "word_halves_min_prob": 1e-6,
     "dash_space": True,  # a hyphen joining a word that makes no compound (his-home, the-end) is a misread space
+    # a lone lowercase letter between two ordinary words (``for s being``) is a speck of
+    # scanner noise read as a token: deleted when the pair of words is attested (general
+    # list or corpus) and reads far better than the letter, a piece of either word or a short
+    # word the letter may be misread for (posterior at least speck_threshold; flagged from
+    # flag_threshold), and when the print around it shows other such letters: at least
+    # speck_company more within speck_window words each side (a lone letter on its own is
+    # as often what is left of a word, ``put u my``: up; it is flagged only, from
+    # speck_threshold): see _judge_speck
+    "specks": True,
+    "speck_threshold": 0.9,
+    "speck_company": 1,
+    "speck_window": 20,
     # a capitalised hyphenated compound one cheap slip (at most this channel cost) in one part
     # from a compound the corpus writes (Anglo-Saxou beside Anglo-Saxon) is a damaged copy of
     # it, when the damaged part is a form the corpus writes nowhere else and the general list
@@ -532,6 +544,7 @@ def _join_hint(line: str) -> bool:
     return bool(("- " in line and BREAK_HYPHEN_RE.search(line)) or PERIOD_BREAK_RE.search(line)
                 or LONE_PAIR_RE.search(line) or (_may_have_dash_space(line) and DASH_SPACE_RE.search(line))
                 or "~" in line  # (a speck: SPECKS)
+                or SPECK_RE.search(line)  # (a lone letter: _judge_speck)
                 or ("-" in line and _has_capitalised_compound(line))  # (_judge_compound)
                 or (" l " in line and SPLIT_NUMBER_RE.search(line)))  # (_judge_split_number)
 
@@ -1585,6 +1598,19 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             if d is not None:
                 decisions[i] = d
                 joined.update((i, i + 1))  # (read as they are: no other repair looks at them)
+    speck_sites = _speck_sites(line, tokens, forms) if opts["specks"] and " " in line else ()
+    if speck_sites and any(c in line for c in FORMULA_CHARS):
+        speck_sites = ()  # (lone letters may be variables: x + y)
+    lone = _speck_companions(line, tokens, forms) if speck_sites else []
+    for i in speck_sites:
+        if joined.intersection((i - 1, i, i + 1)) or any(j in decisions for j in (i - 1, i, i + 1)):
+            continue  # (a join reads the letter as a piece of a word: an d)
+        if _judge_speck(text, base, line, tokens, i, lm, opts, forms, skip, spans, context, error_logprior(i),
+                        density(i), _speck_company(line, tokens, i, lone, opts["speck_window"]), edits, flags):
+            joined.add(i)
+            # the two words now stand side by side: each is the other's context
+            # (context() reads the last word of a left neighbour, the first of a right one)
+            current[i] = f"{keys[i + 1]} {keys[i - 1]}"
     susp_idx = [i for i in marked if suspicious[i] and i not in joined]
     # a second pass reads each token again in the context the first pass repaired; a
     # token whose context did not change would get the very same decision: not redone
@@ -3274,6 +3300,164 @@ def _speck_for_space(tokens: list[Token], i: int, glyph: str, lm: LanguageModel)
     readings = [Reading(f"{a.text} {b.text}", (a.key, b.key), 0.0, "space", posterior=c),
                 Reading(a.text + glyph + b.text, (a.key, b.key), 0.0, "as-is", posterior=1.0 - c)]
     return _Decision(i, readings, True, "join", 0.0, end_index=i + 1)
+
+
+#: a lone lowercase letter with a blank each side between two letters: a speck read as a
+#: token (not ``a``, ``i``, ``o``: words, or the pronoun and the vocative in lowercase; not
+#: ``x``, ``y``, ``z``: variables and placeholders, ``for x years``, or words of other languages)
+SPECK_RE = re.compile(r" (?<=[^\W\d_] )[b-hj-np-w] (?=[^\W\d_])")  # (a literal first: found fast)
+#: a lone lowercase letter of the same kind, a blank or a line end each side: speck company
+LONE_LETTER_RE = re.compile(r"(?<!\S)[b-hj-np-w](?!\S)")
+# channel cost of a speck of noise read as a letter: as dear as a short word's lost letter
+# (``u`` for ``up``), so the context alone decides between the two
+SPECK_COST = 2.5
+#: signs of a formula: a line holding one may use lone letters as variables
+FORMULA_CHARS = "=+<>×÷^±√∑"
+#: prior (log10) at least that a lone letter with others near it is damage, not a word
+#: of the text (a symbol, a variable): such letters are few in print and many in noise
+SPECK_PRIOR = -0.5
+SPECK_WORD_MIN_PROB = 1e-4  # a short word the letter may be misread for is this common at least
+SPECK_WORD_MAX_COST = 3.0  # ... and this cheap a slip away (a lost letter: e for he, m for in)
+_SPECK_FORMS = frozenset({KNOWN, CONFUSABLE, LEARNED_TWIN, CHEAP_TWIN})  # neighbours: ordinary words
+
+
+SPECK_LETTERS = frozenset("bcdefghjklmnpqrstuvw")  # (the letters of SPECK_RE)
+
+
+def _speck_sites(line: str, tokens: LineTokens, forms: list[int]) -> list[int]:
+    """Indices of the lone letters :data:`SPECK_RE` finds, each with a word of two
+    letters or more right before and after it (a blank between), in order. (Found
+    among the tokens skipped as too short, at C speed: a regex stops at every blank.)"""
+    words = tokens.words
+    if SPECK_LETTERS.isdisjoint(words):  # (most lines: one C-speed pass over the words)
+        return []
+    n = len(forms)
+    starts, ends = tokens.starts, tokens.ends
+    out = []
+    for i in compress(range(n), map(SKIP.__eq__, forms)):
+        if (0 < i < n - 1 and words[i] in SPECK_LETTERS and ends[i - 1] + 1 == starts[i]
+                and starts[i + 1] == ends[i] + 1 and line[starts[i] - 1] == " " and line[ends[i]] == " "
+                and ends[i - 1] - starts[i - 1] >= 2 and ends[i + 1] - starts[i + 1] >= 2
+                and line[ends[i - 1] - 1].isalpha() and line[starts[i + 1]].isalpha()):
+            out.append(i)
+    return out
+
+
+def _speck_companions(line: str, tokens: LineTokens, forms: list[int]) -> list[int]:
+    """Offsets of the line's lone letters (:data:`LONE_LETTER_RE`) that are no piece of a
+    damaged word (a non-word next to it: ``of c ingiug``, clinging)."""
+    starts, n = tokens.starts, len(forms)
+    out = []
+    for m in LONE_LETTER_RE.finditer(line):
+        j = bisect.bisect_left(starts, m.start())
+        if not ((j > 0 and forms[j - 1] == SUSPICIOUS) or (j + 1 < n and forms[j + 1] == SUSPICIOUS)):
+            out.append(m.start())
+    return out
+
+
+def _speck_company(line: str, tokens: LineTokens, i: int, lone: list[int], window: int) -> list[str]:
+    """The other lone letters (``lone``: their offsets, :func:`_speck_companions`) within
+    ``window`` words of token ``i``."""
+    lo = tokens.starts[max(0, i - window)]
+    hi = tokens.ends[min(len(tokens) - 1, i + window)]
+    at = tokens.starts[i]
+    return [line[o] for o in lone[bisect.bisect_left(lone, lo):bisect.bisect_right(lone, hi)] if o != at]
+
+
+def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm: LanguageModel, opts: dict,
+                 forms: list[int], skip: list[bool], spans, context, prior: float, density: float,
+                 company: list[str], edits: list[Edit], flags: list[Flag]) -> bool:
+    """``for s being drunk``, ``he would r be``: a lone lowercase letter between two
+    ordinary words (:func:`_speck_sites`) is a speck of scanner noise read as a token
+    when the pair of words is attested (general list or corpus) and, in context, reads
+    far better than the letter as it stands, than the letter as a piece of either word
+    (``complain t`` may be ``complaint``) and than a short common word the letter may be
+    misread for (``as l had``: ``I``; ``person m the``: ``in``). A lone letter on its own
+    is as often what is left of a lost word (``put u my``: up), which the word pair reads
+    just as well: only a letter with other lone letters near it (``company``, at least
+    ``speck_company`` within ``speck_window`` words, none a piece of a damaged word:
+    specks come in showers) is deleted (an Edit whose evidence holds the pair's counts);
+    a less sure one, or one on its own read as a speck at ``speck_threshold``, is flagged
+    (it is damage either way). Whether the letter was deleted is returned. Left alone: a letter the corpus writes
+    after the one word and before the other (a foreign word: ``il y a``), letters in
+    sequence nearby (a list: ``section c and d``; variables: ``x and y``), lines with a
+    formula sign (:data:`FORMULA_CHARS`), capitals (initials, a division or a list
+    letter), digits, marks (``(a)``, ``E.``) and protected words and patterns.
+
+    >>> from cleaners.words.repair import repair_text
+    >>> repair_text("He would r be less likely to see it, and the men were e called.")[0]
+    'He would be less likely to see it, and the men were called.'
+    >>> repair_text("He was fined for s being drunk.")[0]  # (no other speck near it)
+    'He was fined for s being drunk.'
+    """
+    from cleaners.frequencies import bigrams
+    from cleaners.words.scoring import first_slip_readings
+
+    p, x, n = tokens[i - 1], tokens[i], tokens[i + 1]
+    alone = len(company) < opts["speck_company"]  # (then flagged at most)
+    if any(abs(ord(c) - ord(x.text)) == 1 for c in company):
+        return False  # (letters in sequence: a list, section c and d; variables, x and y)
+    if x.key in _protected_words(tuple(opts["protected_words"]), opts["protected_words_file"]):
+        return False
+    for j, t in ((i - 1, p), (i + 1, n)):
+        if skip[j] or forms[j] not in _SPECK_FORMS or not t.key.replace("'", "").isalpha():
+            return False
+    if spans and any(a < x.end and x.start < b for a, b in spans):
+        return False
+    if p.text.isupper() and n.text.isupper():
+        return False  # (a heading in capitals: a lowercase letter there is no word's shape)
+    cb = lm.lex.bigrams
+    pair = f"{p.key} {n.key}"
+    if not ((p.key, n.key) in lm.big or pair in cb):
+        return False
+    if f"{p.key} {x.key}" in cb and f"{x.key} {n.key}" in cb:
+        return False  # (the corpus writes the letter there, after the one and before the other: a word)
+    kept = f"{p.text} {n.text}"
+    cands = [Reading(kept, (p.key, n.key), SPECK_COST, "speck")]
+    for joined, keys, texts in ((p.key + x.key, (p.key + x.key, n.key), (p.text + x.text, n.text)),
+                                (x.key + n.key, (p.key, x.key + n.key), (p.text, x.text + n.text))):
+        if lm.lex.trusted(joined) or lm.uni.get(joined, 0.0) >= opts["join_min_prob"]:
+            cands.append(Reading(" ".join(texts), keys, JOIN_COST, "join"))
+    words = {x.key + c for c in "abcdefghijklmnopqrstuvwxyz"} | {c + x.key for c in "abcdefghijklmnopqrstuvwxyz"}
+    words.update(("a", "i"))
+    words.update(w for w, _ in first_slip_readings(x.key))
+    for w in sorted(words):
+        if lm.uni.get(w, 0.0) < SPECK_WORD_MIN_PROB:
+            continue
+        surface = "I" if w == "i" else w
+        cost = lm.channel(x.text, surface)
+        if cost <= SPECK_WORD_MAX_COST:
+            cands.append(Reading(f"{p.text} {surface} {n.text}", (p.key, w, n.key), cost, "confusion"))
+    left, _ = context(i - 1)
+    _, right = context(i + 1)
+    lp = lm.logp(p.key)
+    readings = score_readings(lm, Reading(line[p.start:n.end], (p.key, x.key, n.key), 0.0, "as-is"), cands,
+                              asis_logp=lp if lp is not None else opts["oov_logp"], left=left, right=right,
+                              error_logprior=max(prior, SPECK_PRIOR))
+    best = readings[0]
+    if best.kind != "speck" or best.posterior < opts["flag_threshold"]:
+        return False
+    big = bigrams()
+    if alone and best.posterior < opts["speck_threshold"]:
+        return False
+    if alone or best.posterior < opts["speck_threshold"]:
+        flags.append(Flag(stage=STAGE, start=base + p.end, end=base + x.end, text=line[p.end:x.end],
+                          reason="uncertain ocr speck removal", candidates=[r.to_json() for r in readings[:5]],
+                          confidence=best.posterior))
+        return False
+    evidence = {
+        "kind": "speck",
+        "candidates": [r.to_json() for r in readings[:5]],
+        "context": [left, right],
+        # the pair the letter stands between: its raw counts, general list and this corpus
+        "context_counts": {pair: big.get((p.key, n.key), 0), f"corpus:{pair}": cb.get(pair, 0)},
+        "damage": round(density, 3),
+        "specks_near": "".join(company),  # the other lone letters within speck_window words
+    }
+    edits.append(Edit.at(text, base + p.end, base + x.end, "", stage=STAGE,
+                         reason="ocr speck removed (a lone letter between two words)",
+                         confidence=best.posterior, evidence=evidence))
+    return True
 
 
 def _decide_pair(tokens: list[Token], i: int, between: str, cands: list[Reading], lm: LanguageModel,
