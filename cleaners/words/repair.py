@@ -81,7 +81,8 @@ from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexico
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
-                                    name_two_slip_candidates, slip_index, two_slip_candidates)
+                                    name_two_slip_candidates, slip_index, two_slip_candidates,
+                                    deep_slip_candidates)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    junk_edge_word, misread_number, normalise_key, protected_spans)
 
@@ -184,6 +185,12 @@ DEFAULTS: dict[str, Any] = {
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
     "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
+    # ... or a word several cheap confusions away (npoh: upon, niotlier: mother), judged
+    # as a two-slip reading is (cleaners/words/scoring.py's deep_slip_candidates)
+    "deep_slips": True,
+    "deep_slips_max_channel": 3.0,  # total channel cost of the confusions undone at most
+    # ... applied without a word pair attesting it at this posterior (the sole word reading); > 1: never
+    "deep_slips_unattested_threshold": 0.999,
     # ... and a common word two arbitrary edits away (previoros: previous), looked for last
     "distant": True,
     "distant_threshold": 0.9,  # posterior a distant reading needs (and a word pair with a neighbour attesting it)
@@ -330,6 +337,8 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_words(tuple(opts["foreign_languages"]))
+    if opts["deep_slips"]:  # (the word-prefix table)
+        deep_slip_candidates(lm, "warmup", "warmup")
     if opts["distant"]:  # (cleaners/words/distant.py's tables)
         distant_candidates(lm, "warmup", "warmup")
         shape_penalty("warm", opts["unigrams"], per_trigram=1.0)
@@ -1699,7 +1708,7 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if sole:
                     bar = min(bar, opts["sole_reading_threshold"])
                 apply = best.kind != "as-is" and best.posterior >= bar
-                if best.kind == "two-slip":
+                if best.kind in ("two-slip", "deep-slips"):
                     # two slips are weaker evidence than one: a higher bar, and the context
                     # must attest the reading (a word pair of the general list or the corpus)
                     apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
@@ -1707,6 +1716,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     if not apply and sole:
                         # (a long form's only word reading: the form as read is all it competes with)
                         apply = best.posterior >= opts["sole_two_slip_threshold"]
+                    if not apply and best.kind == "deep-slips":
+                        apply = _deep_slips_unattested(lm, best, readings, opts)
                 elif best.kind == "name-slips":
                     # two slips from a frequent name of the corpus: the copy evidence
                     # (in the as-is probability) attests it; the higher bar still holds
@@ -1719,6 +1730,15 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 extra = cand_cache.get(tkey)
                 if extra is None:
                     extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
+                if opts["deep_slips"]:  # several cheap confusions (npoh: upon)
+                    dkey = (t.text, "deep-slips", opts["deep_slips_max_channel"])
+                    deep = cand_cache.get(dkey)
+                    if deep is None:
+                        deep = cand_cache[dkey] = deep_slip_candidates(
+                            lm, t.text, t.key, max_channel=opts["deep_slips_max_channel"])
+                    if deep:  # (a word one or two slips away keeps that reading)
+                        have = {r.keys for r in extra} | {r.keys for r in cands}
+                        extra = extra + [r for r in deep if r.keys not in have]
                 if extra:
                     readings, apply = judge(_with_two_slips(cands, extra))
                 if not apply and opts["distant"]:  # two arbitrary edits (cleaners/words/distant.py)
@@ -2189,6 +2209,28 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
         if cur is None or r.channel < cur.channel:
             best[r.keys] = r
     return sorted(best.values(), key=lambda r: (r.channel, r.text))
+
+
+def _deep_slips_unattested(lm: LanguageModel, best: Reading, readings: list[Reading], opts: dict) -> bool:
+    """Whether ``best``, a reading several cheap confusions away (kind ``"deep-slips"``)
+    with no word pair attesting it, is applied all the same: a posterior of at least
+    ``deep_slips_unattested_threshold``, at least ``sole_reading_share`` of the word
+    readings' posterior its own, and a word of the spell-checked list or the corpus
+    (:func:`_unsure_reading`: not a rare form of the large list only).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> rs = [Reading("upon", ("upon",), 2.2, "deep-slips", posterior=0.9995),
+    ...       Reading("npoh", ("npoh",), 0.0, "as-is", posterior=0.0005)]
+    >>> _deep_slips_unattested(lm, rs[0], rs, _options(None))
+    True
+    >>> rs[0].posterior = 0.98
+    >>> _deep_slips_unattested(lm, rs[0], rs, _options(None))
+    False
+    """
+    if best.posterior < opts["deep_slips_unattested_threshold"] or _unsure_reading(lm, best):
+        return False
+    words = sum(r.posterior for r in readings if r.kind != "as-is")
+    return best.posterior >= opts["sole_reading_share"] * words
 
 
 def _distant_judged(lm: LanguageModel, surface: str, key: str, cands: list[Reading], readings: list[Reading],
