@@ -188,7 +188,8 @@ DEFAULTS: dict[str, Any] = {
     # ... or a word several cheap confusions away (npoh: upon, niotlier: mother), judged
     # as a two-slip reading is (cleaners/words/scoring.py's deep_slip_candidates)
     "deep_slips": True,
-    "deep_slips_max_channel": 3.0,  # total channel cost of the confusions undone at most
+    "deep_slips_max_channel": 3.5,  # total channel cost of the slips undone at most
+    "deep_slips_generic": 1,  # arbitrary slips (a letter lost, extra or misread) allowed among them
     # ... applied without a word pair attesting it at this posterior (the sole word reading); > 1: never
     "deep_slips_unattested_threshold": 0.999,
     # ... and a common word two arbitrary edits away (previoros: previous), looked for last
@@ -1730,22 +1731,28 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 extra = cand_cache.get(tkey)
                 if extra is None:
                     extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
-                if opts["deep_slips"]:  # several cheap confusions (npoh: upon)
-                    dkey = (t.text, "deep-slips", opts["deep_slips_max_channel"])
+                if extra:
+                    readings, apply = judge(_with_two_slips(cands, extra))
+                deep_won: list[Reading] = []  # (rivals of a distant reading when one of them wins)
+                if not apply and opts["deep_slips"]:  # several cheap confusions (npoh: upon)
+                    dkey = (t.text, "deep-slips", opts["deep_slips_max_channel"], opts["deep_slips_generic"])
                     deep = cand_cache.get(dkey)
                     if deep is None:
                         deep = cand_cache[dkey] = deep_slip_candidates(
-                            lm, t.text, t.key, max_channel=opts["deep_slips_max_channel"])
-                    if deep:  # (a word one or two slips away keeps that reading)
-                        have = {r.keys for r in extra} | {r.keys for r in cands}
-                        extra = extra + [r for r in deep if r.keys not in have]
-                if extra:
-                    readings, apply = judge(_with_two_slips(cands, extra))
+                            lm, t.text, t.key, max_channel=opts["deep_slips_max_channel"],
+                            max_generic=opts["deep_slips_generic"])
+                    have = {r.keys for r in extra} | {r.keys for r in cands}
+                    deep = [r for r in deep if r.keys not in have]  # (a nearer reading of a word stands)
+                    if deep:
+                        # they vouch for themselves only: as rivals they take no other reading's odds
+                        merged, merged_apply = judge(_with_two_slips(cands, extra + deep))
+                        if merged[0].kind == "deep-slips":
+                            readings, apply, deep_won = merged, merged_apply, deep
                 if not apply and opts["distant"]:  # two arbitrary edits (cleaners/words/distant.py)
                     # (judge reads lp: as a word of its own, a form no English word spells is less likely)
                     lp_before = lp
                     lp -= shape_penalty(t.key, lm._unigrams, per_trigram=opts["distant_shape_penalty"])
-                    readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra),
+                    readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra + deep_won),
                                                       readings, judge, left, right, opts)
                     lp = lp_before
             if name_two and not apply:

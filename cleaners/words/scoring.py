@@ -16,7 +16,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
+from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, EXTRA_LETTER_COST, GENERIC_COST, LENGTH_CHANGING,
+                                       LOST_LETTER_COST, STRAY_DIGIT_COST, channel_cost,
                                        length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
@@ -1454,6 +1455,8 @@ DEEP_MAX_SLIPS = 3  # confusions undone per form at most
 DEEP_MIN_LOGP = -6.5  # a reading must be a word at least this common (general list or corpus)
 DEEP_MAX_STEPS = 3000  # search states expanded per form at most (bounds the work)
 DEEP_MAX_READINGS = 12  # readings kept per form (the cheapest)
+DEEP_GENERIC_MIN_LOGP = -5.5  # ... and one reached with an arbitrary slip among them this common
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @lru_cache(maxsize=1)
@@ -1521,7 +1524,8 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                          max_channel: float = DEEP_MAX_CHANNEL, max_slips: int = DEEP_MAX_SLIPS,
                          min_logp: float = DEEP_MIN_LOGP, min_len: int = DEEP_MIN_LEN,
                          max_len: int = DEEP_MAX_LEN, max_steps: int = DEEP_MAX_STEPS,
-                         max_readings: int = DEEP_MAX_READINGS) -> list[Reading]:
+                         max_readings: int = DEEP_MAX_READINGS, max_generic: int = 0,
+                         generic_min_logp: float = DEEP_GENERIC_MIN_LOGP) -> list[Reading]:
     """Words several OCR confusions away from a lowercase form no list knows: the
     confusions of the channel model (:data:`~cleaners.words.confusions.CONFUSIONS`:
     ``rn``/``m``, ``li``/``h``, ``n``/``u``, ``h``/``n``, ``1``/``l``, ...) and doubled
@@ -1557,20 +1561,21 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
     if general.get(key) == 1 or corpus.get(key) == 1:
         return []  # (a word as read: no business here)
     slips = _deep_slips()
-    heap: list[tuple[float, int, int, str]] = [(0.0, 0, 0, "")]
-    seen_states: dict[tuple[int, str], float] = {}
+    heap: list[tuple[float, int, int, str, int]] = [(0.0, 0, 0, "", 0)]
+    seen_states: dict[tuple[int, str, int], float] = {}
     found: dict[str, float] = {}
     steps = 0
     push = heapq.heappush
     while heap and steps < max_steps:
-        cost, i, k, prefix = heapq.heappop(heap)
-        state = (i, prefix)
+        cost, i, k, prefix, g = heapq.heappop(heap)
+        state = (i, prefix, g)
         if seen_states.get(state, 99.0) <= cost:
             continue
         seen_states[state] = cost
         steps += 1
         if i == n:
-            if prefix != key and (general.get(prefix) == 1 or corpus.get(prefix) == 1) and prefix not in found:
+            if prefix != key and (general.get(prefix) == 1 or corpus.get(prefix) == 1) and prefix not in found \
+                    and (not g or (lm.logp(prefix) or -99.0) >= generic_min_logp):
                 found[prefix] = cost
                 if len(found) >= max_readings:
                     break
@@ -1578,7 +1583,7 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
         ch = key[i]
         w = prefix + ch  # the letter as itself
         if ch.isalpha() and (w in general or w in corpus):
-            push(heap, (cost, i + 1, k, w))
+            push(heap, (cost, i + 1, k, w, g))
         if k >= max_slips:
             continue
         for ln in (1, 2):
@@ -1590,9 +1595,20 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                     break  # (cheapest first)
                 w = prefix + meant
                 if w in general or w in corpus:
-                    push(heap, (total, i + ln, k + 1, w))
+                    push(heap, (total, i + ln, k + 1, w, g))
         if i and ch == key[i - 1] and cost + DOUBLED_COST <= max_channel:  # a letter printed twice
-            push(heap, (cost + DOUBLED_COST, i + 1, k + 1, prefix))
+            push(heap, (cost + DOUBLED_COST, i + 1, k + 1, prefix, g))
+        if g < max_generic:  # one arbitrary slip: a letter lost, one too many, one misread
+            extra = STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST
+            if cost + extra <= max_channel:
+                push(heap, (cost + extra, i + 1, k + 1, prefix, g + 1))
+            for lost, c in ((True, LOST_LETTER_COST), (False, GENERIC_COST)):
+                if cost + c > max_channel:
+                    continue
+                for letter in _LETTERS:
+                    w = prefix + letter
+                    if w in general or w in corpus:
+                        push(heap, (cost + c, i if lost else i + 1, k + 1, w, g + 1))
     out = []
     for word, c in found.items():
         direct = lm.channel(surface, word)
