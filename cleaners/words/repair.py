@@ -189,7 +189,8 @@ DEFAULTS: dict[str, Any] = {
     # as a two-slip reading is (cleaners/words/scoring.py's deep_slip_candidates)
     "deep_slips": True,
     "deep_slips_max_channel": 3.5,  # total channel cost of the slips undone at most
-    "deep_slips_generic": 1,  # arbitrary slips (a letter lost, extra or misread) allowed among them
+    "deep_slips_generic": 1,  # arbitrary slips (a letter lost, extra or misread) allowed among them ...
+    "deep_slips_generic_min_len": 7,  # ... in a form at least this long (shorter: confusions only)
     # ... applied without a word pair attesting it at this posterior (the sole word reading); > 1: never
     "deep_slips_unattested_threshold": 0.999,
     # ... and a common word two arbitrary edits away (previoros: previous), looked for last
@@ -1735,12 +1736,13 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     readings, apply = judge(_with_two_slips(cands, extra))
                 deep_won: list[Reading] = []  # (rivals of a distant reading when one of them wins)
                 if not apply and opts["deep_slips"]:  # several cheap confusions (npoh: upon)
-                    dkey = (t.text, "deep-slips", opts["deep_slips_max_channel"], opts["deep_slips_generic"])
+                    dkey = (t.text, "deep-slips", opts["deep_slips_max_channel"], opts["deep_slips_generic"],
+                            opts["deep_slips_generic_min_len"])
                     deep = cand_cache.get(dkey)
                     if deep is None:
                         deep = cand_cache[dkey] = deep_slip_candidates(
                             lm, t.text, t.key, max_channel=opts["deep_slips_max_channel"],
-                            max_generic=opts["deep_slips_generic"])
+                            max_generic=opts["deep_slips_generic"], generic_min_len=opts["deep_slips_generic_min_len"])
                     have = {r.keys for r in extra} | {r.keys for r in cands}
                     deep = [r for r in deep if r.keys not in have]  # (a nearer reading of a word stands)
                     if deep:

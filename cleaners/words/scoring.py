@@ -1455,8 +1455,9 @@ DEEP_MAX_SLIPS = 3  # confusions undone per form at most
 DEEP_MIN_LOGP = -6.5  # a reading must be a word at least this common (general list or corpus)
 DEEP_MAX_STEPS = 3000  # search states expanded per form at most (bounds the work)
 DEEP_MAX_READINGS = 12  # readings kept per form (the cheapest)
+DEEP_GENERIC_MIN_LEN = 7  # forms at least this long may have an arbitrary slip among their slips
+DEEP_GENERIC_MAX_CHANNEL = 3.5  # total cost at most of a reading with an arbitrary slip among its slips
 DEEP_GENERIC_MIN_LOGP = -5.5  # ... and one reached with an arbitrary slip among them this common
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @lru_cache(maxsize=1)
@@ -1473,34 +1474,45 @@ def _deep_slips() -> dict[str, tuple[tuple[str, float], ...]]:
     return {s: tuple(sorted(m.items(), key=lambda x: (x[1], x[0]))) for s, m in sorted(out.items())}
 
 
-def _prefix_mapping(unigrams: str, min_logp: float) -> dict[str, int]:
+def _prefixes(words: Iterable[str]) -> dict[str, str]:
+    """prefix -> the letters that may follow it, after ``$`` if the prefix is a word.
+
+    >>> _prefixes(["at", "an", "a"])
+    {'': 'a', 'a': '$nt', 'an': '$', 'at': '$'}
+    """
+    follow: dict[str, set[str]] = {}
+    ends: set[str] = set()
+    for w in words:
+        ends.add(w)
+        for i in range(len(w)):
+            follow.setdefault(w[:i], set()).add(w[i])
+        follow.setdefault(w, set())
+    return {p: ("$" if p in ends else "") + "".join(sorted(f)) for p, f in sorted(follow.items())}
+
+
+def _prefix_mapping(unigrams: str, min_logp: float) -> dict[str, str]:
     bar = 10.0 ** min_logp
-    out: dict[str, int] = {}
-    for w, p in unigram_probs(unigrams).items():
-        if p >= bar and len(w) >= 2 and w.isalpha() and w.isascii() and w.islower():
-            for i in range(1, len(w)):
-                out.setdefault(w[:i], 0)
-            out[w] = 1
-    return out
+    return _prefixes(w for w, p in unigram_probs(unigrams).items()
+                     if p >= bar and len(w) >= 2 and w.isalpha() and w.isascii() and w.islower())
 
 
 @lru_cache(maxsize=2)
-def prefix_table(unigrams: str, min_logp: float) -> dict[str, int]:
+def prefix_table(unigrams: str, min_logp: float) -> dict[str, str]:
     """Every prefix of the general list's lowercase words at least ``10**min_logp``
-    common -> 1 if it is such a word itself, else 0 (~120k prefixes at 10^-6.5): the
-    lexicon's trie, as a dict, that prunes :func:`deep_slip_candidates`. Built once per
-    machine (disk cache), loaded once per process.
+    common -> the letters that may follow it, after ``$`` if it is such a word itself
+    (~120k prefixes at 10^-6.5): the lexicon's trie, as a dict, that prunes
+    :func:`deep_slip_candidates`. Built once per machine (disk cache), loaded once per process.
 
     >>> t = prefix_table("wordfreq-large", DEEP_MIN_LOGP)
-    >>> t["mothe"], t["mother"], "mothx" in t
-    (0, 1, False)
+    >>> t["mothe"], t["mother"][:1], "mothx" in t
+    ('r', '$', False)
     """
     identity = {"table": "word-prefixes", "unigrams": unigrams, "min_logp": repr(min_logp),
-                "data": resource_identity(unigrams), "own_code": code_digest(_prefix_mapping)}
+                "data": resource_identity(unigrams), "own_code": code_digest(_prefix_mapping, _prefixes)}
     return cached_mapping("word-prefixes", identity, lambda: _prefix_mapping(unigrams, min_logp))
 
 
-def corpus_prefix_table(lm: LanguageModel, min_logp: float) -> dict[str, int]:
+def corpus_prefix_table(lm: LanguageModel, min_logp: float) -> dict[str, str]:
     """:func:`prefix_table` of the corpus's trusted lowercase forms the general table
     lacks, at least ``10**min_logp`` common in it and none of its names (built once per
     language model, i.e. per corpus, and kept on it)."""
@@ -1508,16 +1520,32 @@ def corpus_prefix_table(lm: LanguageModel, min_logp: float) -> dict[str, int]:
     out = lm.candidate_cache.get(ckey)
     if out is None:
         general = prefix_table(lm._unigrams, min_logp)
-        out = {}
         lex = lm.lex
-        for k in sorted(lex.counts):
-            if (general.get(k) != 1 and len(k) >= 2 and k.isalpha() and k.isascii() and k.islower()
-                    and lex.name_spelling(k) is None and (lp := lm.logp(k)) is not None and lp >= min_logp):
-                for i in range(1, len(k)):
-                    out.setdefault(k[:i], 0)
-                out[k] = 1
-        lm.candidate_cache[ckey] = out
+        out = lm.candidate_cache[ckey] = _prefixes(
+            k for k in sorted(lex.counts)
+            if not general.get(k, "").startswith("$") and len(k) >= 2 and k.isalpha() and k.isascii()
+            and k.islower() and lex.name_spelling(k) is None and (lp := lm.logp(k)) is not None and lp >= min_logp)
     return out
+
+
+def _deep_viable(key: str, j: int, prefix: str, budget: float, general: dict[str, str], corpus: dict[str, str],
+                 slips: dict[str, tuple[tuple[str, float], ...]]) -> bool:
+    """Whether the search state (``key[j:]`` still to read, ``prefix`` read) can take one
+    more step within ``budget``: what follows an arbitrary slip is checked before the state
+    is queued (most such states are dead ends, and the queue is the costly part)."""
+    if j >= len(key):
+        return general.get(prefix, "")[:1] == "$" or corpus.get(prefix, "")[:1] == "$"
+    w = prefix + key[j]
+    if w in general or w in corpus:
+        return True
+    for ln in (1, 2):
+        for meant, c in slips.get(key[j:j + ln], ()):
+            if c > budget:
+                break
+            w = prefix + meant
+            if w in general or w in corpus:
+                return True
+    return False
 
 
 def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
@@ -1525,7 +1553,9 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                          min_logp: float = DEEP_MIN_LOGP, min_len: int = DEEP_MIN_LEN,
                          max_len: int = DEEP_MAX_LEN, max_steps: int = DEEP_MAX_STEPS,
                          max_readings: int = DEEP_MAX_READINGS, max_generic: int = 0,
-                         generic_min_logp: float = DEEP_GENERIC_MIN_LOGP) -> list[Reading]:
+                         generic_min_logp: float = DEEP_GENERIC_MIN_LOGP,
+                         generic_max_channel: float = DEEP_GENERIC_MAX_CHANNEL,
+                         generic_min_len: int = DEEP_GENERIC_MIN_LEN) -> list[Reading]:
     """Words several OCR confusions away from a lowercase form no list knows: the
     confusions of the channel model (:data:`~cleaners.words.confusions.CONFUSIONS`:
     ``rn``/``m``, ``li``/``h``, ``n``/``u``, ``h``/``n``, ``1``/``l``, ...) and doubled
@@ -1558,9 +1588,12 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
         return []
     general = prefix_table(lm._unigrams, min_logp)
     corpus = corpus_prefix_table(lm, min_logp)
-    if general.get(key) == 1 or corpus.get(key) == 1:
+    if general.get(key, "").startswith("$") or corpus.get(key, "").startswith("$"):
         return []  # (a word as read: no business here)
     slips = _deep_slips()
+    generic_max = min(max_channel, generic_max_channel)
+    if n < generic_min_len:
+        max_generic = 0  # (an arbitrary slip in a short form reaches too many words, at a high price in work)
     heap: list[tuple[float, int, int, str, int]] = [(0.0, 0, 0, "", 0)]
     seen_states: dict[tuple[int, str, int], float] = {}
     found: dict[str, float] = {}
@@ -1574,11 +1607,17 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
         seen_states[state] = cost
         steps += 1
         if i == n:
-            if prefix != key and (general.get(prefix) == 1 or corpus.get(prefix) == 1) and prefix not in found \
+            if prefix != key and (general.get(prefix, "")[:1] == "$" or corpus.get(prefix, "")[:1] == "$") \
+                    and prefix not in found \
                     and (not g or (lm.logp(prefix) or -99.0) >= generic_min_logp):
                 found[prefix] = cost
                 if len(found) >= max_readings:
                     break
+            if g < max_generic and cost + LOST_LETTER_COST <= generic_max:  # a last letter lost
+                for letter in (general.get(prefix, "") + corpus.get(prefix, "")).lstrip("$"):
+                    w = prefix + letter
+                    if letter != "$" and _deep_viable(key, n, w, 0.0, general, corpus, slips):
+                        push(heap, (cost + LOST_LETTER_COST, n, k + 1, w, g + 1))
             continue
         ch = key[i]
         w = prefix + ch  # the letter as itself
@@ -1600,15 +1639,19 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
             push(heap, (cost + DOUBLED_COST, i + 1, k + 1, prefix, g))
         if g < max_generic:  # one arbitrary slip: a letter lost, one too many, one misread
             extra = STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST
-            if cost + extra <= max_channel:
+            if cost + extra <= generic_max and _deep_viable(key, i + 1, prefix, generic_max - cost - extra,
+                                                           general, corpus, slips):
                 push(heap, (cost + extra, i + 1, k + 1, prefix, g + 1))
-            for lost, c in ((True, LOST_LETTER_COST), (False, GENERIC_COST)):
-                if cost + c > max_channel:
-                    continue
-                for letter in _LETTERS:
-                    w = prefix + letter
-                    if w in general or w in corpus:
-                        push(heap, (cost + c, i if lost else i + 1, k + 1, w, g + 1))
+            if cost + min(LOST_LETTER_COST, GENERIC_COST) <= generic_max:
+                follow = (general.get(prefix, "") + corpus.get(prefix, "")).lstrip("$")
+                for lost, c in ((True, LOST_LETTER_COST), (False, GENERIC_COST)):
+                    if cost + c <= generic_max:
+                        j = i if lost else i + 1
+                        for letter in follow:
+                            w = prefix + letter
+                            if letter != "$" and (lost or letter != ch) and _deep_viable(
+                                    key, j, w, generic_max - cost - c, general, corpus, slips):
+                                push(heap, (cost + c, j, k + 1, w, g + 1))
     out = []
     for word, c in found.items():
         direct = lm.channel(surface, word)

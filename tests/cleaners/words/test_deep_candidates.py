@@ -32,7 +32,8 @@ def lm():
 def _deep(lm, form: str) -> list[Reading]:
     opts = _options(None)
     return deep_slip_candidates(lm, form, form.lower(), max_channel=opts["deep_slips_max_channel"],
-                                max_generic=opts["deep_slips_generic"])
+                                max_generic=opts["deep_slips_generic"],
+                                generic_min_len=opts["deep_slips_generic_min_len"])
 
 
 @pytest.mark.parametrize("form,word", CASES["generator"])
@@ -107,7 +108,7 @@ def test_readings_are_priced_by_the_channel_model(lm):
 
 def test_prefix_table_is_the_lexicon_trie(lm):
     t = prefix_table(lm._unigrams, DEEP_MIN_LOGP)
-    assert t["through"] == 1 and t["throug"] == 0 and "thxough" not in t
+    assert t["through"].startswith("$") and t["throug"] == "h" and "thxough" not in t
 
 
 @settings(deadline=None, max_examples=40)
@@ -118,7 +119,17 @@ def test_bounded_output(lm, form):
     for r in found:
         assert r.text != form and r.keys == (r.text,) and r.kind == "deep-slips"
         assert r.channel <= _options(None)["deep_slips_max_channel"] + 1e-9
-        assert prefix_table(lm._unigrams, DEEP_MIN_LOGP).get(r.text) == 1 or lm.lex.trusted(r.text)
+        assert prefix_table(lm._unigrams, DEEP_MIN_LOGP).get(r.text, "").startswith("$") or lm.lex.trusted(r.text)
+
+
+def test_an_arbitrary_slip_only_in_longer_forms(lm):
+    """One arbitrary slip among the confusions (``tlirouh``: li for h, and a lost g) is
+    searched in forms of ``deep_slips_generic_min_len`` letters or more only."""
+    assert "through" in {r.text for r in _deep(lm, "tlirouh")}
+    assert "through" not in {r.text for r in deep_slip_candidates(lm, "tlirouh", "tlirouh", max_channel=3.5,
+                                                                  max_generic=0)}
+    assert "through" not in {r.text for r in deep_slip_candidates(lm, "tlirouh", "tlirouh", max_channel=3.5,
+                                                                  max_generic=1, generic_min_len=8)}
 
 
 def test_long_forms_are_not_searched(lm):
