@@ -189,7 +189,7 @@ DEFAULTS: dict[str, Any] = {
     # as a two-slip reading is (cleaners/words/scoring.py's deep_slip_candidates)
     "deep_slips": True,
     "deep_slips_max_channel": 3.5,  # total channel cost of the slips undone at most
-    "deep_slips_generic": 1,  # arbitrary slips (a letter lost, extra or misread) allowed among them ...
+    "deep_slips_generic": 0,  # arbitrary slips (a letter lost, extra or misread) allowed among them ...
     "deep_slips_generic_min_len": 7,  # ... in a form at least this long (shorter: confusions only)
     # ... applied without a word pair attesting it at this posterior (the sole word reading); > 1: never
     "deep_slips_unattested_threshold": 0.999,
