@@ -123,9 +123,11 @@ def test_bounded_output(lm, form):
 
 
 def test_an_arbitrary_slip_only_in_longer_forms(lm):
-    """One arbitrary slip among the confusions (``tlirouh``: li for h, and a lost g) is
-    searched in forms of ``deep_slips_generic_min_len`` letters or more only."""
-    assert "through" in {r.text for r in _deep(lm, "tlirouh")}
+    """One arbitrary slip among the confusions (``tlirouh``: li for h, and a lost g), when
+    switched on (``deep_slips_generic``), is searched in forms of ``generic_min_len`` letters
+    or more only."""
+    assert "through" in {r.text for r in deep_slip_candidates(lm, "tlirouh", "tlirouh", max_channel=3.5,
+                                                              max_generic=1, generic_min_len=7)}
     assert "through" not in {r.text for r in deep_slip_candidates(lm, "tlirouh", "tlirouh", max_channel=3.5,
                                                                   max_generic=0)}
     assert "through" not in {r.text for r in deep_slip_candidates(lm, "tlirouh", "tlirouh", max_channel=3.5,
