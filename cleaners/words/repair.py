@@ -188,6 +188,7 @@ DEFAULTS: dict[str, Any] = {
     # ... or a word several cheap confusions away (npoh: upon, niotlier: mother), judged
     # as a two-slip reading is (cleaners/words/scoring.py's deep_slip_candidates)
     "deep_slips": True,
+    "deep_slips_threshold": 0.99,  # posterior a deep reading needs (and a word pair attesting it) ...
     "deep_slips_max_channel": 3.5,  # total channel cost of the slips undone at most
     "deep_slips_generic": 0,  # arbitrary slips (a letter lost, extra or misread) allowed among them ...
     "deep_slips_generic_min_len": 7,  # ... in a form at least this long (shorter: confusions only)
@@ -1713,7 +1714,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if best.kind in ("two-slip", "deep-slips"):
                     # two slips are weaker evidence than one: a higher bar, and the context
                     # must attest the reading (a word pair of the general list or the corpus)
-                    apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
+                    apply = (best.posterior >= max(bar, opts["two_slip_threshold"] if best.kind == "two-slip"
+                                                   else opts["deep_slips_threshold"])
                              and _has_bigram_support(lm, best.keys[0], left, right))
                     if not apply and sole:
                         # (a long form's only word reading: the form as read is all it competes with)
