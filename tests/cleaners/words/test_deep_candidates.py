@@ -76,12 +76,23 @@ def test_no_search_outside_scope(lm, form):
 
 def test_a_trusted_corpus_form_stays():
     """A form the corpus writes often is one of its words: not read as another."""
-    docs = [(str(i), f"A nioruiug bird came {i} times to the old wall by the nioruiug tree.") for i in range(40)]
+    docs = [(str(i), f"A liaudkercliief lay {i} times on the old wall by the liaudkercliief tree.") for i in range(40)]
     lex = build_corpus_lexicon(docs)
-    assert lex.trusted("nioruiug")
-    text = "Early in the nioruiug the boat left."
+    assert lex.trusted("liaudkercliief")
+    text = "He took out his liaudkercliief and wept."
     assert repair_text(text, lexicon=lex)[0] == text
     assert repair_text(text, lexicon=empty_lexicon())[0] != text  # (the same line without that corpus)
+
+
+@pytest.mark.parametrize("text,form,word", CASES["flagged"])
+def test_a_reading_short_of_the_bar_is_flagged(text, form, word):
+    """A deep reading below ``deep_slips_threshold`` (three confusions: weaker evidence) is
+    a flag with its candidates, not an edit; a lower bar applies it."""
+    new, edits, flags = repair_text(text, lexicon=empty_lexicon())
+    assert new == text and not edits
+    (flag,) = [f for f in flags if f.text == form]
+    assert flag.candidates[0]["text"] == word and flag.candidates[0]["kind"] == "deep-slips"
+    assert repair_text(text, lexicon=empty_lexicon(), options={"deep_slips_threshold": 0.9})[0] != text
 
 
 def test_weak_evidence_is_a_flag_not_an_edit(lm):
