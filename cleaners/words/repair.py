@@ -75,14 +75,14 @@ from cleaners.frequencies import unigrams as spell_checked_words
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
+from cleaners.words.scoring import deep_slip_candidates
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
                                     empty_lexicon, one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
-                                    name_two_slip_candidates, slip_index, two_slip_candidates,
-                                    deep_slip_candidates)
+                                    name_two_slip_candidates, slip_index, two_slip_candidates)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, LineTokens, Token, case_pattern, digit_policy, is_roman,
                                    junk_edge_word, misread_number, normalise_key, protected_spans)
 
