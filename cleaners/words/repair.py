@@ -75,6 +75,7 @@ from cleaners.frequencies import unigrams as spell_checked_words
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
+from cleaners.words.scoring import deep_slip_candidates
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
                                     empty_lexicon, one_edit_apart)
@@ -200,6 +201,15 @@ DEFAULTS: dict[str, Any] = {
     "rare_twin_min_prob": 3e-4,  # ... may be a misread very common word one edit away (was)
     "two_slips": True,  # a lowercase form no list knows may be a common word two slips away (grouiid)
     "two_slip_threshold": 0.9,  # ... a repair read so needs this posterior (and a word pair attesting it)
+    # ... or a word several cheap confusions away (npoh: upon, niotlier: mother), judged
+    # as a two-slip reading is (cleaners/words/scoring.py's deep_slip_candidates)
+    "deep_slips": True,
+    "deep_slips_threshold": 0.99,  # posterior a deep reading needs (and a word pair attesting it) ...
+    "deep_slips_max_channel": 3.5,  # total channel cost of the slips undone at most
+    "deep_slips_generic": 0,  # arbitrary slips (a letter lost, extra or misread) allowed among them ...
+    "deep_slips_generic_min_len": 7,  # ... in a form at least this long (shorter: confusions only)
+    # ... applied without a word pair attesting it at this posterior (the sole word reading); > 1: never
+    "deep_slips_unattested_threshold": 0.999,
     # ... and a common word two arbitrary edits away (previoros: previous), looked for last
     "distant": True,
     "distant_threshold": 0.9,  # posterior a distant reading needs (and a word pair with a neighbour attesting it)
@@ -349,6 +359,8 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
     lm.common_twins("warm", opts["realword_min_prob"])
     if opts["foreign_languages"]:
         _foreign_words(tuple(opts["foreign_languages"]))
+    if opts["deep_slips"]:  # (the word-prefix table)
+        deep_slip_candidates(lm, "warmup", "warmup")
     if opts["distant"]:  # (cleaners/words/distant.py's tables)
         distant_candidates(lm, "warmup", "warmup")
         shape_penalty("warm", opts["unigrams"], per_trigram=1.0)
@@ -1750,14 +1762,17 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                 if sole:
                     bar = min(bar, opts["sole_reading_threshold"])
                 apply = best.kind != "as-is" and best.posterior >= bar
-                if best.kind == "two-slip":
+                if best.kind in ("two-slip", "deep-slips"):
                     # two slips are weaker evidence than one: a higher bar, and the context
                     # must attest the reading (a word pair of the general list or the corpus)
-                    apply = (best.posterior >= max(bar, opts["two_slip_threshold"])
+                    apply = (best.posterior >= max(bar, opts["two_slip_threshold"] if best.kind == "two-slip"
+                                                   else opts["deep_slips_threshold"])
                              and _has_bigram_support(lm, best.keys[0], left, right))
                     if not apply and sole:
                         # (a long form's only word reading: the form as read is all it competes with)
                         apply = best.posterior >= opts["sole_two_slip_threshold"]
+                    if not apply and best.kind == "deep-slips":
+                        apply = _deep_slips_unattested(lm, best, readings, opts)
                 elif best.kind == "name-slips":
                     # two slips from a frequent name of the corpus: the copy evidence
                     # (in the as-is probability) attests it; the higher bar still holds
@@ -1772,11 +1787,27 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     extra = cand_cache[tkey] = two_slip_candidates(lm, t.text, t.key)
                 if extra:
                     readings, apply = judge(_with_two_slips(cands, extra))
+                deep_won: list[Reading] = []  # (rivals of a distant reading when one of them wins)
+                if not apply and opts["deep_slips"]:  # several cheap confusions (npoh: upon)
+                    dkey = (t.text, "deep-slips", opts["deep_slips_max_channel"], opts["deep_slips_generic"],
+                            opts["deep_slips_generic_min_len"])
+                    deep = cand_cache.get(dkey)
+                    if deep is None:
+                        deep = cand_cache[dkey] = deep_slip_candidates(
+                            lm, t.text, t.key, max_channel=opts["deep_slips_max_channel"],
+                            max_generic=opts["deep_slips_generic"], generic_min_len=opts["deep_slips_generic_min_len"])
+                    have = {r.keys for r in extra} | {r.keys for r in cands}
+                    deep = [r for r in deep if r.keys not in have]  # (a nearer reading of a word stands)
+                    if deep:
+                        # they vouch for themselves only: as rivals they take no other reading's odds
+                        merged, merged_apply = judge(_with_two_slips(cands, extra + deep))
+                        if merged[0].kind == "deep-slips":
+                            readings, apply, deep_won = merged, merged_apply, deep
                 if not apply and opts["distant"]:  # two arbitrary edits (cleaners/words/distant.py)
                     # (judge reads lp: as a word of its own, a form no English word spells is less likely)
                     lp_before = lp
                     lp -= shape_penalty(t.key, lm._unigrams, per_trigram=opts["distant_shape_penalty"])
-                    readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra),
+                    readings, apply = _distant_judged(lm, t.text, t.key, _with_two_slips(cands, extra + deep_won),
                                                       readings, judge, left, right, opts)
                     lp = lp_before
             if name_two and not apply:
@@ -2432,6 +2463,28 @@ def _with_two_slips(cands: list[Reading], extra: list[Reading]) -> list[Reading]
         if cur is None or r.channel < cur.channel:
             best[r.keys] = r
     return sorted(best.values(), key=lambda r: (r.channel, r.text))
+
+
+def _deep_slips_unattested(lm: LanguageModel, best: Reading, readings: list[Reading], opts: dict) -> bool:
+    """Whether ``best``, a reading several cheap confusions away (kind ``"deep-slips"``)
+    with no word pair attesting it, is applied all the same: a posterior of at least
+    ``deep_slips_unattested_threshold``, at least ``sole_reading_share`` of the word
+    readings' posterior its own, and a word of the spell-checked list or the corpus
+    (:func:`_unsure_reading`: not a rare form of the large list only).
+
+    >>> lm = language_model(empty_lexicon(), _options(None))
+    >>> rs = [Reading("upon", ("upon",), 2.2, "deep-slips", posterior=0.9995),
+    ...       Reading("npoh", ("npoh",), 0.0, "as-is", posterior=0.0005)]
+    >>> _deep_slips_unattested(lm, rs[0], rs, _options(None))
+    True
+    >>> rs[0].posterior = 0.98
+    >>> _deep_slips_unattested(lm, rs[0], rs, _options(None))
+    False
+    """
+    if best.posterior < opts["deep_slips_unattested_threshold"] or _unsure_reading(lm, best):
+        return False
+    words = sum(r.posterior for r in readings if r.kind != "as-is")
+    return best.posterior >= opts["sole_reading_share"] * words
 
 
 def _distant_judged(lm: LanguageModel, surface: str, key: str, cands: list[Reading], readings: list[Reading],

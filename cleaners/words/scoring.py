@@ -16,7 +16,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, LENGTH_CHANGING, channel_cost,
+from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, EXTRA_LETTER_COST, GENERIC_COST, LENGTH_CHANGING,
+                                       LOST_LETTER_COST, STRAY_DIGIT_COST, channel_cost,
                                        length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
@@ -1443,3 +1444,216 @@ def name_two_slip_candidates(lm: LanguageModel, surface: str, key: str, *, min_c
     return sorted(out, key=lambda r: (r.channel, r.text))
 
 
+
+
+# ---------------------------------------------------------------- deep slips (several confusions)
+
+DEEP_MIN_LEN = 4  # shorter forms are a few confusions from too many words
+DEEP_MAX_LEN = 24  # (a longer form is no search's business: no work grows with a huge token)
+DEEP_MAX_CHANNEL = 3.0  # total cost of the confusions undone (two or three cheap ones)
+DEEP_MAX_SLIPS = 3  # confusions undone per form at most
+DEEP_MIN_LOGP = -6.5  # a reading must be a word at least this common (general list or corpus)
+DEEP_MAX_STEPS = 3000  # search states expanded per form at most (bounds the work)
+DEEP_MAX_READINGS = 12  # readings kept per form (the cheapest)
+DEEP_GENERIC_MIN_LEN = 7  # forms at least this long may have an arbitrary slip among their slips
+DEEP_GENERIC_MAX_CHANNEL = 3.5  # total cost at most of a reading with an arbitrary slip among its slips
+DEEP_GENERIC_MIN_LOGP = -5.5  # ... and one reached with an arbitrary slip among them this common
+
+
+@lru_cache(maxsize=1)
+def _deep_slips() -> dict[str, tuple[tuple[str, float], ...]]:
+    """seen text -> (meant, cost) of the channel model's confusions that turn lowercase
+    print (letters, and the digits an engine reads for letters: ``1`` for ``l``) into
+    lowercase letters, cheapest first."""
+    out: dict[str, dict[str, float]] = {}
+    for seen, meant, cost in CONFUSIONS:
+        if (seen == seen.lower() and seen.isalnum() and meant.isalpha() and meant.islower()
+                and meant.isascii() and seen != meant):
+            have = out.setdefault(seen, {})
+            have[meant] = min(cost, have.get(meant, cost))
+    return {s: tuple(sorted(m.items(), key=lambda x: (x[1], x[0]))) for s, m in sorted(out.items())}
+
+
+def _prefixes(words: Iterable[str]) -> dict[str, str]:
+    """prefix -> the letters that may follow it, after ``$`` if the prefix is a word.
+
+    >>> _prefixes(["at", "an", "a"])
+    {'': 'a', 'a': '$nt', 'an': '$', 'at': '$'}
+    """
+    follow: dict[str, set[str]] = {}
+    ends: set[str] = set()
+    for w in words:
+        ends.add(w)
+        for i in range(len(w)):
+            follow.setdefault(w[:i], set()).add(w[i])
+        follow.setdefault(w, set())
+    return {p: ("$" if p in ends else "") + "".join(sorted(f)) for p, f in sorted(follow.items())}
+
+
+def _prefix_mapping(unigrams: str, min_logp: float) -> dict[str, str]:
+    bar = 10.0 ** min_logp
+    return _prefixes(w for w, p in unigram_probs(unigrams).items()
+                     if p >= bar and len(w) >= 2 and w.isalpha() and w.isascii() and w.islower())
+
+
+@lru_cache(maxsize=2)
+def prefix_table(unigrams: str, min_logp: float) -> dict[str, str]:
+    """Every prefix of the general list's lowercase words at least ``10**min_logp``
+    common -> the letters that may follow it, after ``$`` if it is such a word itself
+    (~120k prefixes at 10^-6.5): the lexicon's trie, as a dict, that prunes
+    :func:`deep_slip_candidates`. Built once per machine (disk cache), loaded once per process.
+
+    >>> t = prefix_table("wordfreq-large", DEEP_MIN_LOGP)
+    >>> t["mothe"], t["mother"][:1], "mothx" in t
+    ('r', '$', False)
+    """
+    identity = {"table": "word-prefixes", "unigrams": unigrams, "min_logp": repr(min_logp),
+                "data": resource_identity(unigrams), "own_code": code_digest(_prefix_mapping, _prefixes)}
+    return cached_mapping("word-prefixes", identity, lambda: _prefix_mapping(unigrams, min_logp))
+
+
+def corpus_prefix_table(lm: LanguageModel, min_logp: float) -> dict[str, str]:
+    """:func:`prefix_table` of the corpus's trusted lowercase forms the general table
+    lacks, at least ``10**min_logp`` common in it and none of its names (built once per
+    language model, i.e. per corpus, and kept on it)."""
+    ckey = ("deep-corpus-prefixes", min_logp)
+    out = lm.candidate_cache.get(ckey)
+    if out is None:
+        general = prefix_table(lm._unigrams, min_logp)
+        lex = lm.lex
+        out = lm.candidate_cache[ckey] = _prefixes(
+            k for k in sorted(lex.counts)
+            if not general.get(k, "").startswith("$") and len(k) >= 2 and k.isalpha() and k.isascii()
+            and k.islower() and lex.name_spelling(k) is None and (lp := lm.logp(k)) is not None and lp >= min_logp)
+    return out
+
+
+def _deep_viable(key: str, j: int, prefix: str, budget: float, general: dict[str, str], corpus: dict[str, str],
+                 slips: dict[str, tuple[tuple[str, float], ...]]) -> bool:
+    """Whether the search state (``key[j:]`` still to read, ``prefix`` read) can take one
+    more step within ``budget``: what follows an arbitrary slip is checked before the state
+    is queued (most such states are dead ends, and the queue is the costly part)."""
+    if j >= len(key):
+        return general.get(prefix, "")[:1] == "$" or corpus.get(prefix, "")[:1] == "$"
+    w = prefix + key[j]
+    if w in general or w in corpus:
+        return True
+    for ln in (1, 2):
+        for meant, c in slips.get(key[j:j + ln], ()):
+            if c > budget:
+                break
+            w = prefix + meant
+            if w in general or w in corpus:
+                return True
+    return False
+
+
+def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
+                         max_channel: float = DEEP_MAX_CHANNEL, max_slips: int = DEEP_MAX_SLIPS,
+                         min_logp: float = DEEP_MIN_LOGP, min_len: int = DEEP_MIN_LEN,
+                         max_len: int = DEEP_MAX_LEN, max_steps: int = DEEP_MAX_STEPS,
+                         max_readings: int = DEEP_MAX_READINGS, max_generic: int = 0,
+                         generic_min_logp: float = DEEP_GENERIC_MIN_LOGP,
+                         generic_max_channel: float = DEEP_GENERIC_MAX_CHANNEL,
+                         generic_min_len: int = DEEP_GENERIC_MIN_LEN) -> list[Reading]:
+    """Words several OCR confusions away from a lowercase form no list knows: the
+    confusions of the channel model (:data:`~cleaners.words.confusions.CONFUSIONS`:
+    ``rn``/``m``, ``li``/``h``, ``n``/``u``, ``h``/``n``, ``1``/``l``, ...) and doubled
+    letters undone at up to ``max_slips`` places, ``max_channel`` in all: ``npoh`` (n for
+    u, h for n) upon, ``niotlier`` (ni for m, li for h) mother. Neither one slip nor the
+    two-slip search reaches these (a second slip there is one more confusion of the same
+    class or one arbitrary edit).
+
+    A cheapest-first search over the form's letters, each step reading one letter (or two)
+    as itself or as what a confusion says it stands for, kept only while what has been read
+    is the start of a word (:func:`prefix_table`, and the corpus's own forms:
+    :func:`corpus_prefix_table`), so it never wanders; at most ``max_steps`` states per
+    form. Each word reached is priced by the channel model (the cheaper of the search's sum
+    and :meth:`LanguageModel.channel`); the ``max_readings`` cheapest are returned, kind
+    ``"deep-slips"``. Only forms of ``min_len`` to ``max_len`` characters, lowercase letters
+    with at most the digits an engine reads for letters.
+
+    >>> from cleaners.words.lexicon import empty_lexicon
+    >>> lm = LanguageModel(empty_lexicon())
+    >>> [(r.text, r.channel) for r in deep_slip_candidates(lm, "niotlier", "niotlier")][:1]
+    [('mother', 1.7)]
+    >>> deep_slip_candidates(lm, "Niotlier", "niotlier"), deep_slip_candidates(lm, "mother", "mother")
+    ([], [])
+    """
+    import heapq
+
+    n = len(key)
+    if not (min_len <= n <= max_len) or not surface.islower() or not key.isalnum() or not key.isascii() \
+            or key.isdigit() or sum(c.isdigit() for c in key) > 2:
+        return []
+    general = prefix_table(lm._unigrams, min_logp)
+    corpus = corpus_prefix_table(lm, min_logp)
+    if general.get(key, "").startswith("$") or corpus.get(key, "").startswith("$"):
+        return []  # (a word as read: no business here)
+    slips = _deep_slips()
+    generic_max = min(max_channel, generic_max_channel)
+    if n < generic_min_len:
+        max_generic = 0  # (an arbitrary slip in a short form reaches too many words, at a high price in work)
+    heap: list[tuple[float, int, int, str, int]] = [(0.0, 0, 0, "", 0)]
+    seen_states: dict[tuple[int, str, int], float] = {}
+    found: dict[str, float] = {}
+    steps = 0
+    push = heapq.heappush
+    while heap and steps < max_steps:
+        cost, i, k, prefix, g = heapq.heappop(heap)
+        state = (i, prefix, g)
+        if seen_states.get(state, 99.0) <= cost:
+            continue
+        seen_states[state] = cost
+        steps += 1
+        if i == n:
+            if prefix != key and (general.get(prefix, "")[:1] == "$" or corpus.get(prefix, "")[:1] == "$") \
+                    and prefix not in found \
+                    and (not g or (lm.logp(prefix) or -99.0) >= generic_min_logp):
+                found[prefix] = cost
+                if len(found) >= max_readings:
+                    break
+            if g < max_generic and cost + LOST_LETTER_COST <= generic_max:  # a last letter lost
+                for letter in (general.get(prefix, "") + corpus.get(prefix, "")).lstrip("$"):
+                    w = prefix + letter
+                    if letter != "$" and _deep_viable(key, n, w, 0.0, general, corpus, slips):
+                        push(heap, (cost + LOST_LETTER_COST, n, k + 1, w, g + 1))
+            continue
+        ch = key[i]
+        w = prefix + ch  # the letter as itself
+        if ch.isalpha() and (w in general or w in corpus):
+            push(heap, (cost, i + 1, k, w, g))
+        if k >= max_slips:
+            continue
+        for ln in (1, 2):
+            if i + ln > n:
+                break
+            for meant, c in slips.get(key[i:i + ln], ()):
+                total = cost + c
+                if total > max_channel:
+                    break  # (cheapest first)
+                w = prefix + meant
+                if w in general or w in corpus:
+                    push(heap, (total, i + ln, k + 1, w, g))
+        if i and ch == key[i - 1] and cost + DOUBLED_COST <= max_channel:  # a letter printed twice
+            push(heap, (cost + DOUBLED_COST, i + 1, k + 1, prefix, g))
+        if g < max_generic:  # one arbitrary slip: a letter lost, one too many, one misread
+            extra = STRAY_DIGIT_COST if ch.isdigit() else EXTRA_LETTER_COST
+            if cost + extra <= generic_max and _deep_viable(key, i + 1, prefix, generic_max - cost - extra,
+                                                           general, corpus, slips):
+                push(heap, (cost + extra, i + 1, k + 1, prefix, g + 1))
+            if cost + min(LOST_LETTER_COST, GENERIC_COST) <= generic_max:
+                follow = (general.get(prefix, "") + corpus.get(prefix, "")).lstrip("$")
+                for lost, c in ((True, LOST_LETTER_COST), (False, GENERIC_COST)):
+                    if cost + c <= generic_max:
+                        j = i if lost else i + 1
+                        for letter in follow:
+                            w = prefix + letter
+                            if letter != "$" and (lost or letter != ch) and _deep_viable(
+                                    key, j, w, generic_max - cost - c, general, corpus, slips):
+                                push(heap, (cost + c, j, k + 1, w, g + 1))
+    out = []
+    for word, c in found.items():
+        direct = lm.channel(surface, word)
+        out.append(Reading(word, (word,), round(min(c, direct), 3), "deep-slips"))
+    return sorted(out, key=lambda r: (r.channel, r.text))
