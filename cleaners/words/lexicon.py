@@ -65,7 +65,7 @@ LEXICON_DEFAULTS = {
     # a recurring capitalised form no list knows, one edit from a name the corpus writes far more
     # often, that the corpus's damage explains is not trusted (Tuesda beside Tuesday; see damaged_name_copies)
     "name_copies_untrust": True,
-    # ... and so is one a recurring cheapest slip (slip_cheap_twin_cost: Turhins beside Turbins)
+    # ... and so is one a recurring cheapest slip (slip_cheap_twin_cost: Varhins beside Varbins)
     # of a name the corpus writes more often, where its damage, with the engine's repeats
     # (slip_repeat_log), explains the form's count; off with False
     "name_cheap_slips": True,
@@ -240,7 +240,7 @@ def is_dominated(surface: str, count: int, raw_counts: Counter, probs: dict[str,
         rc = raw_counts.get(k, 0)
         common = p >= known_prob * 10  # a common word in general (tbe -> the)
         corpus_twin = rc >= ratio * count and (p >= known_prob or rc >= 10)  # Eiverpool -> Liverpool
-        # Eatvia (Latvia): a form the general list has never seen, whose known twin the corpus uses too
+        # Eisbon (Lisbon): a form the general list has never seen, whose known twin the corpus uses too
         known_twin = p >= known_prob and rc >= count and probs.get(key, 0.0) == 0.0
         if not (common or corpus_twin or known_twin):
             continue
@@ -1138,7 +1138,7 @@ def damaged_name_copies(trusted: dict[str, int], surfaces: dict[str, str], capit
     book), or it is written too often for a slip (counts are quantised, so the test
     is coarse).
 
-    Along one of the cheapest slips (``cheap_cost``: ``Turhins`` beside ``Turbins``, h
+    Along one of the cheapest slips (``cheap_cost``: ``Varhins`` beside ``Varbins``, h
     for b), which an engine repeats (``repeat_log``), a name merely more frequent is
     enough: :func:`_cheap_name_slip`.
 
@@ -1191,17 +1191,17 @@ def _cheap_name_slip(key: str, twin: str, count: int, twin_count: int, spelling,
                      cheap_cost: float, repeat_log: float) -> bool:
     """Whether a name is a recurring copy of ``twin``, a name the corpus writes more often,
     along one of the cheapest slips an engine makes (channel cost at most ``cheap_cost``
-    between their spellings: ``h`` for ``b``, ``Turhins`` beside ``Turbins``): an engine
+    between their spellings: ``h`` for ``b``, ``Varhins`` beside ``Varbins``): an engine
     repeats such a slip, ``10**repeat_log`` times more often than chance, so the twin's count
     times the corpus's damage rate, times that, and discounted by the slip's cost, must
     explain the form's ``count`` (as :func:`recurring_slip_twin` judges lowercase slips).
 
-    >>> spell = {"turhins": "Turhins", "turbins": "Turbins"}.get
-    >>> _cheap_name_slip("turhins", "turbins", 2, 4, spell, damage_rate=0.0156, cheap_cost=0.7, repeat_log=2.8)
+    >>> spell = {"varhins": "Varhins", "varbins": "Varbins"}.get
+    >>> _cheap_name_slip("varhins", "varbins", 2, 4, spell, damage_rate=0.0156, cheap_cost=0.7, repeat_log=2.8)
     True
-    >>> _cheap_name_slip("turhins", "turbins", 4, 4, spell, damage_rate=0.0156, cheap_cost=0.7, repeat_log=2.8)
+    >>> _cheap_name_slip("varhins", "varbins", 4, 4, spell, damage_rate=0.0156, cheap_cost=0.7, repeat_log=2.8)
     False
-    >>> _cheap_name_slip("turhins", "turbins", 2, 4, spell, damage_rate=0.001, cheap_cost=0.7, repeat_log=2.8)
+    >>> _cheap_name_slip("varhins", "varbins", 2, 4, spell, damage_rate=0.001, cheap_cost=0.7, repeat_log=2.8)
     False
     """
     if twin_count <= count:  # (the copy is the rarer spelling: which of two equals is the slip, nothing says)

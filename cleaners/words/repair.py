@@ -2149,9 +2149,9 @@ class DocumentProfile:
         odds of that slip; None without one.
 
         >>> p = DocumentProfile({"E>L": 12}, votes=40, tokens=5000, names={"E>L": 1.4})
-        >>> r, odds = p.name_twin(language_model(empty_lexicon(), _options(None)), "Eondon")
+        >>> r, odds = p.name_twin(language_model(empty_lexicon(), _options(None)), "Eiverpool")
         >>> r.text, r.kind, odds
-        ('London', 'confusion', 1.4)
+        ('Liverpool', 'confusion', 1.4)
         """
         if not _plain_name_form(surface):
             return None
@@ -2236,8 +2236,8 @@ def slip_name_twin(lm: LanguageModel, surface: str, seen: str, meant: str) -> st
     knows: a recurring misreading may be one.)
 
     >>> lm = language_model(empty_lexicon(), _options(None))
-    >>> slip_name_twin(lm, "Eondon", "E", "L"), slip_name_twin(lm, "Ezhovak", "E", "L")
-    ('London', None)
+    >>> slip_name_twin(lm, "Eiverpool", "E", "L"), slip_name_twin(lm, "Ezhovak", "E", "L")
+    ('Liverpool', None)
     """
     best, best_lp = None, None
     i = surface.find(seen)
@@ -2264,7 +2264,7 @@ def name_slips(text: str, lm: LanguageModel, slips: dict[str, int],
     knows (nor the corpus trusts) is a damaged copy of its twin along the slip; and the
     document's forms with such a twin. The odds: that a capitalised form no list
     knows (nor the corpus trusts) is a damaged copy of its twin along the slip, where it
-    has a twin the general list knows (``Eondon``: London), from
+    has a twin the general list knows (``Eiverpool``: Liverpool), from
     the document's own forms: of the ``n`` such forms holding the slip's seen letters,
     ``k`` have a twin, where chance gives real names ``PROFILE_CHANCE_TWIN * n`` (the
     share measured on the ground truth of two benchmarks: 15 of 1,632 real names no list
@@ -2275,7 +2275,7 @@ def name_slips(text: str, lm: LanguageModel, slips: dict[str, int],
     names with an ``i`` have known twins no more often than chance gets nothing for them).
 
     >>> lm = language_model(empty_lexicon(), _options(None))
-    >>> text = "Eondon, Eatvia, Eithuania and Euxembourg; Ezhovak, Elkavan, Eberoth."
+    >>> text = "Eiverpool, Eisbon, Eincoln and Eausanne; Ezhovak, Elkavan, Eberoth."
     >>> name_slip_odds(text, lm, {"E>L": 8}, _options(None))
     {'E>L': 1.44}
     >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})

@@ -71,18 +71,18 @@ from cleaners.document import apply_edits  # noqa: E402
 CORPUS = (Path(__file__).resolve().parents[2] / "data" / "words" / "corpus.txt").read_text(encoding="utf-8")
 #: a document whose scan reads a capital L as E, in words and in names (invented)
 E_FOR_L_DOCUMENT = (
-    "The delegates came from Eondon and from Eeeds in the early spring of that year.\n"
-    "Eittle was said of the journey, though the Eife of the party was hard.\n"
+    "The delegates came from Eiverpool and from Eeeds in the early spring of that year.\n"
+    "Eesson was learnt on the journey, though the Eength of its Eabour was hard.\n"
     "Some had gone to Eahore before, and others to Eucknow and back again.\n"
     "Their guide, a man named Ezhovak, spoke of Elkavan and the old roads.\n"
     "TEST_LINE\n"
-    "Nobody in the village forgot them, and Eondon sent word again the next year.")
+    "Nobody in the village forgot them, and Eiverpool sent word again the next year.")
 #: the same document without the slip
 CLEAN_DOCUMENT = (
-    "The delegates came from London and from Leeds in the early spring of that year.\n"
+    "The delegates came from Liverpool and from Leeds in the early spring of that year.\n"
     "Their guide, a man named Ezhovak, spoke of Elkavan and the old roads.\n"
     "TEST_LINE\n"
-    "Nobody in the village forgot them, and London sent word again the next year.")
+    "Nobody in the village forgot them, and Liverpool sent word again the next year.")
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_names_without_a_known_twin_or_outside_a_damaged_document_stay(corpus_le
 def test_name_slip_odds_need_more_twins_than_chance(corpus_lexicon):
     lm = stage.language_model(corpus_lexicon, stage._options(None))
     opts = stage._options(None)
-    damaged = "Eondon, Eeeds, Eahore and Eucknow; Ezhovak and Elkavan."
+    damaged = "Eiverpool, Eeeds, Eahore and Eucknow; Ezhovak and Elkavan."
     assert set(stage.name_slip_odds(damaged, lm, {"E>L": 8}, opts)) == {"E>L"}
     # among a hundred real names with the letter, chance gives two known twins: four are no evidence
     real = " ".join(f"Ezh{a}{b}ovak" for a in "aeiou" for b in "bcdfghjklmnpqrstvwxyz"[:20])
