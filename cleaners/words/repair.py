@@ -73,7 +73,7 @@ from cleaners.document import Edit, Flag, StageResult, apply_edits, check_edits
 # list's forms are told typos or words
 from cleaners.frequencies import unigrams as spell_checked_words
 from cleaners.hyphens import decide as line_end_hyphen_decision
-from cleaners.words.confusions import channel_cost
+from cleaners.words.confusions import channel_cost, channel_cost_within
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.scoring import deep_slip_candidates
 from cleaners.words.language import FUNCTION_WORDS
@@ -1274,7 +1274,7 @@ def _cheap_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> t
         out = lm.candidate_cache[ckey] = tuple(
             r.keys[0] for r in _realword_readings(lm, surface, key, opts)
             if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar
-            and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"])
+            and channel_cost_within(surface, r.text, opts["cheap_twin_max_cost"]) <= opts["cheap_twin_max_cost"])
     return out
 
 
@@ -1425,7 +1425,7 @@ def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) ->
     out = []
     for w in _common_edit_twin_keys(lm, surface, key, opts):
         text = render(w, surface, lm.lex)
-        c = channel_cost(surface, text)
+        c = channel_cost_within(surface, text, opts["max_channel_cost"])
         if c <= opts["max_channel_cost"]:
             out.append(Reading(text, (w,), c, "edit"))
     return out
@@ -2442,7 +2442,7 @@ def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Rea
             continue
         have.add((w,))
         text = render(w, surface, lm.lex)
-        c = channel_cost(surface, text)
+        c = channel_cost_within(surface, text, opts["max_channel_cost"])
         if c <= opts["max_channel_cost"]:
             extra.append(Reading(text, (w,), c, "edit"))
     return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
@@ -2651,7 +2651,7 @@ def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> li
             if (len(k) != len(key) or spelling is None or not spelling.isupper() or not one_edit_apart(k, key)
                     or lex.counts.get(k, 0) < opts["acronym_copy_min_count"]):
                 continue
-            c = channel_cost(surface, spelling)
+            c = channel_cost_within(surface, spelling, ACRONYM_SLIP_MAX_COST)
             if c <= ACRONYM_SLIP_MAX_COST:
                 found.append(Reading(spelling, (k,), c, "confusion"))
         if len(found) == 1 and _copy_evidence(lm, key, found, opts) > 0.0:
@@ -2687,7 +2687,7 @@ def _common_word_readings(lm: LanguageModel, surface: str, cands: list[Reading],
         # (a word the corpus often capitalises keeps its capital: the Court)
         if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.title_count(k):
             continue
-        c = channel_cost(surface, k)
+        c = channel_cost_within(surface, k, opts["max_channel_cost"])
         if c <= opts["max_channel_cost"]:
             out.append(Reading(k, (k,), c, r.kind))
     return out

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, EXTRA_LETTER_COST, GENERIC_COST, LENGTH_CHANGING,
                                        LOST_LETTER_COST, STRAY_DIGIT_COST, channel_cost,
+                                       channel_cost_within,
                                        length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
@@ -698,7 +699,7 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
                     too_dear = length_change_floor(surface) - 1e-6 > max_channel
                 if too_dear:
                     continue  # (no alignment to run)
-            c = channel_cost(surface, text)
+            c = channel_cost_within(surface, text, max_channel)
             if c <= max_channel:
                 out[text] = Reading(text, (k,), c, "edit")
     if allow_split and len(key) >= 4 and (key.isalpha() or "'" in key):
@@ -1305,7 +1306,7 @@ def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                 continue
             if uni.get(k, 0.0) < bar or not k.isalpha():
                 continue
-            c = first + channel_cost(seen, k)
+            c = first + channel_cost_within(seen, k, max_channel - first)
             if c <= max_channel:
                 direct = lm.channel(surface, k)
                 best[k] = min(c, direct, best.get(k, 99.0))
@@ -1429,7 +1430,7 @@ def name_two_slip_candidates(lm: LanguageModel, surface: str, key: str, *, min_c
             if one_edit_apart(key, k):  # (one edit away: the one-slip readings' business)
                 near.add(k)
                 continue
-            c = first + channel_cost(seen, k)
+            c = first + channel_cost_within(seen, k, max_channel - first)
             if c <= max_channel:
                 best[k] = min(c, lm.channel(key, k), best.get(k, 99.0))
 
