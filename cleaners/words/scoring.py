@@ -123,11 +123,14 @@ class LanguageModel:
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
         self._screening_tables: dict[tuple[float, bool], tuple] = {}  # has_common_twin's, per options
 
-    def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
+    def channel(self, seen: str, meant: str, *, damaged: bool = False, limit: float | None = None) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
         (``damaged``: the token sits among other damaged words) and for its glyph
-        habits (:func:`habit_channel_cost`)."""
-        c = channel_cost(seen, meant)
+        habits (:func:`habit_channel_cost`). With a ``limit``: the same cost when it is
+        at most ``limit``, some cost above ``limit`` otherwise (less work)."""
+        # (learned bonuses apply to plain costs up to 3.0 alone: a plain cost past both
+        # 3.0 and the limit can only end above the limit, unless a habit is cheaper)
+        c = channel_cost(seen, meant) if limit is None else channel_cost_within(seen, meant, max(limit, 3.0))
         if self._habits:
             key = (seen, meant, None)
             h = self._channel_cache.get(key)
@@ -679,8 +682,9 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         for text in renderings(k, surface, lm.lex):
             if text == surface:
                 continue
-            c = lm.channel(surface, text)
-            if c <= (1.0 if corpus_only else max_channel):
+            ceiling = 1.0 if corpus_only else max_channel
+            c = lm.channel(surface, text, limit=ceiling)
+            if c <= ceiling:
                 out[text] = Reading(text, (k,), c, "confusion")
     if corpus_only:
         return _best_per_key(out.values())
@@ -1105,7 +1109,7 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
         for text in renderings(k, surface, lm.lex):
             if text.lower() == surface.lower():
                 continue
-            c = lm.channel(surface, text)
+            c = lm.channel(surface, text, limit=max_channel)
             if c <= max_channel:
                 out.append(Reading(text, (k,), c, "confusion"))
     return _best_per_key(out)

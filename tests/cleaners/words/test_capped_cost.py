@@ -3,11 +3,14 @@ gives the exact cost whenever it is at most the limit, and a cost above it other
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaners.words import confusions
 from cleaners.words.confusions import _aligned_cost, channel_cost, channel_cost_within
+from cleaners.words.lexicon import build_corpus_lexicon
+from cleaners.words.scoring import LanguageModel
 
 # letters of the group confusions (rn/m, cl/d, ii/u, vv/w), ligatures (ff, fi, fl), digits
 ALPHABET = "acdefhilmnorstuvw015ü"
@@ -56,3 +59,31 @@ def test_capped_cost_examples():
     assert channel_cost_within("rnodernity", "modesty", 1.0) == 99.0
     assert channel_cost_within("rnodernity", "modesty", exact) == exact
     assert channel_cost_within("rnen", "men", 1.0) == 0.5 == channel_cost("rnen", "men")
+
+
+@pytest.fixture(scope="module")
+def lm() -> LanguageModel:
+    corpus = "The house was there and the men met them at the mill. " * 5
+    return LanguageModel(build_corpus_lexicon([("corpus", corpus)]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(WORDS, WORDS, LIMITS, st.booleans(), st.booleans())
+@example("rnen", "men", 0.3, False, False)  # a learned bonus brings 0.5 under the limit
+@example("rnodem", "modern", 1.0, True, False)
+@example("poible", "possible", 2.0, False, True)  # a habit far cheaper than the plain cost
+def test_capped_model_channel_is_exact_under_the_limit(lm, seen, meant, limit, damaged, habits):
+    """The corpus's learned misreadings (bonuses on plain costs up to 3.0) and glyph
+    habits (cheaper than the plain cost) keep the capped cost exact under the limit."""
+    lm.learned = lm.learned_damaged = {("b", "h"): 1.2, ("rn", "m"): 0.4, ("l", "t"): 2.9, ("e", "c"): 0.5}
+    lm._habits = {"ii>h": 1.5, ">s": 1.9, "f>s": 0.3} if habits else {}
+    lm._channel_cache.clear()
+    exact = lm.channel(seen, meant, damaged=damaged)
+    lm._channel_cache.clear()
+    confusions._EXACT_COSTS.clear()
+    confusions._COSTS_ABOVE.clear()
+    capped = lm.channel(seen, meant, damaged=damaged, limit=limit)
+    if exact <= limit:
+        assert capped == exact
+    else:
+        assert capped > limit
