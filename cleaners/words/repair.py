@@ -2085,12 +2085,10 @@ class DocumentProfile:
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
         if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN, CHEAP_TWIN):
             return False
-        if not any(seen in word for seen in self._seen):
-            return False
         ckey = (lm.lex.digest, word)
         out = self._twins.get(ckey)
-        if out is None:
-            out = self._twins[ckey] = self._find_twin(lm, word, opts)
+        if out is None:  # (a word with none of the profile's seen texts has no twin along it)
+            out = self._twins[ckey] = any(seen in word for seen in self._seen) and self._find_twin(lm, word, opts)
         return out
 
     def _find_twin(self, lm: LanguageModel, word: str, opts: dict) -> bool:

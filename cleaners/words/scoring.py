@@ -273,7 +273,7 @@ class LanguageModel:
             for k in words:
                 if k != key:
                     lk = logp(k)
-                    if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, self.lex)) <= 1.2:
+                    if lk is not None and lk >= bar and channel_cost_within(surface, render(k, surface, self.lex), 1.2) <= 1.2:
                         return True
         return False
 
@@ -1161,7 +1161,7 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     for k in twins:
         if k != key:
             lk = lm.logp(k)
-            if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:
+            if lk is not None and lk >= bar and channel_cost_within(surface, render(k, surface, lm.lex), 1.2) <= 1.2:
                 return True
     return False
 
