@@ -266,8 +266,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # a word (as WORD_RE reads it) that starts with a capital: the candidates for a document's
-# names (:func:`name_slips`), found without reading every word
-CAPITALISED_WORD_RE = re.compile(r"(?<![^\W_])(?<![^\W_]['’])[^\W\d_a-z][^\W_]*(?:['’][^\W_]+)*")
+# names (:func:`name_slips`), found without reading every word (the capital first, the
+# look back after it: the scan then jumps from capital to capital)
+CAPITALISED_WORD_RE = re.compile(r"[^\W\d_a-z](?<![^\W_](?s:.))(?<![^\W_]['’](?s:.))[^\W_]*(?:['’][^\W_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
 #: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
