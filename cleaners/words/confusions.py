@@ -95,7 +95,14 @@ def sub_cost(seen: str, meant: str) -> float:
 _sub_cost = lru_cache(maxsize=1 << 16)(sub_cost)  # pure, and called for every cell
 
 
-@lru_cache(maxsize=200_000)
+# channel costs met so far: (seen, meant) -> the exact cost; and pairs known to cost
+# more than some limit -> the highest such limit (from :func:`channel_cost_within`).
+# Both are emptied when full (pure functions: what is forgotten is worked out again).
+_EXACT_COSTS: dict[tuple[str, str], float] = {}
+_COSTS_ABOVE: dict[tuple[str, str], float] = {}
+_MAX_CACHED_COSTS = 200_000
+
+
 def channel_cost(seen: str, meant: str) -> float:
     """Weighted edit distance from the intended word to what the OCR printed.
 
@@ -109,18 +116,59 @@ def channel_cost(seen: str, meant: str) -> float:
     >>> channel_cost("cat", "dog") > 6
     True
     """
-    n, m = len(seen), len(meant)
-    if n == m:
-        # fast path: position-wise substitutions; exact whenever it is cheap
-        total = 0.0
-        for a, b in zip(seen, meant):
-            if a != b:
-                total += _sub_cost(a, b)
-                if total > 1.5:
-                    break
-        else:
-            return round(total, 3)
-    return _aligned_cost(seen, meant)
+    key = (seen, meant)
+    c = _EXACT_COSTS.get(key)
+    if c is None:
+        c = _same_length_cost(seen, meant)
+        if c is None:
+            c = _aligned_cost(seen, meant)
+        if len(_EXACT_COSTS) >= _MAX_CACHED_COSTS:
+            _EXACT_COSTS.clear()
+        _EXACT_COSTS[key] = c
+    return c
+
+
+def channel_cost_within(seen: str, meant: str, limit: float) -> float:
+    """:func:`channel_cost` when it is at most ``limit``, else a cost above ``limit``
+    (99.0): for a caller that rejects every reading dearer than ``limit``, the same
+    answers at a fraction of the work (the alignment stops once it must end above).
+
+    >>> channel_cost_within("slale", "state", 1.5), channel_cost_within("cat", "dog", 2.0) > 2.0
+    (1.0, True)
+    """
+    key = (seen, meant)
+    c = _EXACT_COSTS.get(key)
+    if c is not None:
+        return c
+    above = _COSTS_ABOVE.get(key)
+    if above is not None and above >= limit:
+        return 99.0
+    c = _same_length_cost(seen, meant)
+    if c is None:
+        c = _aligned_cost(seen, meant, limit)
+        if c > limit:  # (maybe not the exact cost: remember only that it is above limit)
+            if len(_COSTS_ABOVE) >= _MAX_CACHED_COSTS:
+                _COSTS_ABOVE.clear()
+            _COSTS_ABOVE[key] = limit if above is None or limit > above else above
+            return 99.0
+    if len(_EXACT_COSTS) >= _MAX_CACHED_COSTS:
+        _EXACT_COSTS.clear()
+    _EXACT_COSTS[key] = c
+    return c
+
+
+def _same_length_cost(seen: str, meant: str) -> float | None:
+    """The cost of position-wise substitutions when it is cheap (then it is the
+    channel cost), None when the lengths differ or it is not."""
+    if len(seen) != len(meant):
+        return None
+    total = 0.0
+    for a, b in zip(seen, meant):
+        if a != b:
+            total += _sub_cost(a, b)
+            if total > 1.5:
+                return None
+    return round(total, 3)
 
 
 # group confusions by the seen text they end with: a single seen character only as
@@ -171,8 +219,12 @@ def _sub_costs(seen: str) -> dict[str, float]:
     return {}
 
 
-def _aligned_cost(seen: str, meant: str) -> float:
+def _aligned_cost(seen: str, meant: str, limit: float | None = None) -> float:
     """The banded dynamic programme behind :func:`channel_cost` (99.0 when hopeless).
+
+    With a ``limit`` the programme stops as soon as the cost is sure to round above it
+    and gives 99.0: the exact cost whenever that is at most ``limit``, a cost above
+    ``limit`` otherwise (what a caller that only compares against it needs).
 
     Hot code: per-row and per-position facts (the reading's group confusions and where
     they match, lost ligatures, substitution costs) are worked out before the cells, and
@@ -206,6 +258,8 @@ def _aligned_cost(seen: str, meant: str) -> float:
         prev[j] = best
     rows = [prev]
     by_seen = _GROUPS_BY_SEEN
+    cut = None if limit is None else limit + 0.001  # (the result is rounded to 3 places)
+    prev_low = min(prev)
     for i in range(1, n + 1):
         a = seen[i - 1]
         a2 = seen[i - 2] if i > 1 else None
@@ -268,8 +322,15 @@ def _aligned_cost(seen: str, meant: str) -> float:
                     if x < best:
                         best = x
             row[j] = best
-        if min(row) > 12:
+        low = min(row)
+        if low > 12:
             return 99.0
+        # every alignment passes through row i or row i - 1 (no step skips more than one
+        # row: group confusions and transpositions jump from row i - 2), and no step is
+        # negative: once both rows lie past the limit (and its rounding) so does the end
+        if cut is not None and low > cut and prev_low > cut:
+            return 99.0
+        prev_low = low
         rows.append(row)
         prev = row
     return round(prev[m], 3)

@@ -73,7 +73,7 @@ from cleaners.document import Edit, Flag, StageResult, apply_edits, check_edits
 # list's forms are told typos or words
 from cleaners.frequencies import unigrams as spell_checked_words
 from cleaners.hyphens import decide as line_end_hyphen_decision
-from cleaners.words.confusions import channel_cost
+from cleaners.words.confusions import channel_cost, channel_cost_within
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.scoring import deep_slip_candidates
 from cleaners.words.language import FUNCTION_WORDS
@@ -266,8 +266,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # a word (as WORD_RE reads it) that starts with a capital: the candidates for a document's
-# names (:func:`name_slips`), found without reading every word
-CAPITALISED_WORD_RE = re.compile(r"(?<![^\W_])(?<![^\W_]['’])[^\W\d_a-z][^\W_]*(?:['’][^\W_]+)*")
+# names (:func:`name_slips`), found without reading every word (the capital first, the
+# look back after it: the scan then jumps from capital to capital)
+CAPITALISED_WORD_RE = re.compile(r"[^\W\d_a-z](?<![^\W_](?s:.))(?<![^\W_]['’](?s:.))[^\W_]*(?:['’][^\W_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
 #: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
@@ -1274,7 +1275,7 @@ def _cheap_twin_keys(lm: LanguageModel, surface: str, key: str, opts: dict) -> t
         out = lm.candidate_cache[ckey] = tuple(
             r.keys[0] for r in _realword_readings(lm, surface, key, opts)
             if len(r.keys) == 1 and r.kind == "confusion" and lm.uni.get(r.keys[0], 0.0) >= bar
-            and channel_cost(surface, r.text) <= opts["cheap_twin_max_cost"])
+            and channel_cost_within(surface, r.text, opts["cheap_twin_max_cost"]) <= opts["cheap_twin_max_cost"])
     return out
 
 
@@ -1425,7 +1426,7 @@ def _common_edit_twins(lm: LanguageModel, surface: str, key: str, opts: dict) ->
     out = []
     for w in _common_edit_twin_keys(lm, surface, key, opts):
         text = render(w, surface, lm.lex)
-        c = channel_cost(surface, text)
+        c = channel_cost_within(surface, text, opts["max_channel_cost"])
         if c <= opts["max_channel_cost"]:
             out.append(Reading(text, (w,), c, "edit"))
     return out
@@ -2085,12 +2086,10 @@ class DocumentProfile:
         ``confusable_ratio`` times more common (``lo`` -> ``to``; not ``feel`` -> ``feet``)."""
         if verdict not in (KNOWN, CONFUSABLE, LEARNED_TWIN, CHEAP_TWIN):
             return False
-        if not any(seen in word for seen in self._seen):
-            return False
         ckey = (lm.lex.digest, word)
         out = self._twins.get(ckey)
-        if out is None:
-            out = self._twins[ckey] = self._find_twin(lm, word, opts)
+        if out is None:  # (a word with none of the profile's seen texts has no twin along it)
+            out = self._twins[ckey] = any(seen in word for seen in self._seen) and self._find_twin(lm, word, opts)
         return out
 
     def _find_twin(self, lm: LanguageModel, word: str, opts: dict) -> bool:
@@ -2442,7 +2441,7 @@ def _with_short_words(lm: LanguageModel, surface: str, key: str, cands: list[Rea
             continue
         have.add((w,))
         text = render(w, surface, lm.lex)
-        c = channel_cost(surface, text)
+        c = channel_cost_within(surface, text, opts["max_channel_cost"])
         if c <= opts["max_channel_cost"]:
             extra.append(Reading(text, (w,), c, "edit"))
     return sorted(cands + extra, key=lambda r: (r.channel, r.text)) if extra else cands
@@ -2651,7 +2650,7 @@ def _acronym_copies(lm: LanguageModel, surface: str, key: str, opts: dict) -> li
             if (len(k) != len(key) or spelling is None or not spelling.isupper() or not one_edit_apart(k, key)
                     or lex.counts.get(k, 0) < opts["acronym_copy_min_count"]):
                 continue
-            c = channel_cost(surface, spelling)
+            c = channel_cost_within(surface, spelling, ACRONYM_SLIP_MAX_COST)
             if c <= ACRONYM_SLIP_MAX_COST:
                 found.append(Reading(spelling, (k,), c, "confusion"))
         if len(found) == 1 and _copy_evidence(lm, key, found, opts) > 0.0:
@@ -2687,7 +2686,7 @@ def _common_word_readings(lm: LanguageModel, surface: str, cands: list[Reading],
         # (a word the corpus often capitalises keeps its capital: the Court)
         if lm.uni.get(k, 0.0) < bar or not k.isalpha() or lex.title_count(k):
             continue
-        c = channel_cost(surface, k)
+        c = channel_cost_within(surface, k, opts["max_channel_cost"])
         if c <= opts["max_channel_cost"]:
             out.append(Reading(k, (k,), c, r.kind))
     return out

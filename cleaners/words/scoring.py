@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from cleaners.words.confusions import (CONFUSIONS, DOUBLED_COST, EXTRA_LETTER_COST, GENERIC_COST, LENGTH_CHANGING,
                                        LOST_LETTER_COST, STRAY_DIGIT_COST, channel_cost,
+                                       channel_cost_within,
                                        length_change_floor, ligature_free_length_skeletons, skeleton, skeletons, sub_cost,
                                        token_skeletons)
 from cleaners.words.diskindex import PostingIndex, cached_index, cached_mapping, code_digest
@@ -122,11 +123,14 @@ class LanguageModel:
         self._twin_tables: dict[float, dict[str, tuple[str, ...]]] = {}
         self._screening_tables: dict[tuple[float, bool], tuple] = {}  # has_common_twin's, per options
 
-    def channel(self, seen: str, meant: str, *, damaged: bool = False) -> float:
+    def channel(self, seen: str, meant: str, *, damaged: bool = False, limit: float | None = None) -> float:
         """Channel cost, cheaper for the misreadings this corpus is known to make
         (``damaged``: the token sits among other damaged words) and for its glyph
-        habits (:func:`habit_channel_cost`)."""
-        c = channel_cost(seen, meant)
+        habits (:func:`habit_channel_cost`). With a ``limit``: the same cost when it is
+        at most ``limit``, some cost above ``limit`` otherwise (less work)."""
+        # (learned bonuses apply to plain costs up to 3.0 alone: a plain cost past both
+        # 3.0 and the limit can only end above the limit, unless a habit is cheaper)
+        c = channel_cost(seen, meant) if limit is None else channel_cost_within(seen, meant, max(limit, 3.0))
         if self._habits:
             key = (seen, meant, None)
             h = self._channel_cache.get(key)
@@ -269,7 +273,7 @@ class LanguageModel:
             for k in words:
                 if k != key:
                     lk = logp(k)
-                    if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, self.lex)) <= 1.2:
+                    if lk is not None and lk >= bar and channel_cost_within(surface, render(k, surface, self.lex), 1.2) <= 1.2:
                         return True
         return False
 
@@ -678,8 +682,9 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
         for text in renderings(k, surface, lm.lex):
             if text == surface:
                 continue
-            c = lm.channel(surface, text)
-            if c <= (1.0 if corpus_only else max_channel):
+            ceiling = 1.0 if corpus_only else max_channel
+            c = lm.channel(surface, text, limit=ceiling)
+            if c <= ceiling:
                 out[text] = Reading(text, (k,), c, "confusion")
     if corpus_only:
         return _best_per_key(out.values())
@@ -698,7 +703,7 @@ def nonword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channel
                     too_dear = length_change_floor(surface) - 1e-6 > max_channel
                 if too_dear:
                     continue  # (no alignment to run)
-            c = channel_cost(surface, text)
+            c = channel_cost_within(surface, text, max_channel)
             if c <= max_channel:
                 out[text] = Reading(text, (k,), c, "edit")
     if allow_split and len(key) >= 4 and (key.isalpha() or "'" in key):
@@ -1104,7 +1109,7 @@ def realword_candidates(lm: LanguageModel, surface: str, key: str, *, max_channe
         for text in renderings(k, surface, lm.lex):
             if text.lower() == surface.lower():
                 continue
-            c = lm.channel(surface, text)
+            c = lm.channel(surface, text, limit=max_channel)
             if c <= max_channel:
                 out.append(Reading(text, (k,), c, "confusion"))
     return _best_per_key(out)
@@ -1156,7 +1161,7 @@ def is_confusable(lm: LanguageModel, surface: str, key: str, *, ratio: float, mi
     for k in twins:
         if k != key:
             lk = lm.logp(k)
-            if lk is not None and lk >= bar and channel_cost(surface, render(k, surface, lm.lex)) <= 1.2:
+            if lk is not None and lk >= bar and channel_cost_within(surface, render(k, surface, lm.lex), 1.2) <= 1.2:
                 return True
     return False
 
@@ -1305,7 +1310,7 @@ def two_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
                 continue
             if uni.get(k, 0.0) < bar or not k.isalpha():
                 continue
-            c = first + channel_cost(seen, k)
+            c = first + channel_cost_within(seen, k, max_channel - first)
             if c <= max_channel:
                 direct = lm.channel(surface, k)
                 best[k] = min(c, direct, best.get(k, 99.0))
@@ -1429,7 +1434,7 @@ def name_two_slip_candidates(lm: LanguageModel, surface: str, key: str, *, min_c
             if one_edit_apart(key, k):  # (one edit away: the one-slip readings' business)
                 near.add(k)
                 continue
-            c = first + channel_cost(seen, k)
+            c = first + channel_cost_within(seen, k, max_channel - first)
             if c <= max_channel:
                 best[k] = min(c, lm.channel(key, k), best.get(k, 99.0))
 
