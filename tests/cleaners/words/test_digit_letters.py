@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaners.words.confusions import DIGIT_LETTER_COST, GENERIC_COST, STRAY_DIGIT_COST, sub_cost
 from cleaners.words.repair import repair_text
 from cleaners.words.tokens import digit_joins_number, digit_policy, letter_shaped_digit
 
@@ -27,6 +28,18 @@ def test_digit_read_for_letter_repaired(before, after):
     assert edits and all(any(c.isdigit() for c in e.before) for e in edits)
     assert repair_text(new)[0] == new  # idempotent
     assert repair_text(before, options={"digit_letters": False})[0] == before  # the switch
+
+
+@pytest.mark.parametrize("before,after", CASES["channel_repairs"])
+def test_letter_shaped_digit_channel(before, after):
+    assert repair_text(before)[0] == after
+    assert repair_text(before, options={"digit_letters": False})[0] == before
+
+
+def test_channel_prices_only_listed_digit_pairs():
+    assert sub_cost("8", "s") == sub_cost("6", "o") == DIGIT_LETTER_COST >= STRAY_DIGIT_COST
+    assert sub_cost("7", "t") == sub_cost("2", "z") == GENERIC_COST  # (no support in the data)
+    assert sub_cost("0", "o") < DIGIT_LETTER_COST  # (the 0/1/5 readings are unchanged)
 
 
 @pytest.mark.parametrize("text", CASES["unchanged"])
