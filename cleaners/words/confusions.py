@@ -18,6 +18,7 @@ LOST_LETTER_COST = 2.5  # an intended letter missing from the print (faint type)
 EXTRA_LETTER_COST = 3.0  # a letter printed that was not meant
 CASE_ONLY_COST = 1.2
 STRAY_DIGIT_COST = 1.6  # a digit misread inside a word ("bro1ught")
+DIGIT_LETTER_COST = STRAY_DIGIT_COST  # a digit other than 0/1/5 read for a letter of its shape ("wi8h")
 
 # (seen by the OCR, intended by the author, cost)
 CONFUSIONS: tuple[tuple[str, str, float], ...] = (
@@ -45,6 +46,12 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("ri", "n", 1.1), ("in", "m", 1.0), ("tl", "d", 1.1), ("ld", "d", 1.3),
     ("li", "h", 0.7), ("lh", "h", 1.2), ("hl", "h", 1.2), ("ll", "h", 1.2),
     ("rl", "n", 1.1), ("r", "f", 1.4), ("f", "r", 1.4),
+) + (
+    # digits other than 0/1/5 read for a letter: only the pairs seen five times at least in
+    # two OCR benchmarks, each no cheaper than the digit read as a stray mark (a word holding
+    # such a digit is judged only by tokens.letter_shaped_digit; other pairs cost GENERIC_COST)
+    *((digit, letter, DIGIT_LETTER_COST) for digit, letter in (
+        ("8", "s"), ("6", "o"), ("6", "e"), ("3", "e"), ("3", "s"), ("4", "d"), ("4", "t"), ("6", "c"))),
 )
 DOUBLED_COST = 1.5  # a letter printed twice (Commmand, parallell)
 # Ligatures lost in extraction: the intended letters vanish (``gure`` for

@@ -84,8 +84,8 @@ from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete
                                     posteriors, render, score_readings,
                                     name_two_slip_candidates, slip_index, two_slip_candidates)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, WORD_SPLIT_RE, LineTokens, Token, case_pattern,
-                                   digit_policy, is_roman, junk_edge_word, misread_number, normalise_key,
-                                   protected_spans)
+                                   LETTER_SHAPED_DIGITS, digit_joins_number, digit_policy, is_roman, junk_edge_word,
+                                   misread_number, normalise_key, protected_spans)
 
 STAGE = "words"
 
@@ -110,6 +110,8 @@ DEFAULTS: dict[str, Any] = {
     "oov_length_free": 7,
     "realword": True,  # also repair real-word errors near damage (bad -> had)
     "numbers": True,  # repair numbers with letters read for digits (186i -> 1861)
+    "digit_letters": True,  # judge words with one digit read for a letter (wi7l, that3): tokens.letter_shaped_digit
+    "digit_glued_min_prob": 5e-6,  # ... but not a digit before a word this common (8cylinder): a number glued on
     "join": True,  # join words split in two (shou ld, pri soner, sub- sequently)
     "join_min_prob": 1e-7,  # a joined form must be at least this common (or trusted)
     # a word broken at a lost line end whose hyphen was read as a full stop, both halves words
@@ -386,7 +388,7 @@ def warm_up(lexicon: CorpusLexicon | None = None, options: dict | None = None) -
 MAX_REPAIR_LEN = 64  # longer "words" are blobs (a run of one letter, a pasted hash), not misread words
 
 
-def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
+def _skippable(w: str, key: str, protected: frozenset[str], digit_letters: bool = True) -> bool:
     """Word forms no repair touches whatever their context (short ALL-CAPS forms are acronyms;
     forms longer than ``MAX_REPAIR_LEN``, whose candidate search grows with the square of
     the length, are not words)."""
@@ -394,7 +396,7 @@ def _skippable(w: str, key: str, protected: frozenset[str]) -> bool:
         return True
     if is_roman(w):
         return True
-    if not w.isalpha() and digit_policy(w) == "number":
+    if not w.isalpha() and digit_policy(w, digit_letters=digit_letters) == "number":
         return True
     return len(w) < 6 and w.isupper()
 
@@ -1034,7 +1036,7 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
            opts["realword_min_prob"], opts["numbers"], opts["realword_length_changes"],
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
            opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"],
-           opts["inner_capitals"])
+           opts["inner_capitals"], opts["digit_letters"], opts["digit_glued_min_prob"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -1051,13 +1053,15 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     # first tests, made here: most forms fail them)
     if opts["numbers"] and not word.isalpha() and key not in protected and misread_number(word) is not None:
         return NUMBER
-    if _skippable(word, key, protected):
+    if _skippable(word, key, protected, opts["digit_letters"]):
         # an unknown short ALL-CAPS form: a word in a heading in capitals, or a damaged
         # copy of an acronym, or else an acronym (decided in context: _repair_line)
         if (_short_capitals(word, key, protected) and not lm.lex.trusted(key)
                 and (lm.logp(key) or -99.0) < math.log10(opts["suspect_prob"])):
             return SUSPICIOUS
         return SKIP
+    if word[0] in LETTER_SHAPED_DIGITS and lm.uni.get(key[1:], 0.0) >= opts["digit_glued_min_prob"]:
+        return SKIP  # (a number glued to a common word, 8cylinder 2Kings: no letter was lost)
     if opts["inner_capitals"] and _inner_capitals(word) and lm.lex.surfaces.get(key) != word:
         return SUSPICIOUS  # (haVe: capitals after a lowercase first letter are misread letters)
     lp = lm.logp(key)
@@ -1472,6 +1476,9 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
             skip[i] = True
             continue
         t = tokens[i]
+        if v == SUSPICIOUS and not t.text.isalpha() and digit_joins_number(line, t.start, t.end):
+            skip[i] = True  # (a digit glued to a number is part of it: nearly2,000)
+            continue
         if v == NUMBER:
             skip[i] = True
             if not spans or not any(a < t.end and t.start < b for a, b in spans):

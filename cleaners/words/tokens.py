@@ -27,6 +27,22 @@ ROMAN_ORDER_RE = re.compile(r"M{0,4}(?:CM|CD|D?C{0,4})(?:XC|XL|L?X{0,4})(?:IX|IV
 ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|d|th)", re.IGNORECASE)
 DIGITS_RE = re.compile(r"\d")
 CONFUSABLE_DIGITS = frozenset("015")
+LETTER_SHAPED_DIGITS = frozenset("2346789")  # the others, judged in words only by letter_shaped_digit
+# a number with a unit, a book size or an ordinal glued on (``5s 6d 10lb 2oz 4to 8vo 12mo 1850s
+# 2ndly 3rds``): kept as written, whatever the digit
+NUMBER_UNIT_RE = re.compile(
+    r"\d+(?:st|nd|rd|th|d|s|l|lb|lbs|oz|ft|in|ins|cwt|qr|qrs|yd|yds|cm|mm|km|kg|mo|to|vo|fo|"
+    r"ndly|rdly|thly|stly|dly|sts|nds|rds|ths|a|b|c|p|pp|am|pm|m|h|hr|hrs|min|mins|sec|fr|f|x|v)",
+    re.IGNORECASE)
+# an ordinal or a unit with a letter read for its last digit (``3oth`` 30th, ``7ist`` 7st): a number
+MISREAD_ORDINAL_RE = re.compile(r"\d+[oOlIi](?:st|nd|rd|th|s|d)", re.IGNORECASE)
+# a mark and a digit beyond a word's edge: the word's edge digit belongs to a number (``nearly2,000``)
+NUMBER_AFTER_RE = re.compile(r"[.,:;/-]\d")
+NUMBER_BEFORE_RE = re.compile(r"\d[.,:;/-]")
+# a reference or code: capitals and digits only (``A4 B12 H2O C4``, ``3TANKER`` aside: see below)
+REFERENCE_RE = re.compile(r"[A-Z\d]+")
+DIGIT_LETTER_MIN_LETTERS = 3  # a mixed form judged as a word: this many letters at least,
+DIGIT_LETTER_MIN_SHARE = 0.75  # and this share of its characters letters
 SEPARATOR_BREAK_RE = re.compile(r"[^\s]")  # any non-space between words breaks the context
 
 
@@ -201,20 +217,53 @@ def apply_case(word: str, pattern: str) -> str:
     return word
 
 
-def digit_policy(word: str) -> str:
-    """``number`` (leave alone), ``confusable`` (letters with 0/1/5 misreads) or ``word``.
+def digit_policy(word: str, *, digit_letters: bool = True) -> str:
+    """``number`` (leave alone), ``confusable`` (letters with 0/1/5 misreads, or with
+    ``digit_letters`` one other digit read for a letter: :func:`letter_shaped_digit`) or ``word``.
 
     >>> digit_policy("1913"), digit_policy("19th"), digit_policy("wh0"), digit_policy("that")
     ('number', 'number', 'confusable', 'word')
+    >>> digit_policy("wi7l"), digit_policy("wi7l", digit_letters=False), digit_policy("H2O")
+    ('confusable', 'number', 'number')
     """
     digits = DIGITS_RE.findall(word)
     if not digits:
         return "word"
     letters = sum(c.isalpha() for c in word)
     if letters < 2 or ORDINAL_RE.fullmatch(word) or len(digits) > 2 \
-            or not set(digits) <= CONFUSABLE_DIGITS or word[0].isdigit() and word[-1].isdigit():
+            or word[0].isdigit() and word[-1].isdigit():
         return "number"
-    return "confusable"
+    if set(digits) <= CONFUSABLE_DIGITS:
+        return "confusable"
+    if digit_letters and letter_shaped_digit(word):
+        return "confusable"
+    return "number"
+
+
+def letter_shaped_digit(word: str) -> bool:
+    """Whether a form mixing letters and digits other than 0/1/5 is a word with one digit
+    read for a letter (``that3``, ``wi7l``, ``tbe8e``): one such digit, mostly letters,
+    and not the shape of a number with a unit or ordinal (``1850s 4to 10lb``) nor of a
+    reference or code in capitals (``A4 B12 H2O``). The words stage then judges it as
+    any unknown form: a corpus or list that knows it keeps it.
+
+    >>> [letter_shaped_digit(w) for w in ("that3", "4aid", "tbe8e", "wi7l", "3TANKER")]
+    [True, True, True, True, True]
+    >>> [letter_shaped_digit(w) for w in ("1850s", "4to", "8vo", "10lb", "A4", "H2O", "B12", "ab3", "x2y")]
+    [False, False, False, False, False, False, False, False, False]
+    >>> [letter_shaped_digit(w) for w in ("3oth", "7ist", "2nds", "h1i3", "Ab3c1")]
+    [False, False, False, False, False]
+    """
+    digits = [c for c in word if c.isdigit()]
+    if len(digits) != 1:  # (two: a number or code as often as a word: 3a1peated, B12a)
+        return False
+    letters = sum(c.isalpha() for c in word)
+    if letters < DIGIT_LETTER_MIN_LETTERS or letters < DIGIT_LETTER_MIN_SHARE * len(word):
+        return False
+    if NUMBER_UNIT_RE.fullmatch(word) or MISREAD_ORDINAL_RE.fullmatch(word):
+        return False
+    # capitals and digits only: a reference (``A4``, ``CO2``) unless a word in capitals
+    return not (REFERENCE_RE.fullmatch(word) and letters < 5)
 
 
 _NUMBER_MISREADS = str.maketrans({"l": "1", "I": "1", "i": "1", "O": "0", "o": "0"})
@@ -285,3 +334,18 @@ def protected_spans(text: str, extra_patterns=()) -> list[tuple[int, int]]:
         spans.extend(m.span() for m in pat.finditer(text) if m.end() > m.start())
     spans.sort()
     return spans
+
+
+def digit_joins_number(line: str, start: int, end: int) -> bool:
+    """Whether the form at ``line[start:end]``, holding a digit other than 0/1/5, touches a
+    number through one mark (``nearly2,000``, ``14-a4far``): its digit is part of that
+    number, not a letter misread.
+
+    >>> digit_joins_number("nearly2,0001.", 0, 7), digit_joins_number("that3, 1913", 0, 5)
+    (True, False)
+    >>> digit_joins_number("14-a4far", 3, 8), digit_joins_number("wi7l go", 0, 4)
+    (True, False)
+    """
+    if CONFUSABLE_DIGITS.issuperset(DIGITS_RE.findall(line, start, end)):  # (0/1/5: judged as before)
+        return False
+    return bool(NUMBER_AFTER_RE.match(line, end) or start >= 2 and NUMBER_BEFORE_RE.match(line, start - 2))
