@@ -75,14 +75,14 @@ from cleaners.frequencies import unigrams as spell_checked_words
 from cleaners.hyphens import decide as line_end_hyphen_decision
 from cleaners.words.confusions import channel_cost, channel_cost_within
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
-from cleaners.words.scoring import deep_slip_candidates
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
                                     empty_lexicon, one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
-                                    name_two_slip_candidates, slip_index, two_slip_candidates)
+                                    name_two_slip_candidates, slip_index, two_slip_candidates,
+                                    deep_slip_candidates, first_slip_readings)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, WORD_SPLIT_RE, LineTokens, Token, case_pattern,
                                    LETTER_SHAPED_DIGITS, digit_joins_number, digit_policy, is_roman, junk_edge_word,
                                    misread_number, normalise_key, protected_spans)
@@ -2344,9 +2344,10 @@ def document_profile(text: str, *, lexicon: CorpusLexicon | None = None,
     """The misreading profile of a whole document (for repairing its lines one at a time:
     ``repair_text(line, lexicon=..., profile=document_profile(document, lexicon=...))``)."""
     opts = _options(options)
+    if lexicon is None:  # (built once: the repair and the profile's name odds read the same one)
+        lexicon = build_corpus_lexicon([("text", text)], options=opts)
     result = repair(text, lexicon=lexicon, options={**opts, "document_profile": False})
-    lm = language_model(lexicon if lexicon is not None else build_corpus_lexicon([("text", text)], options=opts), opts)
-    return learn_profile(result.edits, result.stats["tokens"], opts, text=text, lm=lm)
+    return learn_profile(result.edits, result.stats["tokens"], opts, text=text, lm=language_model(lexicon, opts))
 
 
 def _profile_pass(text: str, prevs: list[str], lm: LanguageModel, opts: dict, patterns, protected: frozenset[str],
@@ -3449,9 +3450,6 @@ def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm
     >>> repair_text("He was fined for s being drunk.")[0]  # (no other speck near it)
     'He was fined for s being drunk.'
     """
-    from cleaners.frequencies import bigrams
-    from cleaners.words.scoring import first_slip_readings
-
     p, x, n = tokens[i - 1], tokens[i], tokens[i + 1]
     alone = len(company) < opts["speck_company"]  # (then flagged at most)
     if any(abs(ord(c) - ord(x.text)) == 1 for c in company):
@@ -3496,7 +3494,6 @@ def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm
     best = readings[0]
     if best.kind != "speck" or best.posterior < opts["flag_threshold"]:
         return False
-    big = bigrams()
     if alone and best.posterior < opts["speck_threshold"]:
         return False
     if alone or best.posterior < opts["speck_threshold"]:
@@ -3509,7 +3506,7 @@ def _judge_speck(text: str, base: int, line: str, tokens: LineTokens, i: int, lm
         "candidates": [r.to_json() for r in readings[:5]],
         "context": [left, right],
         # the pair the letter stands between: its raw counts, general list and this corpus
-        "context_counts": {pair: big.get((p.key, n.key), 0), f"corpus:{pair}": cb.get(pair, 0)},
+        "context_counts": _context_counts(lm, (p.key,), None, n.key),
         "damage": round(density, 3),
         "specks_near": "".join(company),  # the other lone letters within speck_window words
     }

@@ -10,6 +10,7 @@ token itself and its candidates.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -1585,8 +1586,6 @@ def deep_slip_candidates(lm: LanguageModel, surface: str, key: str, *,
     >>> deep_slip_candidates(lm, "Niotlier", "niotlier"), deep_slip_candidates(lm, "mother", "mother")
     ([], [])
     """
-    import heapq
-
     n = len(key)
     if not (min_len <= n <= max_len) or not surface.islower() or not key.isalnum() or not key.isascii() \
             or key.isdigit() or sum(c.isdigit() for c in key) > 2:
