@@ -377,14 +377,24 @@ def _replacement_key(head: str, tail: str) -> str:
     return head + "\0" + tail
 
 
+class _ReplacementIndex(dict):
+    """``head\\0tail`` -> the stretches cut there (see :func:`_replacement_index`), and
+    ``heads``: every head it holds. Heads are prefixes of the words, so they are
+    prefix-closed: once a form's first ``i`` letters are no head, no longer start of it
+    is one, and :func:`_replacement_votes` stops looking up that form's later cuts."""
+
+    heads: frozenset = frozenset()
+
+
 @lru_cache(maxsize=2)
-def _replacement_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, ...]]:
+def _replacement_index(unigrams: str, min_prob: float) -> _ReplacementIndex:
     """The general list's alphabetic words of at least ``min_prob`` with one stretch of
     1-``GLYPH_HABIT_MAX_MEANT`` letters cut out -> the stretches cut (``t\\0en`` -> ``h``
     from ``then``): once per process.
 
-    >>> "h" in _replacement_index("wordfreq-large", 1e-5)[_replacement_key("t", "en")]
-    True
+    >>> index = _replacement_index("wordfreq-large", 1e-5)
+    >>> "h" in index[_replacement_key("t", "en")], "t" in index.heads, "xq" in index.heads
+    (True, True, False)
     """
     tmp: dict[str, set[str]] = {}
     for w, p in unigram_probs(unigrams).items():
@@ -393,7 +403,9 @@ def _replacement_index(unigrams: str, min_prob: float) -> dict[str, tuple[str, .
         for n in range(1, GLYPH_HABIT_MAX_MEANT + 1):
             for i in range(len(w) - n + 1):
                 tmp.setdefault(_replacement_key(w[:i], w[i + n:]), set()).add(w[i:i + n])
-    return {k: tuple(sorted(v)) for k, v in tmp.items()}
+    out = _ReplacementIndex((k, tuple(sorted(v))) for k, v in tmp.items())
+    out.heads = frozenset(k[:k.index("\0")] for k in out)
+    return out
 
 
 def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[str, float], *,
@@ -453,7 +465,7 @@ def glyph_habit_costs(unknown: Iterable[str], known: Iterable[str], probs: dict[
     return out
 
 
-def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[str, tuple[str, ...]],
+def _replacement_votes(forms: list[str], probs: dict[str, float], index: _ReplacementIndex,
                        min_prob: float, *, only: set[tuple[str, str]] | None = None) -> Counter:
     """For each ``(seen, meant)`` (not one letter for one, differing at both ends), the
     number of ``forms`` that become another word of at least ``min_prob`` with one
@@ -464,16 +476,19 @@ def _replacement_votes(forms: list[str], probs: dict[str, float], index: dict[st
     1
     """
     votes: Counter = Counter()
-    get = index.get
+    get, heads = index.get, index.heads
     for key in forms:
         voted: set[tuple[str, str]] = set()
         n = len(key)
-        for i in range(n):
+        for i in range(n - 1):  # (a cut needs a letter after it: see below)
             head = key[:i]
+            if head not in heads:  # (nor is any longer start of the form: heads are prefix-closed)
+                break
+            lead = head + "\0"  # (_replacement_key's, built once per head)
             # not the last letters: an ending replaced is as often another inflection (ed, s)
             for ls in range(1, min(GLYPH_HABIT_MAX_SEEN, n - i - 1) + 1):
                 tail = key[i + ls:]
-                meants = get(_replacement_key(head, tail))
+                meants = get(lead + tail)
                 if not meants:
                     continue
                 seen = key[i:i + ls]
@@ -1298,8 +1313,10 @@ def written_numbers(raw_counts: Counter, *, min_count: int) -> dict[str, int]:
     >>> written_numbers(Counter({"1907": 5, "907": 1, "12": 9, "1917": 2, "１９０７": 3}), min_count=2)
     {'1907': 4, '1917': 2}
     """
-    return {k: quantise(c) for k, c in sorted(raw_counts.items())
-            if c >= min_count and 3 <= len(k) <= 4 and k.isascii() and k.isdigit()}
+    # the few numbers picked out first, then sorted (not all the corpus's forms sorted)
+    numbers = [(k, c) for k, c in raw_counts.items()
+               if c >= min_count and 3 <= len(k) <= 4 and k.isascii() and k.isdigit()]
+    return {k: quantise(c) for k, c in sorted(numbers)}
 
 
 ONCE_MIN_LEN = 6  # shorter names split in two are too often two real pieces (Le Roy, Mac Nab)
