@@ -34,18 +34,20 @@ import io
 import json
 from array import array
 from collections import Counter
+from operator import attrgetter, sub
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from cleaners.dedup import (DEFAULTS as DEDUP_DEFAULTS, REASON_SCANNED_TWICE, NearDuplicateIndex,
                             is_quotation, minhash_signatures, segment_features, segment_id, WORD_RE)
 from cleaners.document import DocState, LineIndex
+from cleaners.outputs import row_encoder
 from cleaners.segment import segments
 
 FORMULAIC_KINDS = frozenset({"heading"})
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")), set up once
+_dumps = row_encoder(separators=(",", ":"))
 
 
 def _sha256(data: bytes) -> str:
@@ -174,13 +176,12 @@ def document_summary(stem: str, state: DocState, *, options: dict[str, Any] | No
             rows[row][9] = sig.tobytes()
 
     scanned_twice: list[dict[str, Any]] = []
-    stage_edits: Counter = Counter()
-    removed_chars = 0
-    for e in state.edits:
-        stage_edits[e.stage] += 1
-        shrink = len(e.before) - len(e.after)
-        if shrink > 0:
-            removed_chars += shrink
+    edits = state.edits
+    # the per-edit tallies in C passes (a document has tens of thousands of edits)
+    stage_edits = Counter(map(attrgetter("stage"), edits))
+    shrinks = map(sub, map(len, map(attrgetter("before"), edits)), map(len, map(attrgetter("after"), edits)))
+    removed_chars = sum(filter((0).__lt__, shrinks))  # what edits took out (growths do not offset it)
+    for e in edits if stage_edits["dedup"] else ():
         if e.stage == "dedup" and e.reason == REASON_SCANNED_TWICE:
             ev = e.evidence or {}
             kept_raw = None

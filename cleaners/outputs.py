@@ -17,13 +17,41 @@ clean folder:
 from __future__ import annotations
 
 import json
-from typing import Any
+from json.encoder import JSONEncoder, c_make_encoder, encode_basestring
+from typing import Any, Callable
 
 from cleaners.document import DocState
 
 
+def row_encoder(*, separators: tuple[str, str] = (", ", ": ")) -> Callable[[Any], str]:
+    """A function that gives what ``json.dumps(row, ensure_ascii=False, sort_keys=True,
+    separators=separators)`` gives, for rows without reference cycles, set up once.
+
+    ``json.dumps`` sets up a new encoder on every call (a ``JSONEncoder`` and its C
+    encoder); for a JSONL file of many small rows (an edit log holds tens of thousands)
+    that set-up was a third of the time. This builds the C encoder once, with the
+    arguments ``JSONEncoder.iterencode`` passes it, except the circular-reference check
+    (rows are trees), or, without the C accelerator, falls back to a ``JSONEncoder``.
+
+    >>> row = {"b": [1.5, None, True], "a": {"é": "“x”\\n"}}
+    >>> row_encoder()(row) == json.dumps(row, ensure_ascii=False, sort_keys=True)
+    True
+    """
+    item_separator, key_separator = separators
+    standard = JSONEncoder(ensure_ascii=False, sort_keys=True, separators=separators)
+    if c_make_encoder is None:
+        return standard.encode
+    chunks = c_make_encoder(None, standard.default, encode_basestring, None, key_separator,
+                            item_separator, True, False, True)
+    return lambda row: "".join(chunks(row, 0))
+
+
+_encode_row = row_encoder()
+
+
 def _jsonl(rows) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
+    encode = _encode_row
+    return "".join([encode(r) + "\n" for r in rows]).encode("utf-8")
 
 
 def removed_text(state: DocState) -> list[dict[str, Any]]:

@@ -139,3 +139,21 @@ def test_summaries_merge_to_the_same_bytes(out):
                   raw_paths={s: f"raw/{s}.txt" for s in RAW}, config_digest="cfg", pipeline_version="test")
     assert corpus_files_from_summaries(summaries, **kwargs) == out
     assert corpus_files_from_summaries({s.stem: s for s in summaries}, **kwargs) == out
+
+
+def test_manifest_edit_tallies_count_shrinks_only():
+    """Edits by stage, and removed characters: the shrinks, which growths do not offset."""
+    from cleaners.corpus import document_summary
+
+    state = DocState.from_raw("t", "Ab  cd -\nef gh.\n")
+    text = state.text
+    state.apply("layout", StageResult(edits=[
+        Edit.at(text, 2, 4, " ", stage="layout", reason="spaces"),  # shrinks by 1
+        Edit.at(text, 7, 9, "", stage="layout", reason="removed: hyphen"),  # shrinks by 2
+        Edit.at(text, 15, 15, "\u2009!", stage="punct", reason="grow"),  # grows by 2
+    ]))
+    counts = document_summary("t", state).counts
+    assert counts["edits"] == {"layout": 2, "punct": 1}
+    assert list(counts["edits"]) == ["layout", "punct"]
+    assert counts["removed_chars"] == 3
+    assert document_summary("t", state).scanned_twice == []
