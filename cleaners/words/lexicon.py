@@ -949,7 +949,9 @@ def _form_facts(forms: list[str], *, unigrams: str, known_prob: float):
     known = map(le, repeat(known_prob), map(probs.get, keys, repeat(0.0)))
     ordinary = list(map(or_, known, map(str.isupper, map(itemgetter(0), forms))))
     countable = list(map(or_, map(str.isalpha, forms), map(contains, keys, repeat("'"))))
-    return keys, countable, ordinary, list(map(_is_title, forms))
+    # a form starting with a lowercase letter is no title (most forms): no call for it
+    first_lower = map(str.islower, map(itemgetter(0), forms))
+    return keys, countable, ordinary, [not low and _is_title(w) for w, low in zip(forms, first_lower)]
 
 
 def normalise_keys(words: list[str]) -> list[str]:
@@ -1498,10 +1500,8 @@ def quantise4(n: int) -> int:
     >>> [quantise4(n) for n in (4, 15, 16, 100)]
     [4, 4, 16, 64]
     """
-    q = 1
-    while q * 4 <= n:
-        q *= 4
-    return q
+    # (4**k has bit 2k alone: the highest even bit position at or below n's top bit)
+    return 1 << (2 * ((n.bit_length() - 1) // 2)) if n >= 4 else 1
 
 
 def char_ops(seen: str, meant: str) -> list[tuple[str, str]]:

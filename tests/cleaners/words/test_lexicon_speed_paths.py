@@ -3,8 +3,9 @@
 from collections import Counter
 
 from cleaners.words.language import unigram_probs
-from cleaners.words.lexicon import (GLYPH_HABIT_MAX_SEEN, _replacement_index, _replacement_key,
-                                    _replacement_votes, written_numbers)
+from cleaners.words.lexicon import (GLYPH_HABIT_MAX_SEEN, _form_facts, _replacement_index, _replacement_key,
+                                    _replacement_votes, quantise4, written_numbers)
+from cleaners.words.tokens import case_pattern
 
 UNIGRAMS, MIN_PROB = "wordfreq-large", 1e-5
 
@@ -56,3 +57,22 @@ def test_written_numbers_sorted_and_filtered():
     out = written_numbers(raw, min_count=2)
     assert out == {"0042": 2, "1917": 2, "907": 2}
     assert list(out) == sorted(out)
+
+
+def test_quantise4_is_the_largest_power_of_four_at_most_n():
+    def by_loop(n):
+        q = 1
+        while q * 4 <= n:
+            q *= 4
+        return q
+
+    ns = list(range(-3, 5000)) + [4 ** k + d for k in range(1, 40) for d in (-1, 0, 1)]
+    assert [quantise4(n) for n in ns] == [by_loop(n) for n in ns]
+
+
+def test_form_facts_titles_are_case_pattern_titles():
+    forms = ["the", "Lenin", "NKVD", "PalaJ", "I", "iPhone", "ǅemal", "élan", "Élan", "1917", "o'Neill",
+             "O'Neill", "’tis", "x", "ΟΔΟΣ", "Οδος", "οδος", "straße", "McDonald", "mcDonald", "_a"]
+    title = _form_facts(forms, unigrams=UNIGRAMS, known_prob=1e-6)[3]
+    assert title == [case_pattern(w) == "title" for w in forms]
+    assert any(title) and not all(title)
