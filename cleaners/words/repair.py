@@ -86,6 +86,7 @@ from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, WORD_SPLIT_RE, LineTokens, Token, case_pattern,
                                    LETTER_SHAPED_DIGITS, digit_joins_number, digit_policy, is_roman, junk_edge_word,
                                    misread_number, normalise_key, protected_spans)
+from cleaners.words.tokens import BMP_WORD_CHARS, bmp_class, bmp_only, word_splitter
 
 STAGE = "words"
 
@@ -271,6 +272,10 @@ DEFAULTS: dict[str, Any] = {
 # names (:func:`name_slips`), found without reading every word (the capital first, the
 # look back after it: the scan then jumps from capital to capital)
 CAPITALISED_WORD_RE = re.compile(r"[^\W\d_a-z](?<![^\W_](?s:.))(?<![^\W_]['’](?s:.))[^\W_]*(?:['’][^\W_]+)*")
+# the same for a text of the Basic Multilingual Plane (``bmp_only``), its classes listed (2.5x faster)
+_BMP_CAPITALS = bmp_class(lambda c: c.isalnum() and not c.isdecimal() and not "a" <= c <= "z")
+BMP_CAPITALISED_WORD_RE = re.compile(f"[{_BMP_CAPITALS}](?<![{BMP_WORD_CHARS}](?s:.))(?<![{BMP_WORD_CHARS}]['’](?s:.))"
+                                     f"[{BMP_WORD_CHARS}]*(?:['’][{BMP_WORD_CHARS}]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$")
 #: a word broken at a line end that was lost, its hyphen kept (con- stable) or read as a
 #: full stop (pri. soner): lines with one (or LONE_PAIR_RE) are examined even without a
@@ -760,7 +765,7 @@ def repair(text: str, *, lexicon: CorpusLexicon | None = None, options: dict | N
     edits: list[Edit] = []
     flags: list[Flag] = []
     stats = {"tokens": 0, "lines_examined": 0, "suspicious": 0}
-    split = WORD_SPLIT_RE.split  # (the words with the gaps between them: LineTokens' offsets)
+    split = word_splitter(text)  # (the words with the gaps between them: LineTokens' offsets)
     pos = 0
     prev = ""  # the previous line, stripped (a raw hard-wrapped text continues across lines)
     prevs: list[str] = []  # ``prev`` at each line (the profile pass reads lines again)
@@ -2287,7 +2292,8 @@ def name_slips(text: str, lm: LanguageModel, slips: dict[str, int],
     >>> name_slip_odds(text, lm, {"E>L": 8}, {**_options(None), "profile_min_count": 5})
     {}
     """
-    forms = sorted(filter(_plain_name_form, set(CAPITALISED_WORD_RE.findall(text))))  # (each distinct form once)
+    capitalised = BMP_CAPITALISED_WORD_RE if bmp_only(text) else CAPITALISED_WORD_RE
+    forms = sorted(filter(_plain_name_form, set(capitalised.findall(text))))  # (each distinct form once)
     unknown = [w for w in forms if lm.logp(normalise_key(w)) is None]
     out: dict[str, float] = {}
     cap = math.log10(1.0 / PROFILE_CHANCE_TWIN)
