@@ -490,3 +490,42 @@ def test_dash_space_screen_on_the_seeds():
     for line in lines + [line.upper() for line in lines]:
         if DASH_SPACE_RE.search(line):
             assert _may_have_dash_space(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abinlxAIBZé’'-.,;!? \n~"), max_size=30))
+def test_join_hint_with_the_words_is_the_plain_one(line):
+    from cleaners.words.repair import _LONE_PAIR_LETTERS, LONE_PAIR_RE, SPECK_LETTERS, SPECK_RE, _join_hint
+    from cleaners.words.tokens import WORD_RE
+
+    words = WORD_RE.findall(line)
+    assert _join_hint(line, words) == _join_hint(line)
+    # (each letter of a lone-pair or speck match is a word of its own)
+    if LONE_PAIR_RE.search(line):
+        assert not _LONE_PAIR_LETTERS.isdisjoint(words)
+    if SPECK_RE.search(line):
+        assert not SPECK_LETTERS.isdisjoint(words)
+
+
+def test_lone_letter_sets_are_the_pattern_classes():
+    from cleaners.words.repair import _LONE_PAIR_LETTERS, SPECK_LETTERS
+
+    chars = list(map(chr, range(0x10000)))
+    assert _LONE_PAIR_LETTERS == {c for c in chars if re.fullmatch("[b-zB-HJ-Z]", c)}
+    assert SPECK_LETTERS == {c for c in chars if re.fullmatch("[b-hj-np-w]", c)}
+
+
+def test_join_sites_and_hints_on_the_seeds():
+    from bench.words import seed_layout_texts
+    from cleaners.words.repair import LineTokens, _join_hint, _join_sites
+    from cleaners.words.tokens import WORD_RE
+
+    lines = [line for _, text in seed_layout_texts() for line in text.split("\n")]
+    for line in lines + ["a b c d e. f g, h i j k l m n o p q r s t u v w x y z"]:
+        words = WORD_RE.findall(line)
+        assert _join_hint(line, words) == _join_hint(line)
+        tokens = LineTokens(line)
+        sites = _join_sites(line, tokens, [], [])
+        # the lone pairs the plain scan finds are all among the sites
+        for m in re.finditer(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)", line):
+            assert tokens.starts.index(m.start() + 1) in sites
