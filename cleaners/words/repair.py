@@ -543,8 +543,12 @@ def _mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked
         looked.update((i - 1, i, i + 1))
     langs: dict[int, str] = {}
     keys = tokens.keys  # (the lookup forms, without making a Token per word looked at)
-    for i in sorted(looked):
-        if 0 <= i < n and keys[i] in foreign:
+    listed = [i for i in sorted(looked) if 0 <= i < n and keys[i] in foreign]
+    # a token is left alone only beside another of its language: one with no listed
+    # neighbour needs no language (most: a lone common word, ``in``, ``die``)
+    beside = set(listed)
+    for i in listed:
+        if i - 1 in beside or i + 1 in beside:
             lang = _foreign_lang(keys[i], logps[i], languages)
             if lang is not None:
                 langs[i] = lang

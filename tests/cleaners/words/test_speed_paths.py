@@ -560,3 +560,54 @@ def test_join_sites_from_the_gaps_on_the_seeds():
         assert plain == split
         found += len(split)
     assert found
+
+
+def _plain_mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked):
+    """``_mark_foreign`` as first written: every listed token's language looked up."""
+    from cleaners.words.repair import _foreign_lang, _foreign_words
+
+    looked = {j for i in marked for j in (i - 1, i, i + 1)}
+    langs = {}
+    for i in sorted(looked):
+        if 0 <= i < len(tokens) and tokens.keys[i] in _foreign_words(languages):
+            lang = _foreign_lang(tokens.keys[i], logps[i], languages)
+            if lang is not None:
+                langs[i] = lang
+    for i, lang in langs.items():
+        if langs.get(i - 1) == lang or langs.get(i + 1) == lang:
+            suspicious[i] = confusable[i] = False
+            skip[i] = True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["les", "dieux", "ont", "soif", "die", "in", "the", "und", "der", "xqzt", "Hund",
+                                 "el", "perro", "de", "la", "casa", "man", "was", "here"]), min_size=1, max_size=12),
+       st.data())
+def test_mark_foreign_is_the_plain_one(lm, words, data):
+    from cleaners.words.repair import LineTokens, _LazyLogps, _mark_foreign, _options
+
+    languages = tuple(_options(None)["foreign_languages"])
+    tokens = LineTokens(" ".join(words))
+    n = len(tokens)
+    marked = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=n)))
+    skipped = data.draw(st.sets(st.integers(0, n - 1), max_size=n))
+    out = []
+    for mark in (_mark_foreign, _plain_mark_foreign):
+        logps = _LazyLogps(lm, tokens.keys)
+        for i in skipped:
+            logps.values[i] = None  # (a skipped token has no probability)
+        flags = ([i in marked for i in range(n)], [False] * n, [i in skipped for i in range(n)])
+        mark(tokens, logps, *flags, languages, marked)
+        out.append(flags)
+    assert out[0] == out[1]
+
+
+def test_mark_foreign_leaves_a_phrase_alone(lm):
+    from cleaners.words.repair import LineTokens, _LazyLogps, _mark_foreign, _options
+
+    tokens = LineTokens("he said les dieux ont soif and left")
+    n = len(tokens)
+    suspicious, confusable, skip = [True] * n, [False] * n, [False] * n
+    _mark_foreign(tokens, _LazyLogps(lm, tokens.keys), suspicious, confusable, skip,
+                  tuple(_options(None)["foreign_languages"]), list(range(n)))
+    assert skip[2:6] == [True] * 4 and not skip[0] and not skip[-1]
