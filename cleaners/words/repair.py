@@ -618,24 +618,19 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
             i = bisect.bisect_left(starts, m.start() + 1)
             if i + 1 < n and starts[i] == m.start() + 1:
                 sites.add(i)
-    # the texts between the words, each once (None: not at hand): the sites below each need
-    # one, a lone mark, glyph or hyphen, or ". " (a set test instead of scanning the line)
-    gaps = tokens.gap_set()
-    if ". " in line and (gaps is None or ". " in gaps):
+    if ". " in line:
         for m in PERIOD_BREAK_RE.finditer(line):
             p = m.start()  # a full stop right after token i, token i + 1 after one space
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 2:
                 sites.add(i)
-    for part, mark in zip(_STRAY_MARK_PARTS, ".,"):  # (the order of the sites is made below)
-        if gaps is not None and mark not in gaps:
-            continue
+    for part in _STRAY_MARK_PARTS:  # (the order of the sites is made below)
         for m in part.finditer(line):
             p = m.start()  # a mark right after token i and right before token i + 1
             i = bisect.bisect_left(ends, p)
             if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
                 sites.add(i)
-    for p in _char_positions(line, _GLYPH_CHARS) if gaps is None or not GLYPHS.isdisjoint(gaps) else ():
+    for p in _char_positions(line, _GLYPH_CHARS):
         # a glyph right after token i and right before token i + 1
         i = bisect.bisect_left(ends, p)
         if i + 1 < n and ends[i] == p and starts[i + 1] == p + 1:
@@ -645,7 +640,7 @@ def _join_sites(line: str, tokens: LineTokens, suspicious_at: list[int], fragmen
             i = bisect.bisect_left(starts, m.start())
             if i + 1 < n and starts[i] == m.start():
                 sites.add(i)
-    if "-" in line and (gaps is None or "-" in gaps):
+    if "-" in line:
         # two capitalised words joined by a hyphen (a compound: _judge_compound)
         for p in _char_positions(line, "-"):
             i = bisect.bisect_left(ends, p)

@@ -148,11 +148,10 @@ class LineTokens(dict):
     (['lhis', 'tbe', 'man'], [1, 7, 11], [5, 10, 14], True)
     """
 
-    __slots__ = ("text", "words", "starts", "ends", "keys", "parts")
+    __slots__ = ("text", "words", "starts", "ends", "keys")
 
     def __init__(self, text: str, words: list[str] | None = None, parts: list[str] | None = None):
         self.text = text
-        self.parts = parts
         if parts is not None:  # (``WORD_SPLIT_RE.split(text)``: the offsets by running sums of lengths)
             self.words = parts[1::2] if words is None else words
             bounds = list(accumulate(map(len, parts)))
@@ -178,15 +177,6 @@ class LineTokens(dict):
 
     def __len__(self) -> int:
         return len(self.words)
-
-    def gap_set(self) -> set[str] | None:
-        """The texts between the words (and before the first, after the last), each once;
-        None for tokens made without ``parts`` (a caller then assumes any gap).
-
-        >>> sorted(LineTokens("a. b-c", parts=WORD_SPLIT_RE.split("a. b-c")).gap_set()), LineTokens("a b").gap_set()
-        (['', '-', '. '], None)
-        """
-        return None if self.parts is None else set(self.parts[0::2])
 
     def __missing__(self, i: int) -> Token:
         j = i + len(self.words) if i < 0 else i

@@ -531,37 +531,6 @@ def test_join_sites_and_hints_on_the_seeds():
             assert tokens.starts.index(m.start() + 1) in sites
 
 
-def _sites_with_and_without_gaps(line):
-    from cleaners.words.repair import LineTokens, _join_sites
-    from cleaners.words.tokens import WORD_SPLIT_RE
-
-    plain = LineTokens(line)  # (no gaps at hand: every scan runs)
-    split = LineTokens(line, parts=WORD_SPLIT_RE.split(line))
-    assert plain.gap_set() is None
-    return _join_sites(line, plain, [], []), _join_sites(line, split, [], [])
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("abAB.,-!|;:)(~ l1"), max_size=30))
-def test_join_sites_from_the_gaps_are_the_scanned_ones(line):
-    plain, split = _sites_with_and_without_gaps(line)
-    assert plain == split
-
-
-def test_join_sites_from_the_gaps_on_the_seeds():
-    from bench.words import seed_layout_texts
-    from cleaners.words.repair import _STRAY_MARK_PARTS
-
-    assert [p.pattern.lstrip("\\")[0] for p in _STRAY_MARK_PARTS] == [".", ","]  # (zipped with ".,")
-    lines = [line for _, text in seed_layout_texts() for line in text.split("\n")]
-    found = 0
-    for line in lines + ["up.to a,bc T!ie h)er Anglo-Saxon pri. soner l 000"]:
-        plain, split = _sites_with_and_without_gaps(line)
-        assert plain == split
-        found += len(split)
-    assert found
-
-
 def _plain_mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked):
     """``_mark_foreign`` as first written: every listed token's language looked up."""
     from cleaners.words.repair import _foreign_lang, _foreign_words
