@@ -490,3 +490,93 @@ def test_dash_space_screen_on_the_seeds():
     for line in lines + [line.upper() for line in lines]:
         if DASH_SPACE_RE.search(line):
             assert _may_have_dash_space(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abinlxAIBZé’'-.,;!? \n~"), max_size=30))
+def test_join_hint_with_the_words_is_the_plain_one(line):
+    from cleaners.words.repair import _LONE_PAIR_LETTERS, LONE_PAIR_RE, SPECK_LETTERS, SPECK_RE, _join_hint
+    from cleaners.words.tokens import WORD_RE
+
+    words = WORD_RE.findall(line)
+    assert _join_hint(line, words) == _join_hint(line)
+    # (each letter of a lone-pair or speck match is a word of its own)
+    if LONE_PAIR_RE.search(line):
+        assert not _LONE_PAIR_LETTERS.isdisjoint(words)
+    if SPECK_RE.search(line):
+        assert not SPECK_LETTERS.isdisjoint(words)
+
+
+def test_lone_letter_sets_are_the_pattern_classes():
+    from cleaners.words.repair import _LONE_PAIR_LETTERS, SPECK_LETTERS
+
+    chars = list(map(chr, range(0x10000)))
+    assert _LONE_PAIR_LETTERS == {c for c in chars if re.fullmatch("[b-zB-HJ-Z]", c)}
+    assert SPECK_LETTERS == {c for c in chars if re.fullmatch("[b-hj-np-w]", c)}
+
+
+def test_join_sites_and_hints_on_the_seeds():
+    from bench.words import seed_layout_texts
+    from cleaners.words.repair import LineTokens, _join_hint, _join_sites
+    from cleaners.words.tokens import WORD_RE
+
+    lines = [line for _, text in seed_layout_texts() for line in text.split("\n")]
+    for line in lines + ["a b c d e. f g, h i j k l m n o p q r s t u v w x y z"]:
+        words = WORD_RE.findall(line)
+        assert _join_hint(line, words) == _join_hint(line)
+        tokens = LineTokens(line)
+        sites = _join_sites(line, tokens, [], [])
+        # the lone pairs the plain scan finds are all among the sites
+        for m in re.finditer(r" [b-zB-HJ-Z] [b-zB-HJ-Z](?=[ ,.;:!?]|$)", line):
+            assert tokens.starts.index(m.start() + 1) in sites
+
+
+def _plain_mark_foreign(tokens, logps, suspicious, confusable, skip, languages, marked):
+    """``_mark_foreign`` as first written: every listed token's language looked up."""
+    from cleaners.words.repair import _foreign_lang, _foreign_words
+
+    looked = {j for i in marked for j in (i - 1, i, i + 1)}
+    langs = {}
+    for i in sorted(looked):
+        if 0 <= i < len(tokens) and tokens.keys[i] in _foreign_words(languages):
+            lang = _foreign_lang(tokens.keys[i], logps[i], languages)
+            if lang is not None:
+                langs[i] = lang
+    for i, lang in langs.items():
+        if langs.get(i - 1) == lang or langs.get(i + 1) == lang:
+            suspicious[i] = confusable[i] = False
+            skip[i] = True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["les", "dieux", "ont", "soif", "die", "in", "the", "und", "der", "xqzt", "Hund",
+                                 "el", "perro", "de", "la", "casa", "man", "was", "here"]), min_size=1, max_size=12),
+       st.data())
+def test_mark_foreign_is_the_plain_one(lm, words, data):
+    from cleaners.words.repair import LineTokens, _LazyLogps, _mark_foreign, _options
+
+    languages = tuple(_options(None)["foreign_languages"])
+    tokens = LineTokens(" ".join(words))
+    n = len(tokens)
+    marked = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=n)))
+    skipped = data.draw(st.sets(st.integers(0, n - 1), max_size=n))
+    out = []
+    for mark in (_mark_foreign, _plain_mark_foreign):
+        logps = _LazyLogps(lm, tokens.keys)
+        for i in skipped:
+            logps.values[i] = None  # (a skipped token has no probability)
+        flags = ([i in marked for i in range(n)], [False] * n, [i in skipped for i in range(n)])
+        mark(tokens, logps, *flags, languages, marked)
+        out.append(flags)
+    assert out[0] == out[1]
+
+
+def test_mark_foreign_leaves_a_phrase_alone(lm):
+    from cleaners.words.repair import LineTokens, _LazyLogps, _mark_foreign, _options
+
+    tokens = LineTokens("he said les dieux ont soif and left")
+    n = len(tokens)
+    suspicious, confusable, skip = [True] * n, [False] * n, [False] * n
+    _mark_foreign(tokens, _LazyLogps(lm, tokens.keys), suspicious, confusable, skip,
+                  tuple(_options(None)["foreign_languages"]), list(range(n)))
+    assert skip[2:6] == [True] * 4 and not skip[0] and not skip[-1]

@@ -119,3 +119,34 @@ def test_protected_hint_on_the_seed_lines():
     assert any(hints) and not all(hints)
     for text in ("see WwW.example today", "a.COM b", "the u.K\u212a", "x.htm.", "x.htmlx y", "www", "and/or"):
         assert _protected_hint(text) == bool(_PROTECTED_HINT_RE.search(text)), text
+
+
+# every character class WORD_RE and the fast split differ on, if any (each BMP code point once)
+_BMP_SAMPLE = "".join(map(chr, range(0x10000)))
+
+
+def test_bmp_word_split_equals_the_plain_split_on_every_bmp_character():
+    from cleaners.words.tokens import BMP_WORD_SPLIT_RE, WORD_SPLIT_RE
+
+    # each code point between spaces, and all of them in a row (runs across every boundary)
+    spaced = " ".join(_BMP_SAMPLE)
+    assert BMP_WORD_SPLIT_RE.split(spaced) == WORD_SPLIT_RE.split(spaced)
+    assert BMP_WORD_SPLIT_RE.split(_BMP_SAMPLE) == WORD_SPLIT_RE.split(_BMP_SAMPLE)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet=st.sampled_from("ab’'_ \t\n\u00a0-.1éΣA“٣²ǅ\u0301\ud800"), max_size=40))
+def test_word_splitter_equals_the_plain_split(text):
+    from cleaners.words.tokens import WORD_SPLIT_RE, bmp_only, word_splitter
+
+    assert bmp_only(text)
+    assert word_splitter(text)(text) == WORD_SPLIT_RE.split(text)
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(alphabet=st.sampled_from("ab’ \n-A\U0001d400\U0001d7ce\U0001f600"), max_size=30))
+def test_word_splitter_beyond_the_bmp_uses_the_plain_split(text):
+    from cleaners.words.tokens import WORD_SPLIT_RE, bmp_only, word_splitter
+
+    assert bmp_only(text) == all(ord(c) <= 0xFFFF for c in text)
+    assert word_splitter(text)(text) == WORD_SPLIT_RE.split(text)
