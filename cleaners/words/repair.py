@@ -78,6 +78,7 @@ from cleaners.words.distant import distant_applies, distant_candidates, shape_pe
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
                                     empty_lexicon, one_edit_apart)
+from cleaners.words.lexicon import dropped_ligatures, ligature_gap_twin
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
@@ -1037,6 +1038,8 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
            opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"],
            opts["inner_capitals"], opts["digit_letters"], opts["digit_glued_min_prob"])
+    key += (opts["ligature_drops"], opts["ligature_gap_max_prob"], opts["ligature_gap_ratio"],
+            opts["ligature_twin_min_prob"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -1067,6 +1070,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
+    if opts["ligature_drops"] and lm.lex.lost_glyphs and _ligature_gap(lm, word, key, opts) is not None:
+        return SUSPICIOUS  # (nd, rm: junk-level forms of the general list, gaps a lost ligature left)
     p = lm.uni.get(key, 0.0)
     if 0.0 < p < GLUED_MAX_PROB and lp is not None and _glued(lm, word, key, lp):
         return SUSPICIOUS
@@ -1082,6 +1087,38 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if opts["realword"] and opts["cheap_twin_max_cost"] and _has_cheap_common_twin(lm, word, key, opts):
         return CHEAP_TWIN
     return KNOWN
+
+
+def _ligature_gap(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[str, str] | None:
+    """The common word and the ligature a lowercase form the corpus does not trust is the gap
+    of, where the corpus drops ligatures by habit (:func:`~cleaners.words.lexicon.ligature_gap_twin`:
+    ``nd`` for ``find``, a form the large general list holds at a junk-level rate)."""
+    if not surface.islower() or lm.lex.trusted(key):
+        return None
+    return ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs),
+                             max_prob=opts["ligature_gap_max_prob"], ratio=opts["ligature_gap_ratio"],
+                             min_prob=opts["ligature_twin_min_prob"])
+
+
+def _restored_ligature(lm: LanguageModel, seen: str, meant: str) -> dict | None:
+    """Evidence for a repair that puts back a ligature the corpus drops by habit: the
+    ligature, its learned channel cost and the corpus's lost glyphs; None for any other repair.
+
+    >>> lm = language_model(replace(empty_lexicon(), lost_glyphs={"fi": 0.3}), _options(None))
+    >>> _restored_ligature(lm, "rst", "first")
+    {'ligature': 'fi', 'learned_cost': 0.3, 'lost_glyphs': {'fi': 0.3}}
+    >>> _restored_ligature(lm, "lhe", "the") is None
+    True
+    """
+    lost = lm.lex.lost_glyphs
+    gap = len(meant) - len(seen)
+    if not dropped_ligatures(lost) or not 2 <= gap <= 3:
+        return None
+    i = next((i for i, (a, b) in enumerate(zip(seen, meant)) if a != b), len(seen))
+    lig = meant[i:i + gap]
+    if lig.lower() not in dropped_ligatures(lost) or seen[:i] + lig + seen[i:] != meant:
+        return None
+    return {"ligature": lig.lower(), "learned_cost": lost.get(lig.lower()), "lost_glyphs": dict(sorted(lost.items()))}
 
 
 def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
@@ -1731,6 +1768,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     lp -= _copy_evidence(lm, t.key, cands, opts)
             elif junk is not None:
                 lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
+            elif opts["ligature_drops"] and lexicon.lost_glyphs and _ligature_gap(lm, t.text, t.key, opts):
+                lp = opts["oov_logp"]  # (the gap a lost ligature left: the large list has it from damaged text too)
             elif typo:
                 # a typo of the large list (goverment): as likely as a form no list knows,
                 # read as the words with its lost letter back, besides its cheap slips
@@ -1921,6 +1960,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         }
         if i in profiled and d.kind == "real-word":
             evidence["profile"] = profiled[i]
+        if lexicon.lost_glyphs and (lost := _restored_ligature(lm, line[t.start:end], best.text)):
+            evidence["lost_ligature"] = lost
         if d.apply:
             edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",
@@ -2822,6 +2863,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if not surface.isalpha() or case_pattern(surface) == "upper":
         return None
     key = normalise_key(surface)
+    if gap == " " and _ligature_gap_half(lm, a, b, opts):
+        return None
     if gap == " " and not (suspicious[i] or suspicious[i + 1]):
         return _judge_lone_letter(tokens, i, surface, key, lm, opts, context, error_logprior)
     cands: list[Reading] = []
@@ -2846,6 +2889,14 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
             return _judge_written_join(tokens, i, surface, key, lm, opts, error_logprior)
         return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+def _ligature_gap_half(lm: LanguageModel, a: Token, b: Token, opts: dict) -> bool:
+    """Whether one of two tokens is the gap a lost ligature left (:func:`_ligature_gap`), in a
+    corpus that drops ligatures by habit: ``me ows`` is ``me flows``, ``a nger`` is ``a finger``,
+    not a word split in two (``meows``, ``anger``); each token is judged on its own."""
+    return bool(opts["ligature_drops"] and lm.lex.lost_glyphs
+                and any(_ligature_gap(lm, t.text, t.key, opts) for t in (a, b)))
 
 
 def _separate_reading(lm: LanguageModel, a: Token, b: Token, opts: dict,
