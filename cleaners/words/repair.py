@@ -1104,7 +1104,7 @@ def _restored_ligature(lm: LanguageModel, seen: str, meant: str) -> dict | None:
     """Evidence for a repair that puts back a ligature the corpus drops by habit: the
     ligature, its learned channel cost and the corpus's lost glyphs; None for any other repair.
 
-    >>> lm = language_model(replace(empty_lexicon(), lost_glyphs={"fi": 0.3}), _options(None))
+    >>> lm = language_model(replace(empty_lexicon(), lost_glyphs={"fi": 0.3}, digest=""), _options(None))
     >>> _restored_ligature(lm, "rst", "first")
     {'ligature': 'fi', 'learned_cost': 0.3, 'lost_glyphs': {'fi': 0.3}}
     >>> _restored_ligature(lm, "lhe", "the") is None
