@@ -255,6 +255,12 @@ DEFAULTS: dict[str, Any] = {
     # damaged copy of an acronym the corpus writes at least this many times, one cheap
     # slip away (BSPCA: RSPCA), when the copy evidence holds; 0 switches it off
     "acronym_copy_min_count": 8,
+    # a lowercase known word that is, with a ligature the corpus drops by habit put back
+    # (ligature_drops), a word at least ligature_realword_ratio times as common (re: fire, ve:
+    # five) is read in context everywhere, at the real-word bar (realword_threshold, a word pair
+    # attesting the reading); off with False
+    "ligature_realwords": True,
+    "ligature_realword_ratio": 0.5,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -1039,7 +1045,7 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
            opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"],
            opts["inner_capitals"], opts["digit_letters"], opts["digit_glued_min_prob"])
     key += (opts["ligature_drops"], opts["ligature_gap_max_prob"], opts["ligature_gap_ratio"],
-            opts["ligature_twin_min_prob"])
+            opts["ligature_twin_min_prob"], opts["ligature_realwords"], opts["ligature_realword_ratio"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -1072,6 +1078,9 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return SUSPICIOUS
     if opts["ligature_drops"] and lm.lex.lost_glyphs and _ligature_gap(lm, word, key, opts) is not None:
         return SUSPICIOUS  # (nd, rm: junk-level forms of the general list, gaps a lost ligature left)
+    if opts["realword"] and opts["ligature_realwords"] and lm.lex.lost_glyphs and word.islower() \
+            and _ligature_realword_twin(lm, key, opts):
+        return CONFUSABLE  # (re: fire; judged in context everywhere, at the real-word bar)
     p = lm.uni.get(key, 0.0)
     if 0.0 < p < GLUED_MAX_PROB and lp is not None and _glued(lm, word, key, lp):
         return SUSPICIOUS
@@ -2064,7 +2073,36 @@ def _realword_readings(lm: LanguageModel, surface: str, key: str, opts: dict) ->
             have = {r.keys for r in cands}
             cands = cands + [r for r in twins if r.keys not in have]
         lm.realword_cache[surface] = cands
+    if opts["ligature_drops"] and lm.lex.lost_glyphs and surface.islower():
+        extra = _ligature_twin_readings(lm, surface, key, opts)
+        if extra:
+            have = {r.keys for r in cands}
+            cands = cands + [r for r in extra if r.keys not in have]
     return cands
+
+
+def _ligature_realword_twin(lm: LanguageModel, key: str, opts: dict) -> bool:
+    """Whether a known form is, with a ligature the corpus drops by habit put back, a word at
+    least ``ligature_realword_ratio`` times as common (and ``realword_min_prob``): ``re``/``fire``,
+    ``ve``/``five``, not ``at``/``flat``."""
+    p = lm.uni.get(key, 0.0)
+    return ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs), max_prob=1.0,
+                             ratio=opts["ligature_realword_ratio"], min_prob=opts["realword_min_prob"]) is not None \
+        and p > 0.0
+
+
+def _ligature_twin_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The words a lowercase known form is with a lost ligature put back (``re``: ``fire``), at
+    least ``realword_min_prob`` common, where the corpus drops ligatures by habit: its real-word
+    twins, judged in context like any other (the real-word bar, a word pair attesting them)."""
+    out = []
+    for lig in dropped_ligatures(lm.lex.lost_glyphs):
+        for i in range(len(key)):
+            w = key[:i] + lig + key[i:]
+            if lm.uni.get(w, 0.0) >= opts["realword_min_prob"]:
+                text = render(w, surface, lm.lex)
+                out.append(Reading(text, (w,), lm.channel(surface, text), "confusion"))
+    return out
 
 
 PROFILE_MIN_COST = 0.1  # the channel cost of a slip, however dominant in a document

@@ -69,6 +69,19 @@ def test_gaps_are_repaired_only_with_the_switch_on(line, fixed):
     assert repair_text(fixed, lexicon=lexicon(BOOK))[0] == fixed  # (idempotent)
 
 
+@pytest.mark.parametrize("line,fixed", [
+    ("He came back in ve minutes and sat down.", "He came back in five minutes and sat down."),
+    ("It rained for the last ve years.", "It rained for the last five years."),
+    ("She caught a sh and a crab.", "She caught a fish and a crab."),
+])
+def test_real_word_gaps_are_read_in_context(line, fixed):
+    """A known word (ve, sh) that is a more common word with a lost ligature put back is
+    judged at the real-word bar, the reading attested by a word pair of the general list."""
+    assert repair_text(line, lexicon=lexicon(BOOK))[0] == fixed
+    assert repair_text(line, lexicon=lexicon(BOOK), options={"ligature_realwords": False})[0] == line
+    assert repair_text(line, lexicon=lexicon(BOOK, off=True), options=OFF)[0] == line
+
+
 def test_the_lexicon_stops_trusting_the_gaps():
     assert {"rst", "oor", "owers"} <= set(lexicon(BOOK, off=True).counts)
     assert not {"rst", "oor", "owers"} & set(lexicon(BOOK).counts)
@@ -88,6 +101,7 @@ def test_each_repair_records_the_lost_ligature():
     # language (ne) or English (at, re, red) common in its own right is none either
     "Il ne faut pas oublier la tte, said Orence to Ung at the gate.",
     "The red flag was at the top, and Mr. Ames came to the re-opening.",
+    "Ils ne sont pas venus, and the ship sailed at noon.",
     # text that has its ligatures comes back unchanged
     "The first time he went to find the figure on the floor, the flowers were fixed.",
 ])
