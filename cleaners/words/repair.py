@@ -1078,7 +1078,8 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
         return SUSPICIOUS
     if opts["ligature_drops"] and lm.lex.lost_glyphs and _ligature_gap(lm, word, key, opts) is not None:
         return SUSPICIOUS  # (nd, rm: junk-level forms of the general list, gaps a lost ligature left)
-    if opts["realword"] and opts["ligature_realwords"] and lm.lex.lost_glyphs and word.islower() \
+    if opts["realword"] and opts["ligature_drops"] and opts["ligature_realwords"] and lm.lex.lost_glyphs \
+            and word.islower() \
             and _ligature_realword_twin(lm, key, opts):
         return CONFUSABLE  # (re: fire; judged in context everywhere, at the real-word bar)
     p = lm.uni.get(key, 0.0)
@@ -1104,9 +1105,24 @@ def _ligature_gap(lm: LanguageModel, surface: str, key: str, opts: dict) -> tupl
     ``nd`` for ``find``, a form the large general list holds at a junk-level rate)."""
     if not surface.islower() or lm.lex.trusted(key):
         return None
-    return ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs),
-                             max_prob=opts["ligature_gap_max_prob"], ratio=opts["ligature_gap_ratio"],
-                             min_prob=opts["ligature_twin_min_prob"])
+    table = _ligature_table(lm, "gaps", opts)
+    out = table.get(key, _UNSEEN)
+    if out is _UNSEEN:
+        out = table[key] = ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs),
+                                             max_prob=opts["ligature_gap_max_prob"],
+                                             ratio=opts["ligature_gap_ratio"],
+                                             min_prob=opts["ligature_twin_min_prob"])
+    return out
+
+
+def _ligature_table(lm: LanguageModel, name: str, opts: dict) -> dict:
+    """A per-model memo of the ligature judgements (pure, per form) under these options."""
+    key = ("ligatures", name, opts["ligature_gap_max_prob"], opts["ligature_gap_ratio"],
+           opts["ligature_twin_min_prob"], opts["ligature_realword_ratio"], opts["realword_min_prob"])
+    table = lm.lexicon_tables.get(key)
+    if table is None or len(table) > MAX_CACHED_FORMS:
+        table = lm.lexicon_tables[key] = {}
+    return table
 
 
 def _restored_ligature(lm: LanguageModel, seen: str, meant: str) -> dict | None:
@@ -2074,7 +2090,10 @@ def _realword_readings(lm: LanguageModel, surface: str, key: str, opts: dict) ->
             cands = cands + [r for r in twins if r.keys not in have]
         lm.realword_cache[surface] = cands
     if opts["ligature_drops"] and lm.lex.lost_glyphs and surface.islower():
-        extra = _ligature_twin_readings(lm, surface, key, opts)
+        table = _ligature_table(lm, "twins", opts)
+        extra = table.get(surface)
+        if extra is None:
+            extra = table[surface] = _ligature_twin_readings(lm, surface, key, opts)
         if extra:
             have = {r.keys for r in cands}
             cands = cands + [r for r in extra if r.keys not in have]
@@ -2085,10 +2104,10 @@ def _ligature_realword_twin(lm: LanguageModel, key: str, opts: dict) -> bool:
     """Whether a known form is, with a ligature the corpus drops by habit put back, a word at
     least ``ligature_realword_ratio`` times as common (and ``realword_min_prob``): ``re``/``fire``,
     ``ve``/``five``, not ``at``/``flat``."""
-    p = lm.uni.get(key, 0.0)
+    if lm.uni.get(key, 0.0) <= 0.0:
+        return False
     return ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs), max_prob=1.0,
-                             ratio=opts["ligature_realword_ratio"], min_prob=opts["realword_min_prob"]) is not None \
-        and p > 0.0
+                             ratio=opts["ligature_realword_ratio"], min_prob=opts["realword_min_prob"]) is not None
 
 
 def _ligature_twin_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
@@ -2901,7 +2920,7 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if not surface.isalpha() or case_pattern(surface) == "upper":
         return None
     key = normalise_key(surface)
-    if gap == " " and _ligature_gap_half(lm, a, b, opts):
+    if gap == " " and (suspicious[i] or suspicious[i + 1]) and _ligature_gap_half(lm, a, b, opts):
         return None
     if gap == " " and not (suspicious[i] or suspicious[i + 1]):
         return _judge_lone_letter(tokens, i, surface, key, lm, opts, context, error_logprior)
@@ -2934,7 +2953,7 @@ def _ligature_gap_half(lm: LanguageModel, a: Token, b: Token, opts: dict) -> boo
     corpus that drops ligatures by habit: ``me ows`` is ``me flows``, ``a nger`` is ``a finger``,
     not a word split in two (``meows``, ``anger``); each token is judged on its own."""
     return bool(opts["ligature_drops"] and lm.lex.lost_glyphs
-                and any(_ligature_gap(lm, t.text, t.key, opts) for t in (a, b)))
+                and any(_ligature_gap(lm, t.text, t.key, opts) for t in (a, b) if t.text.islower()))
 
 
 def _separate_reading(lm: LanguageModel, a: Token, b: Token, opts: dict,
