@@ -75,6 +75,16 @@ LEXICON_DEFAULTS = {
     # words the corpus capitalises inside sentences at least this often (Court, Hospital) may be
     # the reading of a damaged capitalised form, like its names (see titled_words); 0: none
     "titled_min_count": 8,
+    # a text whose extraction lost its ligature glyphs (fi, fl, ff, ffi, ffl) writes the gaps of
+    # common words as forms of its own (rst, nd, oor, condence): where the corpus drops a ligature
+    # by habit (lost_glyph_costs), a lowercase form rarer than ligature_gap_max_prob in the general
+    # list whose lost ligature put back makes a word ligature_gap_ratio times as common (and at
+    # least ligature_twin_min_prob) is no word of the corpus: not trusted, and read as a non-word
+    # by the words stage (see ligature_gap_twin); off with False
+    "ligature_drops": True,
+    "ligature_gap_max_prob": 1e-5,
+    "ligature_gap_ratio": 20.0,
+    "ligature_twin_min_prob": 1e-6,
 }
 
 _CAPITAL_ALTERNATIVE_CHARS = frozenset(_CAPITAL_ALTERNATIVES)
@@ -1054,6 +1064,12 @@ def lexicon_from_counts(counts: DocumentCounts, *, options: dict | None = None) 
             midsentence_caps=midsentence_caps, general_skeletons=general_skeletons,
             glyph_habits=glyph_habits)
         untrust(slips)
+    if s["ligature_drops"] and lost_glyphs:
+        gaps = ligature_gap_forms(counts, best_surface, probs, lost_glyphs, s)
+        untrust(list(gaps))
+        for word in set(gaps.values()):  # (its lowercase copies are those gaps: no name, First)
+            surfaces.pop(word, None)
+            capitalised.pop(word, None)
     if s["name_copies_untrust"] and total:
         untrust(damaged_name_copies(counts, surfaces, capitalised, probs, damage_rate=quantise_rate(damaged / total),
                                     ratio=s["dominance_ratio"], titled=titled,
@@ -1433,6 +1449,73 @@ def _recurring_slips(trusted: dict[str, int], raw_counts: Counter, probs: dict[s
                                glyph_habits=every_habit, cheap_twin_cost=s["slip_cheap_twin_cost"]):
             out.append(k)
     return out, habits
+
+
+LIGATURE_GAP_MIN_LEN = 2  # (a lone letter left of a word is a fragment of anything)
+
+
+def dropped_ligatures(lost_glyphs: dict[str, float]) -> tuple[str, ...]:
+    """The ligatures whose letters a corpus's text may have lost: all of them when it drops any
+    by habit (:func:`lost_glyph_costs`; an extraction that cannot read one ligature glyph reads
+    none: ``ffi`` is as rare as it is lost), none otherwise.
+
+    >>> dropped_ligatures({"fi": 0.3, "s": 1.9}), dropped_ligatures({"s": 1.9})
+    (('fi', 'fl', 'ff', 'ffi', 'ffl'), ())
+    """
+    return tuple(_LIGATURE_COST) if any(g in _LIGATURE_COST for g in lost_glyphs) else ()
+
+
+def ligature_gap_twin(key: str, probs: dict[str, float], ligatures: tuple[str, ...], *, max_prob: float,
+                      ratio: float, min_prob: float) -> tuple[str, str] | None:
+    """The common word ``key`` is with one ligature's letters lost, and that ligature, if it is one.
+
+    ``key`` (lowercase letters, at least ``LIGATURE_GAP_MIN_LEN``) must be rarer than
+    ``max_prob`` in the general list ``probs``, and one of ``ligatures`` put back at one
+    place, not at the end (a word ending in ``ff`` read without it is as often a fragment),
+    must make a word ``ratio`` times as common as ``key`` and at least ``min_prob``; the
+    most common such word is returned. The judgement is on general frequencies alone: a
+    text that lost its ligatures repeats its gaps, so its own counts cannot vouch for them.
+
+    >>> probs = {"first": 5e-4, "rst": 3e-7, "find": 3e-4, "nd": 5e-6, "fire": 1e-4, "re": 2e-4}
+    >>> ligs = ("fi", "fl", "ff", "ffi", "ffl")
+    >>> [ligature_gap_twin(k, probs, ligs, max_prob=1e-5, ratio=20.0, min_prob=1e-6) for k in ("rst", "nd", "re")]
+    [('first', 'fi'), ('find', 'fi'), None]
+    >>> ligature_gap_twin("rst", probs, (), max_prob=1e-5, ratio=20.0, min_prob=1e-6) is None
+    True
+    """
+    if not ligatures or len(key) < LIGATURE_GAP_MIN_LEN or not key.isalpha() or not key.islower():
+        return None
+    floor = probs.get(key, 0.0)
+    if floor >= max_prob:
+        return None
+    floor = max(floor * ratio, min_prob)
+    best, best_p = None, 0.0
+    for lig in ligatures:
+        for i in range(len(key)):
+            w = key[:i] + lig + key[i:]
+            p = probs.get(w, 0.0)
+            if p >= floor and p > best_p:
+                best, best_p = (w, lig), p
+    return best
+
+
+def ligature_gap_forms(trusted: dict[str, int], best_surface: dict[str, str], probs: dict[str, float],
+                       lost_glyphs: dict[str, float], s: dict) -> dict[str, str]:
+    """The trusted forms, written mostly in lowercase, that are gaps a lost ligature left in
+    a common word (:func:`ligature_gap_twin`), in a corpus that drops ligatures by habit ->
+    that word. (A text that loses every ``fi`` writes ``first`` in lowercase only as ``rst``:
+    the word is no name for being written ``First`` alone.)"""
+    ligatures = dropped_ligatures(lost_glyphs)
+    out: dict[str, str] = {}
+    if not ligatures:
+        return out
+    for k in trusted:
+        if best_surface.get(k, k).islower():
+            twin = ligature_gap_twin(k, probs, ligatures, max_prob=s["ligature_gap_max_prob"],
+                                     ratio=s["ligature_gap_ratio"], min_prob=s["ligature_twin_min_prob"])
+            if twin is not None:
+                out[k] = twin[0]
+    return out
 
 
 def _at_least(counter: Counter, minimum: int) -> dict:

@@ -78,6 +78,7 @@ from cleaners.words.distant import distant_applies, distant_candidates, shape_pe
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
                                     empty_lexicon, one_edit_apart)
+from cleaners.words.lexicon import dropped_ligatures, ligature_gap_twin
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
@@ -255,6 +256,12 @@ DEFAULTS: dict[str, Any] = {
     # damaged copy of an acronym the corpus writes at least this many times, one cheap
     # slip away (BSPCA: RSPCA), when the copy evidence holds; 0 switches it off
     "acronym_copy_min_count": 8,
+    # a lowercase known word that is, with a ligature the corpus drops by habit put back
+    # (ligature_drops), a word at least ligature_realword_ratio times as common (re: fire, ve:
+    # five) is read in context everywhere, at the real-word bar (realword_threshold, a word pair
+    # attesting the reading); off with False
+    "ligature_realwords": True,
+    "ligature_realword_ratio": 0.5,
     # protection
     "foreign_languages": ["fr", "de", "es", "it", "pt", "nl"],  # phrases in these are left alone
     "protected_words": [],
@@ -1059,6 +1066,8 @@ def _form_cache(lm: LanguageModel, protected: frozenset[str], opts: dict) -> dic
            opts["rare_twin_max_prob"], opts["rare_twin_min_prob"],
            opts["learned_twins"], opts["learned_twin_ratio"], opts["learned_twin_min_prob"], opts["cheap_twin_max_cost"],
            opts["inner_capitals"], opts["digit_letters"], opts["digit_glued_min_prob"])
+    key += (opts["ligature_drops"], opts["ligature_gap_max_prob"], opts["ligature_gap_ratio"],
+            opts["ligature_twin_min_prob"], opts["ligature_realwords"], opts["ligature_realword_ratio"])
     cache = lm.verdict_caches.get(key)
     if cache is None:
         if len(lm.verdict_caches) > 16:
@@ -1089,6 +1098,12 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     lp = lm.logp(key)
     if not lm.lex.trusted(key) and (lp is None or lp < math.log10(opts["suspect_prob"])):
         return SUSPICIOUS
+    if opts["ligature_drops"] and lm.lex.lost_glyphs and _ligature_gap(lm, word, key, opts) is not None:
+        return SUSPICIOUS  # (nd, rm: junk-level forms of the general list, gaps a lost ligature left)
+    if opts["realword"] and opts["ligature_drops"] and opts["ligature_realwords"] and lm.lex.lost_glyphs \
+            and word.islower() \
+            and _ligature_realword_twin(lm, key, opts):
+        return CONFUSABLE  # (re: fire; judged in context everywhere, at the real-word bar)
     p = lm.uni.get(key, 0.0)
     if 0.0 < p < GLUED_MAX_PROB and lp is not None and _glued(lm, word, key, lp):
         return SUSPICIOUS
@@ -1104,6 +1119,53 @@ def _classify_form(word: str, lm: LanguageModel, protected: frozenset[str], opts
     if opts["realword"] and opts["cheap_twin_max_cost"] and _has_cheap_common_twin(lm, word, key, opts):
         return CHEAP_TWIN
     return KNOWN
+
+
+def _ligature_gap(lm: LanguageModel, surface: str, key: str, opts: dict) -> tuple[str, str] | None:
+    """The common word and the ligature a lowercase form the corpus does not trust is the gap
+    of, where the corpus drops ligatures by habit (:func:`~cleaners.words.lexicon.ligature_gap_twin`:
+    ``nd`` for ``find``, a form the large general list holds at a junk-level rate)."""
+    if not surface.islower() or lm.lex.trusted(key):
+        return None
+    table = _ligature_table(lm, "gaps", opts)
+    out = table.get(key, _UNSEEN)
+    if out is _UNSEEN:
+        out = table[key] = ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs),
+                                             max_prob=opts["ligature_gap_max_prob"],
+                                             ratio=opts["ligature_gap_ratio"],
+                                             min_prob=opts["ligature_twin_min_prob"])
+    return out
+
+
+def _ligature_table(lm: LanguageModel, name: str, opts: dict) -> dict:
+    """A per-model memo of the ligature judgements (pure, per form) under these options."""
+    key = ("ligatures", name, opts["ligature_gap_max_prob"], opts["ligature_gap_ratio"],
+           opts["ligature_twin_min_prob"], opts["ligature_realword_ratio"], opts["realword_min_prob"])
+    table = lm.lexicon_tables.get(key)
+    if table is None or len(table) > MAX_CACHED_FORMS:
+        table = lm.lexicon_tables[key] = {}
+    return table
+
+
+def _restored_ligature(lm: LanguageModel, seen: str, meant: str) -> dict | None:
+    """Evidence for a repair that puts back a ligature the corpus drops by habit: the
+    ligature, its learned channel cost and the corpus's lost glyphs; None for any other repair.
+
+    >>> lm = language_model(replace(empty_lexicon(), lost_glyphs={"fi": 0.3}, digest=""), _options(None))
+    >>> _restored_ligature(lm, "rst", "first")
+    {'ligature': 'fi', 'learned_cost': 0.3, 'lost_glyphs': {'fi': 0.3}}
+    >>> _restored_ligature(lm, "lhe", "the") is None
+    True
+    """
+    lost = lm.lex.lost_glyphs
+    gap = len(meant) - len(seen)
+    if not dropped_ligatures(lost) or not 2 <= gap <= 3:
+        return None
+    i = next((i for i, (a, b) in enumerate(zip(seen, meant)) if a != b), len(seen))
+    lig = meant[i:i + gap]
+    if lig.lower() not in dropped_ligatures(lost) or seen[:i] + lig + seen[i:] != meant:
+        return None
+    return {"ligature": lig.lower(), "learned_cost": lost.get(lig.lower()), "lost_glyphs": dict(sorted(lost.items()))}
 
 
 def _has_learned_twin(lm: LanguageModel, surface: str, key: str, opts: dict) -> bool:
@@ -1753,6 +1815,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
                     lp -= _copy_evidence(lm, t.key, cands, opts)
             elif junk is not None:
                 lp = opts["oov_logp"]  # (as read, a word with a lost letter: no word's spelling)
+            elif opts["ligature_drops"] and lexicon.lost_glyphs and _ligature_gap(lm, t.text, t.key, opts):
+                lp = opts["oov_logp"]  # (the gap a lost ligature left: the large list has it from damaged text too)
             elif typo:
                 # a typo of the large list (goverment): as likely as a form no list knows,
                 # read as the words with its lost letter back, besides its cheap slips
@@ -1943,6 +2007,8 @@ def _repair_line(text: str, base: int, line: str, lm: LanguageModel, opts: dict,
         }
         if i in profiled and d.kind == "real-word":
             evidence["profile"] = profiled[i]
+        if lexicon.lost_glyphs and (lost := _restored_ligature(lm, line[t.start:end], best.text)):
+            evidence["lost_ligature"] = lost
         if d.apply:
             edits.append(Edit.at(text, base + t.start, base + end, best.text, stage=STAGE,
                                  reason=f"ocr {d.kind} repair ({best.kind})",
@@ -2045,7 +2111,39 @@ def _realword_readings(lm: LanguageModel, surface: str, key: str, opts: dict) ->
             have = {r.keys for r in cands}
             cands = cands + [r for r in twins if r.keys not in have]
         lm.realword_cache[surface] = cands
+    if opts["ligature_drops"] and lm.lex.lost_glyphs and surface.islower():
+        table = _ligature_table(lm, "twins", opts)
+        extra = table.get(surface)
+        if extra is None:
+            extra = table[surface] = _ligature_twin_readings(lm, surface, key, opts)
+        if extra:
+            have = {r.keys for r in cands}
+            cands = cands + [r for r in extra if r.keys not in have]
     return cands
+
+
+def _ligature_realword_twin(lm: LanguageModel, key: str, opts: dict) -> bool:
+    """Whether a known form is, with a ligature the corpus drops by habit put back, a word at
+    least ``ligature_realword_ratio`` times as common (and ``realword_min_prob``): ``re``/``fire``,
+    ``ve``/``five``, not ``at``/``flat``."""
+    if lm.uni.get(key, 0.0) <= 0.0:
+        return False
+    return ligature_gap_twin(key, lm.uni, dropped_ligatures(lm.lex.lost_glyphs), max_prob=1.0,
+                             ratio=opts["ligature_realword_ratio"], min_prob=opts["realword_min_prob"]) is not None
+
+
+def _ligature_twin_readings(lm: LanguageModel, surface: str, key: str, opts: dict) -> list[Reading]:
+    """The words a lowercase known form is with a lost ligature put back (``re``: ``fire``), at
+    least ``realword_min_prob`` common, where the corpus drops ligatures by habit: its real-word
+    twins, judged in context like any other (the real-word bar, a word pair attesting them)."""
+    out = []
+    for lig in dropped_ligatures(lm.lex.lost_glyphs):
+        for i in range(len(key)):
+            w = key[:i] + lig + key[i:]
+            if lm.uni.get(w, 0.0) >= opts["realword_min_prob"]:
+                text = render(w, surface, lm.lex)
+                out.append(Reading(text, (w,), lm.channel(surface, text), "confusion"))
+    return out
 
 
 PROFILE_MIN_COST = 0.1  # the channel cost of a slip, however dominant in a document
@@ -2845,6 +2943,8 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
     if not surface.isalpha() or case_pattern(surface) == "upper":
         return None
     key = normalise_key(surface)
+    if gap == " " and (suspicious[i] or suspicious[i + 1]) and _ligature_gap_half(lm, a, b, opts):
+        return None
     if gap == " " and not (suspicious[i] or suspicious[i + 1]):
         return _judge_lone_letter(tokens, i, surface, key, lm, opts, context, error_logprior)
     cands: list[Reading] = []
@@ -2869,6 +2969,14 @@ def _judge_join(line: str, tokens: list[Token], i: int, lm: LanguageModel, opts:
             return _judge_written_join(tokens, i, surface, key, lm, opts, error_logprior)
         return None
     return _decide_pair(tokens, i, gap, cands, lm, opts, context, error_logprior)
+
+
+def _ligature_gap_half(lm: LanguageModel, a: Token, b: Token, opts: dict) -> bool:
+    """Whether one of two tokens is the gap a lost ligature left (:func:`_ligature_gap`), in a
+    corpus that drops ligatures by habit: ``me ows`` is ``me flows``, ``a nger`` is ``a finger``,
+    not a word split in two (``meows``, ``anger``); each token is judged on its own."""
+    return bool(opts["ligature_drops"] and lm.lex.lost_glyphs
+                and any(_ligature_gap(lm, t.text, t.key, opts) for t in (a, b) if t.text.islower()))
 
 
 def _separate_reading(lm: LanguageModel, a: Token, b: Token, opts: dict,
