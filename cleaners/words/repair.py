@@ -77,8 +77,7 @@ from cleaners.words.confusions import channel_cost, channel_cost_within
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
-                                    empty_lexicon, one_edit_apart)
-from cleaners.words.lexicon import dropped_ligatures, ligature_gap_twin
+                                    dropped_ligatures, empty_lexicon, ligature_gap_twin, one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
@@ -86,8 +85,8 @@ from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete
                                     deep_slip_candidates, first_slip_readings)
 from cleaners.words.tokens import (JUNK_EDGE_MARKS, WORD_RE, WORD_SPLIT_RE, LineTokens, Token, case_pattern,
                                    LETTER_SHAPED_DIGITS, digit_joins_number, digit_policy, is_roman, junk_edge_word,
-                                   misread_number, normalise_key, protected_spans)
-from cleaners.words.tokens import BMP_WORD_CHARS, bmp_class, bmp_only, word_splitter
+                                   misread_number, normalise_key, protected_spans, BMP_WORD_CHARS, bmp_class, bmp_only,
+                                   word_splitter)
 
 STAGE = "words"
 
