@@ -30,7 +30,7 @@ from operator import contains, gt, itemgetter, le, or_
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -1471,8 +1471,7 @@ def ligature_gap_twin(key: str, probs: dict[str, float], ligatures: tuple[str, .
 
     ``key`` (lowercase letters, at least ``LIGATURE_GAP_MIN_LEN``) must be rarer than
     ``max_prob`` in the general list ``probs``, and one of ``ligatures`` put back at one
-    place, not at the end (a word ending in ``ff`` read without it is as often a fragment),
-    must make a word ``ratio`` times as common as ``key`` and at least ``min_prob``; the
+    place (:func:`ligature_insertions`: not at the end) must make a word ``ratio`` times as common as ``key`` and at least ``min_prob``; the
     most common such word is returned. The judgement is on general frequencies alone: a
     text that lost its ligatures repeats its gaps, so its own counts cannot vouch for them.
 
@@ -1490,13 +1489,24 @@ def ligature_gap_twin(key: str, probs: dict[str, float], ligatures: tuple[str, .
         return None
     floor = max(floor * ratio, min_prob)
     best, best_p = None, 0.0
+    for w, lig in ligature_insertions(key, ligatures):
+        p = probs.get(w, 0.0)
+        if p >= floor and p > best_p:
+            best, best_p = (w, lig), p
+    return best
+
+
+def ligature_insertions(key: str, ligatures: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """Each spelling ``key`` makes with one of ``ligatures`` put back before one of its
+    letters, with that ligature (not after the last: a word ending in ``ff`` read without it
+    is as often a fragment).
+
+    >>> list(ligature_insertions("re", ("fi", "fl")))
+    [('fire', 'fi'), ('rfie', 'fi'), ('flre', 'fl'), ('rfle', 'fl')]
+    """
     for lig in ligatures:
         for i in range(len(key)):
-            w = key[:i] + lig + key[i:]
-            p = probs.get(w, 0.0)
-            if p >= floor and p > best_p:
-                best, best_p = (w, lig), p
-    return best
+            yield key[:i] + lig + key[i:], lig
 
 
 def ligature_gap_forms(trusted: dict[str, int], best_surface: dict[str, str], probs: dict[str, float],

@@ -77,7 +77,8 @@ from cleaners.words.confusions import channel_cost, channel_cost_within
 from cleaners.words.distant import distant_applies, distant_candidates, shape_penalty
 from cleaners.words.language import FUNCTION_WORDS
 from cleaners.words.lexicon import (LEXICON_DEFAULTS, ONCE_MIN_LEN, CorpusLexicon, build_corpus_lexicon, char_ops,
-                                    dropped_ligatures, empty_lexicon, ligature_gap_twin, one_edit_apart)
+                                    dropped_ligatures, empty_lexicon, ligature_gap_twin, ligature_insertions,
+                                    one_edit_apart)
 from cleaners.words.scoring import (GLUED_MARGIN, LanguageModel, Reading, delete_index, delete_neighbourhoods,
                                     derived_form, glued_margin, is_confusable, nonword_candidates, realword_candidates,
                                     posteriors, render, score_readings,
@@ -2136,12 +2137,10 @@ def _ligature_twin_readings(lm: LanguageModel, surface: str, key: str, opts: dic
     least ``realword_min_prob`` common, where the corpus drops ligatures by habit: its real-word
     twins, judged in context like any other (the real-word bar, a word pair attesting them)."""
     out = []
-    for lig in dropped_ligatures(lm.lex.lost_glyphs):
-        for i in range(len(key)):
-            w = key[:i] + lig + key[i:]
-            if lm.uni.get(w, 0.0) >= opts["realword_min_prob"]:
-                text = render(w, surface, lm.lex)
-                out.append(Reading(text, (w,), lm.channel(surface, text), "confusion"))
+    for w, _lig in ligature_insertions(key, dropped_ligatures(lm.lex.lost_glyphs)):
+        if lm.uni.get(w, 0.0) >= opts["realword_min_prob"]:
+            text = render(w, surface, lm.lex)
+            out.append(Reading(text, (w,), lm.channel(surface, text), "confusion"))
     return out
 
 
